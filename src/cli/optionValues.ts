@@ -1,0 +1,56 @@
+/**
+ * Turning command-line option text into typed values, with errors that quote the bad value and say
+ * what is accepted. Used as commander argParsers.
+ */
+import { quote, UsageError } from '../errors.js';
+import { parseDuration } from '../render/units.js';
+
+export function positiveInt(name: string): (text: string) => number {
+  return (text) => {
+    const n = Number(text);
+    if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n <= 0) {
+      throw new UsageError(`${name} must be a positive whole number, got ${quote(text)}`);
+    }
+    return n;
+  };
+}
+
+export function parsePid(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n <= 0 || n > 4194304) {
+    throw new UsageError(`not a PID: ${quote(text)}`, { hint: 'a PID is a whole number from 1 to 4194304' });
+  }
+  return n;
+}
+
+/** "12,34 56" -> [12, 34, 56] */
+export function parsePidList(text: string): number[] {
+  return text
+    .split(/[\s,]+/)
+    .filter((part) => part !== '')
+    .map(parsePid);
+}
+
+/** Seconds, from "0.5", "500ms", "2s", "1m". Zero allowed when `allowZero`. */
+export function seconds(
+  name: string,
+  options: { allowZero?: boolean; max?: number } = {},
+): (text: string) => number {
+  return (text) => {
+    let value: number;
+    try {
+      value = parseDuration(text);
+    } catch (error) {
+      throw new UsageError(`${name}: not a duration: ${quote(text)}`, {
+        hint: 'write seconds (0.5) or a number with ms, s, m or h (500ms, 2s, 1m)',
+        cause: error,
+      });
+    }
+    if ((value === 0 && !options.allowZero) || (options.max !== undefined && value > options.max)) {
+      throw new UsageError(`${name} out of range: ${quote(text)}`, {
+        hint: `${options.allowZero ? 'from 0' : 'above 0'}${options.max !== undefined ? ` up to ${options.max} s` : ''}`,
+      });
+    }
+    return value;
+  };
+}

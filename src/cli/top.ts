@@ -1,0 +1,242 @@
+/**
+ * `hog top`: a live process view. On a terminal it redraws in place every --delay seconds and takes
+ * top's keys; when stdout is not a terminal it prints snapshots like `top -b` (-n iterations).
+ */
+import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
+import { GrowthTracker } from '../memory/growth.js';
+import { collectCpuTicks, collectProcesses, type ProcessSnapshot } from '../memory/processTable.js';
+import {
+  type ProcessRow,
+  parseSortKey,
+  SORT_KEYS,
+  type SortKey,
+  selectRows,
+  toRows,
+} from '../memory/processView.js';
+import { systemMemory } from '../memory/systemMemory.js';
+import { decodeKeys, type Effect, handleKey, initialTopState, type TopState } from '../memory/topModel.js';
+import { readLoadAvg } from '../proc/loadavg.js';
+import { readMeminfo } from '../proc/meminfo.js';
+import { readUserNames } from '../proc/passwd.js';
+import { readPressure } from '../proc/pressure.js';
+import { openScreen } from '../render/terminal.js';
+import { HEADER_LINES, renderTopFrame, type TopFrameData } from '../render/topScreen.js';
+import { type CliContext, rootsOf } from './context.js';
+import { parsePidList, positiveInt, seconds } from './optionValues.js';
+
+interface TopOptions {
+  delay: number;
+  iterations?: number;
+  batch?: boolean;
+  sort: string;
+  user?: string;
+  pid?: number[];
+  tree?: boolean;
+  top?: number;
+}
+
+/** How long the first CPU% measurement lasts before the first frame. */
+const FIRST_INTERVAL_MS = 250;
+
+export function register(program: Command, context: CliContext): void {
+  program
+    .command('top')
+    .description('live process view: memory totals, pressure (PSI), processes with RES growth per minute')
+    .option('-d, --delay <seconds>', 'seconds between refreshes', seconds('--delay', { max: 3600 }), 2)
+    .option(
+      '-n, --iterations <N>',
+      'stop after N refreshes (default: run until q)',
+      positiveInt('--iterations'),
+    )
+    .option('-b, --batch', 'print snapshots as text, like top -b (automatic when stdout is not a terminal)')
+    .option('-s, --sort <key>', `initial sort: ${SORT_KEYS.join('|')}`, 'mem')
+    .option('-u, --user <user>', 'only processes of this user (name or uid)')
+    .option('-p, --pid <pids>', 'only these PIDs (comma-separated)', parsePidList)
+    .option('-t, --tree', 'start in tree view')
+    .option('--top <N>', 'batch mode: print only the first N processes per snapshot', positiveInt('--top'))
+    .addHelpText(
+      'after',
+      `
+Keys: M sort by memory, P by CPU, N by PID, T tree, / filter, k kill (asks PID, signal, confirmation),
+      arrows/PgUp/PgDn scroll, Esc cancel, q quit.
+GROWTH is the change of RES per minute since hog top started watching each process.
+
+Examples:
+  hog top                          live view sorted by RES
+  hog top -b -n 3 -d 5 --top 20    three text snapshots five seconds apart`,
+    )
+    .action(async (opts: TopOptions, command: Command) => {
+      const sort = parseSortKey(opts.sort);
+      const { procRoot, etcRoot } = rootsOf(command);
+      const sampler = new TopSampler(procRoot, readUserNames(etcRoot), context.clock, opts.pid);
+      const batch = opts.batch === true || !process.stdout.isTTY;
+      if (!batch && !process.stdin.isTTY) {
+        throw new UsageError('hog top needs a terminal for keys', {
+          hint: 'use hog top -b for text snapshots',
+        });
+      }
+      await sampler.prime();
+      if (batch) await runBatch(sampler, opts, sort, context);
+      else await runInteractive(sampler, opts, sort);
+    });
+}
+
+/** Samples the machine once per refresh, keeping what CPU% and GROWTH need between refreshes. */
+class TopSampler {
+  private ticks = new Map<number, number>();
+  private at = 0;
+  readonly growth = new GrowthTracker();
+
+  constructor(
+    private readonly procRoot: string,
+    private readonly userNames: Map<number, string>,
+    private readonly clock: CliContext['clock'],
+    private readonly pids: number[] | undefined,
+  ) {}
+
+  async prime(): Promise<void> {
+    this.ticks = collectCpuTicks({ procRoot: this.procRoot, pids: this.pids });
+    this.at = this.clock.monotonic();
+    await this.clock.sleep(FIRST_INTERVAL_MS);
+  }
+
+  sample(delaySeconds: number): Omit<TopFrameData, 'rows'> & { all: ProcessRow[] } {
+    const snapshot: ProcessSnapshot = collectProcesses({ procRoot: this.procRoot, pids: this.pids });
+    const now = this.clock.monotonic();
+    const meminfo = readMeminfo(this.procRoot);
+    const all = toRows(snapshot, {
+      memTotalBytes: meminfo.memTotalBytes,
+      userNames: this.userNames,
+      previous: { ticks: this.ticks, elapsedSeconds: (now - this.at) / 1000 },
+    });
+    this.ticks = new Map(snapshot.processes.map((p) => [p.pid, p.cpuTicks]));
+    this.at = now;
+    this.growth.update(snapshot.processes, now);
+    return {
+      time: new Date(this.clock.now()),
+      uptimeSeconds: snapshot.uptimeSeconds,
+      load: readLoadAvg(this.procRoot),
+      memory: systemMemory(meminfo),
+      pressure: readPressure('memory', this.procRoot),
+      delaySeconds,
+      totalProcesses: snapshot.processes.length,
+      growthPerMinute: (pid) => this.growth.perMinute(pid),
+      all,
+    };
+  }
+}
+
+function view(
+  data: ReturnType<TopSampler['sample']>,
+  state: TopState,
+  user: string | undefined,
+): TopFrameData {
+  return {
+    ...data,
+    rows: selectRows(data.all, { sort: state.sort, tree: state.tree, filter: state.filter, user }),
+  };
+}
+
+async function runBatch(
+  sampler: TopSampler,
+  opts: TopOptions,
+  sort: SortKey,
+  context: CliContext,
+): Promise<void> {
+  const state = { ...initialTopState(sort), tree: opts.tree === true };
+  const width = 1000; // never cut lines in batch mode
+  for (let i = 0; opts.iterations === undefined || i < opts.iterations; i++) {
+    if (i > 0) await context.clock.sleep(opts.delay * 1000);
+    const frame = view(sampler.sample(opts.delay), state, opts.user);
+    const rows = opts.top !== undefined ? frame.rows.slice(0, opts.top) : frame.rows;
+    const lines = renderTopFrame(state, { ...frame, rows }, width, HEADER_LINES + 1 + rows.length);
+    // drop the key help and the empty status line: they mean nothing in a file
+    context.output.lines([...lines.slice(0, 3), '', ...lines.slice(HEADER_LINES), '']);
+  }
+}
+
+async function runInteractive(sampler: TopSampler, opts: TopOptions, sort: SortKey): Promise<void> {
+  const stdout = process.stdout;
+  const stdin = process.stdin;
+  const screen = openScreen(stdout, stdin);
+  let state: TopState = { ...initialTopState(sort), tree: opts.tree === true };
+  let data = sampler.sample(opts.delay);
+  let frame = view(data, state, opts.user);
+  let refreshes = 1;
+  let timer: NodeJS.Timeout | undefined;
+
+  const size = () => ({ width: stdout.columns || 80, height: stdout.rows || 24 });
+  const draw = () => {
+    frame = view(data, state, opts.user);
+    const { width, height } = size();
+    screen.draw(renderTopFrame(state, frame, width, height));
+  };
+
+  await new Promise<void>((resolve) => {
+    const finish = () => {
+      if (timer) clearTimeout(timer);
+      stdin.removeListener('data', onData);
+      stdout.removeListener('resize', draw);
+      stdin.pause();
+      screen.close();
+      resolve();
+    };
+    const refresh = () => {
+      data = sampler.sample(opts.delay);
+      refreshes++;
+      draw();
+      schedule();
+    };
+    const schedule = () => {
+      if (timer) clearTimeout(timer);
+      if (opts.iterations !== undefined && refreshes >= opts.iterations) {
+        timer = setTimeout(finish, opts.delay * 1000);
+        return;
+      }
+      timer = setTimeout(refresh, opts.delay * 1000);
+    };
+    const perform = (effect: Effect | undefined) => {
+      if (!effect) return;
+      if (effect.kind === 'quit') return finish();
+      if (effect.kind === 'kill') {
+        state = { ...state, message: sendSignal(effect.pid, effect.signal) };
+        // look again shortly, so the killed process disappears without waiting a whole delay
+        if (timer) clearTimeout(timer);
+        timer = setTimeout(refresh, 300);
+      }
+      draw();
+    };
+    const onData = (chunk: Buffer) => {
+      for (const key of decodeKeys(chunk.toString('utf8'))) {
+        const { height } = size();
+        const result = handleKey(state, key, {
+          firstPid: frame.rows[Math.min(state.scroll, Math.max(0, frame.rows.length - 1))]?.pid,
+          pageRows: Math.max(1, height - HEADER_LINES - 1),
+          hasPid: (pid) => data.all.some((r) => r.pid === pid),
+        });
+        state = result.state;
+        perform(result.effect);
+      }
+    };
+    stdin.on('data', onData);
+    stdin.resume();
+    stdout.on('resize', draw);
+    draw();
+    schedule();
+  });
+}
+
+/** Send a signal and say what happened, in words a user can act on. */
+export function sendSignal(pid: number, signal: string): string {
+  try {
+    process.kill(pid, `SIG${signal}` as NodeJS.Signals);
+    return `sent SIG${signal} to PID ${pid}`;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EPERM')
+      return `not allowed to signal PID ${pid}: it belongs to another user (run hog as root)`;
+    if (code === 'ESRCH') return `PID ${pid} has already exited`;
+    return `kill ${pid} failed: ${(error as Error).message}`;
+  }
+}

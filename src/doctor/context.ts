@@ -1,0 +1,65 @@
+/**
+ * What checks read, gathered once per doctor run: several checks need /proc/meminfo or the process
+ * table, and the machine is read only once for all of them. Every getter is lazy and memoized.
+ */
+import type { Clock } from '../clock.js';
+import { collectProcesses, type ProcessSnapshot } from '../memory/processTable.js';
+import { type Meminfo, readMeminfo } from '../proc/meminfo.js';
+import { type Mount, readMountinfo } from '../proc/mountinfo.js';
+import { readUserNames } from '../proc/passwd.js';
+import { type Pressure, type PressureResource, readPressure } from '../proc/pressure.js';
+import { readUptime } from '../proc/uptime.js';
+
+export interface DoctorRoots {
+  procRoot: string;
+  sysRoot: string;
+  etcRoot: string;
+  /** Prefix for absolute paths such as cgroup mount points and /dev/kmsg (tests). */
+  fsRoot: string;
+}
+
+export interface DoctorContext extends DoctorRoots {
+  clock: Clock;
+  /** Whether hog runs as root: checks say what they could not see without it. */
+  isRoot: boolean;
+  meminfo(): Meminfo;
+  pressure(resource: PressureResource): Pressure | undefined;
+  processes(): ProcessSnapshot;
+  mounts(): Mount[];
+  userNames(): Map<number, string>;
+  uptimeSeconds(): number;
+}
+
+function memo<T>(compute: () => T): () => T {
+  let done = false;
+  let value: T;
+  return () => {
+    if (!done) {
+      value = compute();
+      done = true;
+    }
+    return value;
+  };
+}
+
+export function createDoctorContext(
+  roots: DoctorRoots,
+  clock: Clock,
+  isRoot = process.getuid?.() === 0,
+): DoctorContext {
+  const pressures = new Map<PressureResource, Pressure | undefined>();
+  return {
+    ...roots,
+    clock,
+    isRoot,
+    meminfo: memo(() => readMeminfo(roots.procRoot)),
+    pressure: (resource) => {
+      if (!pressures.has(resource)) pressures.set(resource, readPressure(resource, roots.procRoot));
+      return pressures.get(resource);
+    },
+    processes: memo(() => collectProcesses({ procRoot: roots.procRoot })),
+    mounts: memo(() => readMountinfo('self', roots.procRoot)),
+    userNames: memo(() => readUserNames(roots.etcRoot)),
+    uptimeSeconds: memo(() => readUptime(roots.procRoot).uptimeSeconds),
+  };
+}

@@ -1,0 +1,47 @@
+/**
+ * The doctor's terminal report: findings ranked by severity, each with its evidence and the next
+ * commands to run. OK findings take one line unless `verbose`.
+ */
+import { wrap } from '../render/wrap.js';
+import type { Finding, Severity } from './finding.js';
+import { nagiosStatus } from './finding.js';
+
+const LABEL: Record<Severity, string> = {
+  critical: 'CRITICAL',
+  warning: 'WARNING',
+  unknown: 'UNKNOWN',
+  info: 'INFO',
+  ok: 'OK',
+};
+
+export interface RenderOptions {
+  width: number;
+  verbose: boolean;
+  host: string;
+  time: Date;
+}
+
+export function renderDoctor(findings: readonly Finding[], options: RenderOptions): string[] {
+  const status = nagiosStatus(findings);
+  const counts = (['critical', 'warning', 'unknown', 'info', 'ok'] as const)
+    .map((s) => [s, findings.filter((f) => f.severity === s).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${n} ${s}`);
+  const lines = [
+    `hog doctor: ${status.label} (${counts.join(', ') || 'no findings'}) on ${options.host} at ${options.time.toISOString()}`,
+    '',
+  ];
+  const indent = ' '.repeat(18);
+  const width = Math.max(40, options.width - indent.length);
+  for (const f of findings) {
+    const head = `${LABEL[f.severity].padEnd(9)}${f.resource.padEnd(9)}`;
+    const title = wrap(f.title, width);
+    lines.push(`${head}${title[0] ?? ''}`, ...title.slice(1).map((t) => indent + t));
+    const quiet = (f.severity === 'ok' || f.severity === 'info') && !options.verbose;
+    if (quiet && f.severity === 'ok') continue;
+    if (!quiet) for (const e of f.evidence) lines.push(`${indent}${e.label}: ${e.text}`);
+    if (f.detail && !quiet) lines.push(...wrap(f.detail, width).map((t) => indent + t));
+    for (const next of f.next) lines.push(`${indent}next: ${next}`);
+  }
+  return lines;
+}

@@ -1,0 +1,128 @@
+/**
+ * Collect the process table from procfs: the I/O half of `hog ps` and `hog top`.
+ * Per process it reads stat (state, CPU ticks, start time), status (memory, uid) and cmdline;
+ * smaps_rollup only when PSS/USS are asked for (it costs ~10x more).
+ * A process that exits while being read is skipped; one whose smaps_rollup is denied keeps its
+ * other columns and is counted in `smapsDenied`.
+ */
+import { readCmdline } from '../proc/cmdline.js';
+import { listPids } from '../proc/pids.js';
+import { isDenied, isVanished } from '../proc/procFile.js';
+import { readSmapsRollup } from '../proc/smapsRollup.js';
+import { PF_KTHREAD, readStat } from '../proc/stat.js';
+import { readStatus } from '../proc/status.js';
+import { readUptime } from '../proc/uptime.js';
+
+export interface ProcessSample {
+  pid: number;
+  ppid: number;
+  uid: number;
+  state: string;
+  comm: string;
+  args: string[];
+  threads: number;
+  kernelThread: boolean;
+  /** utime + stime, in clock ticks. */
+  cpuTicks: number;
+  startTimeTicks: number;
+  /** RES = VmRSS */
+  resBytes: number;
+  /** SHR = RssFile + RssShmem */
+  shrBytes: number;
+  /** VIRT = VmSize */
+  virtBytes: number;
+  /** SWAP = VmSwap */
+  swapBytes: number;
+  /** From smaps_rollup, only when asked; undefined when not read or denied. */
+  pssBytes?: number | undefined;
+  ussBytes?: number | undefined;
+  /** smaps_rollup was asked for but the kernel refused it (another user's process). */
+  smapsDenied?: boolean;
+}
+
+export interface ProcessSnapshot {
+  /** Seconds since boot when the snapshot was taken (from /proc/uptime). */
+  uptimeSeconds: number;
+  processes: ProcessSample[];
+  /** Processes whose smaps_rollup could not be read for lack of permission. */
+  smapsDenied: number;
+}
+
+export interface CollectOptions {
+  procRoot?: string;
+  /** Only these PIDs (missing ones are simply absent from the result). */
+  pids?: readonly number[];
+  /** Read smaps_rollup for PSS and USS. */
+  smaps?: boolean;
+}
+
+/** Read one process; undefined if it vanished. Other errors propagate. */
+export function readProcess(pid: number, procRoot: string, smaps: boolean): ProcessSample | undefined {
+  try {
+    const stat = readStat(pid, procRoot);
+    const status = readStatus(pid, procRoot);
+    const kernelThread = status.kthread ?? (stat.flags & PF_KTHREAD) !== 0;
+    const sample: ProcessSample = {
+      pid,
+      ppid: stat.ppid,
+      uid: status.euid, // effective uid, as ps and top show USER
+      state: stat.state,
+      comm: stat.comm,
+      args: kernelThread ? [] : readCmdline(pid, procRoot),
+      threads: stat.numThreads,
+      kernelThread,
+      cpuTicks: stat.utimeTicks + stat.stimeTicks,
+      startTimeTicks: stat.startTimeTicks,
+      resBytes: status.vmRssBytes ?? 0,
+      shrBytes: (status.rssFileBytes ?? 0) + (status.rssShmemBytes ?? 0),
+      virtBytes: status.vmSizeBytes ?? 0,
+      swapBytes: status.vmSwapBytes ?? 0,
+    };
+    if (smaps && !kernelThread && status.vmRssBytes !== undefined) {
+      try {
+        const rollup = readSmapsRollup(pid, procRoot);
+        sample.pssBytes = rollup?.pssBytes;
+        sample.ussBytes = rollup?.ussBytes;
+      } catch (error) {
+        if (!isDenied(error)) throw error;
+        sample.smapsDenied = true;
+      }
+    }
+    return sample;
+  } catch (error) {
+    if (isVanished(error)) return undefined;
+    throw error;
+  }
+}
+
+export function collectProcesses(options: CollectOptions = {}): ProcessSnapshot {
+  const procRoot = options.procRoot ?? '/proc';
+  const smaps = options.smaps ?? false;
+  const uptimeSeconds = readUptime(procRoot).uptimeSeconds;
+  const processes: ProcessSample[] = [];
+  let smapsDenied = 0;
+  for (const pid of options.pids ?? listPids(procRoot)) {
+    const sample = readProcess(pid, procRoot, smaps);
+    if (!sample) continue;
+    if (sample.smapsDenied) smapsDenied++;
+    processes.push(sample);
+  }
+  return { uptimeSeconds, processes, smapsDenied };
+}
+
+/**
+ * CPU ticks only (one stat read per process): the cheap first sample of a two-sample CPU% measurement.
+ */
+export function collectCpuTicks(options: CollectOptions = {}): Map<number, number> {
+  const procRoot = options.procRoot ?? '/proc';
+  const ticks = new Map<number, number>();
+  for (const pid of options.pids ?? listPids(procRoot)) {
+    try {
+      const stat = readStat(pid, procRoot);
+      ticks.set(pid, stat.utimeTicks + stat.stimeTicks);
+    } catch (error) {
+      if (!isVanished(error)) throw error;
+    }
+  }
+  return ticks;
+}

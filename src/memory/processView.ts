@@ -1,0 +1,132 @@
+/**
+ * From raw process samples to the rows `hog ps` and `hog top` show: derived columns (%MEM, CPU%),
+ * filters, sort and tree order. Pure: no I/O here.
+ */
+import { quote, UsageError } from '../errors.js';
+import { cpuPercentBetween, lifetimeCpuPercent } from './cpu.js';
+import type { ProcessSample, ProcessSnapshot } from './processTable.js';
+
+export interface ProcessRow extends ProcessSample {
+  user: string;
+  /** RES as a share of MemTotal, as top computes %MEM. */
+  memPercent: number;
+  cpuPercent: number;
+  /** The command line, or "[comm]" for kernel threads and processes without one, as ps prints them. */
+  command: string;
+  /** Tree mode only: nesting depth and the drawn branch ("├─ ", "│  └─ "). */
+  depth?: number;
+  treePrefix?: string;
+}
+
+export const SORT_KEYS = ['mem', 'cpu', 'virt', 'swap', 'pss', 'pid', 'name'] as const;
+export type SortKey = (typeof SORT_KEYS)[number];
+
+type Compare = (a: ProcessRow, b: ProcessRow) => number;
+
+/** Largest first for sizes and CPU (top's Shift+M / Shift+P); ascending for pid and name. */
+const COMPARE: Record<SortKey, Compare> = {
+  mem: (a, b) => b.resBytes - a.resBytes,
+  cpu: (a, b) => b.cpuPercent - a.cpuPercent || b.resBytes - a.resBytes,
+  virt: (a, b) => b.virtBytes - a.virtBytes,
+  swap: (a, b) => b.swapBytes - a.swapBytes || b.resBytes - a.resBytes,
+  pss: (a, b) => (b.pssBytes ?? -1) - (a.pssBytes ?? -1) || b.resBytes - a.resBytes,
+  pid: (a, b) => a.pid - b.pid,
+  name: (a, b) => a.comm.localeCompare(b.comm) || a.pid - b.pid,
+};
+
+export function parseSortKey(text: string): SortKey {
+  const key = text.toLowerCase();
+  if ((SORT_KEYS as readonly string[]).includes(key)) return key as SortKey;
+  throw new UsageError(`unknown sort key ${quote(text)}`, { hint: `valid keys: ${SORT_KEYS.join(', ')}` });
+}
+
+export function commandOf(sample: ProcessSample): string {
+  if (sample.args.length === 0)
+    return sample.state === 'Z' ? `[${sample.comm}] <defunct>` : `[${sample.comm}]`;
+  return sample.args.join(' ');
+}
+
+export interface RowOptions {
+  memTotalBytes: number;
+  userNames: ReadonlyMap<number, string>;
+  /** CPU ticks per PID from an earlier sample, and the seconds since it. Without it, CPU% is the lifetime average. */
+  previous?: { ticks: ReadonlyMap<number, number>; elapsedSeconds: number };
+}
+
+export function toRows(snapshot: ProcessSnapshot, options: RowOptions): ProcessRow[] {
+  return snapshot.processes.map((p) => {
+    const prevTicks = options.previous?.ticks.get(p.pid);
+    const cpuPercent =
+      options.previous === undefined
+        ? lifetimeCpuPercent(p.cpuTicks, p.startTimeTicks, snapshot.uptimeSeconds)
+        : prevTicks === undefined
+          ? 0 // started after the first sample: no interval to measure yet
+          : cpuPercentBetween(prevTicks, p.cpuTicks, options.previous.elapsedSeconds);
+    return {
+      ...p,
+      user: options.userNames.get(p.uid) ?? String(p.uid),
+      memPercent: options.memTotalBytes > 0 ? (p.resBytes / options.memTotalBytes) * 100 : 0,
+      cpuPercent,
+      command: commandOf(p),
+    };
+  });
+}
+
+export interface ViewOptions {
+  sort: SortKey;
+  top?: number | undefined;
+  tree?: boolean;
+  /** A user name or numeric uid. */
+  user?: string | undefined;
+  pids?: readonly number[] | undefined;
+  /** Case-insensitive substring of the command line (top's "o COMMAND=" / hog top's "/"). */
+  filter?: string | undefined;
+}
+
+export function selectRows(rows: ProcessRow[], options: ViewOptions): ProcessRow[] {
+  let selected = rows;
+  if (options.user !== undefined) {
+    const user = options.user;
+    selected = selected.filter((r) => r.user === user || String(r.uid) === user);
+  }
+  if (options.pids !== undefined) {
+    const wanted = new Set(options.pids);
+    selected = selected.filter((r) => wanted.has(r.pid));
+  }
+  if (options.filter) {
+    const needle = options.filter.toLowerCase();
+    selected = selected.filter((r) => r.command.toLowerCase().includes(needle) || String(r.pid) === needle);
+  }
+  const compare = COMPARE[options.sort];
+  const ordered = options.tree ? treeOrder(selected, compare) : [...selected].sort(compare);
+  return options.top !== undefined ? ordered.slice(0, options.top) : ordered;
+}
+
+/**
+ * Depth-first order under each parent, siblings sorted by the sort key (like `ps f` and top's V).
+ * A process whose parent is not in the list is a root.
+ */
+export function treeOrder(rows: ProcessRow[], compare: Compare): ProcessRow[] {
+  const byPid = new Map(rows.map((r) => [r.pid, r]));
+  const children = new Map<number, ProcessRow[]>();
+  const roots: ProcessRow[] = [];
+  for (const row of rows) {
+    if (row.ppid !== row.pid && byPid.has(row.ppid)) {
+      const list = children.get(row.ppid) ?? [];
+      list.push(row);
+      children.set(row.ppid, list);
+    } else {
+      roots.push(row);
+    }
+  }
+  const out: ProcessRow[] = [];
+  const visit = (row: ProcessRow, depth: number, indent: string, last: boolean): void => {
+    const branch = depth === 0 ? '' : `${indent}${last ? '└─ ' : '├─ '}`;
+    out.push({ ...row, depth, treePrefix: branch });
+    const kids = (children.get(row.pid) ?? []).sort(compare);
+    const childIndent = depth === 0 ? '' : `${indent}${last ? '   ' : '│  '}`;
+    for (const [i, kid] of kids.entries()) visit(kid, depth + 1, childIndent, i === kids.length - 1);
+  };
+  for (const root of roots.sort(compare)) visit(root, 0, '', true);
+  return out;
+}

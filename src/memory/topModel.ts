@@ -1,0 +1,262 @@
+/**
+ * The state of the interactive `hog top` and how keys change it, as top users expect:
+ *   M sort by memory, P by CPU, N by PID, T tree, / filter, k kill (PID, then signal, then confirm),
+ *   ↑/↓/PgUp/PgDn scroll, q or Ctrl-C quit, Esc cancels a prompt.
+ * Pure: a key and a state in, a new state and at most one effect out. The loop (cli/top.ts) performs
+ * the effects.
+ */
+import type { SortKey } from './processView.js';
+
+export type Key =
+  | { kind: 'char'; char: string }
+  | { kind: 'enter' }
+  | { kind: 'backspace' }
+  | { kind: 'escape' }
+  | { kind: 'up' }
+  | { kind: 'down' }
+  | { kind: 'pageUp' }
+  | { kind: 'pageDown' }
+  | { kind: 'interrupt' };
+
+export type Prompt =
+  | { kind: 'filter'; text: string }
+  | { kind: 'killPid'; text: string; defaultPid: number | undefined }
+  | { kind: 'killSignal'; text: string; pid: number }
+  | { kind: 'killConfirm'; pid: number; signal: string };
+
+export interface TopState {
+  sort: SortKey;
+  tree: boolean;
+  filter: string;
+  scroll: number;
+  prompt: Prompt | undefined;
+  /** A one-line message shown under the header (result of a kill, an error). */
+  message: string | undefined;
+}
+
+export type Effect = { kind: 'quit' } | { kind: 'kill'; pid: number; signal: string } | { kind: 'redraw' };
+
+export const initialTopState = (sort: SortKey = 'mem'): TopState => ({
+  sort,
+  tree: false,
+  filter: '',
+  scroll: 0,
+  prompt: undefined,
+  message: undefined,
+});
+
+/** Signals offered by k: names as kill -l prints them, without the SIG prefix. */
+export const SIGNALS = ['TERM', 'KILL', 'INT', 'HUP', 'QUIT', 'STOP', 'CONT', 'USR1', 'USR2'] as const;
+
+/** "9" -> "KILL", "sigterm" -> "TERM"; undefined if not a signal k offers. */
+export function parseSignal(text: string): string | undefined {
+  const t = text.trim().toUpperCase().replace(/^SIG/, '');
+  const byNumber: Record<string, string> = {
+    '1': 'HUP',
+    '2': 'INT',
+    '3': 'QUIT',
+    '9': 'KILL',
+    '10': 'USR1',
+    '12': 'USR2',
+    '15': 'TERM',
+    '18': 'CONT',
+    '19': 'STOP',
+  };
+  const name = byNumber[t] ?? t;
+  return (SIGNALS as readonly string[]).includes(name) ? name : undefined;
+}
+
+export interface KeyContext {
+  /** PID of the first row shown: the default for k, as in top. */
+  firstPid: number | undefined;
+  /** Rows that fit on screen, for page scrolling. */
+  pageRows: number;
+  /** Whether a PID is in the current table (k refuses unknown PIDs). */
+  hasPid: (pid: number) => boolean;
+}
+
+export function handleKey(state: TopState, key: Key, ctx: KeyContext): { state: TopState; effect?: Effect } {
+  if (key.kind === 'interrupt') return { state, effect: { kind: 'quit' } };
+  if (state.prompt) return handlePromptKey(state, state.prompt, key, ctx);
+  const next = { ...state, message: undefined };
+  switch (key.kind) {
+    case 'up':
+      return { state: { ...next, scroll: Math.max(0, state.scroll - 1) }, effect: { kind: 'redraw' } };
+    case 'down':
+      return { state: { ...next, scroll: state.scroll + 1 }, effect: { kind: 'redraw' } };
+    case 'pageUp':
+      return {
+        state: { ...next, scroll: Math.max(0, state.scroll - ctx.pageRows) },
+        effect: { kind: 'redraw' },
+      };
+    case 'pageDown':
+      return { state: { ...next, scroll: state.scroll + ctx.pageRows }, effect: { kind: 'redraw' } };
+    case 'escape':
+      return { state: next, effect: { kind: 'redraw' } };
+    case 'char':
+      break;
+    default:
+      return { state };
+  }
+  switch (key.char) {
+    case 'q':
+      return { state, effect: { kind: 'quit' } };
+    case 'M':
+      return { state: { ...next, sort: 'mem', scroll: 0 }, effect: { kind: 'redraw' } };
+    case 'P':
+      return { state: { ...next, sort: 'cpu', scroll: 0 }, effect: { kind: 'redraw' } };
+    case 'N':
+      return { state: { ...next, sort: 'pid', scroll: 0 }, effect: { kind: 'redraw' } };
+    case 'T':
+    case 'V':
+      return { state: { ...next, tree: !state.tree, scroll: 0 }, effect: { kind: 'redraw' } };
+    case '/':
+    case 'o':
+      return {
+        state: { ...next, prompt: { kind: 'filter', text: state.filter } },
+        effect: { kind: 'redraw' },
+      };
+    case 'k':
+      return {
+        state: { ...next, prompt: { kind: 'killPid', text: '', defaultPid: ctx.firstPid } },
+        effect: { kind: 'redraw' },
+      };
+    default:
+      return { state };
+  }
+}
+
+function handlePromptKey(
+  state: TopState,
+  prompt: Prompt,
+  key: Key,
+  ctx: KeyContext,
+): { state: TopState; effect?: Effect } {
+  const cancel = {
+    state: { ...state, prompt: undefined, message: undefined },
+    effect: { kind: 'redraw' } as Effect,
+  };
+  if (key.kind === 'escape') return cancel;
+  if (prompt.kind === 'killConfirm') {
+    if (key.kind === 'char' && (key.char === 'y' || key.char === 'Y')) {
+      return {
+        state: { ...state, prompt: undefined },
+        effect: { kind: 'kill', pid: prompt.pid, signal: prompt.signal },
+      };
+    }
+    return { state: { ...state, prompt: undefined, message: 'kill cancelled' }, effect: { kind: 'redraw' } };
+  }
+  if (key.kind === 'backspace') {
+    return {
+      state: { ...state, prompt: { ...prompt, text: prompt.text.slice(0, -1) } },
+      effect: { kind: 'redraw' },
+    };
+  }
+  if (key.kind === 'char') {
+    if (prompt.kind !== 'filter' && !/^[0-9A-Za-z]$/.test(key.char)) return { state };
+    return {
+      state: { ...state, prompt: { ...prompt, text: prompt.text + key.char } },
+      effect: { kind: 'redraw' },
+    };
+  }
+  if (key.kind !== 'enter') return { state };
+
+  switch (prompt.kind) {
+    case 'filter':
+      return {
+        state: { ...state, prompt: undefined, filter: prompt.text.trim(), scroll: 0 },
+        effect: { kind: 'redraw' },
+      };
+    case 'killPid': {
+      const pid = prompt.text === '' ? prompt.defaultPid : Number(prompt.text);
+      if (pid === undefined || !Number.isInteger(pid) || pid <= 0) {
+        return {
+          state: { ...state, prompt: undefined, message: `not a PID: ${prompt.text}` },
+          effect: { kind: 'redraw' },
+        };
+      }
+      if (!ctx.hasPid(pid)) {
+        return {
+          state: { ...state, prompt: undefined, message: `no process ${pid} in the table` },
+          effect: { kind: 'redraw' },
+        };
+      }
+      return {
+        state: { ...state, prompt: { kind: 'killSignal', text: '', pid } },
+        effect: { kind: 'redraw' },
+      };
+    }
+    case 'killSignal': {
+      const signal = prompt.text === '' ? 'TERM' : parseSignal(prompt.text);
+      if (!signal) {
+        return {
+          state: {
+            ...state,
+            prompt: undefined,
+            message: `unknown signal ${prompt.text}: use ${SIGNALS.join(', ')} or a number`,
+          },
+          effect: { kind: 'redraw' },
+        };
+      }
+      return {
+        state: { ...state, prompt: { kind: 'killConfirm', pid: prompt.pid, signal } },
+        effect: { kind: 'redraw' },
+      };
+    }
+  }
+}
+
+/** The prompt line as shown to the user. */
+export function promptText(prompt: Prompt, describe: (pid: number) => string): string {
+  switch (prompt.kind) {
+    case 'filter':
+      return `Filter (command or PID, Enter to apply, empty to clear): ${prompt.text}`;
+    case 'killPid':
+      return `PID to signal/kill [default pid = ${prompt.defaultPid ?? '-'}]: ${prompt.text}`;
+    case 'killSignal':
+      return `Send PID ${prompt.pid} (${describe(prompt.pid)}) signal [TERM; or KILL, INT, HUP, STOP...]: ${prompt.text}`;
+    case 'killConfirm':
+      return `Really send SIG${prompt.signal} to PID ${prompt.pid} (${describe(prompt.pid)})? [y/N] `;
+  }
+}
+
+/** Decode raw terminal input into keys (xterm/VT100 sequences). */
+export function decodeKeys(input: string): Key[] {
+  const keys: Key[] = [];
+  let i = 0;
+  while (i < input.length) {
+    const rest = input.slice(i);
+    const sequences: [string, Key][] = [
+      ['\x1b[A', { kind: 'up' }],
+      ['\x1bOA', { kind: 'up' }],
+      ['\x1b[B', { kind: 'down' }],
+      ['\x1bOB', { kind: 'down' }],
+      ['\x1b[5~', { kind: 'pageUp' }],
+      ['\x1b[6~', { kind: 'pageDown' }],
+    ];
+    const match = sequences.find(([seq]) => rest.startsWith(seq));
+    if (match) {
+      keys.push(match[1]);
+      i += match[0].length;
+      continue;
+    }
+    const ch = input[i] as string;
+    if (ch === '\x1b') {
+      // a lone Escape, or an unknown sequence: skip the sequence
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: matching terminal escape sequences
+      const csi = /^\x1b\[[0-9;]*[A-Za-z~]/.exec(rest);
+      if (csi) i += csi[0].length;
+      else {
+        keys.push({ kind: 'escape' });
+        i++;
+      }
+      continue;
+    }
+    if (ch === '\r' || ch === '\n') keys.push({ kind: 'enter' });
+    else if (ch === '\x7f' || ch === '\b') keys.push({ kind: 'backspace' });
+    else if (ch === '\x03') keys.push({ kind: 'interrupt' });
+    else if (ch >= ' ') keys.push({ kind: 'char', char: ch });
+    i++;
+  }
+  return keys;
+}

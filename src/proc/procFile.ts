@@ -1,0 +1,58 @@
+/**
+ * Reading procfs and sysfs files. They report size 0, so fs.readFileSync would allocate a fresh 64 KiB
+ * buffer per read; a process table reads thousands of them, so one buffer is reused instead.
+ */
+import { closeSync, openSync, readSync } from 'node:fs';
+import { errnoCode } from '../errors.js';
+
+let buffer = Buffer.allocUnsafe(64 * 1024);
+
+/** The whole text of a (pseudo-)file, read synchronously with a shared buffer. */
+export function readProcText(path: string): string {
+  const length = readIntoBuffer(path);
+  return buffer.toString('utf8', 0, length);
+}
+
+/** The bytes of a (pseudo-)file, copied out of the shared buffer. */
+export function readProcBytes(path: string): Buffer {
+  return Buffer.from(buffer.subarray(0, readIntoBuffer(path)));
+}
+
+/** Read the whole file into the shared buffer (growing it if needed); returns the length. */
+function readIntoBuffer(path: string): number {
+  const fd = openSync(path, 'r');
+  try {
+    let length = 0;
+    for (;;) {
+      if (length === buffer.length) {
+        const bigger = Buffer.allocUnsafe(buffer.length * 2);
+        buffer.copy(bigger, 0, 0, length);
+        buffer = bigger;
+      }
+      const wanted = buffer.length - length;
+      const n = readSync(fd, buffer, length, wanted, null);
+      length += n;
+      // procfs and sysfs fill the whole request until end of file (seq_file, cmdline and sysfs
+      // attributes all do), so a short read is the end: skip the extra read() that would return 0.
+      if (n < wanted) break;
+    }
+    return length;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * True when a read failed because the process is gone: it exited between listing /proc and reading
+ * its files (ENOENT), or is being reaped (ESRCH). Such processes are skipped, never reported as errors.
+ */
+export function isVanished(error: unknown): boolean {
+  const code = errnoCode(error);
+  return code === 'ENOENT' || code === 'ESRCH';
+}
+
+/** True when the kernel refused the read (another user's process, hidepid, dmesg_restrict...). */
+export function isDenied(error: unknown): boolean {
+  const code = errnoCode(error);
+  return code === 'EACCES' || code === 'EPERM';
+}

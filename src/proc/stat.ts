@@ -1,0 +1,80 @@
+/**
+ * /proc/[pid]/stat — one line of space-separated fields, documented in proc_pid_stat(5).
+ * The command name (field 2) is in parentheses and may itself contain spaces and parentheses
+ * ("a) b"), so it runs from the first "(" to the LAST ")".
+ */
+import { readProcText } from './procFile.js';
+
+export interface ProcStat {
+  pid: number;
+  comm: string;
+  /** R running, S sleeping, D disk sleep, Z zombie, T stopped, t tracing stop, X dead, I idle (kernel thread). */
+  state: string;
+  ppid: number;
+  pgrp: number;
+  session: number;
+  ttyNr: number;
+  /** Kernel PF_* flags; PF_KTHREAD (0x00200000) marks kernel threads. */
+  flags: number;
+  minorFaults: number;
+  majorFaults: number;
+  /** Time in user and kernel mode, in clock ticks (USER_HZ). */
+  utimeTicks: number;
+  stimeTicks: number;
+  priority: number;
+  nice: number;
+  numThreads: number;
+  /** Time the process started after boot, in clock ticks. */
+  startTimeTicks: number;
+  /** Virtual memory size in bytes. */
+  vsizeBytes: number;
+  /** Resident set size in pages (same as statm's resident). */
+  rssPages: number;
+  /** CPU the process last ran on; absent on very old kernels. */
+  processor: number | undefined;
+}
+
+export function parseStat(text: string): ProcStat {
+  const open = text.indexOf('(');
+  const close = text.lastIndexOf(')');
+  if (open < 0 || close < open) throw new Error(`malformed stat line: ${JSON.stringify(text.slice(0, 80))}`);
+  const pid = Number(text.slice(0, open).trim());
+  const comm = text.slice(open + 1, close);
+  // fields[0] is field 3 (state) of proc_pid_stat(5)
+  const fields = text
+    .slice(close + 2)
+    .trim()
+    .split(' ');
+  if (fields.length < 22 || !Number.isInteger(pid)) {
+    throw new Error(`malformed stat line: ${JSON.stringify(text.slice(0, 80))}`);
+  }
+  const field = (n: number): number => Number(fields[n - 3]);
+  return {
+    pid,
+    comm,
+    state: fields[0] ?? '?',
+    ppid: field(4),
+    pgrp: field(5),
+    session: field(6),
+    ttyNr: field(7),
+    flags: field(9),
+    minorFaults: field(10),
+    majorFaults: field(12),
+    utimeTicks: field(14),
+    stimeTicks: field(15),
+    priority: field(18),
+    nice: field(19),
+    numThreads: field(20),
+    startTimeTicks: field(22),
+    vsizeBytes: field(23),
+    rssPages: field(24),
+    processor: fields.length >= 37 ? field(39) : undefined,
+  };
+}
+
+export function readStat(pid: number, procRoot = '/proc'): ProcStat {
+  return parseStat(readProcText(`${procRoot}/${pid}/stat`));
+}
+
+/** PF_KTHREAD from include/linux/sched.h: set on kernel threads, which have no user memory. */
+export const PF_KTHREAD = 0x00200000;

@@ -1,0 +1,33 @@
+/**
+ * /proc/[pid]/statm — memory sizes in pages: size resident shared text lib data dt (proc_pid_statm(5)).
+ * resident = VmRSS, shared = RssFile + RssShmem, size = VmSize. Kernel threads print all zeros (older
+ * kernels print nothing); both parse as zeros.
+ */
+import { readProcText } from './procFile.js';
+
+export interface ProcStatm {
+  sizePages: number;
+  residentPages: number;
+  sharedPages: number;
+  textPages: number;
+  dataPages: number;
+}
+
+export function parseStatm(text: string): ProcStatm {
+  const trimmed = text.trim();
+  const fields = trimmed === '' ? [] : trimmed.split(/\s+/).map(Number);
+  if (fields.some((n) => !Number.isFinite(n)) || (fields.length > 0 && fields.length < 7)) {
+    throw new Error(`malformed statm: ${JSON.stringify(trimmed.slice(0, 80))}`);
+  }
+  return {
+    sizePages: fields[0] ?? 0,
+    residentPages: fields[1] ?? 0,
+    sharedPages: fields[2] ?? 0,
+    textPages: fields[3] ?? 0,
+    dataPages: fields[5] ?? 0,
+  };
+}
+
+export function readStatm(pid: number, procRoot = '/proc'): ProcStatm {
+  return parseStatm(readProcText(`${procRoot}/${pid}/statm`));
+}

@@ -1,0 +1,20 @@
+/** The `--explain` legend: what each column shown means and where its number comes from. */
+import { wrap } from './wrap.js';
+
+export interface Explained {
+  header: string;
+  meaning: string;
+  source: string;
+}
+
+export function explainLines(columns: readonly Explained[], width = 80): string[] {
+  const name = Math.max(...columns.map((c) => c.header.length));
+  const lines: string[] = [];
+  for (const c of columns) {
+    const indent = ' '.repeat(name + 2);
+    const body = wrap(`${c.meaning} (from ${c.source})`, Math.max(20, width - name - 2));
+    for (const [i, text] of body.entries())
+      lines.push(i === 0 ? `${c.header.padEnd(name)}  ${text}` : `${indent}${text}`);
+  }
+  return lines;
+}

@@ -1,0 +1,139 @@
+/**
+ * hog top in a real pseudo-terminal (tmux): keys change the sort, a resize redraws to the new size,
+ * k signals a process after confirmation, q exits. And batch mode when stdout is not a terminal.
+ */
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { HOG_BIN, runHog } from '../helpers/hog.js';
+import { type Child, spawnAllocator, spawnCommand, waitFor } from '../helpers/processes.js';
+import { TmuxSession } from '../helpers/tmux.js';
+
+let session: TmuxSession | undefined;
+afterEach(() => session?.kill());
+
+const tableHeader = (lines: string[]) => lines.find((l) => /^\s+PID USER/.test(l)) ?? '';
+
+describe('hog top in a terminal', () => {
+  let big: Child;
+  beforeAll(async () => {
+    big = await spawnAllocator(120);
+  });
+  afterAll(() => big.stop());
+
+  it('fits 80x24, sorts by RES first, M/P switch the sort, q quits', async () => {
+    session = TmuxSession.start(`${HOG_BIN} top -d 1`, 80, 24);
+    const first = await session.waitForScreen(
+      (l) => l[0]?.startsWith('hog top - ') === true && tableHeader(l) !== '',
+      'the first frame',
+    );
+    expect(first).toHaveLength(24);
+    expect(first.every((l) => l.length <= 80)).toBe(true);
+    expect(first[1]).toMatch(/^Mem: [\d.]+ GiB total, .* used, .* avail, .* buff\/cache$/);
+    expect(first[2]).toMatch(/^Swap: .* total, .* used {3}PSI mem some [\d.]+%/);
+    expect(first[3]).toMatch(/^Sort RES /);
+    expect(tableHeader(first)).toMatch(/PID USER\s+RES\s+SHR\s+VIRT\s+%MEM\s+CPU% S\s+GROWTH COMMAND/);
+    // the 120 MiB child is at or near the top of a RES-sorted list
+    const rows = first.slice(first.indexOf(tableHeader(first)) + 1, first.indexOf(tableHeader(first)) + 4);
+    expect(
+      rows.some((r) => r.trim().startsWith(`${big.pid} `)),
+      first.join('\n'),
+    ).toBe(true);
+
+    session.keys('P');
+    await session.waitForScreen((l) => l[3]?.startsWith('Sort CPU%') === true, 'sort by CPU after P');
+    session.keys('M');
+    await session.waitForScreen((l) => l[3]?.startsWith('Sort RES') === true, 'sort by RES after M');
+    session.keys('T');
+    await session.waitForScreen((l) => l[3]?.startsWith('Sort RES tree') === true, 'tree view after T');
+
+    session.keys('q');
+    await waitFor(() => session?.exited(), 'hog top to exit after q');
+  });
+
+  it('redraws to the new size when the terminal is resized', async () => {
+    session = TmuxSession.start(`${HOG_BIN} top -d 30`, 80, 24);
+    await session.waitForScreen((l) => tableHeader(l) !== '', 'the first frame');
+    session.resize(132, 40);
+    // with the delay at 30 s, only the resize can have redrawn: the SWAP column appears at >= 100 columns
+    const wide = await session.waitForScreen((l) => /SWAP/.test(tableHeader(l)), 'a redraw at 132 columns');
+    expect(wide).toHaveLength(40);
+    expect(wide.filter((l) => l.trim() !== '').length).toBeGreaterThan(30);
+    session.resize(60, 15);
+    const narrow = await session.waitForScreen(
+      (l) => !/SWAP/.test(tableHeader(l)) && l.length === 15,
+      'a redraw at 60x15',
+    );
+    expect(narrow.every((l) => l.length <= 60)).toBe(true);
+  });
+
+  it('k asks for PID, signal and confirmation, then kills', async () => {
+    const victim = spawnCommand('sleep', ['300']);
+    try {
+      session = TmuxSession.start(`${HOG_BIN} top -d 30`, 100, 30);
+      await session.waitForScreen((l) => tableHeader(l) !== '', 'the first frame');
+      session.keys('k');
+      await session.waitForScreen(
+        (l) => /^PID to signal\/kill \[default pid = \d+\]:/.test(l[4] ?? ''),
+        'the PID prompt',
+      );
+      session.keys(String(victim.pid), 'Enter');
+      await session.waitForScreen(
+        (l) => (l[4] ?? '').startsWith(`Send PID ${victim.pid} (sleep) signal`),
+        'the signal prompt',
+      );
+      session.keys('KILL', 'Enter');
+      await session.waitForScreen(
+        (l) => (l[4] ?? '').startsWith(`Really send SIGKILL to PID ${victim.pid} (sleep)?`),
+        'the confirmation',
+      );
+      session.keys('y');
+      const signal = await new Promise((resolve) => victim.process.once('exit', (_c, s) => resolve(s)));
+      expect(signal).toBe('SIGKILL');
+      await session.waitForScreen((l) => l[4] === `sent SIGKILL to PID ${victim.pid}`, 'the result message');
+    } finally {
+      await victim.stop();
+    }
+  });
+
+  it('/ filters rows by command', async () => {
+    session = TmuxSession.start(`${HOG_BIN} top -d 30`, 100, 30);
+    await session.waitForScreen((l) => tableHeader(l) !== '', 'the first frame');
+    session.keys('/', 'Buffer.alloc(120', 'Enter');
+    const filtered = await session.waitForScreen(
+      (l) => /filter "Buffer\.alloc\(120"/.test(l[3] ?? ''),
+      'the filter',
+    );
+    const rows = filtered.slice(filtered.indexOf(tableHeader(filtered)) + 1).filter((l) => l.trim() !== '');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.trim().startsWith(`${big.pid} `)).toBe(true);
+  });
+});
+
+describe('hog top in batch mode', () => {
+  it('prints -n snapshots like top -b when stdout is not a terminal', async () => {
+    const result = await runHog(['top', '-n', '2', '-d', '0.5', '--top', '3']);
+    expect(result.code).toBe(0);
+    const frames = result.stdout.split(/^(?=hog top - )/m);
+    expect(frames).toHaveLength(2);
+    for (const frame of frames) {
+      const lines = frame.trimEnd().split('\n');
+      expect(lines[1]).toMatch(/^Mem: /);
+      expect(lines[4]).toMatch(/^\s+PID USER/);
+      expect(lines.slice(5)).toHaveLength(3);
+    }
+  });
+
+  it('refuses the interactive view when the terminal gives no keys (stdin redirected), pointing to -b', async () => {
+    const log = join(mkdtempSync(join(tmpdir(), 'hog-top-')), 'stderr');
+    session = TmuxSession.start(`${HOG_BIN} top < /dev/null 2> ${log}; echo "exit=$?" >> ${log}`, 100, 10);
+    const text = await waitFor(() => {
+      const t = existsSync(log) ? readFileSync(log, 'utf8') : '';
+      return t.includes('exit=') ? t : undefined;
+    }, 'hog top to stop');
+    expect(text).toBe(
+      'hog: hog top needs a terminal for keys\nhint: use hog top -b for text snapshots\nexit=2\n',
+    );
+  });
+});

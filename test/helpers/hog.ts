@@ -1,0 +1,51 @@
+/** Run the built hog CLI (bin/hog, as a user runs it) and collect what it printed. */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const HOG_BIN = fileURLToPath(new URL('../../bin/hog', import.meta.url));
+export const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
+
+export interface HogResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runHog(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; uid?: number; gid?: number } = {},
+): Promise<HogResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(HOG_BIN, args, {
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(options.uid !== undefined ? { uid: options.uid, gid: options.gid ?? options.uid } : {}),
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`hog ${args.join(' ')} timed out; stderr: ${stderr}`));
+    }, options.timeoutMs ?? 30_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** Parse stdout as JSON, failing with the output in the message when it is not. */
+export function json<T = unknown>(result: HogResult): T {
+  try {
+    return JSON.parse(result.stdout) as T;
+  } catch {
+    throw new Error(`not JSON (exit ${result.code}):\n${result.stdout}\n${result.stderr}`);
+  }
+}

@@ -1,0 +1,66 @@
+/** Drive a program in a real pseudo-terminal through tmux: start it at a size, send keys, read the screen. */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { waitFor } from './processes.js';
+
+export class TmuxSession {
+  private constructor(readonly name: string) {}
+
+  static start(command: string, width: number, height: number): TmuxSession {
+    const name = `hog-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+    // remain-on-exit keeps the pane after the program ends, so a test can see that it exited
+    execFileSync('tmux', [
+      'new-session',
+      '-d',
+      '-s',
+      name,
+      '-x',
+      String(width),
+      '-y',
+      String(height),
+      command,
+    ]);
+    execFileSync('tmux', ['set-option', '-t', name, 'remain-on-exit', 'on']);
+    return new TmuxSession(name);
+  }
+
+  screen(): string[] {
+    return execFileSync('tmux', ['capture-pane', '-p', '-t', this.name], { encoding: 'utf8' })
+      .replace(/\n$/, '')
+      .split('\n');
+  }
+
+  keys(...keys: string[]): void {
+    execFileSync('tmux', ['send-keys', '-t', this.name, ...keys]);
+  }
+
+  resize(width: number, height: number): void {
+    execFileSync('tmux', ['resize-window', '-t', this.name, '-x', String(width), '-y', String(height)]);
+  }
+
+  /** True once the program in the pane has exited. */
+  exited(): boolean {
+    const r = spawnSync('tmux', ['display-message', '-p', '-t', this.name, '#{pane_dead}'], {
+      encoding: 'utf8',
+    });
+    return r.stdout.trim() === '1';
+  }
+
+  waitForScreen(
+    predicate: (lines: string[]) => boolean,
+    what: string,
+    timeoutMs = 10_000,
+  ): Promise<string[]> {
+    return waitFor(
+      () => {
+        const lines = this.screen();
+        return predicate(lines) ? lines : undefined;
+      },
+      `${what}; screen was:\n${this.screen().join('\n')}`,
+      timeoutMs,
+    );
+  }
+
+  kill(): void {
+    spawnSync('tmux', ['kill-session', '-t', this.name]);
+  }
+}

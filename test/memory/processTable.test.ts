@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { collectCpuTicks, collectProcesses } from '../../src/memory/processTable.js';
+import { commandOf, toRows } from '../../src/memory/processView.js';
+import { FIXTURES } from '../helpers/hog.js';
+
+const procRoot = `${FIXTURES}machine/proc`;
+
+describe('collectProcesses on a captured /proc', () => {
+  const snapshot = collectProcesses({ procRoot });
+  const byPid = new Map(snapshot.processes.map((p) => [p.pid, p]));
+
+  it('skips a process that vanished between reading its stat and its status', () => {
+    expect(byPid.has(4242)).toBe(false);
+    expect([...byPid.keys()].sort((a, b) => a - b)).toEqual([1, 2, 8969, 8972, 8980]);
+  });
+
+  it('takes RES, SHR, VIRT and SWAP from status', () => {
+    const node = byPid.get(8980);
+    expect(node?.resBytes).toBeGreaterThan(10 * 1024 * 1024);
+    expect(node?.shrBytes).toBeLessThan(node?.resBytes ?? 0);
+    expect(node?.virtBytes).toBeGreaterThan(node?.resBytes ?? 0);
+    expect(node?.swapBytes).toBe(0);
+    expect(node?.args[0]).toBe('node');
+  });
+
+  it('shows kernel threads and zombies as ps does, with zero memory', () => {
+    const kthread = byPid.get(2);
+    expect(kthread?.kernelThread).toBe(true);
+    expect(kthread?.resBytes).toBe(0);
+    expect(commandOf(kthread as NonNullable<typeof kthread>)).toBe('[kthreadd]');
+    const zombie = byPid.get(8972);
+    expect(zombie?.state).toBe('Z');
+    expect(commandOf(zombie as NonNullable<typeof zombie>)).toBe('[sleep] <defunct>');
+  });
+
+  it('keeps the name "a) b"', () => {
+    expect(byPid.get(8969)?.comm).toBe('a) b');
+  });
+
+  it('reads PSS/USS only when asked; a kernel thread has none', () => {
+    expect(byPid.get(8980)?.pssBytes).toBeUndefined();
+    const withSmaps = collectProcesses({ procRoot, smaps: true });
+    const node = withSmaps.processes.find((p) => p.pid === 8980);
+    expect(node?.pssBytes).toBeGreaterThan(0);
+    expect(node?.ussBytes).toBeGreaterThan(0);
+    expect(withSmaps.processes.find((p) => p.pid === 2)?.pssBytes).toBeUndefined();
+    expect(withSmaps.smapsDenied).toBe(0);
+  });
+
+  it('only the PIDs asked for; a missing one is just absent', () => {
+    expect(collectProcesses({ procRoot, pids: [1, 999] }).processes.map((p) => p.pid)).toEqual([1]);
+    expect([...collectCpuTicks({ procRoot, pids: [1, 4242, 999] }).keys()]).toEqual([1, 4242]);
+  });
+
+  it('derives %MEM from MemTotal and lifetime CPU% from uptime', () => {
+    const rows = toRows(snapshot, { memTotalBytes: 1024 * 1024 * 1024, userNames: new Map([[0, 'root']]) });
+    const node = rows.find((r) => r.pid === 8980);
+    expect(node?.user).toBe('root');
+    expect(node?.memPercent).toBeCloseTo(((node?.resBytes ?? 0) / (1024 * 1024 * 1024)) * 100, 6);
+    expect(node?.cpuPercent).toBeGreaterThanOrEqual(0);
+  });
+});

@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { GrowthTracker } from '../../src/memory/growth.js';
+import {
+  decodeKeys,
+  handleKey,
+  initialTopState,
+  type Key,
+  parseSignal,
+  type TopState,
+} from '../../src/memory/topModel.js';
+
+const ctx = { firstPid: 42, pageRows: 10, hasPid: (pid: number) => [42, 7].includes(pid) };
+const char = (c: string): Key => ({ kind: 'char', char: c });
+
+function press(state: TopState, ...keys: Key[]) {
+  let effect: ReturnType<typeof handleKey>['effect'];
+  for (const key of keys) ({ state, effect } = handleKey(state, key, ctx));
+  return { state, effect };
+}
+
+describe('hog top keys', () => {
+  it('M, P and N change the sort; T toggles the tree', () => {
+    const s = initialTopState();
+    expect(press(s, char('P')).state.sort).toBe('cpu');
+    expect(press(s, char('P'), char('M')).state.sort).toBe('mem');
+    expect(press(s, char('N')).state.sort).toBe('pid');
+    expect(press(s, char('T')).state.tree).toBe(true);
+    expect(press(s, char('T'), char('T')).state.tree).toBe(false);
+  });
+
+  it('q and Ctrl-C quit', () => {
+    expect(press(initialTopState(), char('q')).effect).toEqual({ kind: 'quit' });
+    expect(press(initialTopState(), { kind: 'interrupt' }).effect).toEqual({ kind: 'quit' });
+  });
+
+  it('/ edits a filter; Enter applies; Esc cancels', () => {
+    const typed = press(
+      initialTopState(),
+      char('/'),
+      char('n'),
+      char('o'),
+      char('x'),
+      { kind: 'backspace' },
+      char('d'),
+    );
+    expect(typed.state.prompt).toEqual({ kind: 'filter', text: 'nod' });
+    expect(press(typed.state, { kind: 'enter' }).state.filter).toBe('nod');
+    expect(press(typed.state, { kind: 'escape' }).state.filter).toBe('');
+  });
+
+  it('k asks PID (default: first row), then signal (default TERM), then confirmation', () => {
+    const s = press(initialTopState(), char('k'), { kind: 'enter' }, { kind: 'enter' });
+    expect(s.state.prompt).toEqual({ kind: 'killConfirm', pid: 42, signal: 'TERM' });
+    expect(press(s.state, char('y')).effect).toEqual({ kind: 'kill', pid: 42, signal: 'TERM' });
+    const declined = press(s.state, char('n'));
+    expect(declined.effect).toEqual({ kind: 'redraw' });
+    expect(declined.state.message).toBe('kill cancelled');
+  });
+
+  it('k with a typed PID and signal 9', () => {
+    const s = press(
+      initialTopState(),
+      char('k'),
+      char('7'),
+      { kind: 'enter' },
+      char('9'),
+      { kind: 'enter' },
+      char('y'),
+    );
+    expect(s.effect).toEqual({ kind: 'kill', pid: 7, signal: 'KILL' });
+  });
+
+  it('k refuses a PID that is not in the table and an unknown signal', () => {
+    expect(press(initialTopState(), char('k'), char('5'), { kind: 'enter' }).state.message).toBe(
+      'no process 5 in the table',
+    );
+    const bad = press(initialTopState(), char('k'), { kind: 'enter' }, char('X'), { kind: 'enter' });
+    expect(bad.state.message).toMatch(/unknown signal X/);
+    expect(bad.state.prompt).toBeUndefined();
+  });
+
+  it('arrows and pages scroll, never above the top', () => {
+    expect(press(initialTopState(), { kind: 'down' }, { kind: 'down' }).state.scroll).toBe(2);
+    expect(press(initialTopState(), { kind: 'up' }).state.scroll).toBe(0);
+    expect(press(initialTopState(), { kind: 'pageDown' }).state.scroll).toBe(10);
+  });
+});
+
+describe('decodeKeys', () => {
+  it('reads letters, Enter, Backspace, Ctrl-C, Esc and arrow sequences', () => {
+    expect(decodeKeys('Mq\r\x7f\x03')).toEqual([
+      char('M'),
+      char('q'),
+      { kind: 'enter' },
+      { kind: 'backspace' },
+      { kind: 'interrupt' },
+    ]);
+    expect(decodeKeys('\x1b[A\x1b[B\x1b[5~\x1b[6~\x1bOA')).toEqual([
+      { kind: 'up' },
+      { kind: 'down' },
+      { kind: 'pageUp' },
+      { kind: 'pageDown' },
+      { kind: 'up' },
+    ]);
+    expect(decodeKeys('\x1b')).toEqual([{ kind: 'escape' }]);
+    expect(decodeKeys('\x1b[1;5Cq')).toEqual([char('q')]);
+  });
+});
+
+describe('parseSignal', () => {
+  it('accepts names with or without SIG, and numbers', () => {
+    expect(parseSignal('sigkill')).toBe('KILL');
+    expect(parseSignal('15')).toBe('TERM');
+    expect(parseSignal('hup')).toBe('HUP');
+    expect(parseSignal('SEGV')).toBeUndefined();
+  });
+});
+
+describe('GrowthTracker', () => {
+  it('gives RES change per minute since first seen, restarting for a reused PID', () => {
+    const g = new GrowthTracker();
+    g.update([{ pid: 1, startTimeTicks: 5, resBytes: 100 * 1024 * 1024 }], 0);
+    expect(g.perMinute(1)).toBeUndefined();
+    g.update([{ pid: 1, startTimeTicks: 5, resBytes: 130 * 1024 * 1024 }], 30_000);
+    expect(g.perMinute(1)).toBe(60 * 1024 * 1024);
+    g.update([{ pid: 1, startTimeTicks: 99, resBytes: 1 }], 60_000);
+    expect(g.perMinute(1)).toBeUndefined();
+    g.update([], 90_000);
+    expect(g.watchedMs(1, 90_000)).toBe(0);
+  });
+});

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { cellWidth, printable, renderTable, type TableColumn, truncate } from '../../src/render/table.js';
+
+interface R {
+  n: number;
+  s: string;
+}
+const columns: TableColumn<R>[] = [
+  { header: 'N', align: 'right', text: (r) => String(r.n) },
+  { header: 'NAME', align: 'left', text: (r) => r.s, flex: true },
+];
+
+describe('renderTable', () => {
+  it('aligns numbers right and text left, without trailing spaces', () => {
+    expect(
+      renderTable(columns, [
+        { n: 5, s: 'a' },
+        { n: 1234, s: 'bb' },
+      ]),
+    ).toEqual(['   N NAME', '   5 a', '1234 bb']);
+  });
+
+  it('cuts lines to the width when there is one', () => {
+    const lines = renderTable(columns, [{ n: 1, s: 'x'.repeat(100) }], { width: 20 });
+    expect(lines.every((l) => cellWidth(l) <= 20)).toBe(true);
+  });
+
+  it('prints control characters in names as "?"', () => {
+    expect(printable('a\nb\x1b[31m')).toBe('a?b?[31m');
+  });
+
+  it('counts wide characters as two cells', () => {
+    expect(cellWidth('日本')).toBe(4);
+    expect(truncate('日本語', 5)).toBe('日本');
+  });
+});
