@@ -33,6 +33,11 @@ const COMMANDS: CommandEntry[] = [
     summary: 'process table sorted by memory (RES, SHR, VIRT, SWAP, PSS)',
     load: () => import('./ps.js'),
   },
+  {
+    name: 'disk',
+    summary: 'what fills the disk: scan, categories, deleted-but-open files, df reconciliation, cleanup',
+    load: () => import('./disk.js'),
+  },
 ];
 
 const VERSION = '0.1.0';

@@ -3,7 +3,7 @@
  * what is accepted. Used as commander argParsers.
  */
 import { quote, UsageError } from '../errors.js';
-import { parseDuration } from '../render/units.js';
+import { parseDuration, parseSize } from '../render/units.js';
 
 export function positiveInt(name: string): (text: string) => number {
   return (text) => {
@@ -53,4 +53,34 @@ export function seconds(
     }
     return value;
   };
+}
+
+/** A whole number from 0 up (depths, counts where 0 means "none"). */
+export function nonNegativeInt(name: string): (text: string) => number {
+  return (text) => {
+    const n = Number(text);
+    if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n)) {
+      throw new UsageError(`${name} must be a whole number from 0, got ${quote(text)}`);
+    }
+    return n;
+  };
+}
+
+/** A size in bytes from "100M", "1.5G", "512". */
+export function sizeValue(name: string): (text: string) => number {
+  return (text) => {
+    try {
+      return parseSize(text);
+    } catch (error) {
+      throw new UsageError(`${name}: not a size: ${quote(text)}`, {
+        hint: 'write a number with an optional unit, e.g. 512, 64K, 100M, 1.5G (K/M/G are powers of 1024)',
+        cause: error,
+      });
+    }
+  };
+}
+
+/** Repeatable option: each use adds to the list. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
 }

@@ -118,3 +118,16 @@ export function parseDuration(text: string): number {
   const factor = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400 }[match[2] ?? 's'] ?? 1;
   return Number(match[1]) * factor;
 }
+
+/** 1234567 -> "1,234,567": counts of files and inodes, grouped by thousands. */
+export function formatCount(count: number): string {
+  if (!Number.isFinite(count)) return '-';
+  return Math.round(count)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** How long ago a time (ms since the epoch) was, from `now`: "3h 5m", "12d"; "-" for the future. */
+export function formatAge(thenMs: number, nowMs: number): string {
+  return formatDuration(Math.max(0, (nowMs - thenMs) / 1000));
+}

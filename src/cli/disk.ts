@@ -1,0 +1,145 @@
+/**
+ * `hog disk`: what fills the disk. The scan is the default subcommand (`hog disk [PATH...]`); `deleted`,
+ * `df` and `clean` are the others. Each subcommand's code loads only when it runs.
+ */
+import { type Command, Option } from 'commander';
+import { quote, UsageError } from '../errors.js';
+import { parseDuration } from '../render/units.js';
+import type { CliContext } from './context.js';
+import { collect, nonNegativeInt, positiveInt, sizeValue } from './optionValues.js';
+
+const duration = (name: string) => (text: string) => {
+  try {
+    return parseDuration(text);
+  } catch (error) {
+    throw new UsageError(`${name}: not a duration: ${quote(text)}`, {
+      hint: 'write a number with s, m, h or d, e.g. 12h, 7d, 30d',
+      cause: error,
+    });
+  }
+};
+
+export function register(program: Command, context: CliContext): void {
+  const disk = program
+    .command('disk')
+    .description('disk usage: scan (default), deleted-but-open files, df reconciliation, cleanup')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  hog disk /var                    what fills /var: largest entries, files and directories
+  hog disk -i /                    browse interactively (like ncdu); d deletes after confirmation
+  hog disk --by category /         binaries, application data, caches, logs, temp, backups, other
+  hog disk deleted                 files deleted but still held open by a process
+  hog disk df                      why df and du disagree, per filesystem
+  hog disk clean /var/log          what can safely go, with the bytes it frees (--apply to do it)`,
+    );
+
+  disk
+    .command('scan [paths...]', { isDefault: true })
+    .description('disk usage of PATHs (default .): totals like du, largest entries, files and directories')
+    .option('--apparent', 'sizes in bytes (du --apparent-size) instead of blocks on disk')
+    .option('-x, --one-file-system', 'stay on the filesystem of each PATH (du -x)')
+    .option('--exclude <glob>', 'skip entries matching GLOB, like du --exclude (repeatable)', collect)
+    .option('-d, --depth <N>', 'show the tree N levels deep (0: totals only)', nonNegativeInt('--depth'), 1)
+    .option('-n, --top <N>', 'list the N largest children, files and directories', positiveInt('--top'), 10)
+    .addOption(new Option('--by <what>', 'split usage by category (and age)').choices(['category']))
+    .option('-i, --interactive', 'browse the result in the terminal, like ncdu')
+    .option('-o, --export <file>', "save the whole scan as JSON in ncdu's export format (- for stdout)")
+    .option('-f, --import <file>', 'read a saved scan (hog disk -o, ncdu -o, gdu -o) instead of scanning')
+    .option('--json', 'print the report as JSON (sizes in bytes)')
+    .option(
+      '--threads <N>',
+      'threads of the native walker (default: one per core, 2 to 8)',
+      positiveInt('--threads'),
+    )
+    .option('--no-progress', 'no progress line while scanning')
+    .option(
+      '--log-size <size>',
+      'with --by category: logs at least this big are cleanup candidates',
+      sizeValue('--log-size'),
+      100 * 1024 * 1024,
+    )
+    .option(
+      '--log-age <duration>',
+      'with --by category: logs older than this are cleanup candidates',
+      duration('--log-age'),
+      30 * 86400,
+    )
+    .addHelpText(
+      'after',
+      `
+Sizes are blocks allocated on disk, like du; --apparent shows byte sizes like du -b. Hard links are
+counted once, sparse files by what they really occupy. Pseudo filesystems (/proc, /sys...) are not
+entered below a PATH. Totals equal du -sB1 (and du -sb with --apparent).`,
+    )
+    .action(async (paths: string[], opts, command: Command) => {
+      const { runScan } = await import('./diskScan.js');
+      await runScan(paths, opts, command, context);
+    });
+
+  disk
+    .command('deleted')
+    .description('files deleted but still open: the space df counts and du cannot see')
+    .option('--json', 'print JSON (sizes in bytes)')
+    .option('--min-size <size>', 'list only files at least this big on disk', sizeValue('--min-size'), 0)
+    .option('--reclaim <PID:FD>', 'free one file by truncating it through /proc/PID/fd/FD (asks first)')
+    .option('-y, --yes', 'with --reclaim: do not ask for confirmation')
+    .addHelpText(
+      'after',
+      `
+A file that is deleted while a process holds it open keeps its blocks until the last descriptor
+closes. Restarting the process frees them; --reclaim truncates the file to 0 bytes through the
+process's descriptor instead, without a restart. If the writer does not append (no O_APPEND), its
+next write lands at its old offset and the file becomes sparse: it takes little space but reads as
+a large file of zeros.`,
+    )
+    .action(async (opts, command: Command) => {
+      const { runDeleted } = await import('./diskDeleted.js');
+      await runDeleted(opts, command, context);
+    });
+
+  disk
+    .command('df [paths...]')
+    .description('per filesystem: used = visible files + deleted-but-open + unexplained; reserved; inodes')
+    .option('--json', 'print JSON (sizes in bytes)')
+    .option('--no-scan', 'do not scan the files (faster): visible and unexplained are then unknown')
+    .option('--threads <N>', 'threads of the native walker', positiveInt('--threads'))
+    .action(async (paths: string[], opts, command: Command) => {
+      const { runDf } = await import('./diskDf.js');
+      await runDf(paths, opts, command, context);
+    });
+
+  disk
+    .command('clean [paths...]')
+    .description('plan a safe cleanup (old rotated logs, big logs to compress, caches, temp, core dumps)')
+    .option('--apply', 'carry out the plan (without it, nothing changes)')
+    .option('-y, --yes', 'with --apply: do not ask for confirmation')
+    .option(
+      '--older-than <duration>',
+      'age from which temp files, caches, rotated logs and core dumps go',
+      duration('--older-than'),
+      7 * 86400,
+    )
+    .option(
+      '--compress-over <size>',
+      'compress closed logs at least this big',
+      sizeValue('--compress-over'),
+      50 * 1024 * 1024,
+    )
+    .option('--force', 'allow a system directory (/, /usr, /etc...) as PATH')
+    .option('--log <file>', 'where to record what was done (default ~/.local/state/hog/clean.log)')
+    .option('--json', 'print the plan (and results) as JSON')
+    .addHelpText(
+      'after',
+      `
+Without PATH, hog looks in the usual places: /var/log, /var/cache, /var/tmp, /tmp, /var/crash,
+/var/lib/systemd/coredump and ~/.cache. It never leaves a PATH, never follows a symlink, stays on one
+filesystem, skips files a process has open (deleting them would free nothing), and checks each file
+again just before acting on it.`,
+    )
+    .action(async (paths: string[], opts, command: Command) => {
+      const { runClean } = await import('./diskClean.js');
+      await runClean(paths, opts, command, context);
+    });
+}

@@ -1,0 +1,190 @@
+/**
+ * The `hog disk -i` loop: draws frames of the browser, feeds keys to the pure model
+ * (disk/browserModel.ts) and performs its effects — deleting after the user confirmed, quitting.
+ */
+import { rmSync } from 'node:fs';
+import {
+  type BrowserEffect,
+  type BrowserState,
+  type BrowserView,
+  clampView,
+  decodeBrowserKeys,
+  handleBrowserKey,
+  initialBrowserState,
+  type SortField,
+} from '../disk/browserModel.js';
+import { categoryOf, kindOf } from '../disk/categories.js';
+import { classifyTree } from '../disk/categoryReport.js';
+import { FLAG_LINK_DUP, FLAG_OTHER_FS, FLAG_UNREADABLE } from '../disk/scanTypes.js';
+import type { Basis, DiskTree } from '../disk/tree.js';
+import { UsageError } from '../errors.js';
+import { decodeKeys } from '../memory/topModel.js';
+import { type BrowserFrameData, browserPageRows, renderBrowserFrame } from '../render/diskScreen.js';
+import { openScreen } from '../render/terminal.js';
+import { formatBytes } from '../render/units.js';
+
+function note(tree: DiskTree, i: number): string {
+  const f = tree.flags(i);
+  if (f & FLAG_OTHER_FS) return '<other filesystem>';
+  if (f & FLAG_UNREADABLE) return '<unreadable>';
+  if (f & FLAG_LINK_DUP) return '<hard link, counted elsewhere>';
+  return '';
+}
+
+/** The browser's listings, sorted as the state asks, cached until something changes. */
+class Listings {
+  private cache = new Map<string, number[]>();
+  constructor(private readonly tree: DiskTree) {}
+
+  get(dir: number, s: { sort: SortField; descending: boolean; basis: Basis }): number[] {
+    const key = `${dir}:${s.sort}:${s.descending}:${s.basis}`;
+    const cached = this.cache.get(key);
+    if (cached) return cached;
+    const t = this.tree;
+    const children = [...t.children(dir)].filter((c) => !t.isRemoved(c));
+    const by: Record<SortField, (a: number, b: number) => number> = {
+      size: (a, b) => t.bytes(a, s.basis) - t.bytes(b, s.basis),
+      name: (a, b) => Buffer.compare(t.nameBytes(a), t.nameBytes(b)),
+      mtime: (a, b) => t.newest(a) - t.newest(b),
+      count: (a, b) => t.files(a) - t.files(b),
+    };
+    const byName = by.name;
+    const sign = s.descending ? -1 : 1;
+    children.sort((a, b) => sign * by[s.sort](a, b) || byName(a, b));
+    this.cache.set(key, children);
+    return children;
+  }
+
+  clear(): void {
+    this.cache.clear();
+  }
+}
+
+export async function browse(
+  tree: DiskTree,
+  options: { basis: Basis; readOnly: boolean; now: number },
+): Promise<void> {
+  const stdout = process.stdout;
+  const stdin = process.stdin;
+  if (!stdout.isTTY || !stdin.isTTY) {
+    throw new UsageError('hog disk -i needs a terminal', {
+      hint: 'without -i, hog disk prints the report as text or --json',
+    });
+  }
+  const roots = tree.roots();
+  const top = roots[0];
+  if (top === undefined || !tree.isDir(top))
+    throw new UsageError('hog disk -i browses a directory; this scan has none');
+  const rules = classifyTree(tree);
+  const listings = new Listings(tree);
+  const size = () => ({ width: stdout.columns || 80, height: stdout.rows || 24 });
+  let state: BrowserState = initialBrowserState(top, options.basis);
+
+  const view = (): BrowserView => ({
+    listing: (dir, s) => listings.get(dir, s),
+    parentOf: (e) => tree.parentOf(e),
+    isDir: (e) => tree.isDir(e),
+    enterable: (e) =>
+      (tree.flags(e) & (FLAG_OTHER_FS | FLAG_UNREADABLE)) === 0 || tree.children(e).length > 0,
+    pageRows: browserPageRows(size().height, state.info),
+    readOnly: options.readOnly,
+  });
+
+  const frameData = (): BrowserFrameData => {
+    const listing = listings.get(state.dir, state);
+    const { height } = size();
+    const visible = listing.slice(state.scroll, state.scroll + browserPageRows(height, state.info));
+    const selected = listing[state.cursor];
+    const totals = tree.totals();
+    return {
+      path: tree.path(state.dir),
+      dirBytes: tree.bytes(state.dir, state.basis),
+      rowCount: listing.length,
+      rows: visible.map((i) => ({
+        name: tree.name(i),
+        isDir: tree.isDir(i),
+        bytes: tree.counted(i) ? tree.bytes(i, state.basis) : tree.ownBytes(i, state.basis),
+        files: tree.files(i),
+        newest: tree.newest(i),
+        category: categoryOf(rules[i] as number),
+        note: note(tree, i),
+      })),
+      totals: {
+        allocatedBytes: totals.allocatedBytes,
+        apparentBytes: totals.apparentBytes,
+        files: totals.files,
+      },
+      info:
+        selected === undefined
+          ? undefined
+          : {
+              path: tree.path(selected),
+              type: tree.type(selected),
+              allocatedBytes: tree.bytes(selected, 'allocated'),
+              apparentBytes: tree.bytes(selected, 'apparent'),
+              files: tree.files(selected),
+              newest: tree.newest(selected),
+              kind: `${categoryOf(rules[selected] as number)} (${kindOf(rules[selected] as number)})`,
+              note: note(tree, selected),
+            },
+      confirm:
+        state.confirm === undefined
+          ? undefined
+          : {
+              path: tree.path(state.confirm.entry),
+              bytes: tree.bytes(state.confirm.entry, state.basis),
+              files: tree.files(state.confirm.entry),
+              isDir: tree.isDir(state.confirm.entry),
+            },
+      readOnly: options.readOnly,
+      now: options.now,
+    };
+  };
+
+  const remove = (entry: number): string => {
+    const path = tree.pathBytes(entry);
+    const freed = tree.bytes(entry, 'allocated');
+    try {
+      rmSync(path, { recursive: true, force: false });
+    } catch (error) {
+      return `could not delete ${tree.path(entry)}: ${(error as Error).message}`;
+    }
+    tree.remove(entry);
+    listings.clear();
+    return `deleted ${tree.path(entry)}: ${formatBytes(freed)} freed`;
+  };
+
+  const screen = openScreen(stdout, stdin);
+  const draw = () => {
+    const { width, height } = size();
+    state = clampView(state, listings.get(state.dir, state).length, browserPageRows(height, state.info));
+    screen.draw(renderBrowserFrame(state, frameData(), width, height));
+  };
+  await new Promise<void>((resolve) => {
+    const finish = () => {
+      stdin.removeListener('data', onData);
+      stdout.removeListener('resize', draw);
+      stdin.pause();
+      screen.close();
+      resolve();
+    };
+    const perform = (effect: BrowserEffect | undefined) => {
+      if (!effect) return;
+      if (effect.kind === 'quit') return finish();
+      if (effect.kind === 'delete') state = { ...state, message: remove(effect.entry) };
+      draw();
+    };
+    const onData = (chunk: Buffer) => {
+      for (const key of decodeBrowserKeys(chunk.toString('utf8'), decodeKeys)) {
+        const result = handleBrowserKey(state, key, view());
+        state = result.state;
+        perform(result.effect);
+        if (result.effect?.kind === 'quit') return;
+      }
+    };
+    stdin.on('data', onData);
+    stdin.resume();
+    stdout.on('resize', draw);
+    draw();
+  });
+}

@@ -1,0 +1,185 @@
+/**
+ * `hog disk deleted`: files deleted but held open, with their holders and what they would give back;
+ * `--reclaim PID:FD` truncates one after confirmation.
+ */
+import { statfsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { type DeletedFile, findDeletedOpenFiles, totalsByFilesystem, writeMode } from '../disk/deleted.js';
+import { mountOf } from '../disk/filesystems.js';
+import { locateTarget, parsePidFd, reclaimWarnings, truncateTarget } from '../disk/reclaim.js';
+import { readMountinfo } from '../proc/mountinfo.js';
+import { renderTable, type TableColumn } from '../render/table.js';
+import { formatBytes, formatCount } from '../render/units.js';
+import { confirm } from './confirm.js';
+import { type CliContext, rootsOf } from './context.js';
+
+interface DeletedOptions {
+  json?: boolean;
+  minSize: number;
+  reclaim?: string;
+  yes?: boolean;
+}
+
+interface Row {
+  file: DeletedFile;
+  holder: number;
+}
+
+const WRITES_TEXT = {
+  append: 'append',
+  offset: 'at offset',
+  'read-only': 'no writer',
+  unknown: '?',
+} as const;
+
+export async function runDeleted(opts: DeletedOptions, command: Command, context: CliContext): Promise<void> {
+  const { procRoot } = rootsOf(command);
+  const mounts = readMountinfo('self', procRoot);
+  if (opts.reclaim !== undefined) return reclaim(opts, procRoot, context);
+  const scan = findDeletedOpenFiles(procRoot, mounts);
+  const files = scan.files.filter((f) => f.allocatedBytes >= opts.minSize);
+  const filesystems = totalsByFilesystem(files);
+  const notes: string[] = [];
+  if (scan.deniedProcesses > 0) {
+    notes.push(
+      `the open files of ${scan.deniedProcesses} processes of other users are not visible: run hog as root (sudo) to see them`,
+    );
+  }
+  const { output } = context;
+  if (opts.json) {
+    output.line(
+      JSON.stringify({
+        files: files.map((f) => ({
+          path: f.path,
+          dev: f.dev,
+          ino: f.ino,
+          allocatedBytes: f.allocatedBytes,
+          apparentBytes: f.apparentBytes,
+          mountPoint: f.mountPoint ?? null,
+          fsType: f.fsType ?? null,
+          writes: writeMode(f),
+          holders: f.holders.map((h) => ({
+            pid: h.pid,
+            fd: h.fd,
+            command: h.command,
+            offset: h.fdinfo?.pos ?? null,
+            writable: h.fdinfo?.writable ?? null,
+            append: h.fdinfo?.append ?? null,
+          })),
+        })),
+        filesystems,
+        deniedProcesses: scan.deniedProcesses,
+        notes,
+      }),
+    );
+    return;
+  }
+  if (files.length === 0) {
+    output.line(
+      'No deleted file is held open' +
+        (opts.minSize > 0 ? ` with at least ${formatBytes(opts.minSize)} on disk.` : '.'),
+    );
+  } else {
+    const rows: Row[] = files.flatMap((file) => file.holders.map((_, holder) => ({ file, holder })));
+    const first = (r: Row) => r.holder === 0;
+    const holder = (r: Row) => r.file.holders[r.holder] as DeletedFile['holders'][number];
+    const columns: TableColumn<Row>[] = [
+      { header: 'PID', align: 'right', minWidth: 7, text: (r) => String(holder(r).pid) },
+      { header: 'COMMAND', align: 'left', text: (r) => holder(r).command },
+      { header: 'FD', align: 'right', text: (r) => String(holder(r).fd) },
+      {
+        header: 'ON DISK',
+        align: 'right',
+        text: (r) => (first(r) ? formatBytes(r.file.allocatedBytes) : ''),
+      },
+      {
+        header: 'APPARENT',
+        align: 'right',
+        text: (r) => (first(r) ? formatBytes(r.file.apparentBytes) : ''),
+      },
+      {
+        header: 'WRITES',
+        align: 'left',
+        text: (r) => {
+          const i = holder(r).fdinfo;
+          return i === undefined ? '?' : !i.writable ? 'reads' : i.append ? 'append' : 'at offset';
+        },
+      },
+      {
+        header: 'FILESYSTEM',
+        align: 'left',
+        text: (r) => (first(r) ? `${r.file.mountPoint ?? '?'} (${r.file.fsType ?? '?'})` : ''),
+      },
+      {
+        header: 'PATH',
+        align: 'left',
+        flex: true,
+        text: (r) => (first(r) ? `${r.file.path} (deleted)` : '  (same file)'),
+      },
+    ];
+    output.lines(renderTable(columns, rows, { width: output.columns }));
+    output.line();
+    output.line(
+      'Held by deleted files, freed when their holders close them (restart the process), or now with --reclaim PID:FD:',
+    );
+    for (const fs of filesystems) {
+      output.line(
+        `  ${fs.mountPoint} (${fs.fsType ?? '?'}): ${formatCount(fs.files)} ${fs.files === 1 ? 'file' : 'files'}, ${formatBytes(fs.allocatedBytes)}`,
+      );
+    }
+    const offset = files.filter((f) => writeMode(f) === 'offset');
+    if (offset.length > 0) {
+      output.line();
+      output.line(
+        `${WRITES_TEXT.offset}: the writer does not append; truncating makes its file sparse at its next write (little space, reads as zeros).`,
+      );
+    }
+  }
+  for (const note of notes) output.error(`note: ${note}`);
+}
+
+async function reclaim(opts: DeletedOptions, procRoot: string, context: CliContext): Promise<void> {
+  const { pid, fd } = parsePidFd(opts.reclaim as string);
+  const target = locateTarget(pid, fd, procRoot);
+  const mounts = readMountinfo('self', procRoot);
+  const others =
+    findDeletedOpenFiles(procRoot, mounts)
+      .files.find((f) => f.dev === target.dev && f.ino === target.ino)
+      ?.holders.filter((h) => h.pid !== pid || h.fd !== fd) ?? [];
+  const warnings = reclaimWarnings(target, others);
+  const { output } = context;
+  const mount = mountOf(target.path, mounts);
+  const free = () =>
+    mount ? statfsSync(mount.mountPoint).bavail * statfsSync(mount.mountPoint).bsize : undefined;
+  output.error(
+    `Truncate ${target.path} (deleted), ${formatBytes(target.allocatedBytes)} on disk, held by PID ${pid} (${target.command}) fd ${fd}, to 0 bytes?`,
+  );
+  for (const w of warnings) output.error(`warning: ${w}`);
+  if (!opts.yes && !(await confirm('Go ahead?', '--reclaim'))) {
+    output.error('nothing done');
+    return;
+  }
+  const before = free();
+  const after = truncateTarget(target, procRoot);
+  const freed = target.allocatedBytes - after;
+  const now = free();
+  const result = {
+    pid,
+    fd,
+    path: target.path,
+    freedBytes: freed,
+    allocatedBytesBefore: target.allocatedBytes,
+    allocatedBytesAfter: after,
+    mountPoint: mount?.mountPoint ?? null,
+    availableBytesBefore: before ?? null,
+    availableBytesAfter: now ?? null,
+    warnings,
+  };
+  if (opts.json) output.line(JSON.stringify(result));
+  else {
+    output.line(`truncated ${target.path} (deleted): ${formatBytes(freed)} freed`);
+    if (before !== undefined && now !== undefined && mount) {
+      output.line(`available on ${mount.mountPoint}: ${formatBytes(before)} -> ${formatBytes(now)}`);
+    }
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * The guard rails of `hog disk clean`: which directories it refuses, whether a filesystem can be
+ * written, which files are open (deleting an open file frees nothing until it is closed), and the
+ * checks made just before touching a file.
+ */
+import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { listPids } from '../proc/pids.js';
+import { isDenied } from '../proc/procFile.js';
+
+/** Never cleaned as a whole, without --force: the root and the top-level system directories. */
+const REFUSED_EXACT = new Set([
+  '/',
+  '/dev',
+  '/home',
+  '/opt',
+  '/root',
+  '/run',
+  '/srv',
+  '/var',
+  '/var/lib',
+  '/mnt',
+  '/media',
+]);
+/** Never cleaned anywhere inside, without --force: installed software and system configuration. */
+const REFUSED_TREES = [
+  '/usr',
+  '/etc',
+  '/boot',
+  '/proc',
+  '/sys',
+  '/bin',
+  '/sbin',
+  '/lib',
+  '/lib32',
+  '/lib64',
+  '/libx32',
+  '/snap',
+  '/nix',
+];
+
+/** Why a directory may not be cleaned without --force, or undefined when it may. `path` is resolved (realpath). */
+export function refusalReason(path: string): string | undefined {
+  if (REFUSED_EXACT.has(path)) return `${path} is a system directory`;
+  const tree = REFUSED_TREES.find((t) => path === t || path.startsWith(`${t}/`));
+  return tree
+    ? `${path} is ${path === tree ? '' : 'inside '}${tree}, which holds installed software or system files`
+    : undefined;
+}
+
+export interface OpenFiles {
+  /** "dev:ino" of every file some process has open. */
+  inodes: Map<string, { pid: number; command: string }>;
+  /** Processes whose descriptors could not be listed (other users', without root). */
+  denied: number;
+}
+
+/** Every inode open by a visible process, with one holder to name. */
+export function openFiles(procRoot = '/proc', comm: (pid: number) => string = () => '?'): OpenFiles {
+  const inodes = new Map<string, { pid: number; command: string }>();
+  let denied = 0;
+  for (const pid of listPids(procRoot)) {
+    let fds: string[];
+    try {
+      fds = readdirSync(`${procRoot}/${pid}/fd`);
+    } catch (error) {
+      if (isDenied(error)) denied++;
+      continue;
+    }
+    for (const fd of fds) {
+      try {
+        const st = statSync(`${procRoot}/${pid}/fd/${fd}`);
+        if (!st.isFile()) continue;
+        const key = `${st.dev}:${st.ino}`;
+        if (!inodes.has(key)) inodes.set(key, { pid, command: comm(pid) });
+      } catch {
+        // closed meanwhile
+      }
+    }
+  }
+  return { inodes, denied };
+}
+
+export interface Planned {
+  dev: number;
+  ino: number;
+  size: number;
+  mtimeMs: number;
+}
+
+/**
+ * Just before acting: the path still names the same regular file (not a symlink, same inode, size and
+ * mtime), and its directory, resolved through any symlink, is still inside the root. Returns why not.
+ */
+export function changedSincePlanned(path: Buffer, root: string, planned: Planned): string | undefined {
+  let st: ReturnType<typeof lstatSync>;
+  try {
+    st = lstatSync(path);
+  } catch {
+    return 'gone';
+  }
+  if (!st.isFile()) return 'no longer a regular file';
+  if (st.dev !== planned.dev || st.ino !== planned.ino) return 'replaced by another file';
+  if (st.size !== planned.size || Math.floor(st.mtimeMs) !== Math.floor(planned.mtimeMs))
+    return 'changed since the plan';
+  const slash = path.lastIndexOf(0x2f);
+  const dir = realpathSync(slash > 0 ? path.subarray(0, slash) : Buffer.from('/'), {
+    encoding: 'buffer',
+  }).toString('utf8');
+  if (dir !== root && !dir.startsWith(root === '/' ? '/' : `${root}/`))
+    return `its directory now leads outside ${root}`;
+  return undefined;
+}
+
+/** An ELF core file: "\x7fELF", then e_type (offset 16, 2 bytes in the file's byte order) = 4 (ET_CORE). */
+export function isElfCore(header: Buffer): boolean {
+  if (header.length < 18 || header.readUInt32BE(0) !== 0x7f454c46) return false;
+  const littleEndian = header[5] === 1;
+  return (littleEndian ? header.readUInt16LE(16) : header.readUInt16BE(16)) === 4;
+}

@@ -1,0 +1,138 @@
+/**
+ * Files deleted but still open: unlinked (no name left, st_nlink 0) while a process holds a descriptor,
+ * so their blocks stay allocated — counted by df (statfs), invisible to du. Found by looking at every
+ * /proc/[pid]/fd/* link (what lsof +L1 reports), and de-duplicated by device and inode: several
+ * processes (a forked server) may hold one file.
+ */
+import { readdirSync, readlinkSync, type Stats, statSync } from 'node:fs';
+import { type FdInfo, readFdInfo } from '../proc/fdinfo.js';
+import type { Mount } from '../proc/mountinfo.js';
+import { listPids } from '../proc/pids.js';
+import { isDenied, readProcText } from '../proc/procFile.js';
+import { mountOf, mountOfDevice } from './filesystems.js';
+
+export interface Holder {
+  pid: number;
+  fd: number;
+  command: string;
+  /** From /proc/[pid]/fdinfo: offset and open mode; undefined if it could not be read. */
+  fdinfo: FdInfo | undefined;
+}
+
+export interface DeletedFile {
+  /** The path it had, as the kernel remembers it (without the " (deleted)" suffix). */
+  path: string;
+  dev: number;
+  ino: number;
+  allocatedBytes: number;
+  apparentBytes: number;
+  mountPoint: string | undefined;
+  fsType: string | undefined;
+  holders: Holder[];
+}
+
+export interface DeletedScan {
+  files: DeletedFile[];
+  /** Processes whose descriptors this user may not list (other users' processes without root). */
+  deniedProcesses: number;
+}
+
+const SUFFIX = ' (deleted)';
+
+/** A regular file with no name left (st_nlink 0): what makes its space invisible to du. */
+export function isDeletedFile(st: Stats): boolean {
+  return st.isFile() && st.nlink === 0;
+}
+
+export function findDeletedOpenFiles(procRoot: string, mounts: readonly Mount[]): DeletedScan {
+  const byInode = new Map<string, DeletedFile>();
+  let deniedProcesses = 0;
+  for (const pid of listPids(procRoot)) {
+    let fds: string[];
+    try {
+      fds = readdirSync(`${procRoot}/${pid}/fd`);
+    } catch (error) {
+      if (isDenied(error)) deniedProcesses++;
+      continue;
+    }
+    let command: string | undefined;
+    for (const name of fds) {
+      const fd = Number(name);
+      const link = `${procRoot}/${pid}/fd/${name}`;
+      let target: string;
+      let st: Stats;
+      try {
+        target = readlinkSync(link);
+        // memfd files and anonymous inodes live in memory, not on a filesystem's blocks
+        if (!target.endsWith(SUFFIX) || target.startsWith('/memfd:')) continue;
+        st = statSync(link);
+      } catch {
+        continue; // the descriptor closed, or the process exited, while we looked
+      }
+      if (!isDeletedFile(st)) continue;
+      const path = target.slice(0, -SUFFIX.length);
+      const mount = mountOfDevice(st.dev, mounts) ?? mountOf(path, mounts);
+      command ??= readComm(procRoot, pid);
+      let fdinfo: FdInfo | undefined;
+      try {
+        fdinfo = readFdInfo(pid, fd, procRoot);
+      } catch {
+        fdinfo = undefined;
+      }
+      const key = `${st.dev}:${st.ino}`;
+      const file = byInode.get(key) ?? {
+        path,
+        dev: st.dev,
+        ino: st.ino,
+        allocatedBytes: st.blocks * 512,
+        apparentBytes: st.size,
+        mountPoint: mount?.mountPoint,
+        fsType: mount?.fsType,
+        holders: [],
+      };
+      file.holders.push({ pid, fd, command, fdinfo });
+      byInode.set(key, file);
+    }
+  }
+  const files = [...byInode.values()].sort(
+    (a, b) => b.allocatedBytes - a.allocatedBytes || a.path.localeCompare(b.path),
+  );
+  return { files, deniedProcesses };
+}
+
+function readComm(procRoot: string, pid: number): string {
+  try {
+    return readProcText(`${procRoot}/${pid}/comm`).trim();
+  } catch {
+    return '?';
+  }
+}
+
+export interface FilesystemDeleted {
+  mountPoint: string;
+  fsType: string | undefined;
+  files: number;
+  allocatedBytes: number;
+}
+
+/** What restarting (or truncating) would give back, per filesystem. */
+export function totalsByFilesystem(files: readonly DeletedFile[]): FilesystemDeleted[] {
+  const by = new Map<string, FilesystemDeleted>();
+  for (const f of files) {
+    const key = f.mountPoint ?? '?';
+    const t = by.get(key) ?? { mountPoint: key, fsType: f.fsType, files: 0, allocatedBytes: 0 };
+    t.files++;
+    t.allocatedBytes += f.allocatedBytes;
+    by.set(key, t);
+  }
+  return [...by.values()].sort((a, b) => b.allocatedBytes - a.allocatedBytes);
+}
+
+/** How the writers write: all append (safe to truncate), some write at an offset (the file turns sparse), or none write. */
+export function writeMode(file: DeletedFile): 'append' | 'offset' | 'read-only' | 'unknown' {
+  const infos = file.holders.map((h) => h.fdinfo);
+  if (infos.some((i) => i === undefined)) return 'unknown';
+  const writers = infos.filter((i) => i?.writable);
+  if (writers.length === 0) return 'read-only';
+  return writers.every((i) => i?.append) ? 'append' : 'offset';
+}

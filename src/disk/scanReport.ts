@@ -1,0 +1,268 @@
+/**
+ * What `hog disk [PATH...]` reports, as one value for both the table and --json: totals like du, the
+ * tree down to --depth with the largest children first, the largest files, the directories holding
+ * the most in their own files, and what could not be read.
+ */
+import { type CategoryId, categoryOf, classifyPath } from './categories.js';
+import {
+  FLAG_HARDLINK,
+  FLAG_LINK_DUP,
+  FLAG_OTHER_FS,
+  FLAG_UNREADABLE,
+  type WalkerInfo,
+} from './scanTypes.js';
+import { type Basis, type DiskTree, type EntryType, jsonPath, type Totals } from './tree.js';
+
+export interface EntryReport {
+  path: string;
+  /** The exact bytes of the path in base64, only when they are not valid UTF-8. */
+  pathBase64?: string;
+  name: string;
+  type: EntryType;
+  allocatedBytes: number;
+  apparentBytes: number;
+  /** Files below a directory (hard links once); 1 for a file. */
+  files: number;
+  /** Newest modification time of the entry and everything below it. */
+  newestMtime: string;
+  category: CategoryId;
+  /** unreadable | other-filesystem | hardlink | hardlink-counted-elsewhere */
+  flags: string[];
+  /** Children down to --depth, largest first, at most --top of them. */
+  children?: EntryReport[];
+  /** Children not listed (beyond --top, or files folded below --depth). */
+  more?: { entries: number; allocatedBytes: number; apparentBytes: number };
+}
+
+export interface FileReport {
+  path: string;
+  pathBase64?: string;
+  allocatedBytes: number;
+  apparentBytes: number;
+  mtime: string;
+  category: CategoryId;
+}
+
+export interface DirectoryReport {
+  path: string;
+  pathBase64?: string;
+  /** Files directly in the directory, not in its subdirectories. */
+  ownAllocatedBytes: number;
+  ownApparentBytes: number;
+  ownFiles: number;
+  allocatedBytes: number;
+  apparentBytes: number;
+}
+
+export interface ScanIssue {
+  path: string;
+  pathBase64?: string;
+  code: string;
+  op: string;
+  message: string;
+}
+
+export interface ScanReport {
+  time: string;
+  basis: Basis;
+  total: Totals;
+  roots: EntryReport[];
+  topFiles: FileReport[];
+  topDirectories: DirectoryReport[];
+  errors: ScanIssue[];
+  /** Directories on other filesystems (-x) or pseudo filesystems that were not entered. */
+  skippedMounts: string[];
+  vanished: number;
+  hardlinks: number;
+  walker: WalkerInfo;
+  durationSeconds: number;
+}
+
+export interface ReportOptions {
+  basis: Basis;
+  depth: number;
+  top: number;
+  now: number;
+  walker: WalkerInfo;
+  durationSeconds: number;
+  /** Category of an entry, when a full classification was made (--by category); else from its path. */
+  category?: (entry: number) => CategoryId;
+}
+
+const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
+
+const ERROR_TEXT: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EIO: 'input/output error',
+  ENOTDIR: 'not a directory',
+  ELOOP: 'too many symbolic links',
+  ENAMETOOLONG: 'name too long',
+  EOVERFLOW: 'value too large',
+};
+
+function flagNames(flags: number): string[] {
+  const names: string[] = [];
+  if (flags & FLAG_UNREADABLE) names.push('unreadable');
+  if (flags & FLAG_OTHER_FS) names.push('other-filesystem');
+  if (flags & FLAG_HARDLINK) names.push('hardlink');
+  if (flags & FLAG_LINK_DUP) names.push('hardlink-counted-elsewhere');
+  return names;
+}
+
+/** Children sorted largest first (by the basis), then by name for a stable order. */
+export function sortedChildren(tree: DiskTree, entry: number, basis: Basis): number[] {
+  return [...tree.children(entry)].sort(
+    (a, b) =>
+      tree.bytes(b, basis) - tree.bytes(a, basis) || Buffer.compare(tree.nameBytes(a), tree.nameBytes(b)),
+  );
+}
+
+export function buildScanReport(tree: DiskTree, options: ReportOptions): ScanReport {
+  const { basis } = options;
+  const category = options.category ?? ((i: number) => categoryOf(classifyPath(tree.path(i), tree.isDir(i))));
+  const entryReport = (i: number, depth: number): EntryReport => {
+    const report: EntryReport = {
+      ...jsonPath(tree.pathBytes(i)),
+      name: tree.name(i),
+      type: tree.type(i),
+      allocatedBytes: tree.bytes(i, 'allocated'),
+      apparentBytes: tree.bytes(i, 'apparent'),
+      files: tree.files(i),
+      newestMtime: iso(tree.newest(i)),
+      category: category(i),
+      flags: flagNames(tree.flags(i)),
+    };
+    if (tree.isDir(i) && depth < options.depth) {
+      const children = sortedChildren(tree, i, basis);
+      const shown = children.slice(0, options.top);
+      report.children = shown.map((c) => entryReport(c, depth + 1));
+      const listed = shown.reduce(
+        (sum, c) => ({
+          alloc: sum.alloc + tree.bytes(c, 'allocated'),
+          app: sum.app + tree.bytes(c, 'apparent'),
+          n: sum.n + 1,
+        }),
+        { alloc: 0, app: 0, n: 0 },
+      );
+      // what the listed children do not cover: more children, and files folded below --depth
+      const own = { alloc: tree.raw.allocated[i] as number, app: tree.raw.apparent[i] as number };
+      const folded =
+        tree.own(i, 'allocated').files - children.filter((c) => !tree.isDir(c) && tree.counted(c)).length;
+      const rest = {
+        entries: children.length - shown.length + Math.max(0, folded),
+        allocatedBytes: report.allocatedBytes - own.alloc - listed.alloc,
+        apparentBytes: report.apparentBytes - own.app - listed.app,
+      };
+      if (rest.entries > 0) report.more = rest;
+    }
+    return report;
+  };
+
+  const fileKey = (i: number) =>
+    basis === 'allocated' ? (tree.raw.allocated[i] as number) : (tree.raw.apparent[i] as number);
+  const keptFiles = largest(options.top, tree.count, (i) =>
+    !tree.isDir(i) && tree.counted(i) ? fileKey(i) : -1,
+  );
+  const files: FileReport[] = keptFiles.map((i) =>
+    fileReport(
+      tree.pathBytes(i),
+      tree.raw.allocated[i] as number,
+      tree.raw.apparent[i] as number,
+      tree.mtime(i),
+      category(i),
+    ),
+  );
+  for (const f of tree.raw.topFiles) {
+    const path = Buffer.concat([tree.pathBytes(f.parent), Buffer.from('/'), f.name]);
+    files.push(
+      fileReport(
+        path,
+        f.allocated,
+        f.apparent,
+        f.mtime,
+        categoryOf(classifyPath(path.toString('utf8'), false)),
+      ),
+    );
+  }
+  const key = (f: { allocatedBytes: number; apparentBytes: number }) =>
+    basis === 'allocated' ? f.allocatedBytes : f.apparentBytes;
+  files.sort((a, b) => key(b) - key(a) || a.path.localeCompare(b.path));
+
+  const dirs = largest(options.top, tree.count, (i) =>
+    tree.isDir(i) && tree.counted(i) && tree.own(i, basis).files > 0 ? tree.own(i, basis).bytes : -1,
+  );
+
+  const errors: ScanIssue[] = tree.raw.errors.map((e) => {
+    const bytes = e.entry >= 0 ? tree.pathBytes(e.entry) : (e.path ?? Buffer.alloc(0));
+    const what =
+      e.op === 'open'
+        ? 'cannot read directory'
+        : e.op === 'read'
+          ? 'error reading directory'
+          : 'cannot stat entries in';
+    return {
+      ...jsonPath(bytes),
+      code: e.code,
+      op: e.op,
+      message: `${what}: ${ERROR_TEXT[e.code] ?? e.code}`,
+    };
+  });
+  const skippedMounts: string[] = [];
+  for (let i = 0; i < tree.count; i++) {
+    if (tree.flags(i) & FLAG_OTHER_FS && tree.isDir(i)) skippedMounts.push(tree.path(i));
+  }
+
+  return {
+    time: new Date(options.now).toISOString(),
+    basis,
+    total: tree.totals(),
+    roots: tree.roots().map((r) => entryReport(r, 0)),
+    topFiles: files.slice(0, options.top),
+    topDirectories: dirs.slice(0, options.top).map((i) => ({
+      ...jsonPath(tree.pathBytes(i)),
+      ownAllocatedBytes: tree.own(i, 'allocated').bytes,
+      ownApparentBytes: tree.own(i, 'apparent').bytes,
+      ownFiles: tree.own(i, basis).files,
+      allocatedBytes: tree.bytes(i, 'allocated'),
+      apparentBytes: tree.bytes(i, 'apparent'),
+    })),
+    errors,
+    skippedMounts: skippedMounts.sort(),
+    vanished: tree.raw.vanished,
+    hardlinks: tree.raw.hardlinks,
+    walker: options.walker,
+    durationSeconds: options.durationSeconds,
+  };
+}
+
+/** Indices 0..n-1 with the `k` largest keys (keys below 0 are left out), largest first. */
+export function largest(k: number, n: number, key: (i: number) => number): number[] {
+  const best: { i: number; key: number }[] = [];
+  for (let i = 0; i < n; i++) {
+    const v = key(i);
+    if (v < 0 || k <= 0) continue;
+    if (best.length === k && v <= (best[k - 1] as { key: number }).key) continue;
+    let at = best.length;
+    while (at > 0 && (best[at - 1] as { key: number }).key < v) at--;
+    best.splice(at, 0, { i, key: v });
+    if (best.length > k) best.pop();
+  }
+  return best.map((b) => b.i);
+}
+
+function fileReport(
+  path: Buffer,
+  allocated: number,
+  apparent: number,
+  mtime: number,
+  category: CategoryId,
+): FileReport {
+  return {
+    ...jsonPath(path),
+    allocatedBytes: allocated,
+    apparentBytes: apparent,
+    mtime: iso(mtime),
+    category,
+  };
+}

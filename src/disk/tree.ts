@@ -1,0 +1,271 @@
+/**
+ * The scanned tree as views over the walker's flat arrays: names, paths, children, and per-directory
+ * totals summed bottom-up once (parents come before children, so one backward pass does it).
+ * Only directories get total slots, so a scan of a million files costs a few bytes per file here.
+ */
+import { isUtf8 } from 'node:buffer';
+import {
+  FLAG_LINK_DUP,
+  FLAG_OTHER_FS,
+  KIND_DIR,
+  KIND_FILE,
+  KIND_MASK,
+  KIND_SYMLINK,
+  type RawScan,
+} from './scanTypes.js';
+
+/** Which size to rank and show: blocks on disk (du's default) or bytes in the file (du --apparent-size). */
+export type Basis = 'allocated' | 'apparent';
+
+export type EntryType = 'file' | 'directory' | 'symlink' | 'other';
+
+export interface Totals {
+  allocatedBytes: number;
+  apparentBytes: number;
+  /** Non-directory inodes (files, symlinks, devices...), hard links counted once. */
+  files: number;
+  directories: number;
+}
+
+export class DiskTree {
+  readonly count: number;
+  /** Slot of each directory entry in the per-directory arrays, -1 for other entries. */
+  private readonly slot: Int32Array;
+  private readonly totalApparent: Float64Array;
+  private readonly totalAllocated: Float64Array;
+  private readonly totalFiles: Float64Array;
+  private readonly totalDirs: Float64Array;
+  private readonly newestMtime: Float64Array;
+  private readonly ownApparent: Float64Array;
+  private readonly ownAllocated: Float64Array;
+  private readonly ownFiles: Float64Array;
+  private childStart: Uint32Array | undefined;
+  private childList: Int32Array | undefined;
+  private removed: Uint8Array | undefined;
+
+  constructor(readonly raw: RawScan) {
+    const { count, parent, kind, apparent, allocated, mtime } = raw;
+    this.count = count;
+    this.slot = new Int32Array(count).fill(-1);
+    let dirs = 0;
+    for (let i = 0; i < count; i++) if (((kind[i] as number) & KIND_MASK) === KIND_DIR) this.slot[i] = dirs++;
+    this.totalApparent = new Float64Array(dirs);
+    this.totalAllocated = new Float64Array(dirs);
+    this.totalFiles = new Float64Array(dirs);
+    this.totalDirs = new Float64Array(dirs);
+    this.newestMtime = new Float64Array(dirs);
+    this.ownApparent = new Float64Array(dirs);
+    this.ownAllocated = new Float64Array(dirs);
+    this.ownFiles = new Float64Array(dirs);
+    for (let i = 0; i < count; i++) {
+      const s = this.slot[i] as number;
+      if (s < 0) continue;
+      if (this.counted(i)) {
+        this.totalApparent[s] = apparent[i] as number;
+        this.totalAllocated[s] = allocated[i] as number;
+      }
+      this.newestMtime[s] = mtime[i] as number;
+    }
+    const agg = raw.aggregates;
+    for (let k = 0; k < agg.entry.length; k++) {
+      const s = this.slot[agg.entry[k] as number] as number;
+      this.ownApparent[s] = (this.ownApparent[s] as number) + (agg.apparent[k] as number);
+      this.ownAllocated[s] = (this.ownAllocated[s] as number) + (agg.allocated[k] as number);
+      this.ownFiles[s] = (this.ownFiles[s] as number) + (agg.count[k] as number);
+      this.totalApparent[s] = (this.totalApparent[s] as number) + (agg.apparent[k] as number);
+      this.totalAllocated[s] = (this.totalAllocated[s] as number) + (agg.allocated[k] as number);
+      this.totalFiles[s] = (this.totalFiles[s] as number) + (agg.count[k] as number);
+      this.newestMtime[s] = Math.max(this.newestMtime[s] as number, agg.mtime[k] as number);
+    }
+    for (let i = count - 1; i >= 0; i--) {
+      const p = parent[i] as number;
+      if (p < 0 || !this.counted(i)) continue;
+      this.addToParent(i, p, 1);
+    }
+  }
+
+  /** Add (sign 1) or take away (sign -1) entry i's totals from directory p and, when `ancestors`, above. */
+  private addToParent(i: number, p: number, sign: 1 | -1, ancestors = false): void {
+    const s = this.slot[i] as number;
+    const app = s >= 0 ? (this.totalApparent[s] as number) : (this.raw.apparent[i] as number);
+    const alloc = s >= 0 ? (this.totalAllocated[s] as number) : (this.raw.allocated[i] as number);
+    const files = s >= 0 ? (this.totalFiles[s] as number) : 1;
+    const dirs = s >= 0 ? (this.totalDirs[s] as number) + 1 : 0;
+    const newest = s >= 0 ? (this.newestMtime[s] as number) : (this.raw.mtime[i] as number);
+    for (let q = p; q >= 0; q = ancestors ? (this.raw.parent[q] as number) : -1) {
+      const ps = this.slot[q] as number;
+      this.totalApparent[ps] = (this.totalApparent[ps] as number) + sign * app;
+      this.totalAllocated[ps] = (this.totalAllocated[ps] as number) + sign * alloc;
+      this.totalFiles[ps] = (this.totalFiles[ps] as number) + sign * files;
+      this.totalDirs[ps] = (this.totalDirs[ps] as number) + sign * dirs;
+      if (sign > 0) this.newestMtime[ps] = Math.max(this.newestMtime[ps] as number, newest);
+      if (s < 0 && q === p) {
+        this.ownApparent[ps] = (this.ownApparent[ps] as number) + sign * app;
+        this.ownAllocated[ps] = (this.ownAllocated[ps] as number) + sign * alloc;
+        this.ownFiles[ps] = (this.ownFiles[ps] as number) + sign * files;
+      }
+    }
+  }
+
+  roots(): number[] {
+    const roots: number[] = [];
+    for (let i = 0; i < this.count; i++) if (this.raw.parent[i] === -1) roots.push(i);
+    return roots;
+  }
+
+  parentOf(i: number): number {
+    return this.raw.parent[i] as number;
+  }
+
+  type(i: number): EntryType {
+    const k = (this.raw.kind[i] as number) & KIND_MASK;
+    return k === KIND_DIR ? 'directory' : k === KIND_FILE ? 'file' : k === KIND_SYMLINK ? 'symlink' : 'other';
+  }
+
+  isDir(i: number): boolean {
+    return this.slot[i] !== -1;
+  }
+
+  flags(i: number): number {
+    return (this.raw.kind[i] as number) & ~KIND_MASK;
+  }
+
+  /** Whether the entry's size counts: not a second hard link, not on a skipped filesystem, not deleted. */
+  counted(i: number): boolean {
+    return ((this.raw.kind[i] as number) & (FLAG_LINK_DUP | FLAG_OTHER_FS)) === 0 && !this.removed?.[i];
+  }
+
+  isRemoved(i: number): boolean {
+    return this.removed?.[i] === 1;
+  }
+
+  /** Size of the entry: a directory's total, a file's own size; 0 when not counted. */
+  bytes(i: number, basis: Basis): number {
+    if (!this.counted(i)) return 0;
+    const s = this.slot[i] as number;
+    if (basis === 'allocated')
+      return s >= 0 ? (this.totalAllocated[s] as number) : (this.raw.allocated[i] as number);
+    return s >= 0 ? (this.totalApparent[s] as number) : (this.raw.apparent[i] as number);
+  }
+
+  /** The entry's own size, even when it is not counted (a second hard link shows the inode's size). */
+  ownBytes(i: number, basis: Basis): number {
+    return basis === 'allocated' ? (this.raw.allocated[i] as number) : (this.raw.apparent[i] as number);
+  }
+
+  /** Files below a directory (hard links once), or 1 for a counted file. */
+  files(i: number): number {
+    if (!this.counted(i)) return 0;
+    const s = this.slot[i] as number;
+    return s >= 0 ? (this.totalFiles[s] as number) : 1;
+  }
+
+  /** Directories below a directory, itself not included. */
+  directories(i: number): number {
+    const s = this.slot[i] as number;
+    return s >= 0 && this.counted(i) ? (this.totalDirs[s] as number) : 0;
+  }
+
+  /** Newest mtime (seconds) of the entry and, for a directory, of everything below it. */
+  newest(i: number): number {
+    const s = this.slot[i] as number;
+    return s >= 0 ? (this.newestMtime[s] as number) : (this.raw.mtime[i] as number);
+  }
+
+  mtime(i: number): number {
+    return this.raw.mtime[i] as number;
+  }
+
+  /** Files directly in a directory (not in its subdirectories): their size and count. */
+  own(i: number, basis: Basis): { bytes: number; files: number } {
+    const s = this.slot[i] as number;
+    if (s < 0) return { bytes: 0, files: 0 };
+    return {
+      bytes: basis === 'allocated' ? (this.ownAllocated[s] as number) : (this.ownApparent[s] as number),
+      files: this.ownFiles[s] as number,
+    };
+  }
+
+  nameBytes(i: number): Buffer {
+    return this.raw.names.subarray(this.raw.nameStart[i], this.raw.nameStart[i + 1]);
+  }
+
+  /** The name for display (bytes that are not UTF-8 show as U+FFFD). A root's name is its path. */
+  name(i: number): string {
+    return this.nameBytes(i).toString('utf8');
+  }
+
+  pathBytes(i: number): Buffer {
+    const chain: number[] = [];
+    for (let q = i; q >= 0; q = this.raw.parent[q] as number) chain.push(q);
+    const parts: Buffer[] = [];
+    for (let k = chain.length - 1; k >= 0; k--) {
+      const last = parts[parts.length - 1];
+      if (last !== undefined && last[last.length - 1] !== 0x2f) parts.push(Buffer.from('/'));
+      parts.push(this.nameBytes(chain[k] as number));
+    }
+    return Buffer.concat(parts);
+  }
+
+  path(i: number): string {
+    return this.pathBytes(i).toString('utf8');
+  }
+
+  depth(i: number): number {
+    let d = 0;
+    for (let q = this.raw.parent[i] as number; q >= 0; q = this.raw.parent[q] as number) d++;
+    return d;
+  }
+
+  /** Children of entry i (entries only: files folded into aggregates are not listed). */
+  children(i: number): Int32Array {
+    if (!this.childStart || !this.childList) this.indexChildren();
+    const start = this.childStart as Uint32Array;
+    return (this.childList as Int32Array).subarray(start[i], start[i + 1]);
+  }
+
+  private indexChildren(): void {
+    const { count, parent } = this.raw;
+    const start = new Uint32Array(count + 1);
+    for (let i = 0; i < count; i++) {
+      const p = parent[i] as number;
+      if (p >= 0) start[p + 1] = (start[p + 1] as number) + 1;
+    }
+    for (let i = 0; i < count; i++) start[i + 1] = (start[i + 1] as number) + (start[i] as number);
+    const fill = start.slice(0, count);
+    const list = new Int32Array(count);
+    for (let i = 0; i < count; i++) {
+      const p = parent[i] as number;
+      if (p >= 0) list[(fill[p] as number)++] = i;
+    }
+    this.childStart = start;
+    this.childList = list;
+  }
+
+  /** Forget a deleted entry: its sizes leave every ancestor's totals. */
+  remove(i: number): void {
+    if (this.isRemoved(i)) return;
+    const p = this.raw.parent[i] as number;
+    if (p >= 0 && this.counted(i)) this.addToParent(i, p, -1, true);
+    this.removed ??= new Uint8Array(this.count);
+    this.removed[i] = 1;
+  }
+
+  /** Totals over all roots. */
+  totals(): Totals {
+    const t: Totals = { allocatedBytes: 0, apparentBytes: 0, files: 0, directories: 0 };
+    for (const r of this.roots()) {
+      t.allocatedBytes += this.bytes(r, 'allocated');
+      t.apparentBytes += this.bytes(r, 'apparent');
+      t.files += this.files(r);
+      t.directories += this.isDir(r) ? this.directories(r) + 1 : 0;
+    }
+    return t;
+  }
+}
+
+/** A path for JSON: the text, plus its exact bytes in base64 when they are not valid UTF-8. */
+export function jsonPath(bytes: Buffer): { path: string; pathBase64?: string } {
+  const path = bytes.toString('utf8');
+  return isUtf8(bytes) ? { path } : { path, pathBase64: bytes.toString('base64') };
+}
