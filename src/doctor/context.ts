@@ -28,6 +28,11 @@ export interface DoctorContext extends DoctorRoots {
   mounts(): Mount[];
   userNames(): Map<number, string>;
   uptimeSeconds(): number;
+  /**
+   * Recorded used-space samples of a filesystem (by mount point), when a history store has them
+   * (hog serve). Absent until then: the disk checks say there is no history.
+   */
+  diskHistory?: (mountPoint: string) => { timeMs: number; usedBytes: number }[];
 }
 
 function memo<T>(compute: () => T): () => T {

@@ -4,9 +4,23 @@
  */
 import type { Check } from './check.js';
 import { cgroupLimit } from './checks/cgroupLimit.js';
+import { diskDeletedOpen } from './checks/diskDeletedOpen.js';
+import { diskInodes } from './checks/diskInodes.js';
+import { diskLogs } from './checks/diskLogs.js';
+import { diskUsage } from './checks/diskUsage.js';
 import { memoryAvailable } from './checks/memoryAvailable.js';
 import { oomKills } from './checks/oomKills.js';
 import { swapPressure } from './checks/swapPressure.js';
 import { topResident } from './checks/topResident.js';
 
-export const CHECKS: readonly Check[] = [memoryAvailable, swapPressure, cgroupLimit, oomKills, topResident];
+export const CHECKS: readonly Check[] = [
+  memoryAvailable,
+  swapPressure,
+  cgroupLimit,
+  oomKills,
+  topResident,
+  diskUsage,
+  diskDeletedOpen,
+  diskLogs,
+  diskInodes,
+];
