@@ -19,7 +19,9 @@ export function dataFilesystems(mounts: readonly Mount[], paths: readonly string
       ? new Set(paths.map((p) => mountOf(p, mounts)).filter((m): m is Mount => m !== undefined))
       : undefined;
   // a later mount on the same mount point hides the earlier one
-  const visible = mounts.filter((m, i) => !mounts.slice(i + 1).some((later) => later.mountPoint === m.mountPoint));
+  const visible = mounts.filter(
+    (m, i) => !mounts.slice(i + 1).some((later) => later.mountPoint === m.mountPoint),
+  );
   for (const m of visible) {
     if (PSEUDO_FS_TYPES.has(m.fsType)) continue;
     if (wanted && ![...wanted].some((w) => deviceOf(w) === deviceOf(m))) continue;

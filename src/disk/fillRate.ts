@@ -22,14 +22,20 @@ export const MIN_SPAN_SECONDS = 600;
 export const WINDOW_SECONDS = 6 * 3600;
 
 export function fillRate(samples: readonly UsageSample[], availableBytes: number, nowMs: number): FillRate {
-  if (samples.length === 0) return { kind: 'unknown', reason: 'no recorded history (hog serve is not recording on this machine)' };
+  if (samples.length === 0)
+    return { kind: 'unknown', reason: 'no recorded history (hog serve is not recording on this machine)' };
   const recent = samples.filter((s) => s.timeMs >= nowMs - WINDOW_SECONDS * 1000 && s.timeMs <= nowMs);
-  if (recent.length < 2) return { kind: 'unknown', reason: `only ${recent.length} sample in the last ${WINDOW_SECONDS / 3600} h` };
+  if (recent.length < 2)
+    return { kind: 'unknown', reason: `only ${recent.length} sample in the last ${WINDOW_SECONDS / 3600} h` };
   const t0 = (recent[0] as UsageSample).timeMs;
   const xs = recent.map((s) => (s.timeMs - t0) / 1000);
   const ys = recent.map((s) => s.usedBytes);
   const span = Math.max(...xs) - Math.min(...xs);
-  if (span < MIN_SPAN_SECONDS) return { kind: 'unknown', reason: `history covers only ${Math.round(span)} s; at least ${MIN_SPAN_SECONDS} s are needed` };
+  if (span < MIN_SPAN_SECONDS)
+    return {
+      kind: 'unknown',
+      reason: `history covers only ${Math.round(span)} s; at least ${MIN_SPAN_SECONDS} s are needed`,
+    };
   const n = xs.length;
   const mx = xs.reduce((a, b) => a + b, 0) / n;
   const my = ys.reduce((a, b) => a + b, 0) / n;
@@ -41,5 +47,11 @@ export function fillRate(samples: readonly UsageSample[], availableBytes: number
   }
   const slope = sxy / sxx;
   if (!(slope > 0)) return { kind: 'steady', bytesPerSecond: slope, samples: n, spanSeconds: span };
-  return { kind: 'filling', bytesPerSecond: slope, etaSeconds: Math.max(0, availableBytes) / slope, samples: n, spanSeconds: span };
+  return {
+    kind: 'filling',
+    bytesPerSecond: slope,
+    etaSeconds: Math.max(0, availableBytes) / slope,
+    samples: n,
+    spanSeconds: span,
+  };
 }

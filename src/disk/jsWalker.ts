@@ -7,6 +7,7 @@
 import { lstatSync, readdirSync, type Stats, statSync } from 'node:fs';
 import { errnoCode } from '../errors.js';
 import { ExcludeMatcher } from './glob.js';
+import { compareLargest } from './largest.js';
 import {
   FLAG_HARDLINK,
   FLAG_LINK_DUP,
@@ -42,23 +43,23 @@ interface LinkRecord {
   mtime: number;
 }
 
-/** The largest `limit` files, kept sorted (small limits: a sorted insert is simpler than a heap). */
+/** The largest `limit` folded files, kept in order (small limits: a sorted insert is simpler than a heap). */
 class TopFiles {
   readonly files: RawTopFile[] = [];
   constructor(
     private readonly limit: number,
     private readonly byApparent: boolean,
   ) {}
-  private key(f: { apparent: number; allocated: number }): number {
-    return this.byApparent ? f.apparent : f.allocated;
-  }
-  enters(size: number): boolean {
+  enters(file: RawTopFile): boolean {
     if (this.limit <= 0) return false;
-    return this.files.length < this.limit || size > this.key(this.files[this.files.length - 1] as RawTopFile);
+    return (
+      this.files.length < this.limit ||
+      compareLargest(file, this.files[this.files.length - 1] as RawTopFile, this.byApparent) < 0
+    );
   }
   push(file: RawTopFile): void {
-    if (!this.enters(this.key(file))) return;
-    const at = this.files.findIndex((f) => this.key(f) < this.key(file));
+    if (!this.enters(file)) return;
+    const at = this.files.findIndex((f) => compareLargest(file, f, this.byApparent) < 0);
     this.files.splice(at < 0 ? this.files.length : at, 0, file);
     if (this.files.length > this.limit) this.files.pop();
   }
@@ -218,15 +219,13 @@ export async function walkJs(
           count: folded.count + 1,
           mtime: Math.max(folded.mtime, seconds),
         };
-        if (top.enters(request.byApparent ? st.size : st.blocks * 512)) {
-          top.push({
-            parent: job.index,
-            name,
-            apparent: st.size,
-            allocated: st.blocks * 512,
-            mtime: seconds,
-          });
-        }
+        top.push({
+          parent: job.index,
+          name,
+          apparent: st.size,
+          allocated: st.blocks * 512,
+          mtime: seconds,
+        });
       }
     }
     if (statError !== undefined) errors.push({ entry: job.index, code: statError, op: 'stat' });

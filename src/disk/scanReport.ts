@@ -4,6 +4,7 @@
  * the most in their own files, and what could not be read.
  */
 import { type CategoryId, categoryOf, classifyPath } from './categories.js';
+import { compareLargest, largest, type Sized } from './largest.js';
 import {
   FLAG_HARDLINK,
   FLAG_LINK_DUP,
@@ -159,38 +160,48 @@ export function buildScanReport(tree: DiskTree, options: ReportOptions): ScanRep
     return report;
   };
 
-  const fileKey = (i: number) =>
-    basis === 'allocated' ? (tree.raw.allocated[i] as number) : (tree.raw.apparent[i] as number);
-  const keptFiles = largest(options.top, tree.count, (i) =>
-    !tree.isDir(i) && tree.counted(i) ? fileKey(i) : -1,
+  const byApparent = basis === 'apparent';
+  const sized = (i: number) => ({
+    i,
+    apparent: tree.raw.apparent[i] as number,
+    allocated: tree.raw.allocated[i] as number,
+    mtime: tree.mtime(i),
+    name: tree.nameBytes(i),
+  });
+  const keptFiles = largest(
+    options.top,
+    (function* () {
+      for (let i = 0; i < tree.count; i++) if (!tree.isDir(i) && tree.counted(i)) yield sized(i);
+    })(),
+    (a, b) => compareLargest(a, b, byApparent),
   );
-  const files: FileReport[] = keptFiles.map((i) =>
-    fileReport(
-      tree.pathBytes(i),
-      tree.raw.allocated[i] as number,
-      tree.raw.apparent[i] as number,
-      tree.mtime(i),
-      category(i),
-    ),
-  );
-  for (const f of tree.raw.topFiles) {
-    const path = Buffer.concat([tree.pathBytes(f.parent), Buffer.from('/'), f.name]);
-    files.push(
-      fileReport(
-        path,
-        f.allocated,
-        f.apparent,
-        f.mtime,
-        categoryOf(classifyPath(path.toString('utf8'), false)),
-      ),
-    );
-  }
-  const key = (f: { allocatedBytes: number; apparentBytes: number }) =>
-    basis === 'allocated' ? f.allocatedBytes : f.apparentBytes;
-  files.sort((a, b) => key(b) - key(a) || a.path.localeCompare(b.path));
+  const candidates: (Sized & { path: Buffer; category: () => CategoryId })[] = [
+    ...keptFiles.map((f) => ({ ...f, path: tree.pathBytes(f.i), category: () => category(f.i) })),
+    ...tree.raw.topFiles.map((f) => {
+      const path = Buffer.concat([tree.pathBytes(f.parent), Buffer.from('/'), f.name]);
+      return { ...f, path, category: () => categoryOf(classifyPath(path.toString('utf8'), false)) };
+    }),
+  ];
+  const files: FileReport[] = largest(options.top, candidates, (a, b) =>
+    compareLargest(a, b, byApparent),
+  ).map((f) => fileReport(f.path, f.allocated, f.apparent, f.mtime, f.category()));
 
-  const dirs = largest(options.top, tree.count, (i) =>
-    tree.isDir(i) && tree.counted(i) && tree.own(i, basis).files > 0 ? tree.own(i, basis).bytes : -1,
+  const ownOf = (i: number) => ({
+    i,
+    bytes: tree.own(i, basis).bytes,
+    files: tree.own(i, basis).files,
+    name: tree.pathBytes(i),
+  });
+  const dirs = largest(
+    options.top,
+    (function* () {
+      for (let i = 0; i < tree.count; i++)
+        if (tree.isDir(i) && tree.counted(i) && tree.own(i, basis).files > 0) yield i;
+    })(),
+    (a, b) =>
+      tree.own(b, basis).bytes - tree.own(a, basis).bytes ||
+      tree.own(b, basis).files - tree.own(a, basis).files ||
+      Buffer.compare(ownOf(a).name, ownOf(b).name),
   );
 
   const errors: ScanIssue[] = tree.raw.errors.map((e) => {
@@ -234,21 +245,6 @@ export function buildScanReport(tree: DiskTree, options: ReportOptions): ScanRep
     walker: options.walker,
     durationSeconds: options.durationSeconds,
   };
-}
-
-/** Indices 0..n-1 with the `k` largest keys (keys below 0 are left out), largest first. */
-export function largest(k: number, n: number, key: (i: number) => number): number[] {
-  const best: { i: number; key: number }[] = [];
-  for (let i = 0; i < n; i++) {
-    const v = key(i);
-    if (v < 0 || k <= 0) continue;
-    if (best.length === k && v <= (best[k - 1] as { key: number }).key) continue;
-    let at = best.length;
-    while (at > 0 && (best[at - 1] as { key: number }).key < v) at--;
-    best.splice(at, 0, { i, key: v });
-    if (best.length > k) best.pop();
-  }
-  return best.map((b) => b.i);
 }
 
 function fileReport(

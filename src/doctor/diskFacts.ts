@@ -2,7 +2,7 @@
  * What the disk checks read, once per doctor run (several checks need the same statfs numbers and the
  * same list of deleted-but-open files): memoized per DoctorContext.
  */
-import { findDeletedOpenFiles, type DeletedScan } from '../disk/deleted.js';
+import { type DeletedScan, findDeletedOpenFiles } from '../disk/deleted.js';
 import { dataFilesystems, readStatfs } from '../disk/df.js';
 import type { StatfsNumbers } from '../disk/dfReconcile.js';
 import { isReadOnly } from '../disk/filesystems.js';

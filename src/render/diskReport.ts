@@ -135,7 +135,9 @@ export function scanFooter(report: ScanReport): string {
       : `scanned in ${report.durationSeconds < 10 ? `${report.durationSeconds.toFixed(2)} s` : formatDuration(report.durationSeconds)} by the ${w.kind === 'native' ? `native walker (${w.threads} threads)` : 'JavaScript walker'}`;
   const notes = [by];
   if (report.hardlinks > 0) {
-    notes.push(`${formatCount(report.hardlinks)} hard-linked ${report.hardlinks === 1 ? 'file' : 'files'} counted once`);
+    notes.push(
+      `${formatCount(report.hardlinks)} hard-linked ${report.hardlinks === 1 ? 'file' : 'files'} counted once`,
+    );
   }
   return notes.join('; ');
 }

@@ -124,7 +124,7 @@ napi_value BuildResult(napi_env env, Scan& scan) {
 
   napi_value top;
   napi_create_array_with_length(env, scan.top.size(), &top);
-  std::sort(scan.top.begin(), scan.top.end(), [](const TopFile& a, const TopFile& b) { return a.key > b.key; });
+  std::sort(scan.top.begin(), scan.top.end(), TopLess);
   for (size_t i = 0; i < scan.top.size(); i++) {
     const TopFile& file = scan.top[i];
     napi_value item;

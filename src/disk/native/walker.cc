@@ -35,9 +35,21 @@
 #include <vector>
 
 namespace hog {
+
+// The order of the largest files: by size (the basis), then the other size, then newer first, then by
+// name (bytes) — the same order as jsWalker.ts and scanReport.ts, so both walkers list the same files.
+bool Above(double key, double other, double mtime, const char* name, const TopFile& b) {
+  if (key != b.key) return key > b.key;
+  if (other != b.other) return other > b.other;
+  if (mtime != b.mtime) return mtime > b.mtime;
+  return strcmp(name, b.name.c_str()) < 0;
+}
+
+// the heap's comparator: the front is the file every other ranks above
+bool TopLess(const TopFile& a, const TopFile& b) { return Above(a.key, a.other, a.mtime, a.name.c_str(), b); }
+
 namespace {
 
-bool TopLess(const TopFile& a, const TopFile& b) { return a.key > b.key; }  // min-heap on key
 
 void AddAtomic(std::atomic<double>& target, double value) {
   double old = target.load(std::memory_order_relaxed);
@@ -92,18 +104,19 @@ bool Skipped(const Options& options, uint64_t root_dev, uint64_t dev) {
   return std::find(options.skip_devs.begin(), options.skip_devs.end(), dev) != options.skip_devs.end();
 }
 
-// Would a file of this size enter the heap? (Checked first, so most files never copy their name.)
-bool EntersTop(const Options& options, const std::vector<TopFile>& heap, double key) {
+// Would this file enter the heap? (Checked first, so most files never copy their name.)
+bool EntersTop(const Options& options, const std::vector<TopFile>& heap, double key, double other, double mtime,
+               const char* name) {
   if (options.top_files <= 0) return false;
-  return static_cast<int>(heap.size()) < options.top_files || key > heap.front().key;
+  return static_cast<int>(heap.size()) < options.top_files || Above(key, other, mtime, name, heap.front());
 }
 
 void PushTop(const Options& options, std::vector<TopFile>& heap, TopFile file) {
-  if (!EntersTop(options, heap, file.key)) return;
+  if (!EntersTop(options, heap, file.key, file.other, file.mtime, file.name.c_str())) return;
   if (static_cast<int>(heap.size()) < options.top_files) {
     heap.push_back(std::move(file));
     std::push_heap(heap.begin(), heap.end(), TopLess);
-  } else if (file.key > heap.front().key) {
+  } else {
     std::pop_heap(heap.begin(), heap.end(), TopLess);
     heap.back() = std::move(file);
     std::push_heap(heap.begin(), heap.end(), TopLess);
@@ -187,8 +200,9 @@ void VisitDirectory(Scan& scan, ThreadState& state, const Job& job, std::vector<
         folded.count += 1;
         folded.mtime = std::max(folded.mtime, mtime);
         double key = options.by_apparent ? apparent : allocated;
-        if (EntersTop(options, state.top, key))
-          PushTop(options, state.top, {key, job.index, name, apparent, allocated, mtime});
+        double other = options.by_apparent ? allocated : apparent;
+        if (EntersTop(options, state.top, key, other, mtime, name))
+          PushTop(options, state.top, {key, other, job.index, name, apparent, allocated, mtime});
       }
     }
   }
@@ -289,7 +303,8 @@ void ResolveLinks(Scan& scan, std::vector<LinkRecord>& links) {
         a.mtime = r.mtime;
         scan.aggregates.push_back(a);
         PushTop(scan.options, scan.top,
-                {scan.options.by_apparent ? r.apparent : r.allocated, r.parent, r.name, r.apparent, r.allocated, r.mtime});
+                {scan.options.by_apparent ? r.apparent : r.allocated, scan.options.by_apparent ? r.allocated : r.apparent,
+                 r.parent, r.name, r.apparent, r.allocated, r.mtime});
       }
     }
     group++;

@@ -60,7 +60,8 @@ struct Aggregate {
 };
 
 struct TopFile {
-  double key;
+  double key;    // the size ranked: allocated, or apparent with by_apparent
+  double other;  // the other size, to break ties
   int32_t parent;
   std::string name;
   double apparent, allocated, mtime;
@@ -114,6 +115,10 @@ struct Scan {
   std::mutex current_mutex;
   std::string current;
 };
+
+// The order of the largest files (see walker.cc); TopLess(a, b) is true when a ranks above b.
+bool Above(double key, double other, double mtime, const char* name, const TopFile& b);
+bool TopLess(const TopFile& a, const TopFile& b);
 
 // Walk every root of scan.options on scan.options.threads threads, then resolve hard links.
 void Walk(Scan& scan);

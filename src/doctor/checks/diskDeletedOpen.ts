@@ -24,7 +24,10 @@ export const diskDeletedOpen: Check = {
     const usage = new Map(
       writableFilesystems(context).map(({ mount, statfs }) => [
         mount.mountPoint,
-        dfUsePercent((statfs.blocks - statfs.blocksFree) * statfs.blockSize, statfs.blocksAvailable * statfs.blockSize),
+        dfUsePercent(
+          (statfs.blocks - statfs.blocksFree) * statfs.blockSize,
+          statfs.blocksAvailable * statfs.blockSize,
+        ),
       ]),
     );
     for (const fs of totalsByFilesystem(scan.files)) {
@@ -43,14 +46,24 @@ export const diskDeletedOpen: Check = {
           ...(percent !== undefined ? [evidence.percent('filesystem used', percent)] : []),
           ...files
             .slice(0, 3)
-            .map((f) => evidence.bytes(`${f.path} (PID ${f.holders.map((h) => `${h.pid} fd ${h.fd}`).join(', ')})`, f.allocatedBytes)),
+            .map((f) =>
+              evidence.bytes(
+                `${f.path} (PID ${f.holders.map((h) => `${h.pid} fd ${h.fd}`).join(', ')})`,
+                f.allocatedBytes,
+              ),
+            ),
         ],
         next: [
           'hog disk deleted',
-          ...(biggest?.holders[0] ? [`hog disk deleted --reclaim ${biggest.holders[0].pid}:${biggest.holders[0].fd}`] : []),
+          ...(biggest?.holders[0]
+            ? [`hog disk deleted --reclaim ${biggest.holders[0].pid}:${biggest.holders[0].fd}`]
+            : []),
         ],
-        detail: 'Restarting the process frees the space; if it cannot be restarted now, --reclaim truncates the file through its descriptor.',
-        subjects: files.slice(0, 10).flatMap((f) => f.holders.map((h) => ({ pid: h.pid, name: h.command, path: f.path }))),
+        detail:
+          'Restarting the process frees the space; if it cannot be restarted now, --reclaim truncates the file through its descriptor.',
+        subjects: files
+          .slice(0, 10)
+          .flatMap((f) => f.holders.map((h) => ({ pid: h.pid, name: h.command, path: f.path }))),
       });
     }
     if (findings.length === 0) {
@@ -63,7 +76,9 @@ export const diskDeletedOpen: Check = {
         evidence: [evidence.bytes('held by deleted files', total)],
         next: [],
         ...(scan.deniedProcesses > 0
-          ? { detail: `The descriptors of ${scan.deniedProcesses} processes of other users were not visible: run hog doctor as root to see them.` }
+          ? {
+              detail: `The descriptors of ${scan.deniedProcesses} processes of other users were not visible: run hog doctor as root to see them.`,
+            }
           : {}),
       });
     }

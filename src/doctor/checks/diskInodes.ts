@@ -39,7 +39,8 @@ export const diskInodes: Check = {
           evidence.text('filesystem', `${mount.fsType} on ${mount.source}`),
         ],
         next: [`hog disk -x ${mount.mountPoint} --depth 3`, `hog disk -i -x ${mount.mountPoint}`],
-        detail: 'Find the directories holding the most files (the FILES column; C sorts by files in hog disk -i), usually a cache, queue or session directory, and clean it.',
+        detail:
+          'Find the directories holding the most files (the FILES column; C sorts by files in hog disk -i), usually a cache, queue or session directory, and clean it.',
         subjects: [{ path: mount.mountPoint }],
       });
     }
@@ -48,7 +49,10 @@ export const diskInodes: Check = {
         check: this.id,
         resource: 'disk',
         severity: 'ok',
-        title: fullest.percent >= 0 ? `inodes: fullest filesystem ${fullest.mountPoint} at ${fullest.percent}%` : 'no filesystem with an inode limit',
+        title:
+          fullest.percent >= 0
+            ? `inodes: fullest filesystem ${fullest.mountPoint} at ${fullest.percent}%`
+            : 'no filesystem with an inode limit',
         evidence: [],
         next: [],
       });

@@ -31,13 +31,25 @@ export const diskLogs: Check = {
   resource: 'disk',
   description: `logs taking more than ${WARNING_SHARE * 100}% of a filesystem (${LOG_LOCATIONS.join(', ')})`,
   async run(context) {
-    const byDevice = new Map<number, { bytes: number; files: { path: string; bytes: number }[]; locations: string[] }>();
+    const byDevice = new Map<
+      number,
+      { bytes: number; files: { path: string; bytes: number }[]; locations: string[] }
+    >();
     const skipDevs = pseudoDevices(context.mounts());
     for (const location of LOG_LOCATIONS) {
       const path = `${context.fsRoot}${location}`;
       if (!existsSync(path)) continue;
       const dev = statSync(path).dev;
-      const { raw } = await walk({ roots: [path], oneFileSystem: true, excludes: [], skipDevs, keepDepth: -1, topFiles: 0, byApparent: false, threads: defaultThreads() });
+      const { raw } = await walk({
+        roots: [path],
+        oneFileSystem: true,
+        excludes: [],
+        skipDevs,
+        keepDepth: -1,
+        topFiles: 0,
+        byApparent: false,
+        threads: defaultThreads(),
+      });
       const tree = new DiskTree(raw);
       const rules = classifyTree(tree);
       const entry = byDevice.get(dev) ?? { bytes: 0, files: [], locations: [] };
@@ -46,7 +58,8 @@ export const diskLogs: Check = {
         if (!tree.counted(i) || categoryOf(rules[i] as number) !== 'logs') continue;
         const bytes = tree.ownBytes(i, 'allocated');
         entry.bytes += bytes;
-        if (!tree.isDir(i) && bytes > 0) entry.files.push({ path: tree.path(i).slice(context.fsRoot.length), bytes });
+        if (!tree.isDir(i) && bytes > 0)
+          entry.files.push({ path: tree.path(i).slice(context.fsRoot.length), bytes });
       }
       byDevice.set(dev, entry);
     }
@@ -54,14 +67,18 @@ export const diskLogs: Check = {
     const findings: Finding[] = [];
     let largest = { bytes: 0, share: 0, mountPoint: '' };
     for (const [dev, logs] of byDevice) {
-      const mount = mountOfDevice(dev, context.mounts()) ?? mountOf(logs.locations[0] as string, context.mounts());
+      const mount =
+        mountOfDevice(dev, context.mounts()) ?? mountOf(logs.locations[0] as string, context.mounts());
       const fs = filesystems.find((f) => f.mount.mountPoint === mount?.mountPoint);
       if (!mount || !fs) continue;
       const size = fs.statfs.blocks * fs.statfs.blockSize;
       const share = size > 0 ? logs.bytes / size : 0;
       if (share > largest.share) largest = { bytes: logs.bytes, share, mountPoint: mount.mountPoint };
       if (share <= WARNING_SHARE) continue;
-      const used = dfUsePercent((fs.statfs.blocks - fs.statfs.blocksFree) * fs.statfs.blockSize, fs.statfs.blocksAvailable * fs.statfs.blockSize);
+      const used = dfUsePercent(
+        (fs.statfs.blocks - fs.statfs.blocksFree) * fs.statfs.blockSize,
+        fs.statfs.blocksAvailable * fs.statfs.blockSize,
+      );
       const top = logs.files.sort((a, b) => b.bytes - a.bytes).slice(0, 3);
       findings.push({
         check: this.id,
@@ -80,7 +97,8 @@ export const diskLogs: Check = {
           `hog disk clean ${logs.locations.join(' ')}`,
           'journalctl --disk-usage',
         ],
-        detail: 'Old rotated logs can go and big ones can be compressed (hog disk clean shows the plan); a log that grows fast needs its rotation (logrotate, journald SystemMaxUse) or its program fixed.',
+        detail:
+          'Old rotated logs can go and big ones can be compressed (hog disk clean shows the plan); a log that grows fast needs its rotation (logrotate, journald SystemMaxUse) or its program fixed.',
         subjects: top.map((f) => ({ path: f.path })),
       });
     }

@@ -30,7 +30,8 @@ export const diskUsage: Check = {
       const size = statfs.blocks * statfs.blockSize;
       const percent = dfUsePercent(used, available);
       const rate = fillRate(context.diskHistory?.(mount.mountPoint) ?? [], available, context.clock.now());
-      let severity: Severity = percent >= CRITICAL_PERCENT ? 'critical' : percent >= WARNING_PERCENT ? 'warning' : 'ok';
+      let severity: Severity =
+        percent >= CRITICAL_PERCENT ? 'critical' : percent >= WARNING_PERCENT ? 'warning' : 'ok';
       if (rate.kind === 'filling') {
         if (rate.etaSeconds < CRITICAL_ETA_SECONDS) severity = 'critical';
         else if (rate.etaSeconds < WARNING_ETA_SECONDS && severity === 'ok') severity = 'warning';
@@ -42,7 +43,10 @@ export const diskUsage: Check = {
       }
       const rateEvidence =
         rate.kind === 'filling'
-          ? [evidence.rate('filling at', rate.bytesPerSecond), evidence.seconds('full in', Math.round(rate.etaSeconds))]
+          ? [
+              evidence.rate('filling at', rate.bytesPerSecond),
+              evidence.seconds('full in', Math.round(rate.etaSeconds)),
+            ]
           : rate.kind === 'steady'
             ? [evidence.text('fill rate', 'not growing over the recorded window')]
             : [evidence.text('fill rate', `unknown: ${rate.reason}`)];
@@ -58,7 +62,10 @@ export const diskUsage: Check = {
           evidence.percent('used (df Use%)', percent),
           evidence.bytes('used', used),
           evidence.bytes('available', available),
-          evidence.bytes('reserved for root', (statfs.blocksFree - statfs.blocksAvailable) * statfs.blockSize),
+          evidence.bytes(
+            'reserved for root',
+            (statfs.blocksFree - statfs.blocksAvailable) * statfs.blockSize,
+          ),
           evidence.bytes('size', size),
           evidence.text('filesystem', `${mount.fsType} on ${mount.source}`),
           ...rateEvidence,
@@ -70,7 +77,8 @@ export const diskUsage: Check = {
           'hog disk deleted',
           `hog disk clean`,
         ],
-        detail: 'Find what grew (largest entries and files), check for deleted files still held open, then clean what is safe to remove.',
+        detail:
+          'Find what grew (largest entries and files), check for deleted files still held open, then clean what is safe to remove.',
         subjects: [{ path: mount.mountPoint }],
       });
     }
@@ -79,7 +87,10 @@ export const diskUsage: Check = {
         check: this.id,
         resource: 'disk',
         severity: 'ok',
-        title: ok.length > 0 ? `filesystems below ${WARNING_PERCENT}% used: ${ok.join(', ')}` : 'no writable filesystem to check',
+        title:
+          ok.length > 0
+            ? `filesystems below ${WARNING_PERCENT}% used: ${ok.join(', ')}`
+            : 'no writable filesystem to check',
         evidence: noHistory ? [evidence.text('fill rate', `unknown: ${noHistory}`)] : [],
         next: [],
       });

@@ -1,0 +1,81 @@
+/**
+ * Real file trees and filesystems for the disk tests: temp directories named after the test process,
+ * du as the reference, and small tmpfs or loop-mounted ext4 filesystems (root only) that the test
+ * mounts and always unmounts.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const isRoot = process.getuid?.() === 0;
+
+/** A fresh directory under /tmp, named after issue 5 and this process. */
+export function tempDir(label: string): string {
+  return mkdtempSync(join(tmpdir(), `hog-test-5-${process.pid}-${label}-`));
+}
+
+export function removeTree(path: string): void {
+  rmSync(path, { recursive: true, force: true });
+}
+
+/** du's total for a path, with the given flags (-sb, -sB1, --exclude=...). */
+export function du(path: string, ...flags: string[]): number {
+  const out = execFileSync('du', [...flags, '--', path], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  }).trim();
+  return Number(out.split('\t')[0]);
+}
+
+/** du as another user (setpriv), ignoring its exit code (1 when a directory is unreadable). */
+export function duAs(uid: number, path: string, ...flags: string[]): number {
+  const r = spawnSync(
+    'setpriv',
+    [`--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', 'du', ...flags, '--', path],
+    {
+      encoding: 'utf8',
+    },
+  );
+  return Number(r.stdout.trim().split('\t')[0]);
+}
+
+/** The uid of nobody. */
+export const NOBODY = 65534;
+
+export interface Mounted {
+  path: string;
+  unmount(): void;
+}
+
+/** A tmpfs of `size` (mount options as text, e.g. "size=64m" or "size=1m,nr_inodes=100") at a new directory. */
+export function mountTmpfs(label: string, options: string): Mounted {
+  const path = tempDir(label);
+  execFileSync('mount', ['-t', 'tmpfs', '-o', options, `hog-test-5-${process.pid}`, path]);
+  return {
+    path,
+    unmount() {
+      spawnSync('umount', ['-l', path]);
+      removeTree(path);
+    },
+  };
+}
+
+/** A loop-mounted ext4 of `mib` MiB (5% reserved blocks, mkfs's default) at a new directory. */
+export function mountExt4(label: string, mib: number): Mounted {
+  const dir = tempDir(label);
+  const image = `${dir}.img`;
+  execFileSync('truncate', ['-s', `${mib}M`, image]);
+  execFileSync('mkfs.ext4', ['-q', '-F', '-m', '5', image]);
+  const path = join(dir, 'mnt');
+  mkdirSync(path);
+  execFileSync('mount', ['-o', 'loop', image, path]);
+  return {
+    path,
+    unmount() {
+      spawnSync('umount', [path]);
+      removeTree(dir);
+      rmSync(image, { force: true });
+    },
+  };
+}
