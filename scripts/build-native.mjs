@@ -43,7 +43,8 @@ if (!gyp) {
   warn('node-gyp not found: the native disk walker was not built');
   process.exit(0);
 }
-const args = [gyp, 'rebuild'];
+// an existing build directory is rebuilt incrementally (make), so `npm run build` stays quick
+const args = [gyp, existsSync(join(root, 'build', 'Makefile')) ? 'build' : 'rebuild'];
 // Debian's nodejs ships its headers in /usr/include/node: build against them, offline
 if (!process.env.npm_config_nodedir && existsSync('/usr/include/node/node_api.h'))
   args.push('--nodedir=/usr');
@@ -62,7 +63,7 @@ if (result.status !== 0) {
 }
 try {
   createRequire(import.meta.url)(addon);
-  console.error(`hog: native disk walker built: ${addon}`);
+  if (!process.argv.includes('--quiet')) console.error(`hog: native disk walker built: ${addon}`);
 } catch (error) {
   warn(`the native disk walker was built but does not load: ${error.message}`);
 }

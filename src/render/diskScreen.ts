@@ -87,7 +87,7 @@ export function renderBrowserFrame(
   if (state.help) return HELP_LINES.slice(0, height).map((l) => truncate(l, width));
   const basis = state.basis === 'allocated' ? 'disk usage' : 'apparent size';
   const lines: string[] = [
-    `hog disk -i  ${printable(data.path)}`,
+    `hog disk -i  ${printable(data.path)}  ${formatBytes(data.dirBytes)}`,
     `sort: ${SORT_TEXT[state.sort]} ${state.descending ? 'desc' : 'asc'}, ${basis}${data.readOnly ? ', read-only (saved scan)' : ''}   ? help  q quit`,
   ];
   const pageRows = browserPageRows(height, state.info);

@@ -5,7 +5,15 @@
  * filesystems.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, linkSync, mkdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readFileSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -18,11 +26,22 @@ const MiB = 1024 * 1024;
 
 interface CleanJson {
   plan: {
-    actions: { action: string; kind: string; path: string; freesBytes: number; estimated: boolean; reason: string }[];
+    actions: {
+      action: string;
+      kind: string;
+      path: string;
+      freesBytes: number;
+      estimated: boolean;
+      reason: string;
+    }[];
     skipped: { path: string; reason: string }[];
     freesBytes: number;
   };
-  applied: { results: { path: string; status: string; freedBytes: number }[]; freedBytes: number; log: string } | null;
+  applied: {
+    results: { path: string; status: string; freedBytes: number }[];
+    freedBytes: number;
+    log: string;
+  } | null;
   notes: string[];
 }
 
@@ -67,21 +86,31 @@ describe('hog disk clean DIR', () => {
   it('plans each action with the bytes it frees, and changes nothing without --apply', async () => {
     const result = json<CleanJson>(await runHog(['disk', 'clean', '--json', '--compress-over', '1M', dir]));
     const byPath = new Map(result.plan.actions.map((a) => [a.path, a]));
-    expect(byPath.get(join(dir, 'log', 'app.log.3.gz'))).toMatchObject({ action: 'delete', kind: 'rotated log', freesBytes: 303104 });
+    expect(byPath.get(join(dir, 'log', 'app.log.3.gz'))).toMatchObject({
+      action: 'delete',
+      kind: 'rotated log',
+      freesBytes: 303104,
+    });
     expect(byPath.get(join(dir, 'log', 'app.log.1'))).toMatchObject({ action: 'compress', estimated: true });
     expect(byPath.get(join(dir, 'log', 'app.log.1'))?.freesBytes).toBeGreaterThan(3 * MiB);
     expect(byPath.get(join(dir, '.cache', 'stale'))).toMatchObject({ action: 'delete', kind: 'cache file' });
-    expect(byPath.get(join(dir, 'tmp', 'old.tmp'))).toMatchObject({ action: 'delete', kind: 'temporary file' });
+    expect(byPath.get(join(dir, 'tmp', 'old.tmp'))).toMatchObject({
+      action: 'delete',
+      kind: 'temporary file',
+    });
     expect(byPath.get(join(dir, 'core.4242'))).toMatchObject({ action: 'delete', kind: 'core dump' });
     // left alone: recent rotated log, fresh cache, a "core" that is no core dump, a backup
-    for (const kept of ['log/recent.log.2.gz', '.cache/fresh', 'core', 'notes.bak']) expect(byPath.has(join(dir, kept))).toBe(false);
+    for (const kept of ['log/recent.log.2.gz', '.cache/fresh', 'core', 'notes.bak'])
+      expect(byPath.has(join(dir, kept))).toBe(false);
     expect(result.plan.freesBytes).toBe(result.plan.actions.reduce((s, a) => s + a.freesBytes, 0));
     expect(result.applied).toBeNull();
     expect(existsSync(join(dir, 'log', 'app.log.3.gz'))).toBe(true);
 
     const text = await runHog(['disk', 'clean', '--compress-over', '1M', dir]);
     expect(text.stdout).toMatch(/^ACTION\s+FREES\s+WHY\s+PATH$/m);
-    expect(text.stdout).toMatch(/^delete\s+296\.0 KiB rotated log, last written 20d ago \(over 7d\)\s+.*app\.log\.3\.gz$/m);
+    expect(text.stdout).toMatch(
+      /^delete\s+296\.0 KiB rotated log, last written 20d ago \(over 7d\)\s+.*app\.log\.3\.gz$/m,
+    );
     expect(text.stdout).toMatch(/^compress\s+~[\d.]+ MiB rotated log of 4 MiB, not compressed/m);
     expect(text.stdout).toMatch(/Nothing was changed\. To do it: hog disk clean .* --apply/);
   });
@@ -90,17 +119,38 @@ describe('hog disk clean DIR', () => {
     const log = join(dir, '..', `${dir.split('/').pop()}-clean.log`);
     try {
       const original = readFileSync(join(dir, 'log', 'app.log.1'));
-      const result = json<CleanJson>(await runHog(['disk', 'clean', '--json', '--apply', '--yes', '--compress-over', '1M', '--log', log, dir]));
+      const result = json<CleanJson>(
+        await runHog([
+          'disk',
+          'clean',
+          '--json',
+          '--apply',
+          '--yes',
+          '--compress-over',
+          '1M',
+          '--log',
+          log,
+          dir,
+        ]),
+      );
       expect(result.applied?.results.every((r) => r.status === 'done')).toBe(true);
       expect(existsSync(join(dir, 'log', 'app.log.3.gz'))).toBe(false);
       expect(existsSync(join(dir, 'log', 'app.log.1'))).toBe(false);
       expect(gunzipSync(readFileSync(join(dir, 'log', 'app.log.1.gz'))).equals(original)).toBe(true);
       expect(existsSync(join(dir, 'notes.bak'))).toBe(true);
       expect(existsSync(join(dir, 'core'))).toBe(true);
-      const records = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      const records = readFileSync(log, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       expect(records[0]).toMatchObject({ event: 'start', roots: [dir] });
-      expect(records.filter((r) => r.event === 'delete' || r.event === 'compress')).toHaveLength(result.plan.actions.length);
-      expect(records[records.length - 1]).toMatchObject({ event: 'end', freedBytes: result.applied?.freedBytes });
+      expect(records.filter((r) => r.event === 'delete' || r.event === 'compress')).toHaveLength(
+        result.plan.actions.length,
+      );
+      expect(records[records.length - 1]).toMatchObject({
+        event: 'end',
+        freedBytes: result.applied?.freedBytes,
+      });
     } finally {
       removeTree(log);
     }
@@ -117,9 +167,16 @@ describe('hog disk clean DIR', () => {
     const open = join(dir, 'tmp', 'open.tmp');
     writeFileSync(open, 'held');
     age(open, 30);
-    holder = spawn(process.execPath, ['-e', `require('fs').openSync(${JSON.stringify(open)},'r');process.stdout.write('ready');setInterval(()=>{},1e6)`], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    holder = spawn(
+      process.execPath,
+      [
+        '-e',
+        `require('fs').openSync(${JSON.stringify(open)},'r');process.stdout.write('ready');setInterval(()=>{},1e6)`,
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     await new Promise<void>((resolve) => holder?.stdout?.once('data', () => resolve()));
     const linked = join(dir, 'tmp', 'linked.tmp');
     writeFileSync(linked, 'two names');
@@ -135,7 +192,9 @@ describe('hog disk clean DIR', () => {
       expect(paths).not.toContain(open);
       expect(paths).not.toContain(linked);
       expect(paths.some((p) => p.includes('victim'))).toBe(false);
-      expect(result.plan.skipped.find((s) => s.path === open)?.reason).toMatch(/^open by PID \d+ \(node\): removing it would free nothing until it is closed$/);
+      expect(result.plan.skipped.find((s) => s.path === open)?.reason).toMatch(
+        /^open by PID \d+ \(node\): removing it would free nothing until it is closed$/,
+      );
       expect(result.plan.skipped.find((s) => s.path === linked)?.reason).toMatch(/other hard links/);
       await runHog(['disk', 'clean', '--apply', '--yes', '--log', join(outside, 'log'), dir]);
       expect(readFileSync(join(outside, 'victim.tmp'), 'utf8')).toBe('must survive');
@@ -162,7 +221,9 @@ describe('refusals', () => {
     const file = await runHog(['disk', 'clean', join(dir, 'notes.bak')]);
     expect(file.code).toBe(2);
     expect(file.stderr).toMatch(/^hog: hog disk clean takes directories; ".*notes\.bak" is a file$/m);
-    expect((await runHog(['disk', 'clean', join(dir, 'nope')])).stderr).toMatch(/^hog: no such file or directory/m);
+    expect((await runHog(['disk', 'clean', join(dir, 'nope')])).stderr).toMatch(
+      /^hog: no such file or directory/m,
+    );
   });
 
   it.runIf(isRoot)('a read-only filesystem: says so, exit 2', async () => {
@@ -185,7 +246,9 @@ describe('refusals', () => {
 describe('pieces', () => {
   it('recognises an ELF core file by its header', () => {
     expect(isElfCore(CORE_HEADER)).toBe(true);
-    expect(isElfCore(Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0]))).toBe(false); // ET_EXEC
+    expect(isElfCore(Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0]))).toBe(
+      false,
+    ); // ET_EXEC
     expect(isElfCore(Buffer.from('not elf at all....'))).toBe(false);
   });
 });

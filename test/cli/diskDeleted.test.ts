@@ -22,7 +22,14 @@ interface DeletedJson {
     mountPoint: string;
     fsType: string;
     writes: string;
-    holders: { pid: number; fd: number; command: string; append: boolean; writable: boolean; offset: number }[];
+    holders: {
+      pid: number;
+      fd: number;
+      command: string;
+      append: boolean;
+      writable: boolean;
+      offset: number;
+    }[];
   }[];
   filesystems: { mountPoint: string; files: number; allocatedBytes: number }[];
 }
@@ -63,9 +70,20 @@ describe.runIf(isRoot)('a deleted 50 MiB file held open', () => {
   it('is found with its process, descriptor, size, filesystem and write mode', async () => {
     const report = json<DeletedJson>(await runHog(['disk', 'deleted', '--json']));
     const big = report.files.find((f) => f.path === join(fs.path, 'big.log'));
-    expect(big).toMatchObject({ allocatedBytes: 50 * MiB, mountPoint: fs.path, fsType: 'tmpfs', writes: 'offset' });
+    expect(big).toMatchObject({
+      allocatedBytes: 50 * MiB,
+      mountPoint: fs.path,
+      fsType: 'tmpfs',
+      writes: 'offset',
+    });
     expect(big?.holders).toHaveLength(1);
-    expect(big?.holders[0]).toMatchObject({ pid: writer.pid, command: 'node', writable: true, append: false, offset: 50 * MiB });
+    expect(big?.holders[0]).toMatchObject({
+      pid: writer.pid,
+      command: 'node',
+      writable: true,
+      append: false,
+      offset: 50 * MiB,
+    });
     const small = report.files.find((f) => f.path === join(fs.path, 'small.log'));
     expect(small?.writes).toBe('append');
     expect(report.filesystems.find((t) => t.mountPoint === fs.path)).toEqual({
@@ -84,7 +102,12 @@ describe.runIf(isRoot)('a deleted 50 MiB file held open', () => {
     const result = await runHog(['disk', 'deleted', '--min-size', '10M']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^\s+PID COMMAND\s+FD\s+ON DISK\s+APPARENT WRITES\s+FILESYSTEM\s+PATH$/m);
-    expect(result.stdout).toMatch(new RegExp(`^\\s+${writer.pid} node\\s+\\d+\\s+50\\.0 MiB\\s+50\\.0 MiB at offset\\s+${fs.path} \\(tmpfs\\)\\s+${fs.path}/big\\.log \\(deleted\\)$`, 'm'));
+    expect(result.stdout).toMatch(
+      new RegExp(
+        `^\\s+${writer.pid} node\\s+\\d+\\s+50\\.0 MiB\\s+50\\.0 MiB at offset\\s+${fs.path} \\(tmpfs\\)\\s+${fs.path}/big\\.log \\(deleted\\)$`,
+        'm',
+      ),
+    );
     expect(result.stdout).not.toMatch(/small\.log/); // under --min-size
     expect(result.stdout).toMatch(/the writer does not append; truncating makes its file sparse/);
   });
@@ -103,7 +126,10 @@ describe.runIf(isRoot)('a deleted 50 MiB file held open', () => {
     expect(result.code).toBe(0);
     const done = JSON.parse(result.stdout);
     expect(done).toMatchObject({ freedBytes: 50 * MiB, allocatedBytesAfter: 0, mountPoint: fs.path });
-    const after = await waitFor(() => (free(fs.path) - before >= 50 * MiB ? free(fs.path) : undefined), 'the free space to grow');
+    const after = await waitFor(
+      () => (free(fs.path) - before >= 50 * MiB ? free(fs.path) : undefined),
+      'the free space to grow',
+    );
     expect(after - before).toBe(50 * MiB);
     // the process still holds its descriptor: it was not restarted
     expect(writer.exitCode).toBeNull();

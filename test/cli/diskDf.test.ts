@@ -44,12 +44,25 @@ describe('reconcile (pure)', () => {
     expect(r.usePercent).toBe(dfUsePercent(600, 350));
     expect(dfUsePercent(1, 199)).toBe(1);
     expect(r.inodes).toEqual({ total: 100, used: 90, free: 10, usePercent: 90, visible: 85 });
-    expect(reconcile({ blockSize: 4096, blocks: 10, blocksFree: 5, blocksAvailable: 5, inodes: 0, inodesFree: 0 }, undefined, 0).inodes.usePercent).toBeUndefined();
+    expect(
+      reconcile(
+        { blockSize: 4096, blocks: 10, blocksFree: 5, blocksAvailable: 5, inodes: 0, inodesFree: 0 },
+        undefined,
+        0,
+      ).inodes.usePercent,
+    ).toBeUndefined();
   });
 
   it('explains reserved blocks, deleted files and a large unexplained share', () => {
     const r = reconcile(
-      { blockSize: 1024 * 1024, blocks: 1000, blocksFree: 200, blocksAvailable: 150, inodes: 0, inodesFree: 0 },
+      {
+        blockSize: 1024 * 1024,
+        blocks: 1000,
+        blocksFree: 200,
+        blocksAvailable: 150,
+        inodes: 0,
+        inodesFree: 0,
+      },
       { bytes: 500 * MiB, inodes: 0 },
       100 * MiB,
     );
@@ -69,7 +82,10 @@ describe.runIf(isRoot)('hog disk df on a small ext4', () => {
     const deleted = join(fs.path, 'deleted.bin');
     child = spawn(
       process.execPath,
-      ['-e', `const f=require('fs');const d=f.openSync(${JSON.stringify(deleted)},'w');f.writeSync(d,Buffer.alloc(8*1024*1024,2));f.fsyncSync(d);f.unlinkSync(${JSON.stringify(deleted)});process.stdout.write('ready\\n');setInterval(()=>{},1e6)`],
+      [
+        '-e',
+        `const f=require('fs');const d=f.openSync(${JSON.stringify(deleted)},'w');f.writeSync(d,Buffer.alloc(8*1024*1024,2));f.fsyncSync(d);f.unlinkSync(${JSON.stringify(deleted)});process.stdout.write('ready\\n');setInterval(()=>{},1e6)`,
+      ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     await new Promise<void>((resolve) => child.stdout?.on('data', () => resolve()));
@@ -104,8 +120,12 @@ describe.runIf(isRoot)('hog disk df on a small ext4', () => {
     expect(result.code).toBe(0);
     const lines = result.stdout.split('\n');
     expect(lines[0]).toMatch(new RegExp(`^${fs.path} \\(ext4 on /dev/loop\\d+\\): \\d+% used$`));
-    expect(lines[1]).toMatch(/^ {2}size [\d.]+ MiB = used [\d.]+ MiB \+ available [\d.]+ MiB \+ reserved for root [\d.]+ MiB$/);
-    expect(lines[2]).toMatch(/^ {2}used [\d.]+ MiB = visible files [\d.]+ MiB \+ deleted but open 8\.0 MiB \+ unexplained [\d.]+ [KM]iB$/);
+    expect(lines[1]).toMatch(
+      /^ {2}size [\d.]+ MiB = used [\d.]+ MiB \+ available [\d.]+ MiB \+ reserved for root [\d.]+ MiB$/,
+    );
+    expect(lines[2]).toMatch(
+      /^ {2}used [\d.]+ MiB = visible files [\d.]+ MiB \+ deleted but open 8\.0 MiB \+ unexplained [\d.]+ [KM]iB$/,
+    );
     expect(lines[3]).toMatch(/^ {2}inodes: \d+ of [\d,]+ used \(\d+%\), \d+ seen by the scan$/);
     const quick = await runHog(['disk', 'df', '--no-scan', fs.path]);
     expect(quick.stdout).toMatch(/deleted but open 8\.0 MiB; visible files not scanned \(--no-scan\)/);

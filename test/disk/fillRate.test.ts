@@ -4,8 +4,15 @@ import { fillRate } from '../../src/disk/fillRate.js';
 describe('fillRate', () => {
   it('unknown without history, steady, or filling with an ETA', () => {
     const now = 10_000_000_000;
-    expect(fillRate([], 100, now)).toEqual({ kind: 'unknown', reason: 'no recorded history (hog serve is not recording on this machine)' });
-    const samples = (perSecond: number) => Array.from({ length: 13 }, (_, k) => ({ timeMs: now - (12 - k) * 300_000, usedBytes: 1e9 + perSecond * k * 300 }));
+    expect(fillRate([], 100, now)).toEqual({
+      kind: 'unknown',
+      reason: 'no recorded history (hog serve is not recording on this machine)',
+    });
+    const samples = (perSecond: number) =>
+      Array.from({ length: 13 }, (_, k) => ({
+        timeMs: now - (12 - k) * 300_000,
+        usedBytes: 1e9 + perSecond * k * 300,
+      }));
     const filling = fillRate(samples(1000), 3_600_000, now);
     expect(filling.kind).toBe('filling');
     if (filling.kind === 'filling') {

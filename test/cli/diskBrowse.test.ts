@@ -1,0 +1,110 @@
+/**
+ * hog disk -i in a real terminal (tmux): it lists the largest entries first, opens directories, sorts,
+ * deletes after confirmation (the file is gone and the totals drop), redraws on resize, quits with q.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { removeTree, tempDir } from '../helpers/disk.js';
+import { HOG_BIN } from '../helpers/hog.js';
+import { waitFor } from '../helpers/processes.js';
+import { TmuxSession } from '../helpers/tmux.js';
+
+let dir: string;
+let session: TmuxSession | undefined;
+beforeEach(() => {
+  dir = tempDir('browse');
+  mkdirSync(join(dir, 'big'));
+  writeFileSync(join(dir, 'big', 'one.bin'), Buffer.alloc(3 * 1024 * 1024, 1));
+  writeFileSync(join(dir, 'big', 'two.bin'), Buffer.alloc(1024 * 1024, 1));
+  writeFileSync(join(dir, 'middle.log'), Buffer.alloc(2 * 1024 * 1024, 1));
+  writeFileSync(join(dir, 'small.txt'), 'tiny');
+});
+afterEach(() => {
+  session?.kill();
+  session = undefined;
+  removeTree(dir);
+});
+
+const rowOf = (lines: string[], name: string) => lines.find((l) => l.trimEnd().endsWith(` ${name}`));
+
+describe('hog disk -i in a terminal', () => {
+  it('lists largest first, opens a directory, deletes after y, and q quits', async () => {
+    session = TmuxSession.start(`${HOG_BIN} disk -i ${dir}`, 100, 24);
+    const first = await session.waitForScreen(
+      (l) => l[0]?.startsWith(`hog disk -i  ${dir}`) === true,
+      'the first frame',
+    );
+    expect(first).toHaveLength(24);
+    expect(first.every((l) => l.length <= 100)).toBe(true);
+    expect(first[1]).toMatch(/^sort: size desc, disk usage/);
+    expect(first[2]).toMatch(/^> +4\.0 MiB +\d+\.\d% \[#+ *\] temp .* big\/$/);
+    expect(first[3]).toMatch(/2\.0 MiB .* middle\.log$/);
+    expect(first[first.length - 1]).toMatch(
+      /^Total disk usage: 6\.0 MiB {2}Apparent size: 6\.0 MiB {2}Files: 4 /,
+    );
+
+    session.keys('Enter');
+    const inside = await session.waitForScreen(
+      (l) => l[0]?.startsWith(`hog disk -i  ${dir}/big`) === true,
+      'inside big/',
+    );
+    expect(inside[2]).toMatch(/^> +3\.0 MiB .* one\.bin$/);
+
+    session.keys('d');
+    await session.waitForScreen(
+      (l) => l.some((x) => x.startsWith(`Delete ${dir}/big/one.bin, 3.0 MiB? [y/N]`)),
+      'the question',
+    );
+    session.keys('y');
+    const after = await session.waitForScreen(
+      (l) => l.some((x) => x === `deleted ${dir}/big/one.bin: 3.0 MiB freed`),
+      'the deletion',
+    );
+    expect(existsSync(join(dir, 'big', 'one.bin'))).toBe(false);
+    expect(after[after.length - 1]).toMatch(/^Total disk usage: 3\.0 MiB/);
+
+    session.keys('Left');
+    const back = await session.waitForScreen(
+      (l) => l[0]?.startsWith(`hog disk -i  ${dir}  `) === true,
+      'back at the top',
+    );
+    // big/ is now 1 MiB: middle.log leads, and the cursor is still on big/
+    expect(back[2]).toMatch(/2\.0 MiB .* middle\.log$/);
+    expect(rowOf(back, 'big/')).toMatch(/^>/);
+
+    session.keys('q');
+    await waitFor(() => session?.exited(), 'hog disk -i to exit after q');
+  });
+
+  it('n sorts by name, d then n keeps the file, and a resize redraws', async () => {
+    session = TmuxSession.start(`${HOG_BIN} disk -i ${dir}`, 80, 24);
+    await session.waitForScreen((l) => l[0]?.startsWith('hog disk -i') === true, 'the first frame');
+    session.keys('n');
+    const byName = await session.waitForScreen(
+      (l) => l[1]?.startsWith('sort: name asc') === true,
+      'sorted by name',
+    );
+    expect(byName.slice(2, 5).map((l) => l.trim().split(/\s+/).pop())).toEqual([
+      'big/',
+      'middle.log',
+      'small.txt',
+    ]);
+    session.keys('d', 'n');
+    await session.waitForScreen((l) => l.includes('nothing deleted'), 'the cancel message');
+    expect(existsSync(join(dir, 'big'))).toBe(true);
+    session.resize(50, 12);
+    const narrow = await session.waitForScreen(
+      (l) => l.length === 12 && (l[2] ?? '').length <= 50 && !/temp/.test(l[2] ?? ''),
+      'a redraw at 50x12',
+    );
+    expect(narrow.every((l) => l.length <= 50)).toBe(true);
+  });
+
+  it('without a terminal it says -i needs one', async () => {
+    const { runHog } = await import('../helpers/hog.js');
+    const result = await runHog(['disk', '-i', dir]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^hog: hog disk -i needs a terminal$/m);
+  });
+});
