@@ -3,9 +3,7 @@
  * export, or open the browser.
  */
 import type { Command } from 'commander';
-import { buildCategoryReport } from '../disk/categoryReport.js';
 import { pseudoDevices } from '../disk/filesystems.js';
-import { readNcduExport, writeNcduExport } from '../disk/ncduFormat.js';
 import { checkRoot } from '../disk/roots.js';
 import { buildScanReport } from '../disk/scanReport.js';
 import type { RawScan, WalkerInfo, WalkProgress } from '../disk/scanTypes.js';
@@ -13,7 +11,6 @@ import { type Basis, DiskTree } from '../disk/tree.js';
 import { defaultThreads, walk } from '../disk/walk.js';
 import { UsageError } from '../errors.js';
 import { readMountinfo } from '../proc/mountinfo.js';
-import { renderCategoryReport } from '../render/diskCategories.js';
 import { renderScanReport, scanNotes } from '../render/diskReport.js';
 import { openProgressLine } from '../render/progressLine.js';
 import { formatBytes, formatCount, formatDuration } from '../render/units.js';
@@ -60,6 +57,7 @@ export async function runScan(
   const now = context.clock.now();
 
   if (opts.export !== undefined) {
+    const { writeNcduExport } = await import('../disk/ncduFormat.js');
     await writeNcduExport(tree, opts.export, now);
     if (opts.export === '-') return;
   }
@@ -70,6 +68,8 @@ export async function runScan(
   }
   const { output } = context;
   if (opts.by === 'category') {
+    const { buildCategoryReport } = await import('../disk/categoryReport.js');
+    const { renderCategoryReport } = await import('../render/diskCategories.js');
     const report = buildCategoryReport(tree, {
       basis,
       now,
@@ -98,6 +98,7 @@ export async function runScan(
 }
 
 async function importScan(file: string): Promise<{ raw: RawScan; walker: WalkerInfo }> {
+  const { readNcduExport } = await import('../disk/ncduFormat.js');
   const raw = await readNcduExport(file);
   return { raw, walker: { kind: 'import', threads: 0, source: file === '-' ? 'stdin' : file } };
 }

@@ -168,13 +168,9 @@ export function buildScanReport(tree: DiskTree, options: ReportOptions): ScanRep
     mtime: tree.mtime(i),
     name: tree.nameBytes(i),
   });
-  const keptFiles = largest(
-    options.top,
-    (function* () {
-      for (let i = 0; i < tree.count; i++) if (!tree.isDir(i) && tree.counted(i)) yield sized(i);
-    })(),
-    (a, b) => compareLargest(a, b, byApparent),
-  );
+  const kept: ReturnType<typeof sized>[] = [];
+  for (let i = 0; i < tree.count; i++) if (!tree.isDir(i) && tree.counted(i)) kept.push(sized(i));
+  const keptFiles = largest(options.top, kept, (a, b) => compareLargest(a, b, byApparent));
   const candidates: (Sized & { path: Buffer; category: () => CategoryId })[] = [
     ...keptFiles.map((f) => ({ ...f, path: tree.pathBytes(f.i), category: () => category(f.i) })),
     ...tree.raw.topFiles.map((f) => {
@@ -186,23 +182,27 @@ export function buildScanReport(tree: DiskTree, options: ReportOptions): ScanRep
     compareLargest(a, b, byApparent),
   ).map((f) => fileReport(f.path, f.allocated, f.apparent, f.mtime, f.category()));
 
-  const ownOf = (i: number) => ({
-    i,
-    bytes: tree.own(i, basis).bytes,
-    files: tree.own(i, basis).files,
-    name: tree.pathBytes(i),
-  });
+  // directories by what their own files hold; ties broken by path (computed only for ties)
+  const paths = new Map<number, Buffer>();
+  const pathOf = (i: number) => {
+    let p = paths.get(i);
+    if (!p) {
+      p = tree.pathBytes(i);
+      paths.set(i, p);
+    }
+    return p;
+  };
+  const ownDirs: { i: number; bytes: number; files: number }[] = [];
+  for (let i = 0; i < tree.count; i++) {
+    if (!tree.isDir(i) || !tree.counted(i)) continue;
+    const own = tree.own(i, basis);
+    if (own.files > 0) ownDirs.push({ i, bytes: own.bytes, files: own.files });
+  }
   const dirs = largest(
     options.top,
-    (function* () {
-      for (let i = 0; i < tree.count; i++)
-        if (tree.isDir(i) && tree.counted(i) && tree.own(i, basis).files > 0) yield i;
-    })(),
-    (a, b) =>
-      tree.own(b, basis).bytes - tree.own(a, basis).bytes ||
-      tree.own(b, basis).files - tree.own(a, basis).files ||
-      Buffer.compare(ownOf(a).name, ownOf(b).name),
-  );
+    ownDirs,
+    (a, b) => b.bytes - a.bytes || b.files - a.files || Buffer.compare(pathOf(a.i), pathOf(b.i)),
+  ).map((d) => d.i);
 
   const errors: ScanIssue[] = tree.raw.errors.map((e) => {
     const bytes = e.entry >= 0 ? tree.pathBytes(e.entry) : (e.path ?? Buffer.alloc(0));

@@ -78,6 +78,21 @@ export interface RawScan {
   };
   /** Kept entries that are hard links: entry and a group number shared by links to one inode. */
   links: { entry: Int32Array; group: Int32Array };
+  /**
+   * Per directory (entry), totals summed bottom-up, when the walker computed them (the native one does;
+   * otherwise DiskTree sums them itself, the same way).
+   */
+  directoryTotals?: {
+    entry: Int32Array;
+    apparent: Float64Array;
+    allocated: Float64Array;
+    files: Float64Array;
+    directories: Float64Array;
+    newest: Float64Array;
+    ownApparent: Float64Array;
+    ownAllocated: Float64Array;
+    ownFiles: Float64Array;
+  };
   /** The largest folded files, largest first. */
   topFiles: RawTopFile[];
   errors: RawError[];

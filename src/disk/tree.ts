@@ -27,6 +27,75 @@ export interface Totals {
   directories: number;
 }
 
+type DirectoryTotals = NonNullable<RawScan['directoryTotals']>;
+
+/** Sum every directory bottom-up, when the walker did not (the native walker does the same in C++). */
+export function sumDirectories(raw: RawScan): DirectoryTotals {
+  const { count, parent, kind, apparent, allocated, mtime } = raw;
+  const slot = new Int32Array(count).fill(-1);
+  const entries: number[] = [];
+  for (let i = 0; i < count; i++) {
+    if (((kind[i] as number) & KIND_MASK) === KIND_DIR) {
+      slot[i] = entries.length;
+      entries.push(i);
+    }
+  }
+  const n = entries.length;
+  const t: DirectoryTotals = {
+    entry: Int32Array.from(entries),
+    apparent: new Float64Array(n),
+    allocated: new Float64Array(n),
+    files: new Float64Array(n),
+    directories: new Float64Array(n),
+    newest: new Float64Array(n),
+    ownApparent: new Float64Array(n),
+    ownAllocated: new Float64Array(n),
+    ownFiles: new Float64Array(n),
+  };
+  const counted = (i: number) => ((kind[i] as number) & (FLAG_LINK_DUP | FLAG_OTHER_FS)) === 0;
+  for (let k = 0; k < n; k++) {
+    const i = entries[k] as number;
+    if (counted(i)) {
+      t.apparent[k] = apparent[i] as number;
+      t.allocated[k] = allocated[i] as number;
+    }
+    t.newest[k] = mtime[i] as number;
+  }
+  const agg = raw.aggregates;
+  for (let a = 0; a < agg.entry.length; a++) {
+    const k = slot[agg.entry[a] as number] as number;
+    t.ownApparent[k] = (t.ownApparent[k] as number) + (agg.apparent[a] as number);
+    t.ownAllocated[k] = (t.ownAllocated[k] as number) + (agg.allocated[a] as number);
+    t.ownFiles[k] = (t.ownFiles[k] as number) + (agg.count[a] as number);
+    t.apparent[k] = (t.apparent[k] as number) + (agg.apparent[a] as number);
+    t.allocated[k] = (t.allocated[k] as number) + (agg.allocated[a] as number);
+    t.files[k] = (t.files[k] as number) + (agg.count[a] as number);
+    t.newest[k] = Math.max(t.newest[k] as number, agg.mtime[a] as number);
+  }
+  for (let i = count - 1; i >= 0; i--) {
+    const p = parent[i] as number;
+    if (p < 0 || !counted(i)) continue;
+    const pk = slot[p] as number;
+    const k = slot[i] as number;
+    if (k >= 0) {
+      t.apparent[pk] = (t.apparent[pk] as number) + (t.apparent[k] as number);
+      t.allocated[pk] = (t.allocated[pk] as number) + (t.allocated[k] as number);
+      t.files[pk] = (t.files[pk] as number) + (t.files[k] as number);
+      t.directories[pk] = (t.directories[pk] as number) + (t.directories[k] as number) + 1;
+      t.newest[pk] = Math.max(t.newest[pk] as number, t.newest[k] as number);
+    } else {
+      t.apparent[pk] = (t.apparent[pk] as number) + (apparent[i] as number);
+      t.allocated[pk] = (t.allocated[pk] as number) + (allocated[i] as number);
+      t.files[pk] = (t.files[pk] as number) + 1;
+      t.ownApparent[pk] = (t.ownApparent[pk] as number) + (apparent[i] as number);
+      t.ownAllocated[pk] = (t.ownAllocated[pk] as number) + (allocated[i] as number);
+      t.ownFiles[pk] = (t.ownFiles[pk] as number) + 1;
+      t.newest[pk] = Math.max(t.newest[pk] as number, mtime[i] as number);
+    }
+  }
+  return t;
+}
+
 export class DiskTree {
   readonly count: number;
   /** Slot of each directory entry in the per-directory arrays, -1 for other entries. */
@@ -39,49 +108,26 @@ export class DiskTree {
   private readonly ownApparent: Float64Array;
   private readonly ownAllocated: Float64Array;
   private readonly ownFiles: Float64Array;
+  private readonly rootList: number[];
   private childStart: Uint32Array | undefined;
   private childList: Int32Array | undefined;
   private removed: Uint8Array | undefined;
 
   constructor(readonly raw: RawScan) {
-    const { count, parent, kind, apparent, allocated, mtime } = raw;
-    this.count = count;
-    this.slot = new Int32Array(count).fill(-1);
-    let dirs = 0;
-    for (let i = 0; i < count; i++) if (((kind[i] as number) & KIND_MASK) === KIND_DIR) this.slot[i] = dirs++;
-    this.totalApparent = new Float64Array(dirs);
-    this.totalAllocated = new Float64Array(dirs);
-    this.totalFiles = new Float64Array(dirs);
-    this.totalDirs = new Float64Array(dirs);
-    this.newestMtime = new Float64Array(dirs);
-    this.ownApparent = new Float64Array(dirs);
-    this.ownAllocated = new Float64Array(dirs);
-    this.ownFiles = new Float64Array(dirs);
-    for (let i = 0; i < count; i++) {
-      const s = this.slot[i] as number;
-      if (s < 0) continue;
-      if (this.counted(i)) {
-        this.totalApparent[s] = apparent[i] as number;
-        this.totalAllocated[s] = allocated[i] as number;
-      }
-      this.newestMtime[s] = mtime[i] as number;
-    }
-    const agg = raw.aggregates;
-    for (let k = 0; k < agg.entry.length; k++) {
-      const s = this.slot[agg.entry[k] as number] as number;
-      this.ownApparent[s] = (this.ownApparent[s] as number) + (agg.apparent[k] as number);
-      this.ownAllocated[s] = (this.ownAllocated[s] as number) + (agg.allocated[k] as number);
-      this.ownFiles[s] = (this.ownFiles[s] as number) + (agg.count[k] as number);
-      this.totalApparent[s] = (this.totalApparent[s] as number) + (agg.apparent[k] as number);
-      this.totalAllocated[s] = (this.totalAllocated[s] as number) + (agg.allocated[k] as number);
-      this.totalFiles[s] = (this.totalFiles[s] as number) + (agg.count[k] as number);
-      this.newestMtime[s] = Math.max(this.newestMtime[s] as number, agg.mtime[k] as number);
-    }
-    for (let i = count - 1; i >= 0; i--) {
-      const p = parent[i] as number;
-      if (p < 0 || !this.counted(i)) continue;
-      this.addToParent(i, p, 1);
-    }
+    this.count = raw.count;
+    const t = raw.directoryTotals ?? sumDirectories(raw);
+    this.slot = new Int32Array(raw.count).fill(-1);
+    for (let k = 0; k < t.entry.length; k++) this.slot[t.entry[k] as number] = k;
+    this.totalApparent = t.apparent;
+    this.totalAllocated = t.allocated;
+    this.totalFiles = t.files;
+    this.totalDirs = t.directories;
+    this.newestMtime = t.newest;
+    this.ownApparent = t.ownApparent;
+    this.ownAllocated = t.ownAllocated;
+    this.ownFiles = t.ownFiles;
+    this.rootList = [];
+    for (let i = 0; i < raw.count; i++) if (raw.parent[i] === -1) this.rootList.push(i);
   }
 
   /** Add (sign 1) or take away (sign -1) entry i's totals from directory p and, when `ancestors`, above. */
@@ -108,9 +154,7 @@ export class DiskTree {
   }
 
   roots(): number[] {
-    const roots: number[] = [];
-    for (let i = 0; i < this.count; i++) if (this.raw.parent[i] === -1) roots.push(i);
-    return roots;
+    return [...this.rootList];
   }
 
   parentOf(i: number): number {

@@ -122,6 +122,19 @@ napi_value BuildResult(napi_env env, Scan& scan) {
   Set(env, links, "group", TypedArray(env, scan.link_group, napi_int32_array));
   Set(env, result, "links", links);
 
+  napi_value dirs;
+  napi_create_object(env, &dirs);
+  Set(env, dirs, "entry", TypedArray(env, scan.dir_entry, napi_int32_array));
+  Set(env, dirs, "apparent", TypedArray(env, scan.dir_apparent, napi_float64_array));
+  Set(env, dirs, "allocated", TypedArray(env, scan.dir_allocated, napi_float64_array));
+  Set(env, dirs, "files", TypedArray(env, scan.dir_files, napi_float64_array));
+  Set(env, dirs, "directories", TypedArray(env, scan.dir_dirs, napi_float64_array));
+  Set(env, dirs, "newest", TypedArray(env, scan.dir_newest, napi_float64_array));
+  Set(env, dirs, "ownApparent", TypedArray(env, scan.dir_own_apparent, napi_float64_array));
+  Set(env, dirs, "ownAllocated", TypedArray(env, scan.dir_own_allocated, napi_float64_array));
+  Set(env, dirs, "ownFiles", TypedArray(env, scan.dir_own_files, napi_float64_array));
+  Set(env, result, "directoryTotals", dirs);
+
   napi_value top;
   napi_create_array_with_length(env, scan.top.size(), &top);
   std::sort(scan.top.begin(), scan.top.end(), TopLess);

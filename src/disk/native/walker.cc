@@ -314,6 +314,63 @@ void ResolveLinks(Scan& scan, std::vector<LinkRecord>& links) {
 
 }  // namespace
 
+// Totals of every directory: its own inode, the files folded into it, and everything below, in one
+// backward pass (a parent always precedes its children). Mirrors DiskTree's constructor in tree.ts.
+static void SumDirectories(Scan& scan) {
+  size_t n = scan.parent.size();
+  std::vector<int32_t> slot(n, -1);
+  for (size_t i = 0; i < n; i++) {
+    if ((scan.kind[i] & 0x0f) != KIND_DIR) continue;
+    slot[i] = static_cast<int32_t>(scan.dir_entry.size());
+    scan.dir_entry.push_back(static_cast<int32_t>(i));
+  }
+  size_t dirs = scan.dir_entry.size();
+  for (auto* v : {&scan.dir_apparent, &scan.dir_allocated, &scan.dir_files, &scan.dir_dirs, &scan.dir_newest,
+                  &scan.dir_own_apparent, &scan.dir_own_allocated, &scan.dir_own_files}) {
+    v->assign(dirs, 0.0);
+  }
+  auto counted = [&](size_t i) { return (scan.kind[i] & (FLAG_LINK_DUP | FLAG_OTHER_FS)) == 0; };
+  for (size_t k = 0; k < dirs; k++) {
+    size_t i = static_cast<size_t>(scan.dir_entry[k]);
+    if (counted(i)) {
+      scan.dir_apparent[k] = scan.apparent[i];
+      scan.dir_allocated[k] = scan.allocated[i];
+    }
+    scan.dir_newest[k] = scan.mtime[i];
+  }
+  for (const Aggregate& a : scan.aggregates) {
+    size_t k = static_cast<size_t>(slot[a.entry]);
+    scan.dir_own_apparent[k] += a.apparent;
+    scan.dir_own_allocated[k] += a.allocated;
+    scan.dir_own_files[k] += a.count;
+    scan.dir_apparent[k] += a.apparent;
+    scan.dir_allocated[k] += a.allocated;
+    scan.dir_files[k] += a.count;
+    scan.dir_newest[k] = std::max(scan.dir_newest[k], a.mtime);
+  }
+  for (size_t i = n; i-- > 0;) {
+    int32_t p = scan.parent[i];
+    if (p < 0 || !counted(i)) continue;
+    size_t pk = static_cast<size_t>(slot[p]);
+    int32_t k = slot[i];
+    if (k >= 0) {
+      scan.dir_apparent[pk] += scan.dir_apparent[k];
+      scan.dir_allocated[pk] += scan.dir_allocated[k];
+      scan.dir_files[pk] += scan.dir_files[k];
+      scan.dir_dirs[pk] += scan.dir_dirs[k] + 1;
+      scan.dir_newest[pk] = std::max(scan.dir_newest[pk], scan.dir_newest[k]);
+    } else {
+      scan.dir_apparent[pk] += scan.apparent[i];
+      scan.dir_allocated[pk] += scan.allocated[i];
+      scan.dir_files[pk] += 1;
+      scan.dir_own_apparent[pk] += scan.apparent[i];
+      scan.dir_own_allocated[pk] += scan.allocated[i];
+      scan.dir_own_files[pk] += 1;
+      scan.dir_newest[pk] = std::max(scan.dir_newest[pk], scan.mtime[i]);
+    }
+  }
+}
+
 void Walk(Scan& scan) {
   const Options& options = scan.options;
   std::vector<LinkRecord> root_links;
@@ -347,6 +404,7 @@ void Walk(Scan& scan) {
   }
   scan.states.clear();
   ResolveLinks(scan, links);
+  SumDirectories(scan);
 }
 
 

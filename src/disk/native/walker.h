@@ -109,6 +109,10 @@ struct Scan {
   std::vector<ErrorRecord> errors;
   std::vector<int32_t> link_entry, link_group;
   uint64_t vanished = 0, hardlinks = 0;
+  // per directory, summed bottom-up after the walk (the same sums as DiskTree in src/disk/tree.ts)
+  std::vector<int32_t> dir_entry;
+  std::vector<double> dir_apparent, dir_allocated, dir_files, dir_dirs, dir_newest, dir_own_apparent,
+      dir_own_allocated, dir_own_files;
   // progress, read by the main thread while the walk runs
   std::atomic<uint64_t> seen_files{0}, seen_dirs{0};
   std::atomic<double> seen_allocated{0}, seen_apparent{0};
