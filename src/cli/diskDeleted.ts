@@ -179,7 +179,9 @@ async function reclaim(opts: DeletedOptions, procRoot: string, context: CliConte
   else {
     output.line(`truncated ${target.path} (deleted): ${formatBytes(freed)} freed`);
     if (before !== undefined && now !== undefined && mount) {
-      output.line(`available on ${mount.mountPoint}: ${formatBytes(before)} -> ${formatBytes(now)}`);
+      output.line(
+        `available on ${mount.mountPoint}: ${formatBytes(before)} -> ${formatBytes(now)} (${now >= before ? '+' : ''}${formatBytes(now - before)})`,
+      );
     }
   }
 }

@@ -57,7 +57,7 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   { category: 'logs', kind: 'systemd journal', name: ['*.journal', '*.journal~'] },
   {
     category: 'logs',
-    kind: 'log directory',
+    kind: 'in a log directory',
     under: ['/var/log', '/run/log'],
     dirName: ['log', 'logs', '_logs'],
   },
@@ -75,7 +75,7 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   },
   {
     category: 'temp',
-    kind: 'temporary directory',
+    kind: 'in a temporary directory',
     under: ['/tmp', '/var/tmp', '/dev/shm'],
     dirName: ['tmp', 'temp', '.tmp'],
   },
@@ -103,7 +103,7 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   },
   {
     category: 'backups',
-    kind: 'backup directory',
+    kind: 'in a backup directory',
     under: ['/var/backups'],
     dirName: ['backup', 'backups', '.snapshots'],
   },
@@ -111,7 +111,7 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   { category: 'caches', kind: 'compiled cache', name: ['*.pyc', '*.pyo'] },
   {
     category: 'caches',
-    kind: 'cache directory',
+    kind: 'in a cache directory',
     under: ['/var/cache', '/home/*/.cache', '/root/.cache'],
     dirName: [
       '.cache',

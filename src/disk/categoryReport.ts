@@ -143,7 +143,7 @@ export function buildCategoryReport(tree: DiskTree, options: CategoryOptions): C
     const byKind = kinds.get(category) ?? new Map<string, number>();
     byKind.set(kindOf(rule), (byKind.get(kindOf(rule)) ?? 0) + bytes);
     kinds.set(category, byKind);
-    if (category === 'logs' && !tree.isDir(i)) {
+    if (category === 'logs' && !tree.isDir(i) && allocated > 0) {
       const reasons: ('size' | 'age')[] = [];
       if (allocated >= options.logSizeBytes) reasons.push('size');
       if (age >= options.logAgeSeconds) reasons.push('age');

@@ -127,7 +127,16 @@ export function formatCount(count: number): string {
     .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
-/** How long ago a time (ms since the epoch) was, from `now`: "3h 5m", "12d"; "-" for the future. */
+/**
+ * How long ago a time (ms since the epoch) was, from `now`, in one coarse unit as ncdu and ls users
+ * read ages: "40s", "12m", "5h", "3d", "2.5y" (days up to 100, then years).
+ */
 export function formatAge(thenMs: number, nowMs: number): string {
-  return formatDuration(Math.max(0, (nowMs - thenMs) / 1000));
+  const s = Math.max(0, (nowMs - thenMs) / 1000);
+  if (!Number.isFinite(s)) return '-';
+  if (s < 60) return `${Math.floor(s)}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m`;
+  if (s < 86400) return `${Math.floor(s / 3600)}h`;
+  if (s < 100 * 86400) return `${Math.floor(s / 86400)}d`;
+  return `${(s / (365.25 * 86400)).toFixed(1)}y`;
 }

@@ -108,3 +108,16 @@ describe('hog disk -i in a terminal', () => {
     expect(result.stderr).toMatch(/^hog: hog disk -i needs a terminal$/m);
   });
 });
+
+describe('the progress line', () => {
+  it('shows files, directories, bytes and the current directory while a scan runs on a terminal', async () => {
+    // the JavaScript walker on the whole root filesystem: slow enough to be seen at work
+    session = TmuxSession.start(`env HOG_DISK_WALKER=js ${HOG_BIN} disk -x /`, 120, 10);
+    const screen = await session.waitForScreen(
+      (l) => /^scanning: [\d,]+ files, [\d,]+ dirs, [\d.]+ [KMGT]?i?B, \d+s {2}\/\S*/.test(l[0] ?? ''),
+      'the progress line',
+    );
+    expect(screen[0]?.length).toBeLessThanOrEqual(120);
+    session.keys('C-c');
+  });
+});

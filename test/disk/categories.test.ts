@@ -8,18 +8,18 @@ const classify = (path: string, dir = false) => {
 
 describe('the categories table', () => {
   it('knows the conventions of the troubleshooting guide', () => {
-    expect(classify('/var/log/syslog')).toBe('logs/log directory');
+    expect(classify('/var/log/syslog')).toBe('logs/in a log directory');
     expect(classify('/var/log/syslog.2.gz')).toBe('logs/rotated log');
     expect(classify('/var/log/nginx/access.log.1')).toBe('logs/rotated log');
     expect(classify('/var/log/messages-20240101')).toBe('logs/rotated log');
     expect(classify('/srv/app/server.log')).toBe('logs/log');
-    expect(classify('/opt/app/logs/out.txt')).toBe('logs/log directory');
-    expect(classify('/var/cache/apt/archives/x.deb')).toBe('caches/cache directory');
-    expect(classify('/home/ann/.cache/pip/x')).toBe('caches/cache directory');
-    expect(classify('/srv/web/node_modules/.cache/babel/x.json')).toBe('caches/cache directory');
+    expect(classify('/opt/app/logs/out.txt')).toBe('logs/in a log directory');
+    expect(classify('/var/cache/apt/archives/x.deb')).toBe('caches/in a cache directory');
+    expect(classify('/home/ann/.cache/pip/x')).toBe('caches/in a cache directory');
+    expect(classify('/srv/web/node_modules/.cache/babel/x.json')).toBe('caches/in a cache directory');
     expect(classify('/srv/web/node_modules/react/index.js')).toBe('binaries/installed software');
-    expect(classify('/tmp/x')).toBe('temp/temporary directory');
-    expect(classify('/var/tmp/build/x.o')).toBe('temp/temporary directory');
+    expect(classify('/tmp/x')).toBe('temp/in a temporary directory');
+    expect(classify('/var/tmp/build/x.o')).toBe('temp/in a temporary directory');
     expect(classify('/home/ann/core')).toBe('temp/core dump');
     expect(classify('/var/lib/systemd/coredump/core.x.zst')).toBe('temp/core dump');
     expect(classify('/etc/nginx/nginx.conf.bak')).toBe('backups/backup copy');

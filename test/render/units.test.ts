@@ -53,3 +53,18 @@ describe('units', () => {
     expect(() => parseDuration('soon')).toThrow(/not a duration/);
   });
 });
+
+describe('units added for hog disk', () => {
+  it('formatCount groups thousands; formatAge gives one coarse unit', async () => {
+    const { formatAge, formatCount } = await import('../../src/render/units.js');
+    expect(formatCount(0)).toBe('0');
+    expect(formatCount(1234567)).toBe('1,234,567');
+    const now = 1_800_000_000_000;
+    expect(formatAge(now - 42_000, now)).toBe('42s');
+    expect(formatAge(now - 12 * 60_000, now)).toBe('12m');
+    expect(formatAge(now - 5 * 3_600_000, now)).toBe('5h');
+    expect(formatAge(now - 3 * 86_400_000, now)).toBe('3d');
+    expect(formatAge(now - 913 * 86_400_000, now)).toBe('2.5y');
+    expect(formatAge(now + 5000, now)).toBe('0s');
+  });
+});
