@@ -131,7 +131,7 @@ export async function runDeleted(opts: DeletedOptions, command: Command, context
     if (offset.length > 0) {
       output.line();
       output.line(
-        `${WRITES_TEXT.offset}: the writer does not append; truncating makes its file sparse at its next write (little space, reads as zeros).`,
+        `WRITES "${WRITES_TEXT.offset}": the writer does not append; after --reclaim its next write makes the file sparse (little space, reads as zeros).`,
       );
     }
   }

@@ -109,7 +109,9 @@ describe.runIf(isRoot)('a deleted 50 MiB file held open', () => {
       ),
     );
     expect(result.stdout).not.toMatch(/small\.log/); // under --min-size
-    expect(result.stdout).toMatch(/WRITES "at offset": the writer does not append; after --reclaim its next write makes the file sparse/);
+    expect(result.stdout).toMatch(
+      /WRITES "at offset": the writer does not append; after --reclaim its next write makes the file sparse/,
+    );
   });
 
   it('--reclaim refuses without a terminal or --yes, then truncates and the free space grows by 50 MiB', async () => {
