@@ -3,21 +3,8 @@
  * `df` and `clean` are the others. Each subcommand's code loads only when it runs.
  */
 import { type Command, Option } from 'commander';
-import { quote, UsageError } from '../errors.js';
-import { parseDuration } from '../render/units.js';
 import type { CliContext } from './context.js';
-import { collect, nonNegativeInt, positiveInt, sizeValue } from './optionValues.js';
-
-const duration = (name: string) => (text: string) => {
-  try {
-    return parseDuration(text);
-  } catch (error) {
-    throw new UsageError(`${name}: not a duration: ${quote(text)}`, {
-      hint: 'write a number with s, m, h or d, e.g. 12h, 7d, 30d',
-      cause: error,
-    });
-  }
-};
+import { collect, durationValue, nonNegativeInt, positiveInt, sizeValue } from './optionValues.js';
 
 export function register(program: Command, context: CliContext): void {
   const disk = program
@@ -63,7 +50,7 @@ Examples:
     .option(
       '--log-age <duration>',
       'with --by category: logs older than this are cleanup candidates',
-      duration('--log-age'),
+      durationValue('--log-age'),
       30 * 86400,
     )
     .addHelpText(
@@ -118,7 +105,7 @@ a large file of zeros.`,
     .option(
       '--older-than <duration>',
       'age from which temp files, caches, rotated logs and core dumps go',
-      duration('--older-than'),
+      durationValue('--older-than'),
       7 * 86400,
     )
     .option(

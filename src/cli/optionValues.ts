@@ -80,6 +80,20 @@ export function sizeValue(name: string): (text: string) => number {
   };
 }
 
+/** A duration in seconds from "12h", "7d", "30d" (an age threshold; 0 allowed). */
+export function durationValue(name: string): (text: string) => number {
+  return (text) => {
+    try {
+      return parseDuration(text);
+    } catch (error) {
+      throw new UsageError(`${name}: not a duration: ${quote(text)}`, {
+        hint: 'write a number with s, m, h or d, e.g. 12h, 7d, 30d',
+        cause: error,
+      });
+    }
+  };
+}
+
 /** Repeatable option: each use adds to the list. */
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];

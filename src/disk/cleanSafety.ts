@@ -3,9 +3,8 @@
  * written, which files are open (deleting an open file frees nothing until it is closed), and the
  * checks made just before touching a file.
  */
-import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
-import { listPids } from '../proc/pids.js';
-import { isDenied } from '../proc/procFile.js';
+import { lstatSync, realpathSync, statSync } from 'node:fs';
+import { forEachOpenFd } from '../proc/fds.js';
 
 /** Never cleaned as a whole, without --force: the root and the top-level system directories. */
 const REFUSED_EXACT = new Set([
@@ -57,27 +56,16 @@ export interface OpenFiles {
 /** Every inode open by a visible process, with one holder to name. */
 export function openFiles(procRoot = '/proc', comm: (pid: number) => string = () => '?'): OpenFiles {
   const inodes = new Map<string, { pid: number; command: string }>();
-  let denied = 0;
-  for (const pid of listPids(procRoot)) {
-    let fds: string[];
+  const { deniedProcesses } = forEachOpenFd(procRoot, (pid, _fd, link) => {
     try {
-      fds = readdirSync(`${procRoot}/${pid}/fd`);
-    } catch (error) {
-      if (isDenied(error)) denied++;
-      continue;
+      const st = statSync(link);
+      const key = `${st.dev}:${st.ino}`;
+      if (st.isFile() && !inodes.has(key)) inodes.set(key, { pid, command: comm(pid) });
+    } catch {
+      // closed meanwhile
     }
-    for (const fd of fds) {
-      try {
-        const st = statSync(`${procRoot}/${pid}/fd/${fd}`);
-        if (!st.isFile()) continue;
-        const key = `${st.dev}:${st.ino}`;
-        if (!inodes.has(key)) inodes.set(key, { pid, command: comm(pid) });
-      } catch {
-        // closed meanwhile
-      }
-    }
-  }
-  return { inodes, denied };
+  });
+  return { inodes, denied: deniedProcesses };
 }
 
 export interface Planned {

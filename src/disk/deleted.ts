@@ -4,11 +4,11 @@
  * /proc/[pid]/fd/* link (what lsof +L1 reports), and de-duplicated by device and inode: several
  * processes (a forked server) may hold one file.
  */
-import { readdirSync, readlinkSync, type Stats, statSync } from 'node:fs';
+import { readlinkSync, type Stats, statSync } from 'node:fs';
 import { type FdInfo, readFdInfo } from '../proc/fdinfo.js';
+import { forEachOpenFd } from '../proc/fds.js';
 import type { Mount } from '../proc/mountinfo.js';
-import { listPids } from '../proc/pids.js';
-import { isDenied, readProcText } from '../proc/procFile.js';
+import { readProcText } from '../proc/procFile.js';
 import { mountOf, mountOfDevice } from './filesystems.js';
 
 export interface Holder {
@@ -46,54 +46,46 @@ export function isDeletedFile(st: Stats): boolean {
 
 export function findDeletedOpenFiles(procRoot: string, mounts: readonly Mount[]): DeletedScan {
   const byInode = new Map<string, DeletedFile>();
-  let deniedProcesses = 0;
-  for (const pid of listPids(procRoot)) {
-    let fds: string[];
+  const commands = new Map<number, string>();
+  const { deniedProcesses } = forEachOpenFd(procRoot, (pid, fd, link) => {
+    let target: string;
+    let st: Stats;
     try {
-      fds = readdirSync(`${procRoot}/${pid}/fd`);
-    } catch (error) {
-      if (isDenied(error)) deniedProcesses++;
-      continue;
+      target = readlinkSync(link);
+      // memfd files and anonymous inodes live in memory, not on a filesystem's blocks
+      if (!target.endsWith(SUFFIX) || target.startsWith('/memfd:')) return;
+      st = statSync(link);
+    } catch {
+      return; // the descriptor closed, or the process exited, while we looked
     }
-    let command: string | undefined;
-    for (const name of fds) {
-      const fd = Number(name);
-      const link = `${procRoot}/${pid}/fd/${name}`;
-      let target: string;
-      let st: Stats;
-      try {
-        target = readlinkSync(link);
-        // memfd files and anonymous inodes live in memory, not on a filesystem's blocks
-        if (!target.endsWith(SUFFIX) || target.startsWith('/memfd:')) continue;
-        st = statSync(link);
-      } catch {
-        continue; // the descriptor closed, or the process exited, while we looked
-      }
-      if (!isDeletedFile(st)) continue;
-      const path = target.slice(0, -SUFFIX.length);
-      const mount = mountOfDevice(st.dev, mounts) ?? mountOf(path, mounts);
-      command ??= readComm(procRoot, pid);
-      let fdinfo: FdInfo | undefined;
-      try {
-        fdinfo = readFdInfo(pid, fd, procRoot);
-      } catch {
-        fdinfo = undefined;
-      }
-      const key = `${st.dev}:${st.ino}`;
-      const file = byInode.get(key) ?? {
-        path,
-        dev: st.dev,
-        ino: st.ino,
-        allocatedBytes: st.blocks * 512,
-        apparentBytes: st.size,
-        mountPoint: mount?.mountPoint,
-        fsType: mount?.fsType,
-        holders: [],
-      };
-      file.holders.push({ pid, fd, command, fdinfo });
-      byInode.set(key, file);
+    if (!isDeletedFile(st)) return;
+    const path = target.slice(0, -SUFFIX.length);
+    const mount = mountOfDevice(st.dev, mounts) ?? mountOf(path, mounts);
+    let command = commands.get(pid);
+    if (command === undefined) {
+      command = readComm(procRoot, pid);
+      commands.set(pid, command);
     }
-  }
+    let fdinfo: FdInfo | undefined;
+    try {
+      fdinfo = readFdInfo(pid, fd, procRoot);
+    } catch {
+      fdinfo = undefined;
+    }
+    const key = `${st.dev}:${st.ino}`;
+    const file = byInode.get(key) ?? {
+      path,
+      dev: st.dev,
+      ino: st.ino,
+      allocatedBytes: st.blocks * 512,
+      apparentBytes: st.size,
+      mountPoint: mount?.mountPoint,
+      fsType: mount?.fsType,
+      holders: [],
+    };
+    file.holders.push({ pid, fd, command, fdinfo });
+    byInode.set(key, file);
+  });
   const files = [...byInode.values()].sort(
     (a, b) => b.allocatedBytes - a.allocatedBytes || a.path.localeCompare(b.path),
   );

@@ -8,6 +8,7 @@ import { lstatSync, readdirSync, type Stats, statSync } from 'node:fs';
 import { errnoCode } from '../errors.js';
 import { ExcludeMatcher } from './glob.js';
 import { compareLargest } from './largest.js';
+import { RawScanBuilder } from './rawScanBuilder.js';
 import {
   FLAG_HARDLINK,
   FLAG_LINK_DUP,
@@ -70,21 +71,7 @@ export async function walkJs(
   onProgress?: (progress: WalkProgress) => void,
   everyMs = 100,
 ): Promise<RawScan> {
-  const parent: number[] = [];
-  const kind: number[] = [];
-  const apparent: number[] = [];
-  const allocated: number[] = [];
-  const mtime: number[] = [];
-  const nameStart: number[] = [];
-  const names: Buffer[] = [];
-  let namesLength = 0;
-  const agg = {
-    entry: [] as number[],
-    apparent: [] as number[],
-    allocated: [] as number[],
-    count: [] as number[],
-    mtime: [] as number[],
-  };
+  const scan = new RawScanBuilder();
   const errors: RawError[] = [];
   const links: LinkRecord[] = [];
   const top = new TopFiles(request.topFiles, request.byApparent);
@@ -98,23 +85,16 @@ export async function walkJs(
     apparentBytes: 0,
     current: '',
   };
-
-  const append = (
-    p: number,
-    name: Buffer,
-    k: number,
-    st: { size: number; blocks: number; mtimeMs: number } | undefined,
-  ): number => {
-    parent.push(p);
-    kind.push(k);
-    apparent.push(st ? st.size : 0);
-    allocated.push(st ? st.blocks * 512 : 0);
-    mtime.push(st ? Math.floor(st.mtimeMs / 1000) : 0);
-    nameStart.push(namesLength);
-    names.push(name);
-    namesLength += name.length;
-    return parent.length - 1;
-  };
+  const seconds = (st: Stats) => Math.floor(st.mtimeMs / 1000);
+  const linkOf = (st: Stats, entry: number, parent: number, name: Buffer): LinkRecord => ({
+    key: `${st.dev}:${st.ino}`,
+    entry,
+    parent,
+    name,
+    apparent: st.size,
+    allocated: st.blocks * 512,
+    mtime: seconds(st),
+  });
 
   const stack: { path: Buffer; index: number; depth: number; dev: number }[] = [];
   for (const root of request.roots) {
@@ -127,17 +107,15 @@ export async function walkJs(
     }
     const k = kindOf(st);
     const link = k !== KIND_DIR && st.nlink > 1;
-    const index = append(-1, Buffer.from(root), k | (link ? FLAG_HARDLINK : 0), st);
-    if (link)
-      links.push({
-        key: `${st.dev}:${st.ino}`,
-        entry: index,
-        parent: -1,
-        name: Buffer.alloc(0),
-        apparent: 0,
-        allocated: 0,
-        mtime: 0,
-      });
+    const index = scan.add(
+      -1,
+      Buffer.from(root),
+      k | (link ? FLAG_HARDLINK : 0),
+      st.size,
+      st.blocks * 512,
+      seconds(st),
+    );
+    if (link) links.push(linkOf(st, index, -1, Buffer.alloc(0)));
     if (k === KIND_DIR) stack.push({ path: Buffer.from(root), index, depth: 0, dev: st.dev });
   }
 
@@ -158,13 +136,13 @@ export async function walkJs(
       if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP') vanished++;
       else {
         errors.push({ entry: job.index, code: code ?? 'EIO', op: 'open' });
-        kind[job.index] = (kind[job.index] as number) | FLAG_UNREADABLE;
+        scan.setKind(job.index, scan.kindOf(job.index) | FLAG_UNREADABLE);
       }
       continue;
     }
     const base = job.path.length === 1 && job.path[0] === 0x2f ? job.path : Buffer.concat([job.path, SLASH]);
     const keepFiles = request.keepDepth < 0 || job.depth + 1 <= request.keepDepth;
-    let folded = { apparent: 0, allocated: 0, count: 0, mtime: 0 };
+    const folded = { apparent: 0, allocated: 0, count: 0, mtime: 0 };
     let statError: string | undefined;
     for (const name of entries) {
       const path = Buffer.concat([base, name]);
@@ -180,7 +158,7 @@ export async function walkJs(
       }
       const k = kindOf(st);
       if (st.dev !== job.dev && (request.oneFileSystem || skipDevs.has(st.dev))) {
-        append(job.index, name, k | FLAG_OTHER_FS, { size: 0, blocks: 0, mtimeMs: st.mtimeMs });
+        scan.add(job.index, name, k | FLAG_OTHER_FS, 0, 0, seconds(st));
         continue;
       }
       const link = k !== KIND_DIR && st.nlink > 1;
@@ -188,68 +166,36 @@ export async function walkJs(
       else progress.files++;
       progress.allocatedBytes += st.blocks * 512;
       progress.apparentBytes += st.size;
-      const seconds = Math.floor(st.mtimeMs / 1000);
       if (k === KIND_DIR || keepFiles) {
-        const index = append(job.index, name, k | (link ? FLAG_HARDLINK : 0), st);
-        if (link)
-          links.push({
-            key: `${st.dev}:${st.ino}`,
-            entry: index,
-            parent: job.index,
-            name,
-            apparent: st.size,
-            allocated: st.blocks * 512,
-            mtime: seconds,
-          });
+        const index = scan.add(
+          job.index,
+          name,
+          k | (link ? FLAG_HARDLINK : 0),
+          st.size,
+          st.blocks * 512,
+          seconds(st),
+        );
+        if (link) links.push(linkOf(st, index, job.index, name));
         if (k === KIND_DIR) stack.push({ path, index, depth: job.depth + 1, dev: job.dev });
       } else if (link) {
-        links.push({
-          key: `${st.dev}:${st.ino}`,
-          entry: -1,
-          parent: job.index,
-          name,
-          apparent: st.size,
-          allocated: st.blocks * 512,
-          mtime: seconds,
-        });
+        links.push(linkOf(st, -1, job.index, name));
       } else {
-        folded = {
-          apparent: folded.apparent + st.size,
-          allocated: folded.allocated + st.blocks * 512,
-          count: folded.count + 1,
-          mtime: Math.max(folded.mtime, seconds),
-        };
+        folded.apparent += st.size;
+        folded.allocated += st.blocks * 512;
+        folded.count++;
+        folded.mtime = Math.max(folded.mtime, seconds(st));
         top.push({
           parent: job.index,
           name,
           apparent: st.size,
           allocated: st.blocks * 512,
-          mtime: seconds,
+          mtime: seconds(st),
         });
       }
     }
     if (statError !== undefined) errors.push({ entry: job.index, code: statError, op: 'stat' });
-    if (folded.count > 0) {
-      agg.entry.push(job.index);
-      agg.apparent.push(folded.apparent);
-      agg.allocated.push(folded.allocated);
-      agg.count.push(folded.count);
-      agg.mtime.push(folded.mtime);
-    }
+    if (folded.count > 0) scan.fold(job.index, folded.apparent, folded.allocated, folded.count, folded.mtime);
   }
-
-  const namesBuffer = Buffer.concat(names, namesLength);
-  nameStart.push(namesLength);
-  const pathOf = (index: number): Buffer => {
-    const chain: number[] = [];
-    for (let i = index; i >= 0; i = parent[i] as number) chain.push(i);
-    const parts: Buffer[] = [];
-    for (const i of chain.reverse()) {
-      if (parts.length > 0 && parts[parts.length - 1]?.at(-1) !== 0x2f) parts.push(SLASH);
-      parts.push(namesBuffer.subarray(nameStart[i], nameStart[i + 1]));
-    }
-    return Buffer.concat(parts);
-  };
 
   // hard links: one count per inode, at the link with the smallest path (bytewise, as the native walker)
   const groups = new Map<string, LinkRecord[]>();
@@ -258,12 +204,10 @@ export async function walkJs(
     if (group) group.push(link);
     else groups.set(link.key, [link]);
   }
-  const linkEntry: number[] = [];
-  const linkGroup: number[] = [];
   let groupNumber = 0;
   for (const group of groups.values()) {
     const pathOfLink = (r: LinkRecord) =>
-      r.entry >= 0 ? pathOf(r.entry) : Buffer.concat([pathOf(r.parent), SLASH, r.name]);
+      r.entry >= 0 ? scan.pathOf(r.entry) : Buffer.concat([scan.pathOf(r.parent), SLASH, r.name]);
     let owner = group[0] as LinkRecord;
     if (group.length > 1) {
       let best = pathOfLink(owner);
@@ -277,15 +221,10 @@ export async function walkJs(
     }
     for (const r of group) {
       if (r.entry >= 0) {
-        linkEntry.push(r.entry);
-        linkGroup.push(groupNumber);
-        if (r !== owner) kind[r.entry] = ((kind[r.entry] as number) & ~FLAG_HARDLINK) | FLAG_LINK_DUP;
+        scan.link(r.entry, groupNumber);
+        if (r !== owner) scan.setKind(r.entry, (scan.kindOf(r.entry) & ~FLAG_HARDLINK) | FLAG_LINK_DUP);
       } else if (r === owner) {
-        agg.entry.push(r.parent);
-        agg.apparent.push(r.apparent);
-        agg.allocated.push(r.allocated);
-        agg.count.push(1);
-        agg.mtime.push(r.mtime);
+        scan.fold(r.parent, r.apparent, r.allocated, 1, r.mtime);
         top.push({
           parent: r.parent,
           name: r.name,
@@ -297,28 +236,5 @@ export async function walkJs(
     }
     groupNumber++;
   }
-
-  return {
-    count: parent.length,
-    parent: Int32Array.from(parent),
-    kind: Uint8Array.from(kind),
-    apparent: Float64Array.from(apparent),
-    allocated: Float64Array.from(allocated),
-    mtime: Float64Array.from(mtime),
-    nameStart: Uint32Array.from(nameStart),
-    names: namesBuffer,
-    aggregates: {
-      entry: Int32Array.from(agg.entry),
-      apparent: Float64Array.from(agg.apparent),
-      allocated: Float64Array.from(agg.allocated),
-      count: Float64Array.from(agg.count),
-      mtime: Float64Array.from(agg.mtime),
-    },
-    links: { entry: Int32Array.from(linkEntry), group: Int32Array.from(linkGroup) },
-    topFiles: top.files,
-    errors,
-    vanished,
-    hardlinks: groups.size,
-    threads: 1,
-  };
+  return scan.build({ topFiles: top.files, errors, vanished, hardlinks: groups.size, threads: 1 });
 }

@@ -12,6 +12,7 @@ import { isUtf8 } from 'node:buffer';
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { errnoCode, NotFoundError, PermissionError, quote, UsageError } from '../errors.js';
+import { RawScanBuilder } from './rawScanBuilder.js';
 import {
   FLAG_HARDLINK,
   FLAG_LINK_DUP,
@@ -177,18 +178,8 @@ export async function readNcduExport(file: string): Promise<RawScan> {
   if (!Array.isArray(data) || data[0] !== 1 || data.length < 4) {
     throw invalid(file, 'expected [1, 2, {metadata}, [root...]] as ncdu writes it');
   }
-  const parent: number[] = [];
-  const kind: number[] = [];
-  const apparent: number[] = [];
-  const allocated: number[] = [];
-  const mtime: number[] = [];
-  const names: Buffer[] = [];
-  const nameStart: number[] = [];
-  let length = 0;
+  const scan = new RawScanBuilder();
   const seen = new Map<string, { group: number }>();
-  const linkEntry: number[] = [];
-  const linkGroup: number[] = [];
-
   const add = (item: unknown, p: number, dev: unknown, isRoot: boolean): { index: number; dev: unknown } => {
     const isDir = Array.isArray(item);
     const raw = (isDir ? item[0] : item) as NcduInfo;
@@ -203,7 +194,7 @@ export async function readNcduExport(file: string): Promise<RawScan> {
     if (raw.excluded !== undefined) k |= FLAG_OTHER_FS;
     if (raw.read_error === true) k |= FLAG_UNREADABLE;
     const entryDev = raw.dev ?? dev;
-    const index = parent.length;
+    const index = scan.count;
     if (!isDir && raw.hlnkc === true && raw.ino !== undefined && !(k & FLAG_OTHER_FS)) {
       const key = `${String(entryDev)}:${String(raw.ino)}`;
       const known = seen.get(key);
@@ -212,22 +203,15 @@ export async function readNcduExport(file: string): Promise<RawScan> {
         seen.set(key, { group: seen.size });
         k |= FLAG_HARDLINK;
       }
-      linkEntry.push(index);
-      linkGroup.push((seen.get(key) as { group: number }).group);
+      scan.link(index, (seen.get(key) as { group: number }).group);
     }
     const name =
       typeof raw.namebase64 === 'string' ? Buffer.from(raw.namebase64, 'base64') : Buffer.from(raw.name);
-    parent.push(p);
-    kind.push(k);
-    apparent.push(k & FLAG_OTHER_FS ? 0 : num(raw.asize));
-    allocated.push(k & FLAG_OTHER_FS ? 0 : num(raw.dsize));
-    mtime.push(num(raw.mtime));
-    nameStart.push(length);
     // a root is a path: without a trailing slash, except "/" itself
     let stored = name;
     while (isRoot && stored.length > 1 && stored[stored.length - 1] === 0x2f) stored = stored.subarray(0, -1);
-    names.push(stored);
-    length += stored.length;
+    const other = (k & FLAG_OTHER_FS) !== 0;
+    scan.add(p, stored, k, other ? 0 : num(raw.asize), other ? 0 : num(raw.dsize), num(raw.mtime));
     return { index, dev: entryDev };
   };
 
@@ -247,28 +231,5 @@ export async function readNcduExport(file: string): Promise<RawScan> {
       if (Array.isArray(item)) stack.push({ items: item, next: 1, index: added.index, dev: added.dev });
     }
   }
-  nameStart.push(length);
-  return {
-    count: parent.length,
-    parent: Int32Array.from(parent),
-    kind: Uint8Array.from(kind),
-    apparent: Float64Array.from(apparent),
-    allocated: Float64Array.from(allocated),
-    mtime: Float64Array.from(mtime),
-    nameStart: Uint32Array.from(nameStart),
-    names: Buffer.concat(names, length),
-    aggregates: {
-      entry: new Int32Array(0),
-      apparent: new Float64Array(0),
-      allocated: new Float64Array(0),
-      count: new Float64Array(0),
-      mtime: new Float64Array(0),
-    },
-    links: { entry: Int32Array.from(linkEntry), group: Int32Array.from(linkGroup) },
-    topFiles: [],
-    errors: [],
-    vanished: 0,
-    hardlinks: seen.size,
-    threads: 0,
-  };
+  return scan.build({ topFiles: [], errors: [], vanished: 0, hardlinks: seen.size, threads: 0 });
 }

@@ -8,6 +8,7 @@ import type { StatfsNumbers } from '../disk/dfReconcile.js';
 import { isReadOnly } from '../disk/filesystems.js';
 import type { Mount } from '../proc/mountinfo.js';
 import type { DoctorContext } from './context.js';
+import type { Evidence, Finding } from './finding.js';
 
 export interface FilesystemFacts {
   mount: Mount;
@@ -43,4 +44,17 @@ export function deletedOpenFiles(context: DoctorContext): DeletedScan {
     deleted.set(context, scan);
   }
   return scan;
+}
+
+/** The one finding a disk check returns when all is well. */
+export function okFinding(check: string, title: string, evidence: Evidence[] = [], detail?: string): Finding {
+  return {
+    check,
+    resource: 'disk',
+    severity: 'ok',
+    title,
+    evidence,
+    next: [],
+    ...(detail ? { detail } : {}),
+  };
 }

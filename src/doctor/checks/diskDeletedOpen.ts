@@ -7,7 +7,7 @@ import { totalsByFilesystem } from '../../disk/deleted.js';
 import { dfUsePercent } from '../../disk/dfReconcile.js';
 import { formatBytes } from '../../render/units.js';
 import type { Check } from '../check.js';
-import { deletedOpenFiles, writableFilesystems } from '../diskFacts.js';
+import { deletedOpenFiles, okFinding, writableFilesystems } from '../diskFacts.js';
 import { evidence } from '../evidence.js';
 import type { Finding } from '../finding.js';
 
@@ -68,19 +68,16 @@ export const diskDeletedOpen: Check = {
     }
     if (findings.length === 0) {
       const total = scan.files.reduce((s, f) => s + f.allocatedBytes, 0);
-      findings.push({
-        check: this.id,
-        resource: 'disk',
-        severity: 'ok',
-        title: `deleted files still open hold ${formatBytes(total)}${scan.files.length > 0 ? ` in ${scan.files.length} ${scan.files.length === 1 ? 'file' : 'files'}` : ''}`,
-        evidence: [evidence.bytes('held by deleted files', total)],
-        next: [],
-        ...(scan.deniedProcesses > 0
-          ? {
-              detail: `The descriptors of ${scan.deniedProcesses} processes of other users were not visible: run hog doctor as root to see them.`,
-            }
-          : {}),
-      });
+      findings.push(
+        okFinding(
+          this.id,
+          `deleted files still open hold ${formatBytes(total)}${scan.files.length > 0 ? ` in ${scan.files.length} ${scan.files.length === 1 ? 'file' : 'files'}` : ''}`,
+          [evidence.bytes('held by deleted files', total)],
+          scan.deniedProcesses > 0
+            ? `The descriptors of ${scan.deniedProcesses} processes of other users were not visible: run hog doctor as root to see them.`
+            : undefined,
+        ),
+      );
     }
     return findings;
   },

@@ -6,7 +6,7 @@
 import { dfUsePercent } from '../../disk/dfReconcile.js';
 import { formatCount } from '../../render/units.js';
 import type { Check } from '../check.js';
-import { writableFilesystems } from '../diskFacts.js';
+import { okFinding, writableFilesystems } from '../diskFacts.js';
 import { evidence } from '../evidence.js';
 import type { Finding } from '../finding.js';
 
@@ -45,17 +45,14 @@ export const diskInodes: Check = {
       });
     }
     if (findings.length === 0) {
-      findings.push({
-        check: this.id,
-        resource: 'disk',
-        severity: 'ok',
-        title:
+      findings.push(
+        okFinding(
+          this.id,
           fullest.percent >= 0
             ? `inodes: fullest filesystem ${fullest.mountPoint} at ${fullest.percent}%`
             : 'no filesystem with an inode limit',
-        evidence: [],
-        next: [],
-      });
+        ),
+      );
     }
     return findings;
   },

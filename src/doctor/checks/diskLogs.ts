@@ -13,7 +13,7 @@ import { DiskTree } from '../../disk/tree.js';
 import { defaultThreads, walk } from '../../disk/walk.js';
 import { formatBytes } from '../../render/units.js';
 import type { Check } from '../check.js';
-import { writableFilesystems } from '../diskFacts.js';
+import { okFinding, writableFilesystems } from '../diskFacts.js';
 import { evidence } from '../evidence.js';
 import type { Finding } from '../finding.js';
 
@@ -103,17 +103,14 @@ export const diskLogs: Check = {
       });
     }
     if (findings.length === 0) {
-      findings.push({
-        check: this.id,
-        resource: 'disk',
-        severity: 'ok',
-        title:
+      findings.push(
+        okFinding(
+          this.id,
           largest.mountPoint !== ''
             ? `logs take ${(largest.share * 100).toFixed(1)}% of ${largest.mountPoint} (${formatBytes(largest.bytes)})`
             : 'no logs found where logs collect',
-        evidence: [],
-        next: [],
-      });
+        ),
+      );
     }
     return findings;
   },

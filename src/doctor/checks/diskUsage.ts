@@ -7,7 +7,7 @@ import { dfUsePercent } from '../../disk/dfReconcile.js';
 import { fillRate } from '../../disk/fillRate.js';
 import { formatDuration } from '../../render/units.js';
 import type { Check } from '../check.js';
-import { writableFilesystems } from '../diskFacts.js';
+import { okFinding, writableFilesystems } from '../diskFacts.js';
 import { evidence } from '../evidence.js';
 import type { Finding, Severity } from '../finding.js';
 
@@ -83,17 +83,15 @@ export const diskUsage: Check = {
       });
     }
     if (findings.length === 0) {
-      findings.push({
-        check: this.id,
-        resource: 'disk',
-        severity: 'ok',
-        title:
+      findings.push(
+        okFinding(
+          this.id,
           ok.length > 0
             ? `filesystems below ${WARNING_PERCENT}% used: ${ok.join(', ')}`
             : 'no writable filesystem to check',
-        evidence: noHistory ? [evidence.text('fill rate', `unknown: ${noHistory}`)] : [],
-        next: [],
-      });
+          noHistory ? [evidence.text('fill rate', `unknown: ${noHistory}`)] : [],
+        ),
+      );
     }
     return findings;
   },
