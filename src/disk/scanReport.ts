@@ -168,9 +168,11 @@ export function buildScanReport(tree: DiskTree, options: ReportOptions): ScanRep
     mtime: tree.mtime(i),
     name: tree.nameBytes(i),
   });
-  const kept: ReturnType<typeof sized>[] = [];
-  for (let i = 0; i < tree.count; i++) if (!tree.isDir(i) && tree.counted(i)) kept.push(sized(i));
-  const keptFiles = largest(options.top, kept, (a, b) => compareLargest(a, b, byApparent));
+  // a scan that kept every file (for -i, -o, --by) has a million entries: select among indices and
+  // make objects only for the few that rank
+  const keptFiles = largest(options.top, keptFileIndices(tree), (a, b) =>
+    compareLargest(sized(a), sized(b), byApparent),
+  ).map(sized);
   const candidates: (Sized & { path: Buffer; category: () => CategoryId })[] = [
     ...keptFiles.map((f) => ({ ...f, path: tree.pathBytes(f.i), category: () => category(f.i) })),
     ...tree.raw.topFiles.map((f) => {
@@ -245,6 +247,10 @@ export function buildScanReport(tree: DiskTree, options: ReportOptions): ScanRep
     walker: options.walker,
     durationSeconds: options.durationSeconds,
   };
+}
+
+function* keptFileIndices(tree: DiskTree): Generator<number> {
+  for (let i = 0; i < tree.count; i++) if (!tree.isDir(i) && tree.counted(i)) yield i;
 }
 
 function fileReport(
