@@ -12,18 +12,8 @@ import { isUtf8 } from 'node:buffer';
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { errnoCode, NotFoundError, PermissionError, quote, UsageError } from '../errors.js';
-import { RawScanBuilder } from './rawScanBuilder.js';
-import {
-  FLAG_HARDLINK,
-  FLAG_LINK_DUP,
-  FLAG_OTHER_FS,
-  FLAG_UNREADABLE,
-  KIND_DIR,
-  KIND_FILE,
-  KIND_OTHER,
-  KIND_SYMLINK,
-  type RawScan,
-} from './scanTypes.js';
+import { parseNcduExport } from './ncduParser.js';
+import { FLAG_OTHER_FS, FLAG_UNREADABLE, type RawScan } from './scanTypes.js';
 import type { DiskTree } from './tree.js';
 
 const VERSION = '0.1.0';
@@ -118,24 +108,6 @@ export async function writeNcduExport(tree: DiskTree, file: string, nowMs: numbe
   }
 }
 
-interface NcduInfo {
-  name?: unknown;
-  namebase64?: unknown;
-  asize?: unknown;
-  dsize?: unknown;
-  mtime?: unknown;
-  dev?: unknown;
-  ino?: unknown;
-  hlnkc?: unknown;
-  notreg?: unknown;
-  read_error?: unknown;
-  excluded?: unknown;
-  mode?: unknown;
-}
-
-const S_IFMT = 0o170000;
-const S_IFLNK = 0o120000;
-
 function invalid(file: string, why: string): UsageError {
   return new UsageError(`not a saved scan: ${quote(file)}: ${why}`, {
     hint: 'hog disk -f reads the JSON export of hog disk -o, ncdu -o or gdu -o (gzip-compressed or not)',
@@ -169,67 +141,5 @@ export async function readNcduExport(file: string): Promise<RawScan> {
       throw invalid(file, `broken gzip data (${(error as Error).message})`);
     }
   }
-  let data: unknown;
-  try {
-    data = JSON.parse(bytes.toString('utf8'));
-  } catch (error) {
-    throw invalid(file, `not JSON (${(error as Error).message})`);
-  }
-  if (!Array.isArray(data) || data[0] !== 1 || data.length < 4) {
-    throw invalid(file, 'expected [1, 2, {metadata}, [root...]] as ncdu writes it');
-  }
-  const scan = new RawScanBuilder();
-  const seen = new Map<string, { group: number }>();
-  const add = (item: unknown, p: number, dev: unknown, isRoot: boolean): { index: number; dev: unknown } => {
-    const isDir = Array.isArray(item);
-    const raw = (isDir ? item[0] : item) as NcduInfo;
-    if (typeof raw !== 'object' || raw === null || typeof raw.name !== 'string')
-      throw invalid(file, 'an entry without a name');
-    const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : 0);
-    let k = isDir ? KIND_DIR : KIND_FILE;
-    if (!isDir && raw.notreg === true) {
-      k = typeof raw.mode === 'number' && (raw.mode & S_IFMT) === S_IFLNK ? KIND_SYMLINK : KIND_OTHER;
-      if (raw.mode === undefined && num(raw.asize) > 0) k = KIND_SYMLINK;
-    }
-    if (raw.excluded !== undefined) k |= FLAG_OTHER_FS;
-    if (raw.read_error === true) k |= FLAG_UNREADABLE;
-    const entryDev = raw.dev ?? dev;
-    const index = scan.count;
-    if (!isDir && raw.hlnkc === true && raw.ino !== undefined && !(k & FLAG_OTHER_FS)) {
-      const key = `${String(entryDev)}:${String(raw.ino)}`;
-      const known = seen.get(key);
-      if (known) k |= FLAG_LINK_DUP;
-      else {
-        seen.set(key, { group: seen.size });
-        k |= FLAG_HARDLINK;
-      }
-      scan.link(index, (seen.get(key) as { group: number }).group);
-    }
-    const name =
-      typeof raw.namebase64 === 'string' ? Buffer.from(raw.namebase64, 'base64') : Buffer.from(raw.name);
-    // a root is a path: without a trailing slash, except "/" itself
-    let stored = name;
-    while (isRoot && stored.length > 1 && stored[stored.length - 1] === 0x2f) stored = stored.subarray(0, -1);
-    const other = (k & FLAG_OTHER_FS) !== 0;
-    scan.add(p, stored, k, other ? 0 : num(raw.asize), other ? 0 : num(raw.dsize), num(raw.mtime));
-    return { index, dev: entryDev };
-  };
-
-  for (const top of data.slice(3)) {
-    if (!Array.isArray(top)) throw invalid(file, 'the top entry must be a directory');
-    const stack: { items: unknown[]; next: number; index: number; dev: unknown }[] = [];
-    const root = add(top, -1, undefined, true);
-    stack.push({ items: top, next: 1, index: root.index, dev: root.dev });
-    while (stack.length > 0) {
-      const frame = stack[stack.length - 1] as (typeof stack)[number];
-      if (frame.next >= frame.items.length) {
-        stack.pop();
-        continue;
-      }
-      const item = frame.items[frame.next++];
-      const added = add(item, frame.index, frame.dev, false);
-      if (Array.isArray(item)) stack.push({ items: item, next: 1, index: added.index, dev: added.dev });
-    }
-  }
-  return scan.build({ topFiles: [], errors: [], vanished: 0, hardlinks: seen.size, threads: 0 });
+  return parseNcduExport(bytes, (why) => invalid(file, why));
 }
