@@ -180,7 +180,9 @@ describe('saved scans', () => {
         /^hint: hog disk -f reads the JSON export of hog disk -o, ncdu -o or gdu -o/m,
       );
       writeFileSync(join(dir, 'y.json'), 'not json at all');
-      expect((await runHog(["disk", "-f", join(dir, "y.json")])).stderr).toMatch(/expected \[1, 2, \{metadata\}/);
+      expect((await runHog(['disk', '-f', join(dir, 'y.json')])).stderr).toMatch(
+        /expected \[1, 2, \{metadata\}/,
+      );
       expect((await runHog(['disk', '-f', join(dir, 'missing.json')])).stderr).toMatch(
         /^hog: no such file: /m,
       );

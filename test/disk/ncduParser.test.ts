@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parseNcduExport } from '../../src/disk/ncduParser.js';
-import { FLAG_LINK_DUP, FLAG_OTHER_FS, FLAG_UNREADABLE, KIND_MASK, KIND_OTHER, KIND_SYMLINK } from '../../src/disk/scanTypes.js';
+import {
+  FLAG_LINK_DUP,
+  FLAG_OTHER_FS,
+  FLAG_UNREADABLE,
+  KIND_MASK,
+  KIND_OTHER,
+  KIND_SYMLINK,
+} from '../../src/disk/scanTypes.js';
 import { DiskTree } from '../../src/disk/tree.js';
 
 const parse = (text: string | Buffer) =>
@@ -17,7 +24,12 @@ describe('parseNcduExport', () => {
        {"name":"fifo","notreg":true},
        {"name":"mnt","excluded":"otherfs"},
        {"name":"extra","asize":1,"dsize":0,"uid":0,"gid":0,"nested":{"x":[1,{"y":null}]}}]]`);
-    expect(tree.totals()).toEqual({ allocatedBytes: 3 * 4096, apparentBytes: 4096 * 2 + 100 + 3 + 1, files: 4, directories: 2 });
+    expect(tree.totals()).toEqual({
+      allocatedBytes: 3 * 4096,
+      apparentBytes: 4096 * 2 + 100 + 3 + 1,
+      files: 4,
+      directories: 2,
+    });
     expect(tree.path(0)).toBe('/r');
     const byName = new Map([...Array(tree.count).keys()].map((i) => [tree.name(i), i]));
     expect(tree.flags(byName.get('b') as number) & FLAG_LINK_DUP).toBeTruthy();

@@ -136,6 +136,27 @@ describe.runIf(isRoot)('-x over a mount point', () => {
   );
 });
 
+describe('a tree deeper than PATH_MAX', () => {
+  it('the native walker opens it component by component and matches du; the JavaScript walker says it could not', async () => {
+    const dir = tempDir('deep');
+    try {
+      // 400 levels of 20-character names: paths of ~8,400 bytes, twice PATH_MAX (made by descending with chdir)
+      execFileSync(process.execPath, [
+        '-e',
+        `const fs=require('fs');process.chdir(${JSON.stringify(dir)});for(let i=0;i<400;i++){const n='level-'+String(i).padStart(3,'0')+'-abcdefghij';fs.mkdirSync(n);process.chdir(n);fs.writeFileSync('f','x'.repeat(5000));}`,
+      ]);
+      const native = await walk(request([dir], { keepDepth: 0 }), { choice: 'native' });
+      expect(native.raw.errors).toEqual([]);
+      expect(new DiskTree(native.raw).totals().allocatedBytes).toBe(du(dir, '-sB1'));
+      expect(new DiskTree(native.raw).totals().apparentBytes).toBe(du(dir, '-sb'));
+      const js = await walk(request([dir], { keepDepth: 0 }), { choice: 'js' });
+      expect(js.raw.errors.map((e) => e.code)).toEqual(['ENAMETOOLONG']);
+    } finally {
+      execFileSync('rm', ['-rf', dir]);
+    }
+  });
+});
+
 describe('files deleted while the scan runs', () => {
   it.each(['native', 'js'] as const)(
     '%s: vanished entries are skipped and counted, never errors',

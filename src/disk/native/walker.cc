@@ -123,6 +123,36 @@ void PushTop(const Options& options, std::vector<TopFile>& heap, TopFile file) {
   }
 }
 
+// Open a directory by its path; a path longer than PATH_MAX (a very deep tree) is opened one component
+// at a time, each relative to the one before, as du does with its directory descriptors.
+int OpenDirectory(const std::string& path) {
+  const int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+  int fd = open(path.c_str(), flags);
+  if (fd >= 0 || errno != ENAMETOOLONG) return fd;
+  fd = open(path[0] == '/' ? "/" : ".", flags);
+  size_t start = path[0] == '/' ? 1 : 0;
+  // components themselves are short (NAME_MAX); opened in runs that fit in PATH_MAX
+  while (fd >= 0 && start < path.size()) {
+    size_t stop = start;
+    while (stop < path.size() && stop - start < 2048) {
+      size_t slash = path.find('/', stop);
+      size_t next = slash == std::string::npos ? path.size() : slash;
+      if (next - start >= 2048 && stop > start) break;
+      stop = next + 1;
+    }
+    if (stop > path.size()) stop = path.size();
+    std::string run = path.substr(start, stop - start);
+    while (!run.empty() && run.back() == '/') run.pop_back();
+    int next = openat(fd, run.c_str(), flags);
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    fd = next;
+    start = stop;
+  }
+  return fd;
+}
+
 struct linux_dirent64 {
   uint64_t d_ino;
   int64_t d_off;
@@ -138,7 +168,7 @@ void VisitDirectory(Scan& scan, ThreadState& state, const Job& job, std::vector<
     std::lock_guard<std::mutex> lock(scan.current_mutex);
     scan.current = job.path;
   }
-  int fd = open(job.path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  int fd = OpenDirectory(job.path);
   if (fd < 0) {
     // gone since its parent was listed (or replaced by a non-directory): nothing to count
     if (errno == ENOENT || errno == ENOTDIR || errno == ELOOP) {
