@@ -285,9 +285,10 @@ napi_value Progress(napi_env env, napi_callback_info info) {
   CHECK(napi_get_value_external(env, argv[0], &data));
   Scan& scan = static_cast<Request*>(data)->scan;
   std::string current;
-  {
-    std::lock_guard<std::mutex> lock(scan.current_mutex);
-    current = scan.current;
+  int32_t index = scan.current.load(std::memory_order_relaxed);
+  if (index >= 0) {
+    std::lock_guard<std::mutex> lock(scan.mutex);  // the store may be growing
+    if (static_cast<size_t>(index) < scan.parent.size()) current = PathOf(scan, index);
   }
   napi_value result;
   CHECK(napi_create_array_with_length(env, 5, &result));

@@ -48,6 +48,23 @@ bool Above(double key, double other, double mtime, const char* name, const TopFi
 // the heap's comparator: the front is the file every other ranks above
 bool TopLess(const TopFile& a, const TopFile& b) { return Above(a.key, a.other, a.mtime, a.name.c_str(), b); }
 
+// The path of an entry, from its root down (the caller keeps the store from growing meanwhile).
+std::string PathOf(const Scan& scan, int32_t index) {
+  std::vector<int32_t> chain;
+  for (int32_t i = index; i >= 0; i = scan.parent[i]) chain.push_back(i);
+  std::string path;
+  for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+    uint32_t start = scan.name_start[*it];
+    uint32_t end = static_cast<size_t>(*it + 1) < scan.name_start.size() ? scan.name_start[*it + 1]
+                                                                          : static_cast<uint32_t>(scan.names.size());
+    if (!path.empty() && path.back() != '/') path += '/';
+    path.append(scan.names.data() + start, end - start);
+  }
+  return path;
+}
+
+// Hard links: each inode with several links in the scan is counted once, at the link with the smallest
+// path (so the result does not depend on which thread saw which link first).
 namespace {
 
 
@@ -162,12 +179,15 @@ struct linux_dirent64 {
 };
 
 // List one directory: stat every entry, keep or fold files, append the kept children, queue subdirectories.
-void VisitDirectory(Scan& scan, ThreadState& state, const Job& job, std::vector<char>& buffer) {
+// What listing one directory found, applied to the shared store by Work under one lock.
+struct Listing {
+  std::vector<Child> children;
+  bool unreadable = false;
+};
+
+void VisitDirectory(Scan& scan, ThreadState& state, const Job& job, std::vector<char>& buffer, Listing& out) {
   const Options& options = scan.options;
-  {
-    std::lock_guard<std::mutex> lock(scan.current_mutex);
-    scan.current = job.path;
-  }
+  scan.current.store(job.index, std::memory_order_relaxed);
   int fd = OpenDirectory(job.path);
   if (fd < 0) {
     // gone since its parent was listed (or replaced by a non-directory): nothing to count
@@ -176,11 +196,10 @@ void VisitDirectory(Scan& scan, ThreadState& state, const Job& job, std::vector<
       return;
     }
     state.errors.push_back({job.index, errno, "open", ""});
-    std::lock_guard<std::mutex> lock(scan.mutex);
-    scan.kind[job.index] |= FLAG_UNREADABLE;
+    out.unreadable = true;
     return;
   }
-  std::vector<Child> children;
+  std::vector<Child>& children = out.children;
   Aggregate folded;
   folded.entry = job.index;
   bool keep_files = options.keep_depth < 0 || job.depth + 1 <= options.keep_depth;
@@ -244,8 +263,12 @@ void VisitDirectory(Scan& scan, ThreadState& state, const Job& job, std::vector<
   AddAtomic(scan.seen_allocated, seen_alloc);
   AddAtomic(scan.seen_apparent, seen_app);
 
-  std::lock_guard<std::mutex> lock(scan.mutex);
-  for (const Child& child : children) {
+}
+
+// Add what a listing found to the store and queue its subdirectories; the caller holds scan.mutex.
+void Apply(Scan& scan, ThreadState& state, const Job& job, Listing& listing) {
+  if (listing.unreadable) scan.kind[job.index] |= FLAG_UNREADABLE;
+  for (const Child& child : listing.children) {
     uint8_t kind = child.kind;
     if (child.link) kind |= FLAG_HARDLINK;
     int32_t index = Append(scan, job.index, child.name, kind, child.apparent, child.allocated, child.mtime);
@@ -254,49 +277,39 @@ void VisitDirectory(Scan& scan, ThreadState& state, const Job& job, std::vector<
       scan.stack.push_back({job.path == "/" ? "/" + child.name : job.path + "/" + child.name, index, job.depth + 1, job.dev});
     }
   }
-  if (!children.empty()) scan.wake.notify_all();
 }
 
+// A worker: one lock per directory, to hand in what it found and take the next directory (the most
+// recently queued: depth first, close to the one just read).
 void Work(Scan& scan, ThreadState& state) {
   std::vector<char> buffer(256 * 1024);
+  Listing listing;
+  Job done;
+  bool holding = false;
   for (;;) {
     Job job;
     {
       std::unique_lock<std::mutex> lock(scan.mutex);
-      scan.wake.wait(lock, [&] { return !scan.stack.empty() || scan.busy == 0; });
-      if (scan.stack.empty()) {
-        scan.wake.notify_all();
-        return;
+      if (holding) {
+        Apply(scan, state, done, listing);
+        scan.busy--;
+        if (!scan.stack.empty() || scan.busy == 0) scan.wake.notify_all();
+        holding = false;
       }
+      scan.wake.wait(lock, [&] { return !scan.stack.empty() || scan.busy == 0; });
+      if (scan.stack.empty()) return;
       job = std::move(scan.stack.back());
       scan.stack.pop_back();
       scan.busy++;
     }
-    VisitDirectory(scan, state, job, buffer);
-    {
-      std::lock_guard<std::mutex> lock(scan.mutex);
-      scan.busy--;
-      if (scan.busy == 0 && scan.stack.empty()) scan.wake.notify_all();
-    }
+    listing.children.clear();
+    listing.unreadable = false;
+    VisitDirectory(scan, state, job, buffer, listing);
+    done = std::move(job);
+    holding = true;
   }
 }
 
-std::string PathOf(const Scan& scan, int32_t index) {
-  std::vector<int32_t> chain;
-  for (int32_t i = index; i >= 0; i = scan.parent[i]) chain.push_back(i);
-  std::string path;
-  for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
-    uint32_t start = scan.name_start[*it];
-    uint32_t end = static_cast<size_t>(*it + 1) < scan.name_start.size() ? scan.name_start[*it + 1]
-                                                                          : static_cast<uint32_t>(scan.names.size());
-    if (!path.empty() && path.back() != '/') path += '/';
-    path.append(scan.names.data() + start, end - start);
-  }
-  return path;
-}
-
-// Hard links: each inode with several links in the scan is counted once, at the link with the smallest
-// path (so the result does not depend on which thread saw which link first).
 void ResolveLinks(Scan& scan, std::vector<LinkRecord>& links) {
   std::sort(links.begin(), links.end(), [](const LinkRecord& a, const LinkRecord& b) {
     return a.dev != b.dev ? a.dev < b.dev : a.ino < b.ino;

@@ -116,13 +116,15 @@ struct Scan {
   // progress, read by the main thread while the walk runs
   std::atomic<uint64_t> seen_files{0}, seen_dirs{0};
   std::atomic<double> seen_allocated{0}, seen_apparent{0};
-  std::mutex current_mutex;
-  std::string current;
+  std::atomic<int32_t> current{-1};  // the directory being read, for progress
 };
 
 // The order of the largest files (see walker.cc); TopLess(a, b) is true when a ranks above b.
 bool Above(double key, double other, double mtime, const char* name, const TopFile& b);
 bool TopLess(const TopFile& a, const TopFile& b);
+
+// The path of an entry; the caller holds scan.mutex while the walk runs.
+std::string PathOf(const Scan& scan, int32_t index);
 
 // Walk every root of scan.options on scan.options.threads threads, then resolve hard links.
 void Walk(Scan& scan);
