@@ -13,6 +13,9 @@ export function register(program: Command, context: CliContext): void {
     .addHelpText(
       'after',
       `
+The scan is the default: hog disk [PATH...] takes the options of hog disk scan --help
+(--apparent, -x, --exclude, --depth, --top, --by category, -i, -o, -f, --json).
+
 Examples:
   hog disk /var                    what fills /var: largest entries, files and directories
   hog disk -i /                    browse interactively (like ncdu); d deletes after confirmation
@@ -41,17 +44,15 @@ Examples:
       positiveInt('--threads'),
     )
     .option('--no-progress', 'no progress line while scanning')
-    .option(
-      '--log-size <size>',
-      'with --by category: logs at least this big are cleanup candidates',
-      sizeValue('--log-size'),
-      100 * 1024 * 1024,
+    .addOption(
+      new Option('--log-size <size>', 'with --by category: logs at least this big are cleanup candidates')
+        .argParser(sizeValue('--log-size'))
+        .default(100 * 1024 * 1024, '100M'),
     )
-    .option(
-      '--log-age <duration>',
-      'with --by category: logs older than this are cleanup candidates',
-      durationValue('--log-age'),
-      30 * 86400,
+    .addOption(
+      new Option('--log-age <duration>', 'with --by category: logs older than this are cleanup candidates')
+        .argParser(durationValue('--log-age'))
+        .default(30 * 86400, '30d'),
     )
     .addHelpText(
       'after',
@@ -102,17 +103,18 @@ a large file of zeros.`,
     .description('plan a safe cleanup (old rotated logs, big logs to compress, caches, temp, core dumps)')
     .option('--apply', 'carry out the plan (without it, nothing changes)')
     .option('-y, --yes', 'with --apply: do not ask for confirmation')
-    .option(
-      '--older-than <duration>',
-      'age from which temp files, caches, rotated logs and core dumps go',
-      durationValue('--older-than'),
-      7 * 86400,
+    .addOption(
+      new Option(
+        '--older-than <duration>',
+        'age from which temp files, caches, rotated logs and core dumps go',
+      )
+        .argParser(durationValue('--older-than'))
+        .default(7 * 86400, '7d'),
     )
-    .option(
-      '--compress-over <size>',
-      'compress closed logs at least this big',
-      sizeValue('--compress-over'),
-      50 * 1024 * 1024,
+    .addOption(
+      new Option('--compress-over <size>', 'compress closed logs at least this big')
+        .argParser(sizeValue('--compress-over'))
+        .default(50 * 1024 * 1024, '50M'),
     )
     .option('--force', 'allow a system directory (/, /usr, /etc...) as PATH')
     .option('--log <file>', 'where to record what was done (default ~/.local/state/hog/clean.log)')

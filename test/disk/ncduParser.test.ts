@@ -35,7 +35,7 @@ describe('parseNcduExport', () => {
     expect(tree.flags(byName.get('b') as number) & FLAG_LINK_DUP).toBeTruthy();
     expect(tree.flags(byName.get('sub') as number) & FLAG_UNREADABLE).toBeTruthy();
     expect(tree.flags(byName.get('mnt') as number) & FLAG_OTHER_FS).toBeTruthy();
-    expect(tree.raw.kind[byName.get('l') as number] as number & KIND_MASK).toBe(KIND_SYMLINK);
+    expect((tree.raw.kind[byName.get('l') as number] as number) & KIND_MASK).toBe(KIND_SYMLINK);
     expect((tree.raw.kind[byName.get('fifo') as number] as number) & KIND_MASK).toBe(KIND_OTHER);
     expect(tree.newest(0)).toBe(20);
   });
