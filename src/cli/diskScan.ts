@@ -98,8 +98,8 @@ export async function runScan(
 }
 
 async function importScan(file: string): Promise<{ raw: RawScan; walker: WalkerInfo }> {
-  const { readNcduExport } = await import('../disk/ncduFormat.js');
-  const raw = await readNcduExport(file);
+  const { readSavedScan } = await import('../disk/savedScan.js');
+  const raw = await readSavedScan(file);
   return { raw, walker: { kind: 'import', threads: 0, source: file === '-' ? 'stdin' : file } };
 }
 

@@ -1,6 +1,6 @@
 /**
- * Saved scans in ncdu's JSON export format (https://dev.yorhel.nl/ncdu/jsonfmt), so a scan saved by
- * `hog disk -o` opens in ncdu -f and gdu -f, and hog disk -f reads theirs:
+ * Writing a scan in ncdu's JSON export format (https://dev.yorhel.nl/ncdu/jsonfmt), so a scan saved by
+ * `hog disk -o` opens in ncdu -f and gdu -f (and in hog disk -f: savedScan.ts, ncduParser.ts):
  *   [1, 2, {"progname": ..., "timestamp": ...}, [ {root info}, {file}, [ {dir info}, ...children ] ]]
  * Each entry: name, asize (st_size), dsize (st_blocks * 512), mtime; "notreg" for symlinks and other
  * non-regular files, "read_error" for unreadable directories, "excluded": "otherfs" for mount points
@@ -9,11 +9,9 @@
  * keys it does not know).
  */
 import { isUtf8 } from 'node:buffer';
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
-import { errnoCode, NotFoundError, PermissionError, quote, UsageError } from '../errors.js';
-import { parseNcduExport } from './ncduParser.js';
-import { FLAG_OTHER_FS, FLAG_UNREADABLE, type RawScan } from './scanTypes.js';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { errnoCode, PermissionError, quote, UsageError } from '../errors.js';
+import { FLAG_OTHER_FS, FLAG_UNREADABLE } from './scanTypes.js';
 import type { DiskTree } from './tree.js';
 
 const VERSION = '0.1.0';
@@ -106,40 +104,4 @@ export async function writeNcduExport(tree: DiskTree, file: string, nowMs: numbe
   } finally {
     if (fd !== 1) closeSync(fd);
   }
-}
-
-function invalid(file: string, why: string): UsageError {
-  return new UsageError(`not a saved scan: ${quote(file)}: ${why}`, {
-    hint: 'hog disk -f reads the JSON export of hog disk -o, ncdu -o or gdu -o (gzip-compressed or not)',
-  });
-}
-
-/** Read a saved scan ('-' for stdin) into the walker's shape. Hard links count once per (dev, ino), at the first link. */
-export async function readNcduExport(file: string): Promise<RawScan> {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file === '-' ? 0 : file);
-  } catch (error) {
-    const code = errnoCode(error);
-    if (code === 'ENOENT')
-      throw new NotFoundError(`no such file: ${quote(file)}`, {
-        hint: 'give the file written by hog disk -o FILE',
-        cause: error,
-      });
-    if (code === 'EACCES')
-      throw new PermissionError(`permission denied: ${quote(file)}`, {
-        hint: 'run as a user who may read it',
-        cause: error,
-      });
-    if (code === 'EISDIR') throw invalid(file, 'it is a directory (to scan it, give it as PATH)');
-    throw error;
-  }
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    try {
-      bytes = gunzipSync(bytes);
-    } catch (error) {
-      throw invalid(file, `broken gzip data (${(error as Error).message})`);
-    }
-  }
-  return parseNcduExport(bytes, (why) => invalid(file, why));
 }
