@@ -36,7 +36,10 @@ Examples:
     .addOption(new Option('--by <what>', 'split usage by category (and age)').choices(['category']))
     .option('-i, --interactive', 'browse the result in the terminal, like ncdu')
     .option('-o, --export <file>', "save the whole scan as JSON in ncdu's export format (- for stdout)")
-    .option('-f, --import <file>', 'read a saved scan (hog disk --json or -o, ncdu -o, gdu -o) instead of scanning')
+    .option(
+      '-f, --import <file>',
+      'read a saved scan (hog disk --json or -o, ncdu -o, gdu -o) instead of scanning',
+    )
     .option('--json', 'print the report as JSON (sizes in bytes)')
     .option(
       '--threads <N>',
