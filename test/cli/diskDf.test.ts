@@ -90,8 +90,12 @@ describe.runIf(isRoot)('hog disk df on a small ext4', () => {
     );
     await new Promise<void>((resolve) => child.stdout?.on('data', () => resolve()));
   });
-  afterAll(() => {
-    child?.kill('SIGKILL');
+  afterAll(async () => {
+    if (child && child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+    }
     fs?.unmount();
   });
 
