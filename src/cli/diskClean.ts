@@ -10,7 +10,7 @@ import type { Command } from 'commander';
 import { classifyTree } from '../disk/categoryReport.js';
 import { applyPlan, defaultLogPath } from '../disk/cleanApply.js';
 import { type CleanPlan, planCleanup } from '../disk/cleanPlan.js';
-import { isElfCore, openFiles, refusalReason } from '../disk/cleanSafety.js';
+import { cannotRemove, isElfCore, openFiles, refusalReason } from '../disk/cleanSafety.js';
 import { isReadOnly, mountOf, pseudoDevices } from '../disk/filesystems.js';
 import { checkRoot } from '../disk/roots.js';
 import { DiskTree } from '../disk/tree.js';
@@ -152,6 +152,7 @@ export async function runClean(
           return false;
         }
       },
+      cannotRemove: (p) => cannotRemove(p),
       compressedBytes: estimateCompressed,
     },
     { olderThanSeconds: opts.olderThan, compressOverBytes: opts.compressOver, nowMs: context.clock.now() },

@@ -69,6 +69,8 @@ export interface PlanFacts {
   };
   openBy(dev: number, ino: number): { pid: number; command: string } | undefined;
   isCoreDump(path: Buffer): boolean;
+  /** Why this user may not remove the file (directory not writable, sticky /tmp), or undefined. */
+  cannotRemove(path: Buffer): string | undefined;
   /** Estimated size of the gzip-compressed file, in bytes on disk. */
   compressedBytes(path: Buffer, apparentBytes: number): number;
 }
@@ -178,6 +180,11 @@ export function planCleanup(
     // a file named "core" is checked to be one; files in a crash directory (systemd-coredump's
     // compressed cores, apport's reports) are taken as they are
     if (kind === 'core dump' && CATEGORY_RULES[rule]?.name !== undefined && !facts.isCoreDump(path)) continue;
+    const denied = facts.cannotRemove(path);
+    if (denied) {
+      skipped.push({ ...jsonPath(path), allocatedBytes: allocated, reason: denied });
+      continue;
+    }
     const holder = facts.openBy(st.dev, st.ino);
     if (holder) {
       skipped.push({

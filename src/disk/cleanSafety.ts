@@ -3,7 +3,7 @@
  * written, which files are open (deleting an open file frees nothing until it is closed), and the
  * checks made just before touching a file.
  */
-import { lstatSync, realpathSync, statSync } from 'node:fs';
+import { accessSync, constants, lstatSync, realpathSync, statSync } from 'node:fs';
 import { forEachOpenFd } from '../proc/fds.js';
 
 /** Never cleaned as a whole, without --force: the root and the top-level system directories. */
@@ -104,4 +104,27 @@ export function isElfCore(header: Buffer): boolean {
   if (header.length < 18 || header.readUInt32BE(0) !== 0x7f454c46) return false;
   const littleEndian = header[5] === 1;
   return (littleEndian ? header.readUInt16LE(16) : header.readUInt16BE(16)) === 4;
+}
+
+const S_ISVTX = 0o1000;
+
+/**
+ * Why the current user may not remove (or replace) a file, or undefined: removing needs write and
+ * search permission on its directory, and in a sticky directory (/tmp) owning the file or the
+ * directory (unlink(2)). Root may.
+ */
+export function cannotRemove(path: Buffer, uid = process.getuid?.() ?? 0): string | undefined {
+  if (uid === 0) return undefined;
+  const slash = path.lastIndexOf(0x2f);
+  const dir = slash > 0 ? path.subarray(0, slash) : Buffer.from('/');
+  try {
+    accessSync(dir, constants.W_OK | constants.X_OK);
+    const d = statSync(dir);
+    if (d.mode & S_ISVTX && d.uid !== uid && lstatSync(path).uid !== uid) {
+      return "another user's file in a sticky directory: only its owner or root may remove it";
+    }
+  } catch {
+    return 'this user may not change its directory: run hog as root (sudo) or as the owner';
+  }
+  return undefined;
 }

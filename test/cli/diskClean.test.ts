@@ -6,6 +6,8 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import {
+  chmodSync,
+  chownSync,
   existsSync,
   linkSync,
   mkdirSync,
@@ -18,7 +20,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isElfCore, refusalReason } from '../../src/disk/cleanSafety.js';
-import { isRoot, mountTmpfs, removeTree, tempDir } from '../helpers/disk.js';
+import { isRoot, mountTmpfs, NOBODY, removeTree, tempDir } from '../helpers/disk.js';
 import { json, runHog } from '../helpers/hog.js';
 
 const DAY = 86400;
@@ -202,6 +204,26 @@ describe('hog disk clean DIR', () => {
     } finally {
       removeTree(outside);
     }
+  });
+});
+
+describe.runIf(isRoot)('as nobody', () => {
+  it('leaves out what this user may not remove, and says why', async () => {
+    chmodSync(dir, 0o755);
+    chmodSync(join(dir, 'tmp'), 0o1777); // like /tmp: everyone may write, only owners may remove
+    writeFileSync(join(dir, 'tmp', 'mine.tmp'), 'x');
+    chownSync(join(dir, 'tmp', 'mine.tmp'), NOBODY, NOBODY);
+    age(join(dir, 'tmp', 'mine.tmp'), 30);
+    const result = json<CleanJson>(await runHog(['disk', 'clean', '--json', dir], { uid: NOBODY }));
+    const paths = result.plan.actions.map((a) => a.path);
+    expect(paths).toEqual([join(dir, 'tmp', 'mine.tmp')]);
+    const reasons = new Map(result.plan.skipped.map((s) => [s.path, s.reason]));
+    expect(reasons.get(join(dir, 'tmp', 'old.tmp'))).toBe(
+      "another user's file in a sticky directory: only its owner or root may remove it",
+    );
+    expect(reasons.get(join(dir, 'log', 'app.log.3.gz'))).toBe(
+      'this user may not change its directory: run hog as root (sudo) or as the owner',
+    );
   });
 });
 
