@@ -2,7 +2,6 @@
  * Asking before something destructive: a y/N question on the terminal. Without a terminal there is
  * nobody to ask, so the command must be given --yes.
  */
-import { createInterface } from 'node:readline/promises';
 import { UsageError } from '../errors.js';
 
 export async function confirm(question: string, what: string): Promise<boolean> {
@@ -11,6 +10,7 @@ export async function confirm(question: string, what: string): Promise<boolean> 
       hint: 'add --yes to go ahead without asking',
     });
   }
+  const { createInterface } = await import('node:readline/promises');
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     const answer = await rl.question(`${question} [y/N] `);

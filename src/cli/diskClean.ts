@@ -3,9 +3,9 @@
  * --yes) carry it out and log each step.
  */
 import { closeSync, existsSync, lstatSync, openSync, readSync, realpathSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import type { Command } from 'commander';
 import { classifyTree } from '../disk/categoryReport.js';
 import { applyPlan, defaultLogPath } from '../disk/cleanApply.js';
@@ -58,6 +58,8 @@ function readHeader(path: Buffer, bytes: number): Buffer {
 
 /** gzip's ratio on the first MiB, applied to the whole file, rounded up to 4 KiB blocks. */
 function estimateCompressed(path: Buffer, apparentBytes: number): number {
+  // zlib loads only when a cleanup has a log to compress
+  const { gzipSync } = createRequire(import.meta.url)('node:zlib') as typeof import('node:zlib');
   try {
     const sample = readHeader(path, 1024 * 1024);
     if (sample.length === 0) return 0;

@@ -3,14 +3,18 @@
  * export, or open the browser.
  */
 import type { Command } from 'commander';
+import { buildCategoryReport } from '../disk/categoryReport.js';
 import { pseudoDevices } from '../disk/filesystems.js';
+import { writeNcduExport } from '../disk/ncduFormat.js';
 import { checkRoot } from '../disk/roots.js';
+import { readSavedScan } from '../disk/savedScan.js';
 import { buildScanReport } from '../disk/scanReport.js';
 import type { RawScan, WalkerInfo, WalkProgress } from '../disk/scanTypes.js';
 import { type Basis, DiskTree } from '../disk/tree.js';
 import { defaultThreads, walk } from '../disk/walk.js';
 import { UsageError } from '../errors.js';
 import { readMountinfo } from '../proc/mountinfo.js';
+import { renderCategoryReport } from '../render/diskCategories.js';
 import { renderScanReport, scanNotes } from '../render/diskReport.js';
 import { openProgressLine } from '../render/progressLine.js';
 import { formatBytes, formatCount, formatDuration } from '../render/units.js';
@@ -57,7 +61,6 @@ export async function runScan(
   const now = context.clock.now();
 
   if (opts.export !== undefined) {
-    const { writeNcduExport } = await import('../disk/ncduFormat.js');
     await writeNcduExport(tree, opts.export, now);
     if (opts.export === '-') return;
   }
@@ -68,8 +71,6 @@ export async function runScan(
   }
   const { output } = context;
   if (opts.by === 'category') {
-    const { buildCategoryReport } = await import('../disk/categoryReport.js');
-    const { renderCategoryReport } = await import('../render/diskCategories.js');
     const report = buildCategoryReport(tree, {
       basis,
       now,
@@ -98,7 +99,6 @@ export async function runScan(
 }
 
 async function importScan(file: string): Promise<{ raw: RawScan; walker: WalkerInfo }> {
-  const { readSavedScan } = await import('../disk/savedScan.js');
   const raw = await readSavedScan(file);
   return { raw, walker: { kind: 'import', threads: 0, source: file === '-' ? 'stdin' : file } };
 }

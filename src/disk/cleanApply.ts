@@ -21,7 +21,6 @@ import {
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
 import { errnoCode, PermissionError, quote } from '../errors.js';
 import { actionPath, type CleanAction, type CleanPlan } from './cleanPlan.js';
 import { changedSincePlanned } from './cleanSafety.js';
@@ -69,6 +68,7 @@ async function compress(path: Buffer, action: CleanAction): Promise<number> {
   const temporary = Buffer.concat([path, Buffer.from(`.gz.hog-${process.pid}`)]);
   const st = lstatSync(path);
   try {
+    const { createGzip } = await import('node:zlib');
     await pipeline(
       createReadStream(path),
       createGzip(),

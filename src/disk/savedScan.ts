@@ -5,7 +5,6 @@
  * totals stay those of the scan). gzip-compressed files are read as well.
  */
 import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { errnoCode, NotFoundError, PermissionError, quote, UsageError } from '../errors.js';
 import { parseNcduExport } from './ncduParser.js';
 import { RawScanBuilder } from './rawScanBuilder.js';
@@ -51,6 +50,7 @@ export async function readSavedScan(file: string): Promise<RawScan> {
   }
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
     try {
+      const { gunzipSync } = await import('node:zlib');
       bytes = gunzipSync(bytes);
     } catch (error) {
       throw invalid(file, `broken gzip data (${(error as Error).message})`);
