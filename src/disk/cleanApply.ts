@@ -20,7 +20,6 @@ import {
 } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { errnoCode, PermissionError, quote } from '../errors.js';
 import { actionPath, type CleanAction, type CleanPlan } from './cleanPlan.js';
 import { changedSincePlanned } from './cleanSafety.js';
@@ -69,6 +68,7 @@ async function compress(path: Buffer, action: CleanAction): Promise<number> {
   const st = lstatSync(path);
   try {
     const { createGzip } = await import('node:zlib');
+    const { pipeline } = await import('node:stream/promises');
     await pipeline(
       createReadStream(path),
       createGzip(),
