@@ -8,7 +8,8 @@
  * its name anywhere (`dirName`): everything below belongs to the rule unless a deeper directory
  * matches another rule. A rule matches a file by its name (`name`, shell wildcards); `within` limits a
  * name rule to files in directories of that category (a `.gz` is a rotated log only in a log
- * directory). A file takes the first name rule that matches, else its directory's rule. Order matters:
+ * directory), `notWithin` keeps a weak name rule out of some (a .tar.gz under /usr is installed
+ * software, not a backup). A file takes the first name rule that matches, else its directory's rule. Order matters:
  * the first matching rule wins.
  */
 import { globToRegExp } from './glob.js';
@@ -34,6 +35,8 @@ export interface CategoryRule {
   dirName?: string[];
   name?: string[];
   within?: CategoryId;
+  /** A name rule that does not apply in directories of these categories (an archive in /usr is software). */
+  notWithin?: CategoryId[];
 }
 
 export const CATEGORY_RULES: readonly CategoryRule[] = [
@@ -100,6 +103,7 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
     category: 'backups',
     kind: 'archive or dump',
     name: ['*.tar', '*.tar.*', '*.tgz', '*.dump', '*.sql', '*.sql.gz'],
+    notWithin: ['binaries', 'caches', 'logs'],
   },
   {
     category: 'backups',
@@ -151,7 +155,12 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
     dirName: ['node_modules', 'site-packages', 'dist-packages', '.venv', 'venv', '.rustup', '.cargo', '.nvm'],
   },
   // data applications keep
-  { category: 'appdata', kind: 'database file', name: ['*.db', '*.sqlite', '*.sqlite3', '*.ibd', '*.mdb'] },
+  {
+    category: 'appdata',
+    kind: 'database file',
+    name: ['*.db', '*.sqlite', '*.sqlite3', '*.ibd', '*.mdb'],
+    notWithin: ['binaries', 'caches'],
+  },
   {
     category: 'appdata',
     kind: 'application data',
@@ -181,6 +190,7 @@ interface Compiled {
   dirName: Set<string>;
   name: RegExp | undefined;
   within: CategoryId | undefined;
+  notWithin: CategoryId[];
 }
 
 function underRegExp(path: string): RegExp {
@@ -196,6 +206,7 @@ const COMPILED: Compiled[] = CATEGORY_RULES.map((rule) => ({
   dirName: new Set(rule.dirName ?? []),
   name: rule.name ? new RegExp(rule.name.map((p) => globToRegExp(p).source).join('|'), 'u') : undefined,
   within: rule.within,
+  notWithin: rule.notWithin ?? [],
 }));
 
 export function categoryOf(rule: number): CategoryId {
@@ -220,7 +231,8 @@ export function matchFile(name: string, dirRule: number): number {
   const dirCategory = categoryOf(dirRule);
   for (let r = 0; r < COMPILED.length; r++) {
     const c = COMPILED[r] as Compiled;
-    if (!c.name || (c.within !== undefined && c.within !== dirCategory)) continue;
+    if (!c.name || (c.within !== undefined && c.within !== dirCategory) || c.notWithin.includes(dirCategory))
+      continue;
     if (c.name.test(name)) return r;
   }
   return dirRule;

@@ -46,3 +46,12 @@ describe('the categories table', () => {
     }
   });
 });
+
+describe('weak name rules', () => {
+  it('an archive or a database file inside installed software is software', () => {
+    expect(classify('/usr/share/doc/x/report.tar.gz')).toBe('binaries/installed software');
+    expect(classify('/root/site-backup.tar.gz')).toBe('backups/archive or dump');
+    expect(classify('/usr/lib/x/index.db')).toBe('binaries/installed software');
+    expect(classify('/srv/app/data.sqlite')).toBe('appdata/database file');
+  });
+});
