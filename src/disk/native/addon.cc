@@ -2,6 +2,7 @@
 // itself adds threads) and returns { handle, done }; progress(handle) reads its counters meanwhile.
 #define NAPI_VERSION 8
 #include <node_api.h>
+#include <errno.h>
 #include <string.h>
 
 #include <algorithm>
@@ -67,6 +68,28 @@ napi_value Bytes(napi_env env, std::vector<char>& values) {
     delete owned;
   }
   return result;
+}
+
+// errno as its name, as Node.js reports error codes (strerrorname_np needs glibc 2.32)
+std::string ErrnoName(int code) {
+  switch (code) {
+    case EACCES: return "EACCES";
+    case EPERM: return "EPERM";
+    case ENOENT: return "ENOENT";
+    case EIO: return "EIO";
+    case ENOTDIR: return "ENOTDIR";
+    case ELOOP: return "ELOOP";
+    case ENAMETOOLONG: return "ENAMETOOLONG";
+    case EOVERFLOW: return "EOVERFLOW";
+    case ESTALE: return "ESTALE";
+    case ENOMEM: return "ENOMEM";
+    case EMFILE: return "EMFILE";
+    case ENFILE: return "ENFILE";
+    case EINVAL: return "EINVAL";
+    case EBADF: return "EBADF";
+    case EUCLEAN: return "EUCLEAN";
+    default: return "E" + std::to_string(code);
+  }
 }
 
 napi_value Number(napi_env env, double value) {
@@ -158,8 +181,8 @@ napi_value BuildResult(napi_env env, Scan& scan) {
     napi_value item, code, op;
     napi_create_object(env, &item);
     Set(env, item, "entry", Number(env, e.entry));
-    const char* name = strerrorname_np(e.code);
-    napi_create_string_utf8(env, name ? name : "EIO", NAPI_AUTO_LENGTH, &code);
+    std::string name = ErrnoName(e.code);
+    napi_create_string_utf8(env, name.c_str(), name.size(), &code);
     Set(env, item, "code", code);
     napi_create_string_utf8(env, e.op, NAPI_AUTO_LENGTH, &op);
     Set(env, item, "op", op);

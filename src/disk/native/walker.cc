@@ -31,6 +31,7 @@
 #include <cstdint>
 #include <mutex>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -433,7 +434,14 @@ void Walk(Scan& scan) {
   int count = std::max(1, options.threads);
   scan.states.resize(count);
   std::vector<std::thread> threads;
-  for (int i = 1; i < count; i++) threads.emplace_back(Work, std::ref(scan), std::ref(scan.states[i]));
+  for (int i = 1; i < count; i++) {
+    try {
+      threads.emplace_back(Work, std::ref(scan), std::ref(scan.states[i]));
+    } catch (const std::system_error&) {
+      break;  // no more threads to be had (a ulimit, a cgroup's pids.max): walk with those started
+    }
+  }
+  scan.options.threads = 1 + static_cast<int>(threads.size());
   Work(scan, scan.states[0]);
   for (std::thread& t : threads) t.join();
 
