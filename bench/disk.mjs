@@ -53,17 +53,23 @@ function ensureTree(count) {
   return dir;
 }
 
-/** Wall time (s) and peak RSS (KiB) of one command, from GNU time. */
+/** Wall time (s), CPU time (user + system, s) and peak RSS (KiB) of one command, from GNU time. */
 function measure(command, env = {}) {
-  const r = spawnSync('/usr/bin/time', ['-f', 'HOGBENCH %e %M', ...command], {
+  const r = spawnSync('/usr/bin/time', ['-f', 'HOGBENCH %e %M %U %S', ...command], {
     encoding: 'utf8',
     env: { ...process.env, ...env },
     maxBuffer: 1 << 30,
   });
   const line = r.stderr.split('\n').find((l) => l.startsWith('HOGBENCH '));
   if (!line) throw new Error(`${command.join(' ')} failed: ${r.stderr}`);
-  const [, seconds, kib] = line.split(' ');
-  return { seconds: Number(seconds), kib: Number(kib), stdout: r.stdout, status: r.status };
+  const [, seconds, kib, user, system] = line.split(' ');
+  return {
+    seconds: Number(seconds),
+    kib: Number(kib),
+    cpu: Number(user) + Number(system),
+    stdout: r.stdout,
+    status: r.status,
+  };
 }
 
 const median = (values) => {
@@ -88,12 +94,14 @@ function run(tree) {
   // warm the cache and the page tables once
   for (const t of tools) measure(t.command, t.env);
   const times = new Map(tools.map((t) => [t.name, []]));
+  const cpu = new Map(tools.map((t) => [t.name, []]));
   const memory = new Map(tools.map((t) => [t.name, []]));
   let hogJson;
   for (let r = 0; r < rounds; r++) {
     for (const t of tools) {
       const m = measure(t.command, t.env);
       times.get(t.name).push(m.seconds);
+      cpu.get(t.name).push(m.cpu);
       memory.get(t.name).push(m.kib);
       if (t.name === 'hog disk --json') hogJson = JSON.parse(m.stdout);
     }
@@ -137,14 +145,25 @@ function memoryOnMillion() {
 
 ensurePeers();
 const tree = ensureTree(files);
+const pressure = () => {
+  try {
+    return Number(/avg10=([\d.]+)/.exec(readFileSync('/proc/pressure/cpu', 'utf8'))?.[1]);
+  } catch {
+    return Number.NaN;
+  }
+};
 const before = loadavg()[0];
+const pressureBefore = pressure();
 const result = run(tree);
 const millionRows = million ? memoryOnMillion() : undefined;
 const after = loadavg()[0];
+const pressureAfter = pressure();
 
-const du = result.rows.find((r) => r.name === 'du -sk').seconds;
+const duRow = result.rows.find((r) => r.name === 'du -sk');
+const du = duRow.seconds;
 const hogRow = result.rows.find((r) => r.name === 'hog disk --json');
 const ratio = hogRow.seconds / du;
+const bestRatio = hogRow.best / duRow.best;
 const t = result.totals;
 const identical = t.hogAllocated === t.duAllocated && t.hogApparent === t.duApparent;
 const date = new Date().toISOString().slice(0, 10);
