@@ -126,6 +126,15 @@ bool TopLess(const TopFile& a, const TopFile& b);
 // The path of an entry; the caller holds scan.mutex while the walk runs.
 std::string PathOf(const Scan& scan, int32_t index);
 
+// The heap of the largest folded files (see walker.cc).
+bool EntersTop(const Options& options, const std::vector<TopFile>& heap, double key, double other, double mtime,
+               const char* name);
+void PushTop(const Options& options, std::vector<TopFile>& heap, TopFile file);
+
+// After the walk (totals.cc): one counted copy per hard-linked inode; per-directory totals.
+void ResolveLinks(Scan& scan, std::vector<LinkRecord>& links);
+void SumDirectories(Scan& scan);
+
 // Walk every root of scan.options on scan.options.threads threads, then resolve hard links.
 void Walk(Scan& scan);
 
