@@ -112,11 +112,19 @@ function flagNames(flags: number): string[] {
 }
 
 /** Children sorted largest first (by the basis), then by name for a stable order. */
-export function sortedChildren(tree: DiskTree, entry: number, basis: Basis): number[] {
-  return [...tree.children(entry)].sort(
-    (a, b) =>
-      tree.bytes(b, basis) - tree.bytes(a, basis) || Buffer.compare(tree.nameBytes(a), tree.nameBytes(b)),
-  );
+export function sortedChildren(
+  tree: DiskTree,
+  entry: number,
+  basis: Basis,
+  limit = Number.POSITIVE_INFINITY,
+): number[] {
+  // sizes once per child; names (a view each) only to break ties among the first `limit`
+  const children = [...tree.children(entry)].map((i) => ({ i, bytes: tree.bytes(i, basis) }));
+  const name = (i: number) => tree.nameBytes(i);
+  const order = (a: { i: number; bytes: number }, b: { i: number; bytes: number }) =>
+    b.bytes - a.bytes || Buffer.compare(name(a.i), name(b.i));
+  const sorted = Number.isFinite(limit) ? largest(limit, children, order) : children.sort(order);
+  return sorted.map((c) => c.i);
 }
 
 export function buildScanReport(tree: DiskTree, options: ReportOptions): ScanReport {
@@ -135,8 +143,8 @@ export function buildScanReport(tree: DiskTree, options: ReportOptions): ScanRep
       flags: flagNames(tree.flags(i)),
     };
     if (tree.isDir(i) && depth < options.depth) {
-      const children = sortedChildren(tree, i, basis);
-      const shown = children.slice(0, options.top);
+      const all = tree.children(i);
+      const shown = sortedChildren(tree, i, basis, options.top);
       report.children = shown.map((c) => entryReport(c, depth + 1));
       const listed = shown.reduce(
         (sum, c) => ({
@@ -148,10 +156,11 @@ export function buildScanReport(tree: DiskTree, options: ReportOptions): ScanRep
       );
       // what the listed children do not cover: more children, and files folded below --depth
       const own = { alloc: tree.raw.allocated[i] as number, app: tree.raw.apparent[i] as number };
-      const folded =
-        tree.own(i, 'allocated').files - children.filter((c) => !tree.isDir(c) && tree.counted(c)).length;
+      let keptFiles = 0;
+      for (const c of all) if (!tree.isDir(c) && tree.counted(c)) keptFiles++;
+      const folded = tree.own(i, 'allocated').files - keptFiles;
       const rest = {
-        entries: children.length - shown.length + Math.max(0, folded),
+        entries: all.length - shown.length + Math.max(0, folded),
         allocatedBytes: report.allocatedBytes - own.alloc - listed.alloc,
         apparentBytes: report.apparentBytes - own.app - listed.app,
       };
