@@ -112,6 +112,8 @@ function run(tree) {
     rows: tools.map((t) => ({
       name: t.name,
       seconds: median(times.get(t.name)),
+      best: Math.min(...times.get(t.name)),
+      cpu: median(cpu.get(t.name)),
       all: times.get(t.name),
       kib: Math.max(...memory.get(t.name)),
     })),
