@@ -215,8 +215,8 @@ if (write) {
     'How to read it. A scan is one fstatat per entry and the kernel does most of the work: du, ncdu and the',
     'native walker all spend ~0.6 s of system time here. The walker makes fewer system calls than du (no',
     "fcntl, one stat per entry) and runs two threads, so with a free core it takes about 0.7x du's time (the",
-    '"best" columns). Starting Node.js, loading hog and building the report cost ~0.25 s of CPU more than du
-uses in all (the CPU column); when other work holds the second core,',
+    '"best" columns). Starting Node.js, loading hog and building the report cost ~0.25 s of CPU more than du',
+    'uses in all (the CPU column); when other work holds the second core,',
     "the two threads share one and hog lands at du's pace or up to ~1.3x behind it (the medians, on this",
     'shared machine). The CPU column is the cost whatever the load.',
     '',
