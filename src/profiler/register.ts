@@ -59,13 +59,17 @@ function start(config: ChildConfig): void {
 
   const hookData: HookData = { config, hogEntry: HOG_ENTRY.href };
   register('./esmHooks.js', { parentURL: import.meta.url, data: hookData });
-  installRequireHooks(new SyncCompiler(config), config.functionNames, HOG_REQUIRE_ENTRY.pathname);
-
   let sampler: AllocationSampler | undefined;
   if (config.mode === 'sample' && config.sample) {
     sampler = new AllocationSampler();
     sampler.start(config.sample);
   }
+  installRequireHooks(new SyncCompiler(config), {
+    instrument: config.mode === 'line',
+    functionNames: config.functionNames,
+    hogRequireEntry: HOG_REQUIRE_ENTRY.pathname,
+    retainScripts: sampler !== undefined,
+  });
 
   let sampled: SampleNode | undefined;
   const save = (): void => {

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import Module from 'node:module';
+import { sep } from 'node:path';
 import { isTypeScript, mightSelect, STOP_SOURCE } from './sourceKinds.js';
 import type { SyncCompiler } from './syncCompiler.js';
 
@@ -20,11 +21,29 @@ const internals = Module as unknown as {
   prototype: ModuleInternals;
 };
 
-export function installRequireHooks(
-  compiler: SyncCompiler,
-  functionNames: readonly string[],
-  hogRequireEntry: string,
-): void {
+export interface RequireHookOptions {
+  /** Whether JavaScript files may need instrumenting (line mode), or only TypeScript stripping. */
+  instrument: boolean;
+  functionNames: readonly string[];
+  /** Path of hog's CommonJS entry, for require('hog') outside a project that has hog. */
+  hogRequireEntry: string;
+  /** Keep the program's modules' scripts alive to the end (allocation sampling; see RETAIN_SCRIPT). */
+  retainScripts: boolean;
+}
+
+/**
+ * Appended to the program's CommonJS modules under --sample. V8 names a sampled function from its
+ * script when the profile is read (at exit, after a forced collection); a module that finished and
+ * left nothing referenced — the main script of a batch job — has lost its script by then, and its
+ * functions would show without file or line. Keeping the module's wrapper function (arguments.callee
+ * in sloppy mode) keeps the script and none of the module's variables; strict modules keep an empty
+ * arrow, which holds the module's scope only if closures already share it.
+ */
+export const RETAIN_SCRIPT =
+  "\n;{const k=(globalThis[Symbol.for('hog.scripts')]??=[]);try{k.push(arguments.callee)}catch{k.push(()=>{})}}\n";
+
+export function installRequireHooks(compiler: SyncCompiler, options: RequireHookOptions): void {
+  const { functionNames, hogRequireEntry } = options;
   const compile = (filename: string, source: string): string => {
     const result = compiler.compile(filename, source, 'commonjs');
     if (result === undefined) return source;
@@ -39,8 +58,11 @@ export function installRequireHooks(
 
   const originalCompile = internals.prototype._compile;
   internals.prototype._compile = function (this: ModuleInternals, content: string, filename: string) {
-    const code =
-      !isTypeScript(filename) && mightSelect(content, functionNames) ? compile(filename, content) : content;
+    let code =
+      options.instrument && !isTypeScript(filename) && mightSelect(content, functionNames)
+        ? compile(filename, content)
+        : content;
+    if (options.retainScripts && !filename.includes(`${sep}node_modules${sep}`)) code += RETAIN_SCRIPT;
     return originalCompile.call(this, code, filename);
   };
 

@@ -32,7 +32,7 @@ interface ProfileNode {
   children: ProfileNode[];
 }
 
-/** hog's own compiled files: folded into their callers. */
+/** hog's own compiled files. */
 const HOG_DIST = new URL('..', import.meta.url).href;
 
 export class AllocationSampler {
@@ -72,12 +72,26 @@ export class AllocationSampler {
   }
 }
 
-function mapNode(node: ProfileNode): SampleNode {
+/**
+ * The call tree with original positions. What hog itself allocates (reading the profile, writing the
+ * results) is left out: hog's frames, and Node.js/native frames called from them, are dropped, while a
+ * program frame below a hog frame (a module run by hog's require hook) is kept.
+ */
+function mapNode(node: ProfileNode, underHog = false): SampleNode | undefined {
   const { functionName, url, lineNumber, columnNumber } = node.callFrame;
   const own = url.startsWith(HOG_DIST);
-  let file = own ? '' : toPath(url);
-  let line = own || lineNumber < 0 ? 0 : lineNumber + 1;
-  if (url !== '' && !own && lineNumber >= 0) {
+  const program = url !== '' && !url.startsWith('node:') && !own;
+  const dropped = own || (underHog && !program);
+  const children = node.children
+    .map((child) => mapNode(child, dropped))
+    .filter((child): child is SampleNode => child !== undefined);
+  if (dropped) {
+    // hog's own frame: keep the program frames below it, attached to its parent
+    return children.length === 0 ? undefined : { name: '(hog)', file: '', line: 0, self: 0, children };
+  }
+  let file = toPath(url);
+  let line = lineNumber < 0 ? 0 : lineNumber + 1;
+  if (url !== '' && lineNumber >= 0) {
     const original = originalPosition(url, lineNumber, columnNumber);
     if (original) ({ file, line } = original);
   }
@@ -86,7 +100,7 @@ function mapNode(node: ProfileNode): SampleNode {
     file,
     line,
     self: node.selfSize,
-    children: node.children.map(mapNode),
+    children,
   };
 }
 
