@@ -222,6 +222,13 @@ Examples:
           hint: "mark one with @profile, profile(fn) or a // @profile comment (import { profile } from 'hog'), name it with --function NAME, or use --sample for the whole program",
         });
       }
+      // a --function name that matched nothing, while something else was profiled
+      const names = [...report.functions.map((f) => f.name), ...report.notCalled.map((f) => f.name)];
+      for (const wanted of opts.function) {
+        if (!names.some((n) => n === wanted || n.endsWith(`.${wanted}`))) {
+          out.error(`note: --function ${wanted}: no function of that name in the modules ${script} loaded`);
+        }
+      }
       if (opts.json) {
         out.line(
           JSON.stringify({

@@ -5,7 +5,6 @@
  * bytes allocated in the frame and below it. Hover for the numbers, click a frame to zoom into it,
  * click the top bar to zoom out, type in the search box to highlight functions or files.
  */
-import { basename } from 'node:path';
 import type { SampleNode } from './sampling.js';
 
 /** Compact node for the page: name, file, line, self bytes, total bytes, children. */
@@ -81,11 +80,6 @@ ${CLIENT}
 `;
 }
 
-/** Shown as the file name in frames: the base name (the full path is in the tooltip). */
-export function shortFile(file: string): string {
-  return file.startsWith('node:') ? file : basename(file);
-}
-
 // The page's renderer, plain browser JavaScript (it runs in the browser, not in Node.js).
 const CLIENT = String.raw`
 (function () {
@@ -128,9 +122,12 @@ const CLIENT = String.raw`
     for (var a = focus; a; a = parents.get(a)) chain.unshift(a);
     chain.forEach(function (node, i) { draw(node, 0, width, i, q, true); });
     var top = chain.length - 1;
+    (function count(node) {
+      if (matches(node, q)) matched += node.t;
+      else node.c.forEach(count);
+    })(DATA);
     (function layout(node, x, w, depth) {
       if (depth > top) draw(node, x, w, depth, q, false);
-      if (matches(node, q) && !hasMatchingAncestor(node, q)) matched += node.t;
       maxDepth = Math.max(maxDepth, depth);
       var offset = x + (w * node.s) / Math.max(node.t, 1);
       node.c.forEach(function (c) {
@@ -143,10 +140,6 @@ const CLIENT = String.raw`
     document.getElementById('total').textContent = bytes(DATA.t);
     document.getElementById('match').textContent = q ? 'matched: ' + bytes(matched) + ' (' + (100 * matched / Math.max(DATA.t, 1)).toFixed(1) + '%)' : '';
     document.getElementById('crumbs').textContent = focus === DATA ? '' : 'zoomed: ' + focus.n + ' (click the top bar to zoom out)';
-  }
-  function hasMatchingAncestor(node, q) {
-    for (var p = parents.get(node); p; p = parents.get(p)) if (matches(p, q)) return true;
-    return false;
   }
   function draw(node, x, w, depth, q, ancestor) {
     var el = document.createElement('div');

@@ -8,8 +8,9 @@
  * `l(line)` reads memory, gives the change since the previous probe of this frame to the line that was
  * running, and starts the next one — memory_profiler's "line event", per call frame, so nested and
  * recursive calls each keep their own measurement. `s()` and `a()` bracket an await, `s()` and `r()`
- * a yield: whatever other code allocates while this call is suspended is not this line's doing. Nothing here allocates
- * on the hot path: the counters are typed arrays and the probe reads a preallocated buffer.
+ * a yield: whatever other code allocates while this call is suspended is not this line's doing.
+ * Nothing here allocates on the hot path: the counters are typed arrays, the probe reads a
+ * preallocated buffer, and frames are reused.
  */
 import type { FunctionRecord } from './functionRecord.js';
 
@@ -47,58 +48,90 @@ export function compensate(before: number, after: number): void {
   bias += before - after;
 }
 
-export class Frame {
-  /** Index (line - fn.startLine) of the line running now. */
-  private line: number;
-  private mem: number;
-  /** Between an await/yield and the next probe: the next reading starts fresh. */
-  private suspended: boolean;
+/** Profiled calls on the stack now (not suspended at an await or a yield). */
+let running = 0;
 
-  constructor(
-    private readonly fn: FunctionRecord,
-    lineMode: boolean,
-  ) {
+export function runningFrames(): number {
+  return running;
+}
+
+/** Finished frames, reused: a profiled call allocates nothing of hog's (which its caller's line would count). */
+const pool: Frame[] = [];
+const POOL_SIZE = 256;
+
+export class Frame {
+  private fn: FunctionRecord;
+  /** Index (line - fn.startLine) of the line running now. */
+  private line = 0;
+  /** [0]: the memory when the running line started (a typed array: a double in a field would allocate). */
+  private readonly mem = new Float64Array(1);
+  /** The next probe starts measuring afresh (at entry in line mode, after an await or a yield). */
+  private fresh = false;
+  /** Suspended at an await or a yield (not counted in `running`). */
+  private away = false;
+
+  constructor(fn: FunctionRecord, lineMode: boolean) {
+    this.fn = fn;
+    this.reset(fn, lineMode);
+  }
+
+  /** A frame for a new call of `fn`: from the pool when one is free. */
+  static acquire(fn: FunctionRecord, lineMode: boolean): Frame {
+    const frame = pool.pop();
+    if (frame === undefined) return new Frame(fn, lineMode);
+    frame.reset(fn, lineMode);
+    return frame;
+  }
+
+  private reset(fn: FunctionRecord, lineMode: boolean): void {
+    this.fn = fn;
     this.line = fn.headerLine - fn.startLine;
-    this.mem = 0;
-    // In line mode the first probe starts the first line; in function mode the whole call is the header line's.
-    this.suspended = lineMode;
+    // in line mode the first probe starts the first line; in function mode the whole call is the header line's
+    this.fresh = lineMode;
+    this.away = false;
   }
 
   /** Entry: the memory now, from which the call is measured. */
   start(): number {
-    this.mem = read();
-    return this.mem;
+    running++;
+    const m = read();
+    this.mem[0] = m;
+    return m;
   }
 
   /** Probe before a statement (or a loop's next iteration) on `line`. */
   l(line: number): void {
+    if (this.away) this.back();
     const m = read();
     const fn = this.fn;
-    if (this.suspended) {
-      this.suspended = false;
+    if (this.fresh) {
+      this.fresh = false;
     } else {
       const i = this.line;
-      fn.increments[i] = (fn.increments[i] as number) + (m - this.mem);
+      fn.increments[i] = (fn.increments[i] as number) + (m - (this.mem[0] as number));
       if (m > (fn.peaks[i] as number)) fn.peaks[i] = m;
     }
     const j = line - fn.startLine;
     fn.occurrences[j] = (fn.occurrences[j] as number) + 1;
     this.line = j;
-    this.mem = m;
+    this.mem[0] = m;
     if (m > hooks.breakAbove) hooks.breach(fn, line, m);
   }
 
   /** Before suspending at await/yield: close the running line. Returns its argument (the awaited value). */
   s<T>(value?: T): T | undefined {
     this.close();
-    this.suspended = true;
+    this.fresh = true;
+    this.away = true;
+    running--;
     return value;
   }
 
   /** After resuming from yield: measure the rest of the line from here. */
   r<T>(value: T): T {
-    this.mem = read();
-    this.suspended = false;
+    if (this.away) this.back();
+    this.mem[0] = read();
+    this.fresh = false;
     return value;
   }
 
@@ -107,28 +140,38 @@ export class Frame {
    * the runtime may collect young garbage other code left meanwhile (see runtime.begin).
    */
   a<T>(value: T): T {
-    hooks.resumed();
-    this.mem = read();
-    this.suspended = false;
+    if (this.away) this.back();
+    if (running === 1) hooks.resumed();
+    this.mem[0] = read();
+    this.fresh = false;
     return value;
   }
 
   /** Function exit (return, throw or end of the body). */
   x(): void {
+    if (this.away) this.back();
     this.close();
-    this.suspended = true;
-    this.fn.depth--;
-    hooks.left(this.fn);
+    running--;
+    const fn = this.fn;
+    fn.depth--;
+    hooks.left(fn);
+    if (pool.length < POOL_SIZE) pool.push(this);
+  }
+
+  /** Running again after a suspension (resumed, or an exception thrown at the await). */
+  private back(): void {
+    this.away = false;
+    running++;
   }
 
   private close(): void {
-    if (this.suspended) return;
+    if (this.fresh) return;
     const m = read();
     const fn = this.fn;
     const i = this.line;
-    fn.increments[i] = (fn.increments[i] as number) + (m - this.mem);
+    fn.increments[i] = (fn.increments[i] as number) + (m - (this.mem[0] as number));
     if (m > (fn.peaks[i] as number)) fn.peaks[i] = m;
-    this.mem = m;
+    this.mem[0] = m;
     if (m > hooks.breakAbove) hooks.breach(fn, fn.startLine + i, m);
   }
 
@@ -153,19 +196,20 @@ export class Frame {
  * Run the probes until V8 has optimised them. Unoptimised (interpreted) code boxes every double it
  * reads from a Float64Array into a new 16-byte heap number, so a cold probe allocates ~180 bytes per
  * line run, which the next reading would charge to the user's line; optimised code keeps the numbers
- * unboxed and allocates nothing. Warm-up stops when three batches in a row allocate nothing (or after
+ * unboxed and allocates nothing. `begin` is the runtime's entry (warmed too: it runs once per call). Warm-up stops when three batches in a row allocate nothing (or after
  * 250 ms), and runs before any threshold is set.
  */
-export function warmUpProbes(fn: FunctionRecord): void {
+export function warmUpProbes(
+  fn: FunctionRecord,
+  begin: (fn: FunctionRecord, lineMode: boolean) => Frame,
+): void {
   const deadline = performance.now() + 250;
   // both kinds of frame, every method, as often as each other
-  const frames = [new Frame(fn, true), new Frame(fn, false)];
-  for (const frame of frames) frame.start();
   let clean = 0;
   while (clean < 3 && performance.now() < deadline) {
     const before = read();
     for (let i = 0; i < 256; i++) {
-      const frame = frames[i & 1] as Frame;
+      const frame = begin(fn, (i & 1) === 0);
       frame.l(fn.startLine + 1 + (i % 3));
       frame.l(fn.startLine + 1);
       frame.r(frame.s(i));

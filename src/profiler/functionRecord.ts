@@ -45,7 +45,8 @@ export class FunctionRecord implements FunctionIdentity {
   /** Marker lines written for this function (see markers.ts), and whether its outermost call is marked. */
   markers = 0;
   marking = false;
-  entryPeak = Number.NEGATIVE_INFINITY;
+  /** [0]: highest memory at entry. Numbers live in typed arrays: storing a double in a plain field allocates. */
+  readonly entry = new Float64Array([Number.NEGATIVE_INFINITY]);
   readonly occurrences: Float64Array;
   readonly increments: Float64Array;
   readonly peaks: Float64Array;
@@ -85,7 +86,7 @@ export class FunctionRecord implements FunctionIdentity {
       endLine: this.endLine,
       mode: this.mode,
       calls: this.calls,
-      entryPeak: Number.isFinite(this.entryPeak) ? this.entryPeak : null,
+      entryPeak: Number.isFinite(this.entry[0]) ? (this.entry[0] as number) : null,
       lines,
     };
   }

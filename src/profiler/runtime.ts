@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import v8 from 'node:v8';
 import { threadId } from 'node:worker_threads';
 import { formatBytes } from '../render/units.js';
-import { compensate, configureProbe, Frame, warmUpProbes } from './frame.js';
+import { compensate, configureProbe, Frame, runningFrames, warmUpProbes } from './frame.js';
 import { FunctionRecord, type FunctionResult, type ProfileMode } from './functionRecord.js';
 import { MAX_MARKERS_PER_FUNCTION, type MarkerWriter } from './markers.js';
 import type { MemoryReader, Metric } from './probe.js';
@@ -53,8 +53,10 @@ export class ProfilerRuntime {
   private readonly byFile = new Map<string, Map<number, FunctionRecord>>();
   readonly snapshots: SnapshotNote[] = [];
   private snapshotTaken = false;
-  /** Profiled calls in progress (all functions). */
-  private active = 0;
+  /** options.betweenLines, once the probes are warm. */
+  private betweenLines: (() => void) | undefined;
+  /** options.breakAbove, once the probes are warm; infinite after the snapshot. */
+  private breakAbove = Number.POSITIVE_INFINITY;
 
   constructor(private readonly options: RuntimeOptions) {
     configureProbe({
@@ -63,11 +65,15 @@ export class ProfilerRuntime {
       breach: (fn, line, bytes) => this.breach(fn, line, bytes),
       left: (fn) => this.left(fn),
     });
-    warmUpProbes(new FunctionRecord('(hog warm-up)', 1, 4, 1, '(hog warm-up)', 'line'));
+    const warmUp = new FunctionRecord('(hog warm-up)', 1, 4, 1, '(hog warm-up)', 'line');
+    warmUp.markers = MAX_MARKERS_PER_FUNCTION; // no markers for it
+    warmUpProbes(warmUp, (fn, lineMode) => this.begin(fn, lineMode));
     configureProbe({
       breakAbove: options.breakAbove ?? Number.POSITIVE_INFINITY,
       resumed: options.betweenLines ?? (() => {}),
     });
+    this.betweenLines = options.betweenLines;
+    this.breakAbove = options.breakAbove ?? Number.POSITIVE_INFINITY;
   }
 
   get metric(): Metric {
@@ -103,26 +109,25 @@ export class ProfilerRuntime {
 
   /**
    * Start an activation; `lineMode` false measures the whole call as one (the `profile()` wrapper).
-   * When no other profiled call is in progress, `betweenLines` runs first (register.ts collects young
+   * When no profiled call is on the stack, `betweenLines` runs first (register.ts collects young
    * garbage left by earlier code there).
    */
   begin(fn: FunctionRecord, lineMode: boolean): Frame {
-    if (this.active++ === 0) this.options.betweenLines?.();
+    if (runningFrames() === 0) this.betweenLines?.();
     if (fn.depth++ === 0 && this.options.markers && fn.markers < MAX_MARKERS_PER_FUNCTION) {
       fn.marking = true;
       fn.markers++;
       this.options.markers.write('enter', fn.name);
     }
     fn.calls++;
-    const frame = new Frame(fn, lineMode);
+    const frame = Frame.acquire(fn, lineMode);
     const m = frame.start();
-    if (m > fn.entryPeak) fn.entryPeak = m;
-    if (m > (this.options.breakAbove ?? Number.POSITIVE_INFINITY)) this.breach(fn, fn.headerLine, m);
+    if (m > (fn.entry[0] as number)) fn.entry[0] = m;
+    if (m > this.breakAbove) this.breach(fn, fn.headerLine, m);
     return frame;
   }
 
   private left(fn: FunctionRecord): void {
-    this.active--;
     if (fn.depth === 0 && fn.marking && this.options.markers) {
       fn.marking = false;
       fn.markers++;
@@ -138,6 +143,7 @@ export class ProfilerRuntime {
   private breach(fn: FunctionRecord, line: number, bytes: number): void {
     if (this.snapshotTaken) return;
     this.snapshotTaken = true;
+    this.breakAbove = Number.POSITIVE_INFINITY;
     configureProbe({ breakAbove: Number.POSITIVE_INFINITY });
     const threshold = this.options.breakAbove ?? 0;
     const safeName = fn.name.replace(/[^A-Za-z0-9_.-]+/g, '_').slice(0, 60) || 'anonymous';
