@@ -69,8 +69,9 @@ export class FunctionRecord implements FunctionIdentity {
     const lines: LineStat[] = [];
     for (let i = 0; i < this.occurrences.length; i++) {
       const occurrences = this.occurrences[i] as number;
-      if (occurrences === 0) continue;
       const peak = this.peaks[i] as number;
+      // a line that ran, or (function mode) the header line that holds the whole calls
+      if (occurrences === 0 && !Number.isFinite(peak)) continue;
       lines.push({
         line: this.startLine + i,
         occurrences,
