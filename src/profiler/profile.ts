@@ -126,8 +126,8 @@ function callSite(): { file: string; line: number } {
   const stack = new Error().stack ?? '';
   for (const text of stack.split('\n').slice(4)) {
     if (HELPERS.test(text)) continue;
-    const match = /\(?((?:file:\/\/)?\/[^():]*|node:[^():]*):(\d+):\d+\)?\s*$/.exec(text);
-    if (!match) continue;
+    const match = /\(?((?:file:\/\/)?\/[^():]*|\[eval\]):(\d+):\d+\)?\s*$/.exec(text);
+    if (!match) continue; // Node.js's own frames (node:...) and native ones are not where profile() was written
     const location = match[1] as string;
     return {
       file: location.startsWith('file://') ? fileURLToPath(location) : location,

@@ -6,8 +6,15 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { json, runHog } from '../helpers/hog.js';
-import { fn, type JsonLineReport, profileScripts, row, type ScriptDir } from '../helpers/profileFixtures.js';
+import { json } from '../helpers/hog.js';
+import {
+  fn,
+  type JsonLineReport,
+  profileScripts,
+  row,
+  runProfile,
+  type ScriptDir,
+} from '../helpers/profileFixtures.js';
 
 let scripts: ScriptDir;
 beforeAll(() => {
@@ -28,8 +35,8 @@ describe('hog profile: known allocations', () => {
   let table: string;
   beforeAll(async () => {
     const [asJson, asTable] = await Promise.all([
-      runHog(['profile', '--json', scripts.path('allocations.ts')]),
-      runHog(['profile', scripts.path('allocations.ts')]),
+      runProfile(['--json', scripts.path('allocations.ts')]),
+      runProfile([scripts.path('allocations.ts')]),
     ]);
     expect(asJson.code, asJson.stderr).toBe(0);
     report = json<JsonLineReport>(asJson);
@@ -77,7 +84,7 @@ describe('hog profile: known allocations', () => {
 
 describe('hog profile: language features', () => {
   it('keeps what other code allocates during an await out of the awaiting line', async () => {
-    const result = await runHog(['profile', '--json', scripts.path('async.ts')]);
+    const result = await runProfile(['--json', scripts.path('async.ts')]);
     expect(result.code, result.stderr).toBe(0);
     const load = fn(json<JsonLineReport>(result), 'load');
     near(row(load, 11).increment, 500_000 * 8);
@@ -87,7 +94,7 @@ describe('hog profile: language features', () => {
   });
 
   it('runs TypeScript with types, an enum, generics, parameter properties and decorators', async () => {
-    const result = await runHog(['profile', '--json', scripts.path('typed.ts')]);
+    const result = await runProfile(['--json', scripts.path('typed.ts')]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain('calling build'); // the script's stdout goes to stderr with --json
     const build = fn(json<JsonLineReport>(result), 'Builder.build');
@@ -101,7 +108,7 @@ describe('hog profile: language features', () => {
   });
 
   it('counts recursion, generators, nested profiled functions and every kind of loop exactly', async () => {
-    const result = await runHog(['profile', '--json', scripts.path('control.js')]);
+    const result = await runProfile(['--json', scripts.path('control.js')]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain('55 3 18');
     const report = json<JsonLineReport>(result);
@@ -136,7 +143,7 @@ describe('hog profile: language features', () => {
   });
 
   it('profiles functions named with --function, in a script that marks nothing', async () => {
-    const result = await runHog(['profile', '--json', '--function', 'coldSite', scripts.path('hot.js')]);
+    const result = await runProfile(['--json', '--function', 'coldSite', scripts.path('hot.js')]);
     expect(result.code, result.stderr).toBe(0);
     const report = json<JsonLineReport>(result);
     expect(report.functions.map((f) => f.name)).toEqual(['coldSite']);
@@ -149,7 +156,7 @@ describe('hog profile: language features', () => {
       script,
       "// @profile\nfunction show(a) {\n  return a.join(' ');\n}\nconsole.log(show(process.argv.slice(2)));\n",
     );
-    const result = await runHog(['profile', '--json', script, '--port', '0', 'x']);
+    const result = await runProfile(['--json', script, '--port', '0', 'x']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain('--port 0 x');
   });
@@ -196,7 +203,7 @@ describe('hog profile: compiled code and the library', () => {
     );
     writeFileSync(join(project, 'dist', 'table.js.map'), JSON.stringify(map));
 
-    const result = await runHog(['profile', '--json', join(project, 'dist', 'table.js')]);
+    const result = await runProfile(['--json', join(project, 'dist', 'table.js')]);
     expect(result.code, result.stderr).toBe(0);
     const fill = fn(json<JsonLineReport>(result), 'Table.fill');
     expect(fill.file).toBe(join(project, 'src', 'table.ts'));
@@ -220,7 +227,7 @@ describe('hog profile: compiled code and the library', () => {
         '',
       ].join('\n'),
     );
-    const result = await runHog(['profile', '--json', script]);
+    const result = await runProfile(['--json', script]);
     expect(result.code, result.stderr).toBe(0);
     const build = fn(json<JsonLineReport>(result), 'build');
     expect(build.mode).toBe('line');
@@ -253,7 +260,7 @@ describe('hog profile: compiled code and the library', () => {
 
 describe('hog profile: exits', () => {
   it('prints the tables when the script throws, and exits as the script did', async () => {
-    const result = await runHog(['profile', scripts.path('throws.ts')]);
+    const result = await runProfile([scripts.path('throws.ts')]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('Error: too many parts: 3');
     expect(result.stderr).toContain(`${scripts.path('throws.ts')}:6`); // stack trace in the .ts
@@ -264,7 +271,7 @@ describe('hog profile: exits', () => {
   });
 
   it('prints the tables when the script calls process.exit() inside a profiled function', async () => {
-    const result = await runHog(['profile', '--json', scripts.path('exits.ts')]);
+    const result = await runProfile(['--json', scripts.path('exits.ts')]);
     expect(result.code).toBe(4);
     const work = fn(json<JsonLineReport>(result), 'work');
     near(row(work, 4).increment, 300_000 * 8);

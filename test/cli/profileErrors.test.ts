@@ -2,8 +2,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runHog } from '../helpers/hog.js';
-import { profileScripts, type ScriptDir } from '../helpers/profileFixtures.js';
+
+import { profileScripts, runProfile, type ScriptDir } from '../helpers/profileFixtures.js';
 
 let scripts: ScriptDir;
 beforeAll(() => {
@@ -13,14 +13,14 @@ afterAll(() => scripts.remove());
 
 describe('hog profile: bad input', () => {
   it('script not found', async () => {
-    const result = await runHog(['profile', join(scripts.dir, 'missing.ts')]);
+    const result = await runProfile([join(scripts.dir, 'missing.ts')]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('hog: script not found:');
     expect(result.stderr).toContain('hint:');
   });
 
   it('a syntax error: file:line:column and the message, nothing run', async () => {
-    const result = await runHog(['profile', scripts.path('syntax-error.ts')]);
+    const result = await runProfile([scripts.path('syntax-error.ts')]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(
       `hog: ${scripts.path('syntax-error.ts')}:3:21: Expression expected. (TS1109)`,
@@ -31,7 +31,7 @@ describe('hog profile: bad input', () => {
   it('a syntax error in an imported module names that module', async () => {
     const main = join(scripts.dir, 'imports-bad.ts');
     writeFileSync(main, "import './syntax-error.js';\nconsole.log('not reached');\n");
-    const result = await runHog(['profile', main]);
+    const result = await runProfile([main]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`${scripts.path('syntax-error.ts')}:3:21`);
     expect(result.stdout).not.toContain('not reached');
@@ -40,14 +40,14 @@ describe('hog profile: bad input', () => {
   it('no profiled function: says how to mark one', async () => {
     const script = join(scripts.dir, 'plain.js');
     writeFileSync(script, 'const a = [1, 2, 3];\nconsole.log(a.length);\n');
-    const result = await runHog(['profile', script]);
+    const result = await runProfile([script]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('hog: no function was profiled');
     expect(result.stderr).toContain('// @profile');
   });
 
   it('--function with a name nothing has', async () => {
-    const result = await runHog(['profile', '--function', 'nowhere', scripts.path('hot.js')]);
+    const result = await runProfile(['--function', 'nowhere', scripts.path('hot.js')]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('hog: no function named "nowhere"');
   });
@@ -62,7 +62,7 @@ describe('hog profile: bad input', () => {
       [['--sample', '-o', 'flame.svg'], '-o writes an HTML flame graph'],
     ];
     for (const [options, message] of cases) {
-      const result = await runHog(['profile', ...options, scripts.path('hot.js')]);
+      const result = await runProfile([...options, scripts.path('hot.js')]);
       expect(result.code, options.join(' ')).toBe(2);
       expect(result.stderr).toContain(message);
       expect(result.stdout).not.toContain('kept');

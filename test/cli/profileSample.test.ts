@@ -5,8 +5,15 @@
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { json, runHog } from '../helpers/hog.js';
-import { fn, type JsonLineReport, profileScripts, row, type ScriptDir } from '../helpers/profileFixtures.js';
+import { json } from '../helpers/hog.js';
+import {
+  fn,
+  type JsonLineReport,
+  profileScripts,
+  row,
+  runProfile,
+  type ScriptDir,
+} from '../helpers/profileFixtures.js';
 
 let scripts: ScriptDir;
 beforeAll(() => {
@@ -25,7 +32,7 @@ interface SampleReport {
 describe('hog profile --sample', () => {
   it('ranks the known hot allocation site first, at its file:line, and writes an offline flame graph', async () => {
     const flame = join(scripts.dir, 'flame.html');
-    const result = await runHog(['profile', '--sample', '--json', '-o', flame, scripts.path('hot.js')]);
+    const result = await runProfile(['--sample', '--json', '-o', flame, scripts.path('hot.js')]);
     expect(result.code, result.stderr).toBe(0);
     const report = json<SampleReport>(result);
     expect(report.churn).toBe(false);
@@ -46,7 +53,7 @@ describe('hog profile --sample', () => {
   });
 
   it('--churn also counts objects already collected, and the table says so', async () => {
-    const result = await runHog(['profile', '--sample', '--churn', scripts.path('allocations.ts')]);
+    const result = await runProfile(['--sample', '--churn', scripts.path('allocations.ts')]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('including objects already garbage-collected (churn)');
     expect(result.stdout).toMatch(/BYTES\s+SHARE\s+FUNCTION\s+FILE:LINE/);
@@ -59,7 +66,7 @@ describe('hog profile: markers for hog run', () => {
   it('appends one JSON line per profiled function entry and exit to HOG_MARKER_FILE', async () => {
     const markers = join(scripts.dir, 'markers.jsonl');
     const started = Date.now();
-    const result = await runHog(['profile', '--json', scripts.path('allocations.ts')], {
+    const result = await runProfile(['--json', scripts.path('allocations.ts')], {
       env: { HOG_MARKER_FILE: markers },
     });
     expect(result.code, result.stderr).toBe(0);
@@ -89,12 +96,9 @@ describe('hog profile: markers for hog run', () => {
 
 describe('hog profile --break-above and --metric', () => {
   it('writes a heap snapshot when a profiled function goes above the threshold, and says where', async () => {
-    const result = await runHog(
-      ['profile', '--json', '--break-above', '12M', scripts.path('allocations.ts')],
-      {
-        cwd: scripts.dir,
-      },
-    );
+    const result = await runProfile(['--json', '--break-above', '12M', scripts.path('allocations.ts')], {
+      cwd: scripts.dir,
+    });
     expect(result.code, result.stderr).toBe(0);
     const report = json<JsonLineReport>(result);
     expect(report.snapshots).toHaveLength(1);
@@ -112,7 +116,7 @@ describe('hog profile --break-above and --metric', () => {
   });
 
   it('--metric rss measures the resident set size instead', async () => {
-    const result = await runHog(['profile', '--json', '--metric', 'rss', scripts.path('allocations.ts')]);
+    const result = await runProfile(['--json', '--metric', 'rss', scripts.path('allocations.ts')]);
     expect(result.code, result.stderr).toBe(0);
     const report = json<JsonLineReport>(result);
     expect(report.metric).toBe('rss');

@@ -6,7 +6,7 @@
 import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FIXTURES } from './hog.js';
+import { FIXTURES, runHog } from './hog.js';
 
 export interface ScriptDir {
   dir: string;
@@ -70,4 +70,12 @@ export function row(f: JsonFunction, line: number): JsonRow {
   const found = f.rows.find((r) => r.line === line);
   if (!found) throw new Error(`no line ${line} in ${f.name}`);
   return found;
+}
+
+/** `hog profile ARGS`: a profiled run starts Node.js twice and loads TypeScript; allow for a busy machine. */
+export function runProfile(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): ReturnType<typeof runHog> {
+  return runHog(['profile', ...args], { timeoutMs: 50_000, ...options });
 }

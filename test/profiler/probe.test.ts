@@ -5,7 +5,6 @@ import {
   rssReader,
   youngGenerationReader,
 } from '../../src/profiler/probe.js';
-import { formatBytes } from '../../src/render/units.js';
 
 describe('memory probe', () => {
   it('heap: sees a Buffer (external memory) exactly, and reading allocates nothing once warm', () => {
@@ -34,11 +33,5 @@ describe('memory probe', () => {
   it('parses /proc/PID/statm', () => {
     expect(parseStatmResidentPages('1206 514 380 5 0 134 0\n')).toBe(514);
     expect(() => parseStatmResidentPages('')).toThrow(/unexpected statm/);
-  });
-
-  it('formatBytes takes a precision', () => {
-    expect(formatBytes(1536, 3)).toBe('1.500 KiB');
-    expect(formatBytes(1536, 0)).toBe('2 KiB');
-    expect(formatBytes(-2048)).toBe('-2.0 KiB');
   });
 });

@@ -1,0 +1,143 @@
+#!/usr/bin/env node
+// Benchmark of `hog profile` against Python's memory_profiler, in the same run on the same machine.
+//
+// Workload (bench/profile/workload.{js,py}): a function that appends 200,000 items to an array and maps
+// it. Each configuration runs in a fresh process that times only the call to that function:
+//   node             plain `node workload.js`                  (baseline for hog)
+//   hog line         `hog profile workload.js` (// @profile)   line-by-line tables
+//   hog sample       `hog profile --sample workload.js`        whole-program allocation sampling
+//   python           `python3 workload.py`                     (baseline for memory_profiler)
+//   memory_profiler  `python3 -m memory_profiler workload.py`  (@profile) line-by-line tables
+// The runs are interleaved (one of each, repeated) so that a busy spell of the machine hits all of
+// them alike; medians are reported. Targets (issue 4): hog line <= 20x, hog sample <= 1.3x.
+// Writes the figures into its own section of bench/RESULTS.md.
+//
+// Usage: node bench/profile.mjs [--runs N] [--python-runs N]   (memory_profiler takes ~10-50 s a run)
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+const here = (path) => fileURLToPath(new URL(path, import.meta.url));
+const HOG = here('../bin/hog');
+const WORKLOAD_JS = here('./profile/workload.js');
+const WORKLOAD_PY = here('./profile/workload.py');
+const RESULTS = here('./RESULTS.md');
+// Debian's python3 has python3-memory-profiler (scripts/system-deps.txt); a pyenv python may not
+const PYTHON = '/usr/bin/python3';
+
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const RUNS = option('--runs', 7);
+const PYTHON_RUNS = option('--python-runs', 3);
+
+if (spawnSync(PYTHON, ['-c', 'import memory_profiler'], { stdio: 'ignore' }).status !== 0) {
+  console.error('bench: memory_profiler is missing: apt-get install -y python3-memory-profiler');
+  process.exit(1);
+}
+if (!existsSync(here('../dist/cli-bundle/hog.js'))) {
+  console.error('bench: build hog first: npm run build');
+  process.exit(1);
+}
+
+/** Run a command; return the ms the workload reported and the wall time of the whole process. */
+function measure(command, commandArgs) {
+  const started = performance.now();
+  const result = spawnSync(command, commandArgs, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const wallMs = performance.now() - started;
+  const line = result.stderr
+    .trim()
+    .split('\n')
+    .reverse()
+    .find((l) => l.startsWith('{"ms"'));
+  if (result.status !== 0 || !line) {
+    throw new Error(`${command} ${commandArgs.join(' ')} failed (${result.status}):\n${result.stderr}`);
+  }
+  return { ms: JSON.parse(line).ms, wallMs };
+}
+
+const configs = [
+  { name: 'node', run: () => measure(process.execPath, [WORKLOAD_JS]) },
+  { name: 'hog line', run: () => measure(HOG, ['profile', WORKLOAD_JS]) },
+  { name: 'hog sample', run: () => measure(HOG, ['profile', '--sample', WORKLOAD_JS]) },
+  { name: 'python', run: () => measure(PYTHON, [WORKLOAD_PY]) },
+  { name: 'memory_profiler', run: () => measure(PYTHON, ['-m', 'memory_profiler', WORKLOAD_PY]), runs: PYTHON_RUNS },
+];
+
+const samples = Object.fromEntries(configs.map((c) => [c.name, []]));
+const loadBefore = loadavg()[0];
+for (let round = 0; round < RUNS; round++) {
+  for (const config of configs) {
+    if (round >= (config.runs ?? RUNS)) continue;
+    const sample = config.run();
+    samples[config.name].push(sample);
+    process.stderr.write(`round ${round + 1}/${RUNS} ${config.name}: ${sample.ms.toFixed(1)} ms\n`);
+  }
+}
+const loadAfter = loadavg()[0];
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+const stats = Object.fromEntries(
+  Object.entries(samples).map(([name, list]) => [
+    name,
+    {
+      ms: median(list.map((s) => s.ms)),
+      min: Math.min(...list.map((s) => s.ms)),
+      max: Math.max(...list.map((s) => s.ms)),
+      wallMs: median(list.map((s) => s.wallMs)),
+      n: list.length,
+    },
+  ]),
+);
+const ratio = (a, b) => stats[a].ms / stats[b].ms;
+const lineRatio = ratio('hog line', 'node');
+const sampleRatio = ratio('hog sample', 'node');
+const mprofRatio = ratio('memory_profiler', 'python');
+
+const date = new Date().toISOString().slice(0, 10);
+const fmt = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
+const row = (name, base) =>
+  `| ${name} | ${fmt(stats[name].ms)} | ${fmt(stats[name].min)} – ${fmt(stats[name].max)} | ${base ? `${(stats[name].ms / stats[base].ms).toFixed(1)}x` : '1x'} | ${fmt(stats[name].wallMs)} | ${stats[name].n} |`;
+const section = `<!-- hog profile: begin -->
+## hog profile (issue 4): line-by-line profiler overhead against memory_profiler
+
+\`node bench/profile.mjs\`, ${date}. Workload: one call of a function that appends 200,000 items to an
+array and maps it (bench/profile/workload.js and .py), timed inside the process; each configuration
+in fresh processes, runs interleaved, medians. Machine: ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node.js ${process.version},
+Debian python3 + python3-memory-profiler; load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after
+(other engineers' tests were running: absolute times are noisy, the ratios less so).
+
+| configuration | median call time | range | slowdown | median process wall time | runs |
+| --- | --- | --- | --- | --- | --- |
+${row('node')}
+${row('hog line', 'node')}
+${row('hog sample', 'node')}
+${row('python')}
+${row('memory_profiler', 'python')}
+
+- hog line mode: **${lineRatio.toFixed(1)}x** (target at most 20x: ${lineRatio <= 20 ? 'met' : 'NOT met'}).
+- hog sampling mode: **${sampleRatio.toFixed(2)}x** (target at most 1.3x: ${sampleRatio <= 1.3 ? 'met' : 'NOT met'}).
+- memory_profiler: **${mprofRatio.toFixed(0)}x** on the same machine in the same run (the issue measured ~390x elsewhere).
+- The process wall time of hog includes its start: TypeScript's compiler loads in the module-hooks
+  thread (~0.5 s here) and the probes are warmed up (~50 ms) before the script runs.
+- The probe costs ~0.2-0.3 µs (V8's heap statistics buffer, see src/profiler/probe.ts); the plain
+  workload is slow on this machine (page faults on fresh heap pages dominate it), so on a faster
+  machine the same probe count is a larger multiple of the workload.
+<!-- hog profile: end -->`;
+
+const current = existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '# Benchmark results\n';
+const begin = current.indexOf('<!-- hog profile: begin -->');
+const end = current.indexOf('<!-- hog profile: end -->');
+const updated =
+  begin >= 0 && end > begin
+    ? current.slice(0, begin) + section + current.slice(end + '<!-- hog profile: end -->'.length)
+    : `${current.trimEnd()}\n\n${section}\n`;
+writeFileSync(RESULTS, updated);
+console.log(section);
