@@ -64,7 +64,11 @@ const configs = [
   { name: 'hog line', run: () => measure(HOG, ['profile', WORKLOAD_JS]) },
   { name: 'hog sample', run: () => measure(HOG, ['profile', '--sample', WORKLOAD_JS]) },
   { name: 'python', run: () => measure(PYTHON, [WORKLOAD_PY]) },
-  { name: 'memory_profiler', run: () => measure(PYTHON, ['-m', 'memory_profiler', WORKLOAD_PY]), runs: PYTHON_RUNS },
+  {
+    name: 'memory_profiler',
+    run: () => measure(PYTHON, ['-m', 'memory_profiler', WORKLOAD_PY]),
+    runs: PYTHON_RUNS,
+  },
 ];
 
 const samples = Object.fromEntries(configs.map((c) => [c.name, []]));
