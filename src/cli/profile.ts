@@ -16,7 +16,7 @@ import type { CliContext } from './context.js';
 import { positiveInt } from './optionValues.js';
 
 interface ProfileOptions {
-  function: string[];
+  function?: string[];
   metric: string;
   precision: number;
   breakAbove?: number;
@@ -79,8 +79,7 @@ export function register(program: Command, context: CliContext): void {
     .option(
       '-f, --function <name>',
       'profile functions and methods of this name (repeatable)',
-      (v: string, all: string[]) => [...all, v],
-      [],
+      (v: string, all: string[] = []) => [...all, v],
     )
     .option('--metric <metric>', `what "Mem usage" measures: ${METRICS.join('|')}`, 'heap')
     .option('--precision <n>', 'decimals of memory figures', precision, 1)
@@ -118,9 +117,10 @@ Examples:
   hog profile --function parse dist/app.js       compiled code: lines of the .ts through its source map
   hog profile --break-above 1G server.ts         heap snapshot when a profiled function passes 1 GiB
   hog profile --sample -o flame.html app.ts      top allocation sites and a flame graph
-  hog profile --sample --churn app.ts -- --port 0   churn too; arguments after the script go to it`,
+  hog profile --sample --churn app.ts --port 0   churn too; arguments after the script are its own`,
     )
-    .action(async (script: string, args: string[], opts: ProfileOptions) => {
+    .action(async (script: string, args: string[], options: ProfileOptions) => {
+      const opts = { ...options, function: options.function ?? [] };
       if (!(METRICS as readonly string[]).includes(opts.metric)) {
         throw new UsageError(`unknown --metric ${quote(opts.metric)}`, {
           hint: `use one of ${METRICS.join(', ')}`,

@@ -6,7 +6,7 @@
  *     const a = [];                         const __hogF = globalThis[Symbol.for("hog.profiler")].enter(...);
  *     for (let i = 0; i < n; i++) {   =>    try {
  *       a.push(i);                            __hogF.l(2); const a = [];
- *     }                                       __hogF.l(3); for (let i = 0; i < n; __hogF.l(3), i++) {
+ *     }                                       __hogF.l(3); for (let i = 0; i < n; __hogF.c(3), i++) {
  *     return a;                                 __hogF.l(4); a.push(i);
  *   }                                         }
  *                                             __hogF.l(6); return a;
@@ -14,8 +14,8 @@
  *                                         }
  *
  * Loop headers count once per step, as memory_profiler counts a `for` line (n + 1 for n iterations):
- * `for(;;)` through its increment, `while` through its condition, `for...of` through the iterator
- * (frame.it). `await x` becomes `__hogF.a(await __hogF.s(x))` and `yield` likewise, so that memory other
+ * `for(;;)` through its increment (counted, not measured: see frame.c), `while` through its
+ * condition, `for...of` through the iterator (frame.it). `await x` becomes `__hogF.a(await __hogF.s(x))` and `yield` likewise, so that memory other
  * code allocates while the call is suspended is not charged to the line. Nested functions are left
  * alone unless they are profiled themselves (then they get their own frame): what they allocate when
  * called from a line is that line's, as in memory_profiler. Inserted nodes carry no source position,
@@ -116,7 +116,10 @@ export function profilerTransformer(plan: InstrumentPlan): ts.TransformerFactory
       /** A loop statement with its per-step probes, without the probe that precedes it. */
       const loop = (s: ts.IterationStatement, line: number): ts.Statement => {
         if (ts.isForStatement(s)) {
-          const step = s.incrementor ? f.createComma(probe(line), expr(s.incrementor)) : probe(line);
+          // the next step only counts (frame.c): `i++; i < n` allocates nothing, and a reading per step
+          // would double the cost of a tight loop
+          const count = frameCall('c', [f.createNumericLiteral(line)]);
+          const step = s.incrementor ? f.createComma(count, expr(s.incrementor)) : count;
           const init = optionalExpr(s.initializer);
           return f.updateForStatement(s, init, optionalExpr(s.condition), step, body(s.statement, line));
         }
