@@ -2,10 +2,10 @@
  * `hog profile script.ts|js [args...]`: run a script with its profiled functions instrumented and print
  * memory_profiler's line-by-line tables; `--sample` for whole-program allocation sampling instead.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
-import { quote, UsageError } from '../errors.js';
+import { NotFoundError, quote, UsageError } from '../errors.js';
 import { rankSites, renderSites } from '../profiler/allocationSites.js';
 import { flameGraphHtml } from '../profiler/flameGraph.js';
 import { buildLineReport, renderLineReport } from '../profiler/lineReport.js';
@@ -149,6 +149,11 @@ Examples:
       if (output !== undefined && !/\.html?$/.test(output)) {
         throw new UsageError(`-o writes an HTML flame graph: give a .html file, not ${quote(opts.output)}`);
       }
+      if (output !== undefined && !existsSync(dirname(output))) {
+        throw new NotFoundError(`no directory ${quote(dirname(output))} for the flame graph`, {
+          hint: 'create it first, or give -o a path in an existing directory',
+        });
+      }
 
       const run = await runProfiled({
         script,
@@ -166,15 +171,17 @@ Examples:
           hint: 'fix the file; hog profile strips TypeScript types without type checking, so this is a syntax error',
         });
       }
-      if (run.threads.length === 0) {
-        throw new UsageError(
-          `${script} ended by ${run.signal ?? `exit code ${run.exitCode}`} before hog could read what it measured`,
-          {
-            hint: 'SIGKILL (the OOM killer, kill -9) leaves nothing to report; try --break-above to catch the growth',
-          },
-        );
-      }
       context.exitCode = exitStatus(run);
+      if (run.threads.length === 0) {
+        // killed outright (SIGKILL: kill -9, the OOM killer): the exit status says so, nothing to show
+        context.output.error(
+          `hog: ${script} ended by ${run.signal ?? `exit code ${run.exitCode}`} before hog could read what it measured`,
+        );
+        context.output.error(
+          'hint: with a growing program, --break-above SIZE writes a heap snapshot before the end',
+        );
+        return;
+      }
       const { output: out } = context;
 
       if (sample) {

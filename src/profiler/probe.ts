@@ -94,26 +94,14 @@ export function heapReader(): MemoryReader {
       return (buffer[used] as number) + (buffer[external] as number);
     };
   } else {
-    // The public API allocates its result object; subtract what one call allocates, measured here.
-    const raw = () => {
+    // The public API builds a result object (~380 bytes) that the next reading counts, unless V8's
+    // optimiser removes it; there is no constant to subtract. Only used where the buffer is missing.
+    read = () => {
       const s = v8.getHeapStatistics();
       return s.used_heap_size + s.external_memory;
     };
-    const own = ownAllocation(raw);
-    read = () => raw() - own;
   }
   return { metric: 'heap', read, describes: METRIC_DESCRIPTIONS.heap, close: () => {} };
-}
-
-/** Bytes one call of `raw` allocates itself: the smallest difference of back-to-back calls. */
-function ownAllocation(raw: () => number): number {
-  let smallest = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < 20; i++) {
-    const a = raw();
-    const b = raw();
-    if (b >= a) smallest = Math.min(smallest, b - a);
-  }
-  return Number.isFinite(smallest) ? smallest : 0;
 }
 
 /** Resident pages from the text of /proc/PID/statm ("size resident shared text lib data dt"). */
@@ -151,9 +139,11 @@ export function rssReader(procRoot = '/proc'): MemoryReader {
   };
 }
 
-/** The page size: statm counts pages. getconf is not needed: the kernel gives it in /proc/self/smaps' KernelPageSize. */
+/**
+ * The size of the pages statm counts: libuv computes process.memoryUsage.rss() as resident pages
+ * times the page size, so dividing it by statm's resident pages gives the page size back.
+ */
 function pageSize(): number {
-  // process.memoryUsage.rss() is computed by libuv as resident pages * page size; divide back.
   try {
     const fd = openSync('/proc/self/statm', 'r');
     const buffer = Buffer.alloc(256);

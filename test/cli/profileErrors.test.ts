@@ -60,6 +60,7 @@ describe('hog profile: bad input', () => {
       [['-o', 'flame.html'], '-o/--output goes with --sample'],
       [['--sample', '--function', 'x'], '--sample profiles the whole program'],
       [['--sample', '-o', 'flame.svg'], '-o writes an HTML flame graph'],
+      [['--sample', '-o', join(scripts.dir, 'no', 'flame.html')], 'no directory'],
     ];
     for (const [options, message] of cases) {
       const result = await runProfile([...options, scripts.path('hot.js')]);
@@ -67,5 +68,16 @@ describe('hog profile: bad input', () => {
       expect(result.stderr).toContain(message);
       expect(result.stdout).not.toContain('kept');
     }
+  });
+
+  it('a script killed outright: its exit status, and why there is nothing to show', async () => {
+    const script = join(scripts.dir, 'killed.js');
+    writeFileSync(
+      script,
+      "// @profile\nfunction die() {\n  process.kill(process.pid, 'SIGKILL');\n}\ndie();\n",
+    );
+    const result = await runProfile([script]);
+    expect(result.code).toBe(128 + 9);
+    expect(result.stderr).toContain('ended by SIGKILL before hog could read what it measured');
   });
 });
