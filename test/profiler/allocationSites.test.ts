@@ -70,3 +70,56 @@ describe('allocation sites', () => {
     expect(html).not.toMatch(/https?:\/\//);
   });
 });
+
+describe('flame graph page', () => {
+  /** Run the page's scripts against a minimal DOM: frames drawn, zoom, search. */
+  it('draws frames, zooms on click and highlights a search', () => {
+    const html = flameGraphHtml(TREE, { title: 't', churn: false });
+    const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]).join('\n');
+    interface Element {
+      children: Element[];
+      style: Record<string, string>;
+      textContent: string;
+      value: string;
+      className: string;
+      clientWidth: number;
+      onclick?: () => void;
+      oninput?: () => void;
+      innerHTML: string;
+      appendChild(child: Element): void;
+    }
+    const make = (): Element => ({
+      children: [],
+      style: {},
+      textContent: '',
+      value: '',
+      className: '',
+      clientWidth: 1000,
+      set innerHTML(_: string) {
+        this.children = [];
+      },
+      get innerHTML() {
+        return '';
+      },
+      appendChild(child) {
+        this.children.push(child);
+      },
+    });
+    const elements = new Map<string, Element>();
+    const document = {
+      getElementById: (id: string) => elements.get(id) ?? elements.set(id, make()).get(id),
+      createElement: make,
+    };
+    new Function('document', 'window', scripts)(document, { innerWidth: 1000 });
+    const chart = document.getElementById('chart') as Element;
+    expect(document.getElementById('total')?.textContent).toBe('5.1 KiB');
+    const load = chart.children.find((c) => c.textContent.startsWith('load load.ts:10'));
+    expect(load?.style.width).toBe(`${(1000 * 4500) / 5200}px`);
+    load?.onclick?.();
+    expect(document.getElementById('crumbs')?.textContent).toContain('zoomed: load');
+    const search = document.getElementById('search') as Element;
+    search.value = 'node_modules';
+    search.oninput?.();
+    expect(document.getElementById('match')?.textContent).toBe('matched: 400 B (7.7%)');
+  });
+});
