@@ -14,15 +14,15 @@
 //
 // Usage: node bench/profile.mjs [--runs N] [--python-runs N]   (memory_profiler takes ~10-50 s a run)
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { existsSync } from 'node:fs';
+import { loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { ensureDebianPackages, machineLine, stats as statistics, writeSection } from './lib.mjs';
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 const HOG = here('../bin/hog');
 const WORKLOAD_JS = here('./profile/workload.js');
 const WORKLOAD_PY = here('./profile/workload.py');
-const RESULTS = here('./RESULTS.md');
 // Debian's python3 has python3-memory-profiler (scripts/system-deps.txt); a pyenv python may not
 const PYTHON = '/usr/bin/python3';
 
@@ -34,8 +34,9 @@ const option = (name, fallback) => {
 const RUNS = option('--runs', 7);
 const PYTHON_RUNS = option('--python-runs', 3);
 
+ensureDebianPackages(['python3-memory-profiler']);
 if (spawnSync(PYTHON, ['-c', 'import memory_profiler'], { stdio: 'ignore' }).status !== 0) {
-  console.error('bench: memory_profiler is missing: apt-get install -y python3-memory-profiler');
+  console.error(`bench: ${PYTHON} cannot import memory_profiler (python3-memory-profiler)`);
   process.exit(1);
 }
 if (!existsSync(here('../dist/cli-bundle/hog.js'))) {
@@ -72,6 +73,7 @@ const configs = [
 ];
 
 const samples = Object.fromEntries(configs.map((c) => [c.name, []]));
+const machine = machineLine();
 const loadBefore = loadavg()[0];
 for (let round = 0; round < RUNS; round++) {
   for (const config of configs) {
@@ -83,22 +85,15 @@ for (let round = 0; round < RUNS; round++) {
 }
 const loadAfter = loadavg()[0];
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
+const median = (values) => statistics(values).median;
 const stats = Object.fromEntries(
-  Object.entries(samples).map(([name, list]) => [
-    name,
-    {
-      ms: median(list.map((s) => s.ms)),
-      min: Math.min(...list.map((s) => s.ms)),
-      max: Math.max(...list.map((s) => s.ms)),
-      wallMs: median(list.map((s) => s.wallMs)),
-      n: list.length,
-    },
-  ]),
+  Object.entries(samples).map(([name, list]) => {
+    const call = statistics(list.map((s) => s.ms));
+    return [
+      name,
+      { ms: call.median, min: call.min, max: call.max, wallMs: median(list.map((s) => s.wallMs)), n: call.n },
+    ];
+  }),
 );
 const ratio = (a, b) => stats[a].ms / stats[b].ms;
 const minRatio = (a, b) => stats[a].min / stats[b].min;
@@ -155,12 +150,11 @@ const figures = table(
     row('memory_profiler', 'python'),
   ],
 );
-const section = `<!-- hog profile: begin -->
-## hog profile (issue 4): line-by-line profiler overhead against memory_profiler
+const section = `## hog profile (issue 4): line-by-line profiler overhead against memory_profiler
 
 \`node bench/profile.mjs\`, ${date}. Workload: one call of a function that appends 200,000 items to an
 array and maps it (bench/profile/workload.js and .py), timed inside the process; each configuration
-in fresh processes, runs interleaved, medians. Machine: ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node.js ${process.version},
+in fresh processes, runs interleaved, medians. Machine: ${machine}, ${Math.round(totalmem() / 2 ** 30)} GiB,
 Debian python3 + python3-memory-profiler; load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after
 (other engineers' tests were running: absolute times are noisy, the ratios less so).
 
@@ -179,14 +173,7 @@ ${figures}
   that module loading has already grown, so the workload page-faults less than in a bare node.
 - The process wall time of hog includes its start: TypeScript's compiler loads in the module-hooks
   thread (~0.5 s here) and the probes are warmed up (~50 ms) before the script runs.
-<!-- hog profile: end -->`;
+`;
 
-const current = existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '# Benchmark results\n';
-const begin = current.indexOf('<!-- hog profile: begin -->');
-const end = current.indexOf('<!-- hog profile: end -->');
-const updated =
-  begin >= 0 && end > begin
-    ? current.slice(0, begin) + section + current.slice(end + '<!-- hog profile: end -->'.length)
-    : `${current.trimEnd()}\n\n${section}\n`;
-writeFileSync(RESULTS, updated);
+writeSection('profile', section);
 console.log(section);
