@@ -74,7 +74,6 @@ const configs = [
 
 const samples = Object.fromEntries(configs.map((c) => [c.name, []]));
 const machine = machineLine();
-const loadBefore = loadavg()[0];
 for (let round = 0; round < RUNS; round++) {
   for (const config of configs) {
     if (round >= (config.runs ?? RUNS)) continue;
@@ -155,7 +154,7 @@ const section = `## hog profile (issue 4): line-by-line profiler overhead agains
 \`node bench/profile.mjs\`, ${date}. Workload: one call of a function that appends 200,000 items to an
 array and maps it (bench/profile/workload.js and .py), timed inside the process; each configuration
 in fresh processes, runs interleaved, medians. Machine: ${machine}, ${Math.round(totalmem() / 2 ** 30)} GiB,
-Debian python3 + python3-memory-profiler; load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after
+Debian python3 + python3-memory-profiler; load average ${loadAfter.toFixed(2)} at the end
 (other engineers' tests were running: absolute times are noisy, the ratios less so).
 
 ${figures}
