@@ -33,6 +33,11 @@ const COMMANDS: CommandEntry[] = [
     summary: 'process table sorted by memory (RES, SHR, VIRT, SWAP, PSS)',
     load: () => import('./ps.js'),
   },
+  {
+    name: 'profile',
+    summary: 'line-by-line memory profile of a .ts/.js script; --sample for allocation sites',
+    load: () => import('./profile.js'),
+  },
 ];
 
 const VERSION = '0.1.0';

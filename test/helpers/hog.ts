@@ -35,7 +35,7 @@ export interface HogResult {
 
 export function runHog(
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; uid?: number; gid?: number } = {},
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; uid?: number; gid?: number; cwd?: string } = {},
 ): Promise<HogResult> {
   return new Promise((resolve, reject) => {
     const asOther = options.uid !== undefined && options.uid !== process.getuid?.();
@@ -43,6 +43,7 @@ export function runHog(
       env: { ...process.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
       ...(asOther ? { uid: options.uid, gid: options.gid ?? options.uid, cwd: '/' } : {}),
+      ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
     });
     let stdout = '';
     let stderr = '';
