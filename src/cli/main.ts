@@ -33,6 +33,11 @@ const COMMANDS: CommandEntry[] = [
     summary: 'process table sorted by memory (RES, SHR, VIRT, SWAP, PSS)',
     load: () => import('./ps.js'),
   },
+  {
+    name: 'net',
+    summary: 'network traffic per connection/process/host, live; probe latency; bench throughput',
+    load: () => import('./net.js'),
+  },
 ];
 
 const VERSION = '0.1.0';

@@ -1,0 +1,413 @@
+/**
+ * `hog net`: who moves how much over the network, live (like iftop/nethogs), as one text report
+ * (-t, like iftop -t -s N) or as a JSON stream. Subcommands `hog net probe` (latency by TCP connect)
+ * and `hog net bench` (throughput, like iperf3) load their code only when used.
+ */
+import type { Command } from 'commander';
+import { NotFoundError, quote, UsageError } from '../errors.js';
+import { decodeKeys } from '../memory/topModel.js';
+import { CaptureSource, loadPcapAddon } from '../net/capture.js';
+import { FlowTracker } from '../net/flowTracker.js';
+import { readLinkInfo } from '../net/link.js';
+import { NetMonitor } from '../net/monitor.js';
+import { netJson } from '../net/netJson.js';
+import { handleNetKey, initialNetState, type NetState } from '../net/netModel.js';
+import {
+  buildRows,
+  GROUPS,
+  GroupPeaks,
+  type NetFilter,
+  parseGroupBy,
+  parseNetSort,
+  SORT_KEYS,
+} from '../net/netView.js';
+import { readNetDev } from '../net/procNetDev.js';
+import { parsePortList, resolveHost } from '../net/resolve.js';
+import { NetSampler } from '../net/sampler.js';
+import { explainLines } from '../render/explain.js';
+import { netColumns } from '../render/netColumns.js';
+import { NET_HEADER_LINES, renderNetFrame, renderNetReport } from '../render/netScreen.js';
+import { openScreen } from '../render/terminal.js';
+import { type CliContext, rootsOf } from './context.js';
+import { parsePidList, positiveInt, seconds } from './optionValues.js';
+
+interface NetOptions {
+  text?: boolean;
+  seconds?: number;
+  json?: boolean;
+  interval: number;
+  by: string;
+  sort: string;
+  port?: number[];
+  host?: string;
+  pid?: number[];
+  proto?: string;
+  capture?: string;
+  all?: boolean;
+  bytes?: boolean;
+  top?: number;
+  explain?: boolean;
+}
+
+const PROTOS = ['tcp', 'udp', 'icmp', 'other'];
+
+export function register(program: Command, context: CliContext): void {
+  const net = program
+    .command('net')
+    .description(
+      'network traffic per connection, process, remote host and interface: live, -t report or --json',
+    )
+    .option('-t, --text', 'print one text report after --seconds and exit (like iftop -t -s N)')
+    .option(
+      '-s, --seconds <N>',
+      'how long to measure for -t (default 10) or --json (default: until stopped)',
+      seconds('--seconds', { max: 86400 }),
+    )
+    .option('--json', 'print one JSON object per tick (with -t: one object at the end)')
+    .option('-i, --interval <seconds>', 'seconds between samples', seconds('--interval', { max: 3600 }), 1)
+    .option('--by <group>', `rows per ${GROUPS.join('|')}`, 'connection')
+    .option(
+      '--sort <key>',
+      `sort by ${SORT_KEYS.join('|')} (2s/10s/40s: average in+out over that window)`,
+      '2s',
+    )
+    .option(
+      '--port <ports>',
+      'only connections with this local or remote port (comma-separated)',
+      parsePortList,
+    )
+    .option(
+      '--host <hosts>',
+      'only connections with this host at either end (name or address, comma-separated)',
+    )
+    .option('--pid <pids>', 'only sockets of these processes (comma-separated)', parsePidList)
+    .option('--proto <protos>', `only these protocols: ${PROTOS.join(',')}`)
+    .option(
+      '--capture <interface>',
+      'count packets on this interface with libpcap (every protocol, IP bytes; needs root or CAP_NET_RAW)',
+    )
+    .option('-a, --all', 'show connections that moved no bytes too')
+    .option('--bytes', 'rates in bytes/s instead of bits/s')
+    .option('--top <N>', 'with -t or --json: only the first N rows', positiveInt('--top'))
+    .option('--explain', 'print what each column means and where its number comes from, then exit')
+    .addHelpText(
+      'after',
+      `
+What is counted: by default the kernel's own per-socket TCP counters (tcp_info bytes_sent and
+bytes_received, read with ss): TCP payload, no headers, no root needed; UDP shows in interface totals
+only. --capture IF counts whole IP packets (headers included) of every protocol, UDP too.
+Interface lines are /proc/net/dev (link-layer frames as the driver counts them).
+
+Keys: c p r i group by connection/process/remote/interface, 1 2 3 sort by 2s/10s/40s, t total,
+      n name, / filter, b bits/bytes, a idle connections, space pause, arrows scroll, q quit.
+
+Examples:
+  hog net                              live, one row per connection
+  hog net --by process                 like nethogs
+  hog net -t -s 5 --by remote          one 5-second report per remote host
+  hog net --json --port 443 | jq .rows one object per second
+  sudo hog net --capture eth0          every protocol, from packets
+  hog net probe example.com:443        TCP connect latency
+  hog net bench --server / hog net bench HOST   throughput test`,
+    )
+    .action(async (opts: NetOptions, command: Command) => {
+      await runNet(opts, command, context);
+    });
+
+  net
+    .command('probe')
+    .description(
+      'latency to HOST:PORT by timing TCP connects (no ICMP, no root): min/avg/p50/p95/max, jitter, loss',
+    )
+    .argument('<target>', 'HOST:PORT ([IPv6]:PORT)')
+    .option('-c, --count <N>', 'number of connects', positiveInt('--count'), 10)
+    .option('-i, --interval <seconds>', 'time between connects', seconds('--interval', { max: 60 }), 0.2)
+    .option(
+      '-W, --timeout <seconds>',
+      'a connect not answered within this is lost',
+      seconds('--timeout', { max: 60 }),
+      1,
+    )
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      `
+A connect that is refused (RST) still measures the round trip; a timeout counts as loss.
+
+Examples:
+  hog net probe example.com:443
+  hog net probe [::1]:22 -c 50 -i 0.05`,
+    )
+    .action(async (target: string, opts, command: Command) => {
+      const { runProbe } = await import('./netProbe.js');
+      await runProbe(target, opts, command, context);
+    });
+
+  net
+    .command('bench')
+    .description('throughput test like iperf3: hog net bench --server, then hog net bench HOST[:PORT]')
+    .argument('[target]', 'HOST[:PORT] of a hog net bench --server')
+    .option('--server', 'wait for clients')
+    .option('-p, --port <port>', 'server port (default 5210; 0 picks a free one)')
+    .option('-t, --time <seconds>', 'how long to send', seconds('--time', { max: 3600 }), 10)
+    .option('-P, --parallel <N>', 'parallel TCP streams', positiveInt('--parallel'), 1)
+    .option('-R, --reverse', 'the server sends, the client receives')
+    .option(
+      '-i, --interval <seconds>',
+      'seconds between interval reports',
+      seconds('--interval', { max: 60 }),
+      1,
+    )
+    .option('-1, --one-off', 'server: handle one test, then exit')
+    .option('--json', 'print the result as JSON')
+    .action(async (target: string | undefined, opts, command: Command) => {
+      const { runBench } = await import('./netBench.js');
+      await runBench(target, opts, command, context);
+    });
+}
+
+async function buildFilter(opts: NetOptions): Promise<NetFilter> {
+  const filter: NetFilter = { all: opts.all === true };
+  if (opts.port) filter.ports = opts.port;
+  if (opts.pid) filter.pids = opts.pid;
+  if (opts.proto) {
+    const protos = opts.proto.split(',').map((p) => p.trim().toLowerCase());
+    for (const p of protos) {
+      if (!PROTOS.includes(p))
+        throw new UsageError(`unknown protocol ${quote(p)}`, { hint: `use ${PROTOS.join(', ')}` });
+    }
+    filter.protos = protos;
+  }
+  if (opts.host) {
+    const hosts = opts.host
+      .split(',')
+      .map((h) => h.trim())
+      .filter(Boolean);
+    filter.hosts = (await Promise.all(hosts.map(resolveHost))).flat();
+  }
+  return filter;
+}
+
+function describeFilter(opts: NetOptions): string {
+  const parts: string[] = [];
+  if (opts.capture) parts.push(`capture ${opts.capture}`);
+  if (opts.port) parts.push(`port ${opts.port.join(',')}`);
+  if (opts.host) parts.push(`host ${opts.host}`);
+  if (opts.pid) parts.push(`pid ${opts.pid.join(',')}`);
+  if (opts.proto) parts.push(`proto ${opts.proto}`);
+  return parts.join(', ');
+}
+
+function openCapture(iface: string, procRoot: string): CaptureSource {
+  const known = readNetDev(procRoot).map((i) => i.name);
+  if (iface !== 'any' && !known.includes(iface)) {
+    throw new NotFoundError(`no interface named ${quote(iface)}`, {
+      hint: `interfaces here: ${known.join(', ')} (or any)`,
+    });
+  }
+  return new CaptureSource(loadPcapAddon(), iface);
+}
+
+async function runNet(opts: NetOptions, command: Command, context: CliContext): Promise<void> {
+  const by = parseGroupBy(opts.by);
+  const sort = parseNetSort(opts.sort);
+  if (opts.explain) {
+    const width = context.output.columns ?? 100;
+    for (const g of by === 'connection' ? GROUPS : [by]) {
+      context.output.line(`--by ${g}:`);
+      context.output.lines(explainLines(netColumns(g), width).map((l) => `  ${l}`));
+    }
+    return;
+  }
+  const filter = await buildFilter(opts);
+  const { procRoot, sysRoot } = rootsOf(command);
+  const interactive = !opts.text && !opts.json;
+  if (interactive && (!process.stdout.isTTY || !process.stdin.isTTY)) {
+    throw new UsageError('the live hog net view needs a terminal', {
+      hint: 'use hog net -t for a text report, or hog net --json for a stream',
+    });
+  }
+  const capture = opts.capture ? openCapture(opts.capture, procRoot) : undefined;
+  const sampler = new NetSampler({ procRoot, clock: context.clock, capture });
+  const monitor = new NetMonitor(
+    new FlowTracker({ expireIdle: capture !== undefined }),
+    capture ? 'capture' : 'sockets',
+    (name) => readLinkInfo(name, sysRoot),
+  );
+  const peaks = new GroupPeaks();
+  const tick = async () => {
+    monitor.update(await sampler.sample());
+    const snapshot = monitor.snapshot();
+    // group peaks are kept for every grouping, so switching the view shows real peaks
+    for (const g of GROUPS) buildRows(snapshot, g, filter, sort, peaks);
+    return snapshot;
+  };
+  const stop = stopSignal();
+  try {
+    if (interactive) await runLive(opts, by, sort, filter, tick, peaks, stop);
+    else await runStream(opts, by, sort, filter, tick, peaks, context, stop);
+  } finally {
+    stop.dispose();
+    sampler.close();
+  }
+}
+
+/**
+ * SIGINT/SIGTERM (or q) end the run cleanly: children stopped, the last report printed. Its sleep is
+ * a real timer that a stop cancels, so hog exits at once rather than after the interval.
+ */
+function stopSignal() {
+  let stopped = false;
+  let wake: (() => void) | undefined;
+  const onSignal = () => {
+    stopped = true;
+    wake?.();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    get stopped() {
+      return stopped;
+    },
+    stop: onSignal,
+    /** Sleep, or less when stopped. */
+    sleep(ms: number): Promise<void> {
+      if (stopped) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    },
+    dispose() {
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
+    },
+  };
+}
+
+type Tick = () => Promise<ReturnType<NetMonitor['snapshot']>>;
+
+async function runStream(
+  opts: NetOptions,
+  by: NetState['by'],
+  sort: NetState['sort'],
+  filter: NetFilter,
+  tick: Tick,
+  peaks: GroupPeaks,
+  context: CliContext,
+  stop: ReturnType<typeof stopSignal>,
+): Promise<void> {
+  const { clock, output } = context;
+  const duration = opts.seconds ?? (opts.text ? 10 : undefined);
+  const start = clock.monotonic();
+  let snapshot = await tick();
+  const cut = <T>(rows: T[]) => (opts.top !== undefined ? rows.slice(0, opts.top) : rows);
+  for (;;) {
+    const elapsed = clock.monotonic() - start;
+    if (stop.stopped || (duration !== undefined && elapsed >= duration * 1000 - 1)) break;
+    const wait =
+      duration === undefined
+        ? opts.interval * 1000
+        : Math.min(opts.interval * 1000, duration * 1000 - elapsed);
+    await stop.sleep(wait);
+    if (stop.stopped && opts.json && !opts.text) break;
+    snapshot = await tick();
+    if (opts.json && !opts.text) {
+      output.line(
+        JSON.stringify(
+          netJson(snapshot, by, cut(buildRows(snapshot, by, filter, sort, peaks)), opts.interval),
+        ),
+      );
+    }
+  }
+  if (!opts.text) return;
+  const rows = cut(buildRows(snapshot, by, filter, sort, peaks));
+  if (opts.json) {
+    output.line(JSON.stringify(netJson(snapshot, by, rows, opts.interval), null, 2));
+    return;
+  }
+  const interfaces = buildRows(snapshot, 'interface', filter, '10s', peaks);
+  output.lines(
+    renderNetReport(snapshot, by, rows, interfaces, {
+      seconds: duration ?? 0,
+      bytes: opts.bytes === true,
+      narrowed: describeFilter(opts),
+      width: output.columns,
+    }),
+  );
+}
+
+async function runLive(
+  opts: NetOptions,
+  by: NetState['by'],
+  sort: NetState['sort'],
+  filter: NetFilter,
+  tick: Tick,
+  peaks: GroupPeaks,
+  stop: ReturnType<typeof stopSignal>,
+): Promise<void> {
+  const stdout = process.stdout;
+  const stdin = process.stdin;
+  let state = initialNetState({ by, sort, bytes: opts.bytes === true, all: opts.all === true });
+  let snapshot = await tick();
+  const screen = openScreen(stdout, stdin);
+  const size = () => ({ width: stdout.columns || 80, height: stdout.rows || 24 });
+  const draw = () => {
+    const { width, height } = size();
+    const rows = buildRows(
+      snapshot,
+      state.by,
+      { ...filter, all: state.all, text: state.filter },
+      state.sort,
+      peaks,
+    );
+    screen.draw(
+      renderNetFrame(state, snapshot, rows, width, height, {
+        intervalSeconds: opts.interval,
+        narrowed: describeFilter(opts),
+      }),
+    );
+  };
+  let resolveDone: () => void = () => {};
+  const done = new Promise<void>((resolve) => {
+    resolveDone = resolve;
+  });
+  const finish = () => {
+    stop.stop();
+    resolveDone();
+  };
+  const onData = (chunk: Buffer) => {
+    for (const key of decodeKeys(chunk.toString('utf8'))) {
+      const result = handleNetKey(state, key, Math.max(1, size().height - NET_HEADER_LINES - 1));
+      state = result.state;
+      if (result.effect?.kind === 'quit') return finish();
+      if (result.effect) draw();
+    }
+  };
+  stdin.on('data', onData);
+  stdin.resume();
+  stdout.on('resize', draw);
+  try {
+    draw();
+    const loop = async () => {
+      while (!stop.stopped) {
+        await stop.sleep(opts.interval * 1000);
+        if (stop.stopped) break;
+        snapshot = await tick();
+        if (!state.paused) draw();
+      }
+      finish();
+    };
+    void loop();
+    await done;
+  } finally {
+    stop.dispose();
+    stdin.removeListener('data', onData);
+    stdout.removeListener('resize', draw);
+    stdin.pause();
+    screen.close();
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * One side of a bench test once its streams are connected: send or receive on every stream for the
+ * test's duration, take a figure every interval (bytes, and retransmits from tcp_info when sending),
+ * and produce this side's result.
+ */
+import type { Socket } from 'node:net';
+import { runSs } from '../ssCollector.js';
+import { parseSs } from '../ssParse.js';
+import type { IntervalStat, SideResult } from './protocol.js';
+import { type StreamCounter, startReceiving, startSending } from './stream.js';
+
+/** Retransmitted segments so far on these sockets (by local port), from ss; undefined if ss fails. */
+async function retransmits(sockets: readonly Socket[]): Promise<number[] | undefined> {
+  try {
+    const records = parseSs(await runSs(['-tinOH']), 'tcp');
+    return sockets.map((s) => {
+      const r = records.find((x) => x.local.port === s.localPort && x.remote.port === s.remotePort);
+      return r?.tcp?.totalRetrans ?? 0;
+    });
+  } catch {
+    return undefined;
+  }
+}
+
+export interface SessionOptions {
+  role: 'sender' | 'receiver';
+  seconds: number;
+  intervalSeconds: number;
+  /** Bytes already read past the data header, per stream (receiver). */
+  initial?: number[];
+  /** Called with each interval's figure as it is taken. */
+  onInterval?: (stat: IntervalStat) => void;
+}
+
+export async function runSession(sockets: readonly Socket[], options: SessionOptions): Promise<SideResult> {
+  const started = performance.now();
+  const elapsed = () => (performance.now() - started) / 1000;
+  const intervals: IntervalStat[] = [];
+  let ended = 0;
+  let allEnded: () => void = () => {};
+  const endedPromise = new Promise<void>((resolve) => {
+    allEnded = resolve;
+  });
+  const counters: (StreamCounter & { stop?: () => Promise<void> })[] = sockets.map((socket, i) =>
+    options.role === 'sender'
+      ? startSending(socket)
+      : startReceiving(socket, options.initial?.[i] ?? 0, () => {
+          if (++ended === sockets.length) allEnded();
+        }),
+  );
+  const total = () => counters.reduce((sum, c) => sum + c.bytes(), 0);
+  const sending = options.role === 'sender';
+  const baseRetrans = sending ? await retransmits(sockets) : undefined;
+  let lastBytes = 0;
+  let lastTime = 0;
+  let lastRetrans = baseRetrans?.reduce((a, b) => a + b, 0);
+  const take = async (end: number) => {
+    const bytes = total();
+    const stat: IntervalStat = { start: lastTime, end, bytes: bytes - lastBytes };
+    if (sending) {
+      const now = (await retransmits(sockets))?.reduce((a, b) => a + b, 0);
+      if (now !== undefined && lastRetrans !== undefined) stat.retransmits = now - lastRetrans;
+      lastRetrans = now;
+    }
+    lastBytes = bytes;
+    lastTime = end;
+    intervals.push(stat);
+    options.onInterval?.(stat);
+  };
+
+  // interval figures on the sender's clock until the time is up; the receiver reads until the
+  // sender closes (its last interval then ends at the close)
+  const deadline = options.seconds;
+  let next = options.intervalSeconds;
+  if (sending) {
+    while (next < deadline - 1e-6) {
+      await sleepUntil(started, next);
+      await take(next);
+      next += options.intervalSeconds;
+    }
+    await sleepUntil(started, deadline);
+    const finalRetrans = await retransmits(sockets);
+    await Promise.all(counters.map((c) => c.stop?.()));
+    const seconds = elapsed();
+    const stat: IntervalStat = {
+      start: lastTime,
+      end: Math.min(seconds, deadline),
+      bytes: total() - lastBytes,
+    };
+    const sum = finalRetrans?.reduce((a, b) => a + b, 0);
+    if (sum !== undefined && lastRetrans !== undefined) stat.retransmits = sum - lastRetrans;
+    intervals.push(stat);
+    options.onInterval?.(stat);
+    const result: SideResult = {
+      role: 'sender',
+      seconds: deadline,
+      bytes: total(),
+      intervals,
+      streams: counters.map((c, i) => {
+        const s: { bytes: number; retransmits?: number } = { bytes: c.bytes() };
+        if (finalRetrans && baseRetrans) s.retransmits = (finalRetrans[i] ?? 0) - (baseRetrans[i] ?? 0);
+        return s;
+      }),
+    };
+    if (sum !== undefined && baseRetrans) result.retransmits = sum - baseRetrans.reduce((a, b) => a + b, 0);
+    return result;
+  }
+  let finished = false;
+  void endedPromise.then(() => {
+    finished = true;
+  });
+  while (!finished) {
+    const wake = sleepUntil(started, next);
+    await Promise.race([wake, endedPromise]);
+    if (finished) break;
+    await take(next);
+    next += options.intervalSeconds;
+  }
+  const seconds = elapsed();
+  if (total() > lastBytes || intervals.length === 0) await take(seconds);
+  return {
+    role: 'receiver',
+    seconds,
+    bytes: total(),
+    intervals,
+    streams: counters.map((c) => ({ bytes: c.bytes() })),
+  };
+}
+
+function sleepUntil(started: number, second: number): Promise<void> {
+  const ms = started + second * 1000 - performance.now();
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+}
