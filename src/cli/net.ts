@@ -3,7 +3,7 @@
  * (-t, like iftop -t -s N) or as a JSON stream. Subcommands `hog net probe` (latency by TCP connect)
  * and `hog net bench` (throughput, like iperf3) load their code only when used.
  */
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { NotFoundError, quote, UsageError } from '../errors.js';
 import { decodeKeys } from '../memory/topModel.js';
 import { CaptureSource, loadPcapAddon } from '../net/capture.js';
@@ -113,8 +113,13 @@ Examples:
     .action(async (opts: NetOptions, command: Command) => {
       await runNet(opts, command, context);
     });
+  // hog net's own options (--port, -i, -t, --json) and those of probe/bench share names: each
+  // command's options are its own, so options after "net" are not taken by hog itself either
+  program.enablePositionalOptions();
+  net.enablePositionalOptions();
+  acceptGlobalOptions(net);
 
-  net
+  const probe = net
     .command('probe')
     .description(
       'latency to HOST:PORT by timing TCP connects (no ICMP, no root): min/avg/p50/p95/max, jitter, loss',
@@ -143,7 +148,7 @@ Examples:
       await runProbe(target, opts, command, context);
     });
 
-  net
+  const bench = net
     .command('bench')
     .description('throughput test like iperf3: hog net bench --server, then hog net bench HOST[:PORT]')
     .argument('[target]', 'HOST[:PORT] of a hog net bench --server')
@@ -164,6 +169,16 @@ Examples:
       const { runBench } = await import('./netBench.js');
       await runBench(target, opts, command, context);
     });
+  acceptGlobalOptions(probe);
+  acceptGlobalOptions(bench);
+}
+
+/** hog's global options, accepted after the command too (positional options would refuse them). */
+function acceptGlobalOptions(command: Command): void {
+  command.addOption(new Option('--verbose', 'print stack traces').hideHelp());
+  for (const root of ['proc', 'sys', 'etc', 'fs']) {
+    command.addOption(new Option(`--${root}-root <dir>`).hideHelp());
+  }
 }
 
 async function buildFilter(opts: NetOptions): Promise<NetFilter> {

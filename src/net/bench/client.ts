@@ -15,7 +15,8 @@ import {
   PROTOCOL_VERSION,
   type SideResult,
 } from './protocol.js';
-import { runSession } from './session.js';
+import { type BenchStream, runSession } from './session.js';
+import { onreadOptions, ReadCounter, SEND_HIGH_WATER_MARK } from './stream.js';
 
 export interface BenchClientOptions {
   address: string;
@@ -34,9 +35,16 @@ export interface BenchOutcome {
   receiver: SideResult;
 }
 
-function open(address: string, port: number): Promise<Socket> {
+function open(address: string, port: number, counter?: ReadCounter): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: address, port, noDelay: true });
+    const read = counter ? onreadOptions((bytes) => counter.add(bytes.length)) : {};
+    const socket = connect({
+      host: address,
+      port,
+      noDelay: true,
+      writableHighWaterMark: SEND_HIGH_WATER_MARK,
+      ...read,
+    });
     socket.once('connect', () => {
       socket.removeListener('error', reject);
       resolve(socket);
@@ -103,13 +111,13 @@ export async function runBenchClient(options: BenchClientOptions): Promise<Bench
     };
     control.write(encode(hello));
     await next('ready');
-    const streams: Socket[] = [];
+    const streams: BenchStream[] = [];
     for (let i = 0; i < options.streams; i++) {
-      const s = await open(options.address, options.port);
-      s.setNoDelay(false);
-      if (options.reverse) s.pause();
-      s.write(`${DATA_MAGIC}${cookie}\n`);
-      streams.push(s);
+      const received = options.reverse ? new ReadCounter() : undefined;
+      const socket = await open(options.address, options.port, received);
+      socket.setNoDelay(false);
+      socket.write(`${DATA_MAGIC}${cookie}\n`);
+      streams.push(received ? { socket, received } : { socket });
     }
     await next('start');
     const local = await runSession(streams, {
@@ -119,7 +127,7 @@ export async function runBenchClient(options: BenchClientOptions): Promise<Bench
       ...(options.onInterval ? { onInterval: options.onInterval } : {}),
     });
     const remote = ((await next('result')) as { result: SideResult }).result;
-    for (const s of streams) s.destroy();
+    for (const s of streams) s.socket.destroy();
     return {
       local,
       remote,

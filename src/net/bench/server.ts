@@ -14,7 +14,8 @@ import {
   PROTOCOL_VERSION,
   type SideResult,
 } from './protocol.js';
-import { runSession } from './session.js';
+import { type BenchStream, runSession } from './session.js';
+import { adoptAccepted, ReadCounter } from './stream.js';
 
 export interface BenchServerEvents {
   /** A test began: the client's address and what it asked for. */
@@ -26,8 +27,7 @@ export interface BenchServerEvents {
 interface Test {
   hello: Hello;
   control: Socket;
-  streams: Socket[];
-  initial: number[];
+  streams: BenchStream[];
 }
 
 export class BenchServer {
@@ -38,7 +38,8 @@ export class BenchServer {
     private readonly events: BenchServerEvents = {},
     private readonly oneOff = false,
   ) {
-    this.server = createServer((socket) => this.accept(socket));
+    // paused: the first bytes must be read by adoptAccepted's buffer, not by Node's own
+    this.server = createServer({ pauseOnConnect: true }, (socket) => this.accept(socket));
   }
 
   listen(port: number, host?: string): Promise<number> {
@@ -59,28 +60,42 @@ export class BenchServer {
   close(): void {
     this.server.close();
     this.test?.control.destroy();
-    for (const s of this.test?.streams ?? []) s.destroy();
+    for (const s of this.test?.streams ?? []) s.socket.destroy();
   }
 
-  private accept(socket: Socket): void {
-    socket.setNoDelay(true);
+  /**
+   * A new connection: its first bytes say what it is. "{" starts a control connection (JSON lines);
+   * "HOGD" + cookie a data stream, whose further bytes are only counted.
+   */
+  private accept(accepted: Socket): void {
+    let kind: 'unknown' | 'control' | 'data' = 'unknown';
     let header = Buffer.alloc(0);
-    const onFirst = (chunk: Buffer) => {
-      header = Buffer.concat([header, chunk]);
-      if (header[0] === '{'.charCodeAt(0)) {
-        socket.removeListener('data', onFirst);
-        this.control(socket, header);
+    const counter = new ReadCounter();
+    let onControl: ((chunk: Buffer) => void) | undefined;
+    const socket = adoptAccepted(accepted, (bytes) => {
+      if (kind === 'data') {
+        counter.add(bytes.length);
         return;
       }
-      if (header.length < DATA_HEADER_LENGTH) return;
-      socket.removeListener('data', onFirst);
-      this.data(socket, header);
-    };
-    socket.on('data', onFirst);
+      if (kind === 'control') {
+        onControl?.(Buffer.from(bytes));
+        return;
+      }
+      header = Buffer.concat([header, bytes]);
+      if (header[0] === '{'.charCodeAt(0)) {
+        kind = 'control';
+        onControl = this.control(socket, header);
+      } else if (header.length >= DATA_HEADER_LENGTH) {
+        kind = 'data';
+        counter.add(header.length - DATA_HEADER_LENGTH);
+        this.data(socket, header, counter);
+      }
+    });
+    socket.setNoDelay(true);
     socket.on('error', () => socket.destroy());
   }
 
-  private control(socket: Socket, first: Buffer): void {
+  private control(socket: Socket, first: Buffer): (chunk: Buffer) => void {
     const client = `${socket.remoteAddress}:${socket.remotePort}`;
     const read = lineReader((message: ControlMessage) => {
       if ('hello' in message) {
@@ -96,25 +111,26 @@ export class BenchServer {
           );
           return;
         }
-        this.test = { hello: message, control: socket, streams: [], initial: [] };
+        this.test = { hello: message, control: socket, streams: [] };
         this.events.onTest?.(client, message);
         socket.write(encode({ ready: true }));
       }
     });
-    socket.on('data', (chunk: Buffer) => {
+    const onChunk = (chunk: Buffer) => {
       try {
         read(chunk);
       } catch {
         socket.destroy();
       }
-    });
+    };
     socket.on('close', () => {
       if (this.test?.control === socket) this.abort(client, 'the client went away');
     });
-    read(first);
+    onChunk(first);
+    return onChunk;
   }
 
-  private data(socket: Socket, header: Buffer): void {
+  private data(socket: Socket, header: Buffer, counter: ReadCounter): void {
     const test = this.test;
     const magic = header.subarray(0, DATA_MAGIC.length).toString('latin1');
     const cookie = header.subarray(DATA_MAGIC.length, DATA_HEADER_LENGTH - 1).toString('latin1');
@@ -127,10 +143,7 @@ export class BenchServer {
       socket.destroy();
       return;
     }
-    // nothing may be read (and lost) before the session counts it
-    socket.pause();
-    test.streams.push(socket);
-    test.initial.push(header.length - DATA_HEADER_LENGTH);
+    test.streams.push({ socket, received: counter });
     if (test.streams.length === test.hello.streams) void this.run(test);
   }
 
@@ -142,14 +155,13 @@ export class BenchServer {
         role: test.hello.reverse ? 'sender' : 'receiver',
         seconds: test.hello.seconds,
         intervalSeconds: test.hello.intervalSeconds,
-        initial: test.initial,
       });
       if (!test.control.destroyed) test.control.end(encode({ result }));
       this.events.onResult?.(client, result);
     } catch (error) {
       this.abort(client, error instanceof Error ? error.message : String(error));
     } finally {
-      for (const s of test.streams) s.destroy();
+      for (const s of test.streams) s.socket.destroy();
       if (this.test === test) this.test = undefined;
       if (this.oneOff) this.server.close();
     }
@@ -159,7 +171,7 @@ export class BenchServer {
     const test = this.test;
     if (!test) return;
     this.test = undefined;
-    for (const s of test.streams) s.destroy();
+    for (const s of test.streams) s.socket.destroy();
     this.events.onError?.(client, message);
     if (this.oneOff) this.server.close();
   }

@@ -7,7 +7,7 @@ import type { Socket } from 'node:net';
 import { runSs } from '../ssCollector.js';
 import { parseSs } from '../ssParse.js';
 import type { IntervalStat, SideResult } from './protocol.js';
-import { type StreamCounter, startReceiving, startSending } from './stream.js';
+import { type ReadCounter, type StreamCounter, startSending } from './stream.js';
 
 /** Retransmitted segments so far on these sockets (by local port), from ss; undefined if ss fails. */
 async function retransmits(sockets: readonly Socket[]): Promise<number[] | undefined> {
@@ -22,17 +22,25 @@ async function retransmits(sockets: readonly Socket[]): Promise<number[] | undef
   }
 }
 
+/** A data stream of the test: its socket and, when receiving, its count of bytes read. */
+export interface BenchStream {
+  socket: Socket;
+  received?: ReadCounter;
+}
+
 export interface SessionOptions {
   role: 'sender' | 'receiver';
   seconds: number;
   intervalSeconds: number;
-  /** Bytes already read past the data header, per stream (receiver). */
-  initial?: number[];
   /** Called with each interval's figure as it is taken. */
   onInterval?: (stat: IntervalStat) => void;
 }
 
-export async function runSession(sockets: readonly Socket[], options: SessionOptions): Promise<SideResult> {
+export async function runSession(
+  streams: readonly BenchStream[],
+  options: SessionOptions,
+): Promise<SideResult> {
+  const sockets = streams.map((s) => s.socket);
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
   const intervals: IntervalStat[] = [];
@@ -41,12 +49,19 @@ export async function runSession(sockets: readonly Socket[], options: SessionOpt
   const endedPromise = new Promise<void>((resolve) => {
     allEnded = resolve;
   });
-  const counters: (StreamCounter & { stop?: () => Promise<void> })[] = sockets.map((socket, i) =>
-    options.role === 'sender'
-      ? startSending(socket)
-      : startReceiving(socket, options.initial?.[i] ?? 0, () => {
-          if (++ended === sockets.length) allEnded();
-        }),
+  const counters: (StreamCounter & { halt?: () => void; stop?: () => Promise<void> })[] = streams.map(
+    (stream) => {
+      if (options.role === 'sender') return startSending(stream.socket);
+      let done = false;
+      const end = () => {
+        if (!done && ++ended === streams.length) allEnded();
+        done = true;
+      };
+      stream.socket.once('end', end);
+      stream.socket.once('close', end);
+      if (stream.socket.readableEnded || stream.socket.destroyed) end();
+      return stream.received ?? { bytes: () => 0 };
+    },
   );
   const total = () => counters.reduce((sum, c) => sum + c.bytes(), 0);
   const sending = options.role === 'sender';
@@ -93,7 +108,7 @@ export async function runSession(sockets: readonly Socket[], options: SessionOpt
     options.onInterval?.(stat);
     const result: SideResult = {
       role: 'sender',
-      seconds: deadline,
+      seconds,
       bytes: total(),
       intervals,
       streams: counters.map((c, i) => {
@@ -116,7 +131,9 @@ export async function runSession(sockets: readonly Socket[], options: SessionOpt
     await take(next);
     next += options.intervalSeconds;
   }
-  const seconds = elapsed();
+  // the receiver's time ends with the last bytes it read (not with the close that follows)
+  const lastAt = Math.max(0, ...streams.map((s) => s.received?.lastAt ?? 0));
+  const seconds = lastAt > started ? Math.max(lastTime, (lastAt - started) / 1000) : elapsed();
   if (total() > lastBytes || intervals.length === 0) await take(seconds);
   return {
     role: 'receiver',
