@@ -3,7 +3,7 @@
  * (sending, or receiving with reverse), and collects both sides' results.
  */
 import { randomBytes } from 'node:crypto';
-import { connect, type Socket } from 'node:net';
+import { connect, type NetConnectOpts, type Socket } from 'node:net';
 import { errnoCode, NotFoundError, UnsupportedError } from '../../errors.js';
 import {
   type ControlMessage,
@@ -38,13 +38,15 @@ export interface BenchOutcome {
 function open(address: string, port: number, counter?: ReadCounter): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const read = counter ? onreadOptions((bytes) => counter.add(bytes.length)) : {};
-    const socket = connect({
+    // writableHighWaterMark is a stream option the Socket takes, though NetConnectOpts does not list it
+    const options = {
       host: address,
       port,
       noDelay: true,
       writableHighWaterMark: SEND_HIGH_WATER_MARK,
       ...read,
-    });
+    };
+    const socket = connect(options as NetConnectOpts);
     socket.once('connect', () => {
       socket.removeListener('error', reject);
       resolve(socket);
