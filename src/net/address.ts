@@ -62,10 +62,19 @@ export function parseProcHexAddress(hex: string): string | undefined {
   for (let word = 0; word < hex.length; word += 8) {
     for (let i = 6; i >= 0; i -= 2) bytes.push(Number.parseInt(hex.slice(word + i, word + i + 2), 16));
   }
-  if (bytes.length === 4) return bytes.join('.');
+  return addressFromBytes(bytes);
+}
+
+/** 4 or 16 address bytes in network order -> text; an IPv4-mapped IPv6 address as its IPv4 address. */
+export function addressFromBytes(bytes: ArrayLike<number>): string {
+  const b = (i: number) => bytes[i] ?? 0;
+  if (bytes.length === 4) return `${b(0)}.${b(1)}.${b(2)}.${b(3)}`;
+  let mapped = b(10) === 0xff && b(11) === 0xff;
+  for (let i = 0; i < 10 && mapped; i++) if (b(i) !== 0) mapped = false;
+  if (mapped) return `${b(12)}.${b(13)}.${b(14)}.${b(15)}`;
   const groups: string[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push((((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0)).toString(16));
-  return unmapAddress(compressIpv6(groups));
+  for (let i = 0; i < 16; i += 2) groups.push(((b(i) << 8) | b(i + 1)).toString(16));
+  return compressIpv6(groups);
 }
 
 /** Eight hex groups -> the shortest form (RFC 5952): the longest run of zero groups becomes "::". */

@@ -15,7 +15,7 @@ import { networkInterfaces } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { errnoCode, NotFoundError, PermissionError, UnsupportedError } from '../errors.js';
 import type { Endpoint } from './address.js';
-import { compressIpv6 } from './address.js';
+import { addressFromBytes } from './address.js';
 import type { FlowProto } from './flowTracker.js';
 
 interface RawFlow {
@@ -109,18 +109,6 @@ export function loadPcapAddon(candidates = addonCandidates()): PcapAddon {
 
 const PROTOS: Record<number, FlowProto> = { 6: 'tcp', 17: 'udp', 1: 'icmp', 58: 'icmp' };
 
-function addressText(bytes: Buffer, family: number): string {
-  if (family === 4) return `${bytes[0]}.${bytes[1]}.${bytes[2]}.${bytes[3]}`;
-  const groups: string[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push(bytes.readUInt16BE(i).toString(16));
-  const text = compressIpv6(groups);
-  const mapped = /^::ffff:([0-9a-f]+):([0-9a-f]+)$/.exec(text);
-  if (!mapped) return text;
-  const hi = Number.parseInt(mapped[1] as string, 16);
-  const lo = Number.parseInt(mapped[2] as string, 16);
-  return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
-}
-
 /** The addresses of this host's interfaces, in hog's network namespace. */
 export function localAddresses(): Set<string> {
   const set = new Set<string>();
@@ -159,8 +147,8 @@ export class CaptureSource {
     if (raw.error) this.failure = raw.error;
     for (const f of raw.flows) {
       const proto = PROTOS[f.proto] ?? 'other';
-      const src: Endpoint = { address: addressText(f.src, f.family), port: f.sport };
-      const dst: Endpoint = { address: addressText(f.dst, f.family), port: f.dport };
+      const src: Endpoint = { address: addressFromBytes(f.src), port: f.sport };
+      const dst: Endpoint = { address: addressFromBytes(f.dst), port: f.dport };
       const srcLocal = locals.has(src.address);
       const dstLocal = locals.has(dst.address);
       if (srcLocal) this.add(proto, src, dst, 'tx', f, now);
