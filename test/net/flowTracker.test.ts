@@ -4,7 +4,7 @@ import type { Key } from '../../src/memory/topModel.js';
 import { type FlowObservation, FlowTracker } from '../../src/net/flowTracker.js';
 import { NetMonitor } from '../../src/net/monitor.js';
 import { handleNetKey, initialNetState } from '../../src/net/netModel.js';
-import { buildRows, GroupPeaks } from '../../src/net/netView.js';
+import { buildRows, GroupPeaks, type NetRow } from '../../src/net/netView.js';
 import { CounterHistory } from '../../src/net/rateWindow.js';
 import type { NetTick } from '../../src/net/sampler.js';
 import { tcpHealth } from '../../src/net/tcpHealth.js';
@@ -203,9 +203,9 @@ describe('rows and frames', () => {
     const peaks = new GroupPeaks();
     const rows = buildRows(snapshot, 'process', {}, '2s', peaks);
     expect(rows[0]?.peakOut).toBeGreaterThan(0);
-    expect(peaks.observe('process', { ...(rows[0] as never), rates: { 2: { in: 0, out: 0 } } }).out).toBe(
-      rows[0]?.peakOut,
-    );
+    const first = rows[0] as NetRow;
+    const quiet: NetRow = { ...first, rates: { ...first.rates, 2: { in: 0, out: 0 } } };
+    expect(peaks.observe('process', quiet).out).toBe(first.peakOut);
   });
 
   it('draws a frame that fits 80x24 and narrower terminals', () => {
