@@ -18,12 +18,16 @@ export type NetSortKey = (typeof SORT_KEYS)[number];
 
 export function parseGroupBy(text: string): GroupBy {
   if ((GROUPS as readonly string[]).includes(text)) return text as GroupBy;
-  throw new UsageError(`--by must be one of ${GROUPS.join(', ')}, got ${quote(text)}`);
+  throw new UsageError(`--by must be one of ${GROUPS.join(', ')}, got ${quote(text)}`, {
+    hint: 'connection: one row per connection (iftop); process: per process (nethogs); remote: per host; interface: per NIC',
+  });
 }
 
 export function parseNetSort(text: string): NetSortKey {
   if ((SORT_KEYS as readonly string[]).includes(text)) return text as NetSortKey;
-  throw new UsageError(`--sort must be one of ${SORT_KEYS.join(', ')}, got ${quote(text)}`);
+  throw new UsageError(`--sort must be one of ${SORT_KEYS.join(', ')}, got ${quote(text)}`, {
+    hint: '2s, 10s, 40s: average in+out over that window; total: bytes since start; in/out: 2 s rate one way',
+  });
 }
 
 export interface NetFilter {

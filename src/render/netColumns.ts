@@ -158,7 +158,7 @@ function columns(by: GroupBy, o: NetColumnOptions): NetColumn[] {
       id: 'conns',
       header: 'CONNS',
       align: 'right',
-      priority: 7,
+      priority: 3,
       text: (r) => String(r.connections),
       meaning: 'connections counted in the row (with traffic in the last 40 s, or open with -a)',
       source: 'socket table or capture',
@@ -263,10 +263,11 @@ export function renderNetTable(
     const measured = new Map(all.map((c) => [c, widthOf(c)]));
     const keep = new Set(all);
     const total = () => [...keep].reduce((sum, c) => sum + (measured.get(c) ?? 0) + 1, -1);
-    const byPriority = [...all].sort((a, b) => b.priority - a.priority);
-    for (const c of byPriority) {
-      if (total() <= width) break;
-      if (c.priority > 1) keep.delete(c);
+    // drop the least important columns a priority at a time (IN and OUT of a window go together)
+    const priorities = [...new Set(all.map((c) => c.priority))].sort((a, b) => b - a);
+    for (const priority of priorities) {
+      if (total() <= width || priority <= 1) break;
+      for (const c of all) if (c.priority === priority) keep.delete(c);
     }
     chosen = all.filter((c) => keep.has(c));
   }

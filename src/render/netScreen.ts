@@ -54,7 +54,7 @@ export function renderNetFrame(
   height: number,
   options: FrameOptions,
 ): string[] {
-  const mode = snapshot.mode === 'capture' ? 'capture: IP bytes' : 'sockets: TCP payload';
+  const mode = snapshot.mode === 'capture' ? 'IP packets (capture)' : 'TCP payload';
   const header = [
     `hog net - ${clock(snapshot.time)} every ${options.intervalSeconds}s, by ${state.by}, sort ${SORT_LABEL[state.sort]}, ${mode}${options.narrowed ? `, ${options.narrowed}` : ''}${state.paused ? ' [paused]' : ''}`,
     `${interfaceSummary(snapshot.interfaces, state.bytes).join('  |  ') || 'no traffic on any interface yet'} (10s)`,
