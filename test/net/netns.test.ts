@@ -4,7 +4,9 @@
  * sees a UDP flow; hog net bench runs between the namespaces.
  */
 import type { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOG_BIN } from '../helpers/hog.js';
 import { createNetnsPair, type NetnsPair, netnsAvailable } from '../helpers/netns.js';
@@ -256,6 +258,54 @@ describe.skipIf(!netnsAvailable())('hog net between two namespaces', () => {
       expect(await serverOut.exited).toBe(0);
     } finally {
       server.kill();
+    }
+  });
+
+  it('hog doctor names the saturated link and the iperf3 process taking it', async () => {
+    // veth has no link speed: give it one (1 Gb/s) through a sysfs tree of our own
+    const sys = mkdtempSync(join(tmpdir(), 'hog6-sys-'));
+    try {
+      mkdirSync(join(sys, 'class/net', pair.vethA), { recursive: true });
+      writeFileSync(join(sys, 'class/net', pair.vethA, 'speed'), '1000\n');
+      writeFileSync(join(sys, 'class/net', pair.vethA, 'operstate'), 'up\n');
+      const port = freePort(pair);
+      const server = pair.spawnIn(pair.b, 'iperf3', ['-s', '-1', '-p', String(port)], { stdout: 'ignore' });
+      await waitFor(
+        () => pair.execIn(pair.b, 'ss', ['-tlnH', `sport = :${port}`]).includes(String(port)),
+        'iperf3 -s',
+      );
+      const client = pair.spawnIn(
+        pair.a,
+        'iperf3',
+        ['-c', pair.addressB, '-p', String(port), '-t', '6', '-b', '850M'],
+        { stdout: 'ignore' },
+      );
+      try {
+        // let the rate settle, then look for 2 s
+        await new Promise((r) => setTimeout(r, 1500));
+        const doctor = collect(
+          pair.spawnIn(pair.a, HOG_BIN, ['--sys-root', sys, 'doctor', '--only', 'network', '--json']),
+        );
+        const code = await doctor.exited;
+        const report = JSON.parse(doctor.lines.join('\n')) as {
+          status: string;
+          findings: { check: string; severity: string; title: string; subjects?: { pid: number }[] }[];
+        };
+        const link = report.findings.find((f) => f.check === 'network.link-utilisation');
+        expect(link?.severity, link?.title).toMatch(/^(warning|critical)$/);
+        expect(link?.title).toMatch(
+          new RegExp(`^${pair.vethA} is saturated: \\d+% of its 1\\.0 Gb/s link \\(out\\)$`),
+        );
+        const talker = report.findings.find((f) => f.check === 'network.top-talker');
+        expect(talker?.severity).toBe('warning');
+        expect(talker?.subjects).toEqual([{ pid: client.pid, name: 'iperf3' }]);
+        expect(code).toBe(report.status === 'CRITICAL' ? 2 : 1);
+      } finally {
+        client.kill();
+        server.kill();
+      }
+    } finally {
+      rmSync(sys, { recursive: true, force: true });
     }
   });
 });
