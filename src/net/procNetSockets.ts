@@ -23,7 +23,7 @@ export interface ProcSocket {
   drops?: number;
 }
 
-const TCP_STATES: Record<number, string> = {
+export const TCP_STATES: Record<number, string> = {
   1: 'ESTAB',
   2: 'SYN-SENT',
   3: 'SYN-RECV',

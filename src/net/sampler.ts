@@ -12,6 +12,8 @@ import type { Endpoint } from './address.js';
 import { type CaptureSource, localAddresses } from './capture.js';
 import type { FlowObservation } from './flowTracker.js';
 import { type InterfaceCounters, readNetDev } from './procNetDev.js';
+import { CONNECTED_TCP_STATES, dumpSockets, loadSockDiag } from './sockDiag.js';
+import { SocketOwners } from './socketOwners.js';
 import { collectTcpSockets, collectUdpSockets, DestroyWatcher } from './ssCollector.js';
 import type { SocketRecord } from './ssParse.js';
 
@@ -71,20 +73,41 @@ const endpointKey = (e: Endpoint) => `${e.address} ${e.port}`;
 
 export class NetSampler {
   private readonly watcher: DestroyWatcher | undefined;
+  private readonly diag = loadSockDiag();
+  private readonly owners: SocketOwners;
 
   constructor(private readonly options: SamplerOptions) {
+    this.owners = new SocketOwners(options.procRoot);
     if (options.watchClosed !== false && !options.capture) {
       this.watcher = new DestroyWatcher();
       this.watcher.start();
     }
   }
 
-  async sample(): Promise<NetTick> {
-    const { clock, capture } = this.options;
+  /** The socket tables: in-process through the sock_diag addon when built, else by running ss. */
+  private async sockets(): Promise<{ tcp: SocketRecord[]; udp: SocketRecord[] }> {
+    const { capture, clock } = this.options;
+    if (this.diag) {
+      const tcp = dumpSockets(this.diag, 'tcp', CONNECTED_TCP_STATES);
+      const udp = capture ? dumpSockets(this.diag, 'udp', 0xffff) : [];
+      const all = [...tcp, ...udp].filter((s) => s.inode !== undefined && s.inode !== 0);
+      this.owners.resolve(
+        all.map((s) => s.inode as number),
+        clock.monotonic(),
+      );
+      for (const s of all) s.processes = this.owners.processesOf(s.inode);
+      return { tcp, udp };
+    }
     const [tcp, udp] = await Promise.all([
       collectTcpSockets(),
       capture ? collectUdpSockets() : Promise.resolve([] as SocketRecord[]),
     ]);
+    return { tcp, udp };
+  }
+
+  async sample(): Promise<NetTick> {
+    const { clock, capture } = this.options;
+    const { tcp, udp } = await this.sockets();
     const now = clock.monotonic();
     const interfaces = readNetDev(this.options.procRoot);
     const ifaceOf = interfaceOfAddress();

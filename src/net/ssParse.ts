@@ -30,6 +30,8 @@ export interface SocketRecord {
   /** Processes holding the socket (several after a fork); empty when ss could not see them. */
   processes: SocketProcess[];
   tcp?: TcpInfo;
+  /** The socket's inode (sock_diag, or ss -e), to find the processes holding it. */
+  inode?: number;
 }
 
 const NETIDS = new Set([
