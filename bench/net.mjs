@@ -93,16 +93,37 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-/** Run a command line in namespace A under bash and return its CPU seconds (with children) and wall time. */
+/** CPU ticks (user + system, with reaped children: ss for hog) of a process so far. */
+function cpuTicks(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      .replace(/^.*\) /, '')
+      .split(' ');
+    // after "(comm) ": state is field 3, so utime/stime/cutime/cstime (14-17) are at 11-14 here
+    return Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+  } catch {
+    return undefined;
+  }
+}
+const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+
+/**
+ * Run a tool in namespace A (ip netns exec execs it: the PID is the tool's) and measure its CPU in the
+ * steady state, from 3 s after its start to 1 s before its end: start-up (Node.js loading hog, ~0.15 s
+ * of CPU) is left out for every tool alike.
+ */
 async function measured(commandLine) {
-  const started = performance.now();
-  const child = inNs(nsA, 'bash', ['-c', `${commandLine} >/dev/null 2>&1; times`], 'pipe');
-  const { text } = await output(child);
-  const wall = (performance.now() - started) / 1000;
-  // `times`: the shell's own user/sys, then its children's: "0m1.234s 0m0.456s"
-  const children = text.trim().split('\n').at(-1) ?? '';
-  const seconds = [...children.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
-  return { cpu: (seconds[0] ?? 0) + (seconds[1] ?? 0), wall };
+  const [command, ...args] = commandLine.split(' ');
+  const child = inNs(nsA, command, args);
+  const done = output(child);
+  await sleep(3000);
+  const t0 = performance.now();
+  const c0 = cpuTicks(child.pid);
+  await sleep((SECONDS - 4) * 1000);
+  const c1 = cpuTicks(child.pid);
+  const wall = (performance.now() - t0) / 1000;
+  await done;
+  return { cpu: c0 === undefined || c1 === undefined ? Number.NaN : (c1 - c0) / TICKS_PER_SECOND, wall };
 }
 
 // --- 1. CPU overhead beside iftop and nethogs ---
@@ -175,8 +196,9 @@ Figures of ${date} from \`node bench/net.mjs\` (${ROUNDS} rounds; load average $
 other engineers' test suites ran on the same 2 cores, so single rounds are noisy: the median is the figure).
 
 **CPU overhead while iperf3 pushes as much as it can through a veth pair** (${f2(median(traffic))} Gb/s median),
-all four tools watching the same transfer at the same time for ${SECONDS} s; CPU = user + system time of
-the tool and its children (ss for hog) over its wall time, in % of one core:
+all four tools watching the same transfer at the same time for ${SECONDS} s. CPU = user + system time of the
+tool and its reaped children (/proc/PID/stat), from 3 s after start to 1 s before the end, over that time,
+in % of one core (start-up left out for all: Node.js loading hog costs about 0.15 s of CPU once):
 
 | tool | median | rounds |
 | --- | ---: | --- |

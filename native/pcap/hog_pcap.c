@@ -282,6 +282,15 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
     pcap_close(p);
     return throw_with_code(env, code, message);
   }
+  /* A filter that accepts everything, compiled with the snap length: libpcap installs it in the
+     kernel, which then copies only the first SNAPLEN bytes of each packet into the ring. Without
+     one the kernel copies whole packets (64 KiB GSO packets on veth) and the ring fills in
+     milliseconds, waking the capture thread thousands of times a second. */
+  struct bpf_program all;
+  if (pcap_compile(p, &all, "", 1, PCAP_NETMASK_UNKNOWN) == 0) {
+    pcap_setfilter(p, &all);
+    pcap_freecode(&all);
+  }
   capture_t *c = calloc(1, sizeof(capture_t));
   if (!c || !table_init(&c->table, 1024)) {
     pcap_close(p);
