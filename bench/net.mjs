@@ -130,8 +130,9 @@ async function measured(commandLine) {
 const tools = {
   'hog net -t (sockets, default)': `${HOG} net -t -s ${SECONDS} -i 1`,
   'hog net --capture': `${HOG} net --capture ${vethA} -t -s ${SECONDS} -i 1`,
-  'iftop -t': `iftop -t -s ${SECONDS} -n -N -P -i ${vethA}`,
-  'nethogs -t': `nethogs -t -c ${SECONDS} -d 1 ${vethA}`,
+  // the peers run 2 s longer, so each is still running when its measurement ends
+  'iftop -t': `iftop -t -s ${SECONDS + 2} -n -N -P -i ${vethA}`,
+  'nethogs -t': `nethogs -t -c ${SECONDS + 2} -d 1 ${vethA}`,
 };
 const cpu = Object.fromEntries(Object.keys(tools).map((k) => [k, []]));
 const traffic = [];

@@ -269,7 +269,7 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   if (!p) return throw_with_code(env, "EPCAP", errbuf);
   pcap_set_snaplen(p, SNAPLEN);
   pcap_set_promisc(p, 0);
-  pcap_set_timeout(p, 100);
+  pcap_set_timeout(p, 500); /* blocks reach hog at least twice a second, even when traffic is light */
   pcap_set_buffer_size(p, buffer_bytes);
   int status = pcap_activate(p);
   if (status < 0) {

@@ -67,6 +67,95 @@ static napi_value tcp_info_object(napi_env env, const struct tcp_info *info, siz
   return o;
 }
 
+/* One inet_diag_msg (and its attributes) as a JS object. */
+static napi_value socket_object(napi_env env, struct nlmsghdr *h, int protocol) {
+  struct inet_diag_msg *m = NLMSG_DATA(h);
+  napi_value o, src, dst;
+  napi_create_object(env, &o);
+  size_t alen = m->idiag_family == AF_INET6 ? 16 : 4;
+  napi_create_buffer_copy(env, alen, m->id.idiag_src, NULL, &src);
+  napi_create_buffer_copy(env, alen, m->id.idiag_dst, NULL, &dst);
+  set_number(env, o, "family", m->idiag_family == AF_INET6 ? 6 : 4);
+  set_number(env, o, "state", m->idiag_state);
+  napi_set_named_property(env, o, "src", src);
+  napi_set_named_property(env, o, "dst", dst);
+  set_number(env, o, "sport", ntohs(m->id.idiag_sport));
+  set_number(env, o, "dport", ntohs(m->id.idiag_dport));
+  set_number(env, o, "inode", m->idiag_inode);
+  set_number(env, o, "uid", m->idiag_uid);
+  set_number(env, o, "rqueue", m->idiag_rqueue);
+  set_number(env, o, "wqueue", m->idiag_wqueue);
+  int rest = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof *m));
+  for (struct rtattr *a = (struct rtattr *)(m + 1); RTA_OK(a, rest); a = RTA_NEXT(a, rest)) {
+    if (a->rta_type == INET_DIAG_INFO && protocol == IPPROTO_TCP) {
+      napi_set_named_property(env, o, "info", tcp_info_object(env, RTA_DATA(a), RTA_PAYLOAD(a)));
+    } else if (a->rta_type == INET_DIAG_CONG) {
+      napi_value cong;
+      napi_create_string_utf8(env, RTA_DATA(a), strnlen(RTA_DATA(a), RTA_PAYLOAD(a)), &cong);
+      napi_set_named_property(env, o, "cong", cong);
+    }
+  }
+  return o;
+}
+
+/*
+ * lookup(family, src Buffer, sport, dst Buffer, dport) -> one TCP socket or undefined. An exact
+ * lookup is a hash probe in the kernel, where a dump walks the whole established table (which is
+ * sized by RAM, not by the sockets in use): cheaper when only a few known connections are wanted.
+ */
+static napi_value js_lookup(napi_env env, napi_callback_info cbinfo) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, cbinfo, &argc, argv, NULL, NULL);
+  int32_t family = 4, sport = 0, dport = 0;
+  void *src = NULL, *dst = NULL;
+  size_t src_len = 0, dst_len = 0;
+  if (argc < 5 || napi_get_value_int32(env, argv[0], &family) != napi_ok ||
+      napi_get_buffer_info(env, argv[1], &src, &src_len) != napi_ok ||
+      napi_get_value_int32(env, argv[2], &sport) != napi_ok ||
+      napi_get_buffer_info(env, argv[3], &dst, &dst_len) != napi_ok ||
+      napi_get_value_int32(env, argv[4], &dport) != napi_ok) {
+    napi_throw_error(env, "EINVAL", "lookup(family, src, sport, dst, dport)");
+    return NULL;
+  }
+  struct {
+    struct nlmsghdr nlh;
+    struct inet_diag_req_v2 r;
+  } req;
+  memset(&req, 0, sizeof req);
+  req.nlh.nlmsg_len = sizeof req;
+  req.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+  req.nlh.nlmsg_flags = NLM_F_REQUEST;
+  req.r.sdiag_family = family == 6 ? AF_INET6 : AF_INET;
+  req.r.sdiag_protocol = IPPROTO_TCP;
+  req.r.idiag_states = 0xffffffff;
+  req.r.idiag_ext = (1 << (INET_DIAG_INFO - 1)) | (1 << (INET_DIAG_CONG - 1));
+  req.r.id.idiag_sport = htons((uint16_t)sport);
+  req.r.id.idiag_dport = htons((uint16_t)dport);
+  memcpy(req.r.id.idiag_src, src, src_len > 16 ? 16 : src_len);
+  memcpy(req.r.id.idiag_dst, dst, dst_len > 16 ? 16 : dst_len);
+  req.r.id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
+  req.r.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+  int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+  if (fd < 0) {
+    napi_throw_error(env, "ESOCKDIAG", strerror(errno));
+    return NULL;
+  }
+  struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
+  napi_value result;
+  napi_get_undefined(env, &result);
+  static char buffer[16 * 1024] __attribute__((aligned(NLMSG_ALIGNTO)));
+  if (sendto(fd, &req, sizeof req, 0, (struct sockaddr *)&kernel, sizeof kernel) >= 0) {
+    ssize_t n = recv(fd, buffer, sizeof buffer, 0);
+    struct nlmsghdr *h = (struct nlmsghdr *)buffer;
+    if (n > 0 && NLMSG_OK(h, (size_t)n) && h->nlmsg_type == SOCK_DIAG_BY_FAMILY) {
+      result = socket_object(env, h, IPPROTO_TCP);
+    }
+  }
+  close(fd);
+  return result;
+}
+
 static napi_value js_dump(napi_env env, napi_callback_info cbinfo) {
   size_t argc = 3;
   napi_value argv[3];
@@ -128,32 +217,7 @@ static napi_value js_dump(napi_env env, napi_callback_info cbinfo) {
         napi_throw_error(env, "ESOCKDIAG", strerror(-e->error));
         return NULL;
       }
-      struct inet_diag_msg *m = NLMSG_DATA(h);
-      napi_value o, src, dst;
-      napi_create_object(env, &o);
-      size_t alen = m->idiag_family == AF_INET6 ? 16 : 4;
-      napi_create_buffer_copy(env, alen, m->id.idiag_src, NULL, &src);
-      napi_create_buffer_copy(env, alen, m->id.idiag_dst, NULL, &dst);
-      set_number(env, o, "family", m->idiag_family == AF_INET6 ? 6 : 4);
-      set_number(env, o, "state", m->idiag_state);
-      napi_set_named_property(env, o, "src", src);
-      napi_set_named_property(env, o, "dst", dst);
-      set_number(env, o, "sport", ntohs(m->id.idiag_sport));
-      set_number(env, o, "dport", ntohs(m->id.idiag_dport));
-      set_number(env, o, "inode", m->idiag_inode);
-      set_number(env, o, "uid", m->idiag_uid);
-      set_number(env, o, "rqueue", m->idiag_rqueue);
-      set_number(env, o, "wqueue", m->idiag_wqueue);
-      int rest = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof *m));
-      for (struct rtattr *a = (struct rtattr *)(m + 1); RTA_OK(a, rest); a = RTA_NEXT(a, rest)) {
-        if (a->rta_type == INET_DIAG_INFO && protocol == IPPROTO_TCP) {
-          napi_set_named_property(env, o, "info", tcp_info_object(env, RTA_DATA(a), RTA_PAYLOAD(a)));
-        } else if (a->rta_type == INET_DIAG_CONG) {
-          napi_value cong;
-          napi_create_string_utf8(env, RTA_DATA(a), strnlen(RTA_DATA(a), RTA_PAYLOAD(a)), &cong);
-          napi_set_named_property(env, o, "cong", cong);
-        }
-      }
+      napi_value o = socket_object(env, h, protocol);
       napi_set_element(env, list, count++, o);
     }
   }
@@ -164,8 +228,9 @@ static napi_value js_dump(napi_env env, napi_callback_info cbinfo) {
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"dump", NULL, js_dump, NULL, NULL, NULL, napi_default, NULL},
+      {"lookup", NULL, js_lookup, NULL, NULL, NULL, napi_default, NULL},
   };
-  napi_define_properties(env, exports, 1, props);
+  napi_define_properties(env, exports, 2, props);
   return exports;
 }
 

@@ -317,17 +317,16 @@ async function runStream(
 ): Promise<void> {
   const { clock, output } = context;
   const duration = opts.seconds ?? (opts.text ? 10 : undefined);
-  const start = clock.monotonic();
+  // the run is a number of ticks after the first (baseline) sample: seconds / interval of them, each
+  // an interval after the previous one started, so slow ticks do not change how many there are
+  const ticks =
+    duration === undefined ? Number.POSITIVE_INFINITY : Math.max(1, Math.round(duration / opts.interval));
   let snapshot = await tick();
   const cut = <T>(rows: T[]) => (opts.top !== undefined ? rows.slice(0, opts.top) : rows);
-  for (;;) {
-    const elapsed = clock.monotonic() - start;
-    if (stop.stopped || (duration !== undefined && elapsed >= duration * 1000 - 1)) break;
-    const wait =
-      duration === undefined
-        ? opts.interval * 1000
-        : Math.min(opts.interval * 1000, duration * 1000 - elapsed);
-    await stop.sleep(wait);
+  let next = clock.monotonic();
+  for (let i = 0; i < ticks && !stop.stopped; i++) {
+    next += opts.interval * 1000;
+    await stop.sleep(Math.max(0, next - clock.monotonic()));
     if (stop.stopped && opts.json && !opts.text) break;
     snapshot = await tick();
     if (opts.json && !opts.text) {

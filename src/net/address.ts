@@ -100,3 +100,38 @@ export function compressIpv6(groups: readonly string[]): string {
   const text = `${head}::${tail}`;
   return text === '::' ? '::' : text;
 }
+
+/** Text -> 4 or 16 bytes in network order ("10.0.0.1", "fd66::1", "::ffff:10.0.0.1"); undefined if not an address. */
+export function addressToBytes(text: string): Buffer | undefined {
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(text)) {
+    const parts = text.split('.').map(Number);
+    return parts.every((n) => n >= 0 && n <= 255) ? Buffer.from(parts) : undefined;
+  }
+  if (!text.includes(':')) return undefined;
+  let tail: number[] = [];
+  let body = text;
+  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (v4) {
+    const bytes = addressToBytes(v4[1] as string);
+    if (!bytes) return undefined;
+    tail = [
+      (bytes[0] as number) * 256 + (bytes[1] as number),
+      (bytes[2] as number) * 256 + (bytes[3] as number),
+    ];
+    body = text.slice(0, -(v4[1] as string).length).replace(/:$/, '');
+    if (body.endsWith(':')) body += ':';
+  }
+  const halves = body.split('::');
+  if (halves.length > 2) return undefined;
+  const [head, rest] = halves as [string, string | undefined];
+  const parse = (s: string) => (s === '' ? [] : s.split(':').map((g) => Number.parseInt(g, 16)));
+  const left = parse(head);
+  const right = [...(rest === undefined ? [] : parse(rest)), ...tail];
+  const fill = 8 - left.length - right.length;
+  if (fill < 0 || (rest === undefined && fill !== 0)) return undefined;
+  const groups = [...left, ...new Array(fill).fill(0), ...right];
+  if (groups.some((g) => !Number.isInteger(g) || g < 0 || g > 0xffff)) return undefined;
+  const out = Buffer.alloc(16);
+  for (const [i, g] of groups.entries()) out.writeUInt16BE(g, i * 2);
+  return out;
+}

@@ -9,10 +9,10 @@
 import { networkInterfaces } from 'node:os';
 import type { Clock } from '../clock.js';
 import type { Endpoint } from './address.js';
-import { type CaptureSource, localAddresses } from './capture.js';
+import { type CapturedFlow, type CaptureSource, localAddresses } from './capture.js';
 import type { FlowObservation } from './flowTracker.js';
 import { type InterfaceCounters, readNetDev } from './procNetDev.js';
-import { CONNECTED_TCP_STATES, dumpSockets, loadSockDiag } from './sockDiag.js';
+import { CONNECTED_TCP_STATES, dumpSockets, loadSockDiag, lookupTcpSocket } from './sockDiag.js';
 import { SocketOwners } from './socketOwners.js';
 import { collectTcpSockets, collectUdpSockets, DestroyWatcher } from './ssCollector.js';
 import type { SocketRecord } from './ssParse.js';
@@ -71,6 +71,9 @@ function fromSocket(s: SocketRecord, closed: boolean, iface: string | undefined)
 
 const endpointKey = (e: Endpoint) => `${e.address} ${e.port}`;
 
+/** Up to this many captured TCP flows are looked up one by one; above it one dump is cheaper. */
+const LOOKUP_LIMIT = 200;
+
 export class NetSampler {
   private readonly watcher: DestroyWatcher | undefined;
   private readonly diag = loadSockDiag();
@@ -84,12 +87,23 @@ export class NetSampler {
     }
   }
 
-  /** The socket tables: in-process through the sock_diag addon when built, else by running ss. */
-  private async sockets(): Promise<{ tcp: SocketRecord[]; udp: SocketRecord[] }> {
+  /**
+   * The socket tables: in-process through the sock_diag addon when built, else by running ss. With a
+   * capture, only the TCP sockets of captured flows are wanted: looked up one by one (cheap) unless
+   * there are many.
+   */
+  private async sockets(captured?: CapturedFlow[]): Promise<{ tcp: SocketRecord[]; udp: SocketRecord[] }> {
     const { capture, clock } = this.options;
     if (this.diag) {
-      const tcp = dumpSockets(this.diag, 'tcp', CONNECTED_TCP_STATES);
-      const udp = capture ? dumpSockets(this.diag, 'udp', 0xffff) : [];
+      const diag = this.diag;
+      const tcpFlows = captured?.filter((f) => f.proto === 'tcp');
+      const tcp =
+        tcpFlows && tcpFlows.length <= LOOKUP_LIMIT
+          ? tcpFlows
+              .map((f) => lookupTcpSocket(diag, f.local, f.remote))
+              .filter((s): s is SocketRecord => s !== undefined)
+          : dumpSockets(diag, 'tcp', CONNECTED_TCP_STATES);
+      const udp = capture ? dumpSockets(diag, 'udp', 0xffff) : [];
       const all = [...tcp, ...udp].filter((s) => s.inode !== undefined && s.inode !== 0);
       this.owners.resolve(
         all.map((s) => s.inode as number),
@@ -107,14 +121,15 @@ export class NetSampler {
 
   async sample(): Promise<NetTick> {
     const { clock, capture } = this.options;
-    const { tcp, udp } = await this.sockets();
+    const captured = capture?.take(clock.monotonic(), localAddresses());
+    const { tcp, udp } = await this.sockets(captured);
     const now = clock.monotonic();
     const interfaces = readNetDev(this.options.procRoot);
     const ifaceOf = interfaceOfAddress();
     const notes: string[] = [];
     let observations: FlowObservation[];
     if (capture) {
-      observations = this.matchCaptured(capture, tcp, udp, now);
+      observations = this.matchCaptured(capture, captured ?? [], tcp, udp);
       const stats = capture.stats();
       if (stats.dropped > 0) notes.push(`capture dropped ${stats.dropped} of ${stats.received} packets`);
       if (stats.failure) notes.push(`capture stopped: ${stats.failure}`);
@@ -134,7 +149,12 @@ export class NetSampler {
   }
 
   /** Captured flows, with process, state and TCP info from the socket tables where a socket matches. */
-  private matchCaptured(capture: CaptureSource, tcp: SocketRecord[], udp: SocketRecord[], now: number) {
+  private matchCaptured(
+    capture: CaptureSource,
+    captured: CapturedFlow[],
+    tcp: SocketRecord[],
+    udp: SocketRecord[],
+  ) {
     const tcpByPair = new Map(tcp.map((s) => [`${endpointKey(s.local)} ${endpointKey(s.remote)}`, s]));
     const udpConnected = new Map<string, SocketRecord>();
     const udpBound = new Map<string, SocketRecord>();
@@ -142,7 +162,7 @@ export class NetSampler {
       if (s.remote.port !== 0) udpConnected.set(`${endpointKey(s.local)} ${endpointKey(s.remote)}`, s);
       else udpBound.set(endpointKey(s.local), s);
     }
-    return capture.take(now, localAddresses()).map((f): FlowObservation => {
+    return captured.map((f): FlowObservation => {
       const pair = `${endpointKey(f.local)} ${endpointKey(f.remote)}`;
       const socket =
         f.proto === 'tcp'

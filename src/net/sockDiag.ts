@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { addressFromBytes } from './address.js';
+import { addressFromBytes, addressToBytes, type Endpoint } from './address.js';
 import { TCP_STATES } from './procNetSockets.js';
 import type { Protocol, SocketRecord } from './ssParse.js';
 import type { TcpInfo } from './tcpInfo.js';
@@ -53,6 +53,7 @@ export interface RawDiagSocket {
 
 interface SockDiagAddon {
   dump(family: 4 | 6, protocol: 6 | 17, states: number): RawDiagSocket[];
+  lookup(family: 4 | 6, src: Buffer, sport: number, dst: Buffer, dport: number): RawDiagSocket | undefined;
 }
 
 /** TCP states (include/net/tcp_states.h) as a bit mask: all but LISTEN, TIME_WAIT and NEW_SYN_RECV. */
@@ -139,4 +140,25 @@ export function dumpSockets(addon: SockDiagAddon, proto: Protocol, states: numbe
   return [...addon.dump(4, number, states), ...addon.dump(6, number, states)].map((raw) =>
     toSocketRecord(raw, proto),
   );
+}
+
+/**
+ * The TCP socket of one connection, by exact lookup (a hash probe, where a dump walks the kernel's
+ * whole established table). An IPv4 connection may belong to a dual-stack IPv6 socket: tried as
+ * IPv4-mapped too.
+ */
+export function lookupTcpSocket(
+  addon: SockDiagAddon,
+  local: Endpoint,
+  remote: Endpoint,
+): SocketRecord | undefined {
+  const src = addressToBytes(local.address);
+  const dst = addressToBytes(remote.address);
+  if (!src || !dst || src.length !== dst.length) return undefined;
+  let raw = addon.lookup(src.length === 4 ? 4 : 6, src, local.port, dst, remote.port);
+  if (!raw && src.length === 4) {
+    const mapped = (b: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff]), b]);
+    raw = addon.lookup(6, mapped(src), local.port, mapped(dst), remote.port);
+  }
+  return raw ? toSocketRecord(raw, 'tcp') : undefined;
 }

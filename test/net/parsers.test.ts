@@ -4,7 +4,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { compressIpv6, formatEndpoint, parseProcHexAddress, parseSsEndpoint } from '../../src/net/address.js';
+import {
+  addressFromBytes,
+  addressToBytes,
+  compressIpv6,
+  formatEndpoint,
+  parseProcHexAddress,
+  parseSsEndpoint,
+} from '../../src/net/address.js';
 import { parseLinkSpeed } from '../../src/net/link.js';
 import { parseNetDev } from '../../src/net/procNetDev.js';
 import { parseSnmp, tcpSegments } from '../../src/net/procNetSnmp.js';
@@ -188,5 +195,17 @@ describe('/proc/net/dev, /proc/net/snmp and link speed', () => {
     expect(parseLinkSpeed('1000\n')).toBe(1_000_000_000);
     expect(parseLinkSpeed('-1\n')).toBeUndefined();
     expect(parseLinkSpeed('')).toBeUndefined();
+  });
+});
+
+describe('addressToBytes', () => {
+  it('turns IPv4, IPv6 and IPv4-mapped text into network-order bytes, and back', () => {
+    expect([...(addressToBytes('10.66.200.2') ?? [])]).toEqual([10, 66, 200, 2]);
+    for (const text of ['fd66:200::2', '::1', '2001:db8::1:0:0:1', 'fe80::1']) {
+      expect(addressFromBytes(addressToBytes(text) as Buffer), text).toBe(text);
+    }
+    expect(addressFromBytes(addressToBytes('::ffff:10.0.0.1') as Buffer)).toBe('10.0.0.1');
+    for (const bad of ['', 'host', '1.2.3.999', '1::2::3', '1:2:3'])
+      expect(addressToBytes(bad), bad).toBeUndefined();
   });
 });
