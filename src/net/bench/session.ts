@@ -94,14 +94,12 @@ export async function runSession(
       next += options.intervalSeconds;
     }
     await sleepUntil(started, deadline);
+    // stop writing first, so the figures end where the time does; then the last retransmits
+    for (const c of counters) c.halt?.();
+    const seconds = elapsed();
     const finalRetrans = await retransmits(sockets);
     await Promise.all(counters.map((c) => c.stop?.()));
-    const seconds = elapsed();
-    const stat: IntervalStat = {
-      start: lastTime,
-      end: Math.min(seconds, deadline),
-      bytes: total() - lastBytes,
-    };
+    const stat: IntervalStat = { start: lastTime, end: seconds, bytes: total() - lastBytes };
     const sum = finalRetrans?.reduce((a, b) => a + b, 0);
     if (sum !== undefined && lastRetrans !== undefined) stat.retransmits = sum - lastRetrans;
     intervals.push(stat);
