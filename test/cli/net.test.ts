@@ -60,6 +60,19 @@ describe('hog net on local traffic', () => {
     expect(lines.at(-1)).toMatch(/^2 connections, [\d.]+ MiB in total$/);
   });
 
+  it('without the sock_diag addon runs ss each tick, with the same rows', async () => {
+    const result = await runHog(
+      ['net', '-t', '--json', '-s', '1', '-i', '0.5', '--port', String(traffic.port)],
+      {
+        env: { HOG_SOCKDIAG_ADDON: 'none' },
+      },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const rows = json<{ rows: { pid: number; command: string; totalOut: number }[] }>(result).rows;
+    expect(rows.filter((r) => r.pid === traffic.child.pid && r.command === 'node')).toHaveLength(2);
+    expect(rows.some((r) => r.totalOut > 0)).toBe(true);
+  });
+
   it('--json -t gives one object with rates in bytes/s, the sender attributed', async () => {
     const result = await runHog([
       'net',
