@@ -67,6 +67,37 @@ static napi_value tcp_info_object(napi_env env, const struct tcp_info *info, siz
   return o;
 }
 
+typedef struct {
+  struct nlmsghdr nlh;
+  struct inet_diag_req_v2 r;
+} diag_request_t;
+
+/* A sock_diag request with tcp_info and the congestion algorithm asked for (TCP). */
+static void init_request(diag_request_t *req, int family, int protocol, uint16_t flags, uint32_t states) {
+  memset(req, 0, sizeof *req);
+  req->nlh.nlmsg_len = sizeof *req;
+  req->nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+  req->nlh.nlmsg_flags = flags;
+  req->r.sdiag_family = family == 6 ? AF_INET6 : AF_INET;
+  req->r.sdiag_protocol = (uint8_t)protocol;
+  req->r.idiag_states = states;
+  if (protocol == IPPROTO_TCP) req->r.idiag_ext = (1 << (INET_DIAG_INFO - 1)) | (1 << (INET_DIAG_CONG - 1));
+}
+
+/* Open a sock_diag socket and send the request; -1 (errno set) on failure. */
+static int send_request(diag_request_t *req) {
+  int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+  if (fd < 0) return -1;
+  struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
+  if (sendto(fd, req, sizeof *req, 0, (struct sockaddr *)&kernel, sizeof kernel) < 0) {
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return -1;
+  }
+  return fd;
+}
+
 /* One inet_diag_msg (and its attributes) as a JS object. */
 static napi_value socket_object(napi_env env, struct nlmsghdr *h, int protocol) {
   struct inet_diag_msg *m = NLMSG_DATA(h);
@@ -118,39 +149,26 @@ static napi_value js_lookup(napi_env env, napi_callback_info cbinfo) {
     napi_throw_error(env, "EINVAL", "lookup(family, src, sport, dst, dport)");
     return NULL;
   }
-  struct {
-    struct nlmsghdr nlh;
-    struct inet_diag_req_v2 r;
-  } req;
-  memset(&req, 0, sizeof req);
-  req.nlh.nlmsg_len = sizeof req;
-  req.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-  req.nlh.nlmsg_flags = NLM_F_REQUEST;
-  req.r.sdiag_family = family == 6 ? AF_INET6 : AF_INET;
-  req.r.sdiag_protocol = IPPROTO_TCP;
-  req.r.idiag_states = 0xffffffff;
-  req.r.idiag_ext = (1 << (INET_DIAG_INFO - 1)) | (1 << (INET_DIAG_CONG - 1));
+  diag_request_t req;
+  init_request(&req, family, IPPROTO_TCP, NLM_F_REQUEST, 0xffffffff);
   req.r.id.idiag_sport = htons((uint16_t)sport);
   req.r.id.idiag_dport = htons((uint16_t)dport);
   memcpy(req.r.id.idiag_src, src, src_len > 16 ? 16 : src_len);
   memcpy(req.r.id.idiag_dst, dst, dst_len > 16 ? 16 : dst_len);
   req.r.id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
   req.r.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
-  int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+  napi_value result;
+  napi_get_undefined(env, &result);
+  int fd = send_request(&req);
   if (fd < 0) {
     napi_throw_error(env, "ESOCKDIAG", strerror(errno));
     return NULL;
   }
-  struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
-  napi_value result;
-  napi_get_undefined(env, &result);
   static char buffer[16 * 1024] __attribute__((aligned(NLMSG_ALIGNTO)));
-  if (sendto(fd, &req, sizeof req, 0, (struct sockaddr *)&kernel, sizeof kernel) >= 0) {
-    ssize_t n = recv(fd, buffer, sizeof buffer, 0);
-    struct nlmsghdr *h = (struct nlmsghdr *)buffer;
-    if (n > 0 && NLMSG_OK(h, (size_t)n) && h->nlmsg_type == SOCK_DIAG_BY_FAMILY) {
-      result = socket_object(env, h, IPPROTO_TCP);
-    }
+  ssize_t n = recv(fd, buffer, sizeof buffer, 0);
+  struct nlmsghdr *h = (struct nlmsghdr *)buffer;
+  if (n > 0 && NLMSG_OK(h, (size_t)n) && h->nlmsg_type == SOCK_DIAG_BY_FAMILY) {
+    result = socket_object(env, h, IPPROTO_TCP);
   }
   close(fd);
   return result;
@@ -166,26 +184,10 @@ static napi_value js_dump(napi_env env, napi_callback_info cbinfo) {
   if (argc > 1) napi_get_value_int32(env, argv[1], &protocol);
   if (argc > 2) napi_get_value_uint32(env, argv[2], &states);
 
-  int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+  diag_request_t req;
+  init_request(&req, family, protocol, NLM_F_REQUEST | NLM_F_DUMP, states);
+  int fd = send_request(&req);
   if (fd < 0) {
-    napi_throw_error(env, "ESOCKDIAG", strerror(errno));
-    return NULL;
-  }
-  struct {
-    struct nlmsghdr nlh;
-    struct inet_diag_req_v2 r;
-  } req;
-  memset(&req, 0, sizeof req);
-  req.nlh.nlmsg_len = sizeof req;
-  req.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-  req.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-  req.r.sdiag_family = family == 6 ? AF_INET6 : AF_INET;
-  req.r.sdiag_protocol = (uint8_t)protocol;
-  req.r.idiag_states = states;
-  if (protocol == IPPROTO_TCP) req.r.idiag_ext = (1 << (INET_DIAG_INFO - 1)) | (1 << (INET_DIAG_CONG - 1));
-  struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
-  if (sendto(fd, &req, sizeof req, 0, (struct sockaddr *)&kernel, sizeof kernel) < 0) {
-    close(fd);
     napi_throw_error(env, "ESOCKDIAG", strerror(errno));
     return NULL;
   }

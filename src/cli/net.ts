@@ -259,8 +259,9 @@ async function runNet(opts: NetOptions, command: Command, context: CliContext): 
   };
   const stop = stopSignal();
   try {
-    if (interactive) await runLive(opts, by, sort, filter, tick, peaks, stop);
-    else await runStream(opts, by, sort, filter, tick, peaks, context, stop);
+    const run: Run = { opts, by, sort, filter, tick, peaks, stop };
+    if (interactive) await runLive(run);
+    else await runStream(run, context);
   } finally {
     stop.dispose();
     sampler.close();
@@ -303,18 +304,19 @@ function stopSignal() {
   };
 }
 
-type Tick = () => Promise<ReturnType<NetMonitor['snapshot']>>;
+/** What the stream and live loops share: the options, the view asked for, and how to take a tick. */
+interface Run {
+  opts: NetOptions;
+  by: NetState['by'];
+  sort: NetState['sort'];
+  filter: NetFilter;
+  tick: () => Promise<ReturnType<NetMonitor['snapshot']>>;
+  peaks: GroupPeaks;
+  stop: ReturnType<typeof stopSignal>;
+}
 
-async function runStream(
-  opts: NetOptions,
-  by: NetState['by'],
-  sort: NetState['sort'],
-  filter: NetFilter,
-  tick: Tick,
-  peaks: GroupPeaks,
-  context: CliContext,
-  stop: ReturnType<typeof stopSignal>,
-): Promise<void> {
+async function runStream(run: Run, context: CliContext): Promise<void> {
+  const { opts, by, sort, filter, tick, peaks, stop } = run;
   const { clock, output } = context;
   const duration = opts.seconds ?? (opts.text ? 10 : undefined);
   // the run is a number of ticks after the first (baseline) sample: seconds / interval of them, each
@@ -354,15 +356,8 @@ async function runStream(
   );
 }
 
-async function runLive(
-  opts: NetOptions,
-  by: NetState['by'],
-  sort: NetState['sort'],
-  filter: NetFilter,
-  tick: Tick,
-  peaks: GroupPeaks,
-  stop: ReturnType<typeof stopSignal>,
-): Promise<void> {
+async function runLive(run: Run): Promise<void> {
+  const { opts, by, sort, filter, tick, peaks, stop } = run;
   const stdout = process.stdout;
   const stdin = process.stdin;
   let state = initialNetState({ by, sort, bytes: opts.bytes === true, all: opts.all === true });

@@ -63,6 +63,17 @@ function freePort(pair: NetnsPair): number {
   return Number(out.trim());
 }
 
+/** iperf3 -s for one test in namespace b, on a free port, once it listens. */
+async function iperfServer(pair: NetnsPair): Promise<{ port: number; server: ChildProcess }> {
+  const port = freePort(pair);
+  const server = pair.spawnIn(pair.b, 'iperf3', ['-s', '-1', '-p', String(port)], { stdout: 'ignore' });
+  await waitFor(
+    () => pair.execIn(pair.b, 'ss', ['-tlnH', `sport = :${port}`]).includes(String(port)),
+    'iperf3 -s to listen',
+  );
+  return { port, server };
+}
+
 describe.skipIf(!netnsAvailable())('hog net between two namespaces', () => {
   let pair: NetnsPair;
   beforeAll(() => {
@@ -71,8 +82,7 @@ describe.skipIf(!netnsAvailable())('hog net between two namespaces', () => {
   afterAll(() => pair?.remove());
 
   it('counts an iperf3 TCP transfer within 2% of its bytes and 5% of its rate, on the iperf3 process', async () => {
-    const port = freePort(pair);
-    const server = pair.spawnIn(pair.b, 'iperf3', ['-s', '-1', '-p', String(port)], { stdout: 'ignore' });
+    const { port, server } = await iperfServer(pair);
     const hog = pair.spawnIn(pair.a, HOG_BIN, [
       'net',
       '--json',
@@ -86,10 +96,6 @@ describe.skipIf(!netnsAvailable())('hog net between two namespaces', () => {
     const hogOut = collect(hog);
     try {
       await waitFor(() => ticks(hogOut.lines).length > 0, 'the first hog net tick');
-      await waitFor(
-        () => pair.execIn(pair.b, 'ss', ['-tlnH', `sport = :${port}`]).includes(String(port)),
-        'iperf3 -s to listen',
-      );
       // a paced transfer: a steady rate to compare windows with
       const client = pair.spawnIn(pair.a, 'iperf3', [
         '-c',
@@ -149,8 +155,7 @@ describe.skipIf(!netnsAvailable())('hog net between two namespaces', () => {
   it.skipIf(!existsSync(`${process.cwd()}/dist/native/hog_pcap.node`))(
     'capture mode sees an iperf3 UDP flow, counted in IP packet bytes, on the iperf3 process',
     async () => {
-      const port = freePort(pair);
-      const server = pair.spawnIn(pair.b, 'iperf3', ['-s', '-1', '-p', String(port)], { stdout: 'ignore' });
+      const { port, server } = await iperfServer(pair);
       const hog = pair.spawnIn(pair.a, HOG_BIN, [
         'net',
         '--capture',
@@ -171,10 +176,6 @@ describe.skipIf(!netnsAvailable())('hog net between two namespaces', () => {
         );
         expect(hogOut.stderr()).toBe('');
         expect(ticks(hogOut.lines)[0]?.mode).toBe('capture');
-        await waitFor(
-          () => pair.execIn(pair.b, 'ss', ['-tlnH', `sport = :${port}`]).includes(String(port)),
-          'iperf3 -s',
-        );
         const client = pair.spawnIn(pair.a, 'iperf3', [
           '-u',
           '-c',
@@ -269,12 +270,7 @@ describe.skipIf(!netnsAvailable())('hog net between two namespaces', () => {
       mkdirSync(join(sys, 'class/net', pair.vethA), { recursive: true });
       writeFileSync(join(sys, 'class/net', pair.vethA, 'speed'), '1000\n');
       writeFileSync(join(sys, 'class/net', pair.vethA, 'operstate'), 'up\n');
-      const port = freePort(pair);
-      const server = pair.spawnIn(pair.b, 'iperf3', ['-s', '-1', '-p', String(port)], { stdout: 'ignore' });
-      await waitFor(
-        () => pair.execIn(pair.b, 'ss', ['-tlnH', `sport = :${port}`]).includes(String(port)),
-        'iperf3 -s',
-      );
+      const { port, server } = await iperfServer(pair);
       const client = pair.spawnIn(
         pair.a,
         'iperf3',
