@@ -269,7 +269,8 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   if (!p) return throw_with_code(env, "EPCAP", errbuf);
   pcap_set_snaplen(p, SNAPLEN);
   pcap_set_promisc(p, 0);
-  pcap_set_timeout(p, 500); /* blocks reach hog at least twice a second, even when traffic is light */
+  /* a block of packets reaches hog when full, or after a second (iftop waits as long) */
+  pcap_set_timeout(p, 1000);
   pcap_set_buffer_size(p, buffer_bytes);
   int status = pcap_activate(p);
   if (status < 0) {

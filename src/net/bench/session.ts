@@ -4,17 +4,28 @@
  * and produce this side's result.
  */
 import type { Socket } from 'node:net';
+import { unmapAddress } from '../address.js';
+import { loadSockDiag, lookupTcpSocket } from '../sockDiag.js';
 import { runSs } from '../ssCollector.js';
 import { parseSs } from '../ssParse.js';
 import type { IntervalStat, SideResult } from './protocol.js';
 import { type ReadCounter, type StreamCounter, startSending } from './stream.js';
 
-/** Retransmitted segments so far on these sockets (by local port), from ss; undefined if ss fails. */
+/**
+ * Retransmitted segments so far on these sockets, from tcp_info: through the sock_diag addon when
+ * built (no process started while the test runs), else from ss; undefined if neither works.
+ */
 async function retransmits(sockets: readonly Socket[]): Promise<number[] | undefined> {
+  const endpoints = sockets.map((s) => ({
+    local: { address: unmapAddress(s.localAddress ?? ''), port: s.localPort ?? 0 },
+    remote: { address: unmapAddress(s.remoteAddress ?? ''), port: s.remotePort ?? 0 },
+  }));
+  const diag = loadSockDiag();
+  if (diag) return endpoints.map((e) => lookupTcpSocket(diag, e.local, e.remote)?.tcp?.totalRetrans ?? 0);
   try {
     const records = parseSs(await runSs(['-tinOH']), 'tcp');
-    return sockets.map((s) => {
-      const r = records.find((x) => x.local.port === s.localPort && x.remote.port === s.remotePort);
+    return endpoints.map((e) => {
+      const r = records.find((x) => x.local.port === e.local.port && x.remote.port === e.remote.port);
       return r?.tcp?.totalRetrans ?? 0;
     });
   } catch {
