@@ -11,8 +11,11 @@ export const DEFAULT_BENCH_PORT = 5210;
 export const PROTOCOL_VERSION = 1;
 export const DATA_MAGIC = 'HOGD';
 export const DATA_HEADER_LENGTH = DATA_MAGIC.length + 32 + 1;
-/** Bytes per write, as iperf3's default for TCP (128 KiB). */
-export const WRITE_SIZE = 128 * 1024;
+/**
+ * Bytes per write. iperf3 writes 128 KiB; for Node.js the per-write cost is higher, and 1 MiB writes
+ * measured faster on a veth pair (128 KiB: about 75% of iperf3; 512 KiB to 2 MiB: level with it).
+ */
+export const WRITE_SIZE = 1024 * 1024;
 
 export interface Hello {
   hello: number;

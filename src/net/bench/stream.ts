@@ -1,14 +1,14 @@
 /**
  * Moving bytes for `hog net bench`: a sender that keeps the socket's buffer full with one reused
- * 128 KiB buffer, and a receiver that reads into one reused buffer (Node's `onread` option: no
+ * 1 MiB buffer, and a receiver that reads into one reused buffer (Node's `onread` option: no
  * allocation per read), each counting bytes so the test can take per-interval figures.
  */
 import { Socket } from 'node:net';
 import { WRITE_SIZE } from './protocol.js';
 
 const payload = Buffer.alloc(WRITE_SIZE, 0x68);
-/** Queue up to 1 MiB in Node before waiting for 'drain': fewer wake-ups per byte than the 16 KiB default. */
-export const SEND_HIGH_WATER_MARK = 1024 * 1024;
+/** Queue up to 4 MiB (four writes) in Node before waiting for 'drain': fewer wake-ups per byte. */
+export const SEND_HIGH_WATER_MARK = 4 * 1024 * 1024;
 /** Every receiving socket reads into this buffer; each read is counted before the next one. */
 const readBuffer = Buffer.alloc(256 * 1024);
 
