@@ -90,8 +90,9 @@ export function register(program: Command, context: CliContext): void {
       'after',
       `
 What is counted: by default the kernel's own per-socket TCP counters (tcp_info bytes_sent and
-bytes_received, read with ss): TCP payload, no headers, no root needed; UDP shows in interface totals
-only. --capture IF counts whole IP packets (headers included) of every protocol, UDP too.
+bytes_received, read through sock_diag as ss reads them): TCP payload, no headers, no root needed;
+UDP shows in interface totals only. --capture IF counts whole IP packets (headers included) of every
+protocol, UDP too.
 Interface lines are /proc/net/dev (link-layer frames as the driver counts them).
 
 Keys: c p r i group by connection/process/remote/interface, 1 2 3 sort by 2s/10s/40s, t total,

@@ -51,7 +51,7 @@ function columns(by: GroupBy, o: NetColumnOptions): NetColumn[] {
         priority: 2,
         text: (r) => (r.pid === undefined ? '-' : String(r.pid)),
         meaning: 'process holding the socket (the lowest PID when several share it)',
-        source: "ss -p (needs root for other users' processes)",
+        source: "the socket's inode in /proc/PID/fd, as ss -p finds it (root for other users' processes)",
       },
       {
         id: 'command',
@@ -61,7 +61,7 @@ function columns(by: GroupBy, o: NetColumnOptions): NetColumn[] {
         minWidth: 7,
         text: (r) => r.command ?? (by === 'process' ? r.label : '-'),
         meaning: 'name of that process',
-        source: 'ss -p (/proc/PID/comm)',
+        source: '/proc/PID/comm',
       },
     );
   }
