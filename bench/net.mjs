@@ -230,4 +230,6 @@ writeFileSync(
   RESULTS,
   pattern.test(current) ? current.replace(pattern, section) : `${current.trimEnd()}\n\n${section}\n`,
 );
+// the project's formatter aligns the tables (npm test checks it)
+spawnSync(`${root}node_modules/.bin/biome`, ['format', '--write', RESULTS], { stdio: 'ignore' });
 console.log(section);
