@@ -38,6 +38,11 @@ const COMMANDS: CommandEntry[] = [
     summary: 'line-by-line memory profile of a .ts/.js script; --sample for allocation sites',
     load: () => import('./profile.js'),
   },
+  {
+    name: 'net',
+    summary: 'network traffic per connection/process/host, live; probe latency; bench throughput',
+    load: () => import('./net.js'),
+  },
 ];
 
 const VERSION = '0.1.0';

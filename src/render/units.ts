@@ -118,3 +118,11 @@ export function parseDuration(text: string): number {
   const factor = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400 }[match[2] ?? 's'] ?? 1;
   return Number(match[1]) * factor;
 }
+
+/** Milliseconds with the precision a latency needs: "0.142 ms", "3.25 ms", "48.1 ms", "1203 ms". */
+export function formatMs(ms: number): string {
+  if (!Number.isFinite(ms)) return '-';
+  const abs = Math.abs(ms);
+  const decimals = abs < 1 ? 3 : abs < 10 ? 2 : abs < 100 ? 1 : 0;
+  return `${ms.toFixed(decimals)} ms`;
+}
