@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Benchmark of `hog disk` against du, gdu and ncdu, in the same run on the same tree, warm cache.
 //   node bench/disk.mjs [--files 200000] [--rounds 7] [--million] [--no-write]
-// Generates the tree once under bench/out/ (bench/disk-tree.mjs), installs gdu and ncdu if missing
+// Generates the tree once under bench/out/ (bench/disk/tree.mjs), installs gdu and ncdu if missing
 // (root, Debian), runs every tool `rounds` times interleaved, reports medians and hog's ratio to
 // du -sk, checks that hog's totals equal du's, and with --million measures hog's peak memory on a
 // 1,000,000-file tree. Figures go into the "hog disk" section of bench/RESULTS.md.
@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureDebianPackages } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -24,30 +25,15 @@ const rounds = option('--rounds', 7);
 const million = args.includes('--million');
 const write = !args.includes('--no-write');
 
-function ensurePeers() {
-  const missing = ['gdu', 'ncdu'].filter(
-    (tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0,
-  );
-  if (missing.length === 0) return;
-  if (process.getuid?.() !== 0) {
-    console.error(
-      `bench: install ${missing.join(' ')} (apt-get install ${missing.join(' ')}) to compare with them`,
-    );
-    process.exit(1);
-  }
-  execFileSync('apt-get', ['install', '-y', '--no-install-recommends', ...missing], {
-    stdio: 'inherit',
-    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-  });
-}
-
 function ensureTree(count) {
   const dir = join(here, 'out', `disk-tree-${count}`);
   if (!existsSync(join(dir, '.complete'))) {
     mkdirSync(join(here, 'out'), { recursive: true });
     execFileSync('rm', ['-rf', dir]);
     console.error(`bench: generating ${count} files in ${dir} (once)`);
-    execFileSync(process.execPath, [join(here, 'disk-tree.mjs'), dir, String(count)], { stdio: 'inherit' });
+    execFileSync(process.execPath, [join(here, 'disk', 'tree.mjs'), dir, String(count)], {
+      stdio: 'inherit',
+    });
     writeFileSync(join(dir, '.complete'), '');
   }
   return dir;
@@ -145,7 +131,8 @@ function memoryOnMillion() {
   return rows;
 }
 
-ensurePeers();
+// the peers: only the benchmark needs them
+ensureDebianPackages(['gdu', 'ncdu']);
 const tree = ensureTree(files);
 const pressure = () => {
   try {
@@ -171,7 +158,7 @@ const identical = t.hogAllocated === t.duAllocated && t.hogApparent === t.duAppa
 const date = new Date().toISOString().slice(0, 10);
 const mib = (kib) => (kib / 1024).toFixed(1);
 const lines = [
-  `### ${date}: ${files.toLocaleString('en')} files (bench/disk-tree.mjs), warm cache, ${rounds} rounds interleaved, medians`,
+  `### ${date}: ${files.toLocaleString('en')} files (bench/disk/tree.mjs), warm cache, ${rounds} rounds interleaved, medians`,
   '',
   `Machine: ${cpus().length} cores; load average ${before.toFixed(2)} before, ${after.toFixed(2)} after; CPU pressure (PSI some avg10) ${pressureBefore}% before, ${pressureAfter}% after (other work on the machine shows there).`,
   '',
@@ -209,7 +196,7 @@ if (write) {
     head,
     '',
     'bench/disk.mjs: `hog disk --json` against `du -sk`, `gdu -n` and the exports of ncdu and gdu on a generated',
-    'tree (bench/disk-tree.mjs: nested directories, mostly small files, 1% hard links, 1% symlinks, 0.5% sparse',
+    'tree (bench/disk/tree.mjs: nested directories, mostly small files, 1% hard links, 1% symlinks, 0.5% sparse',
     'files), every tool the same number of times, interleaved, after one warm-up run each. Newest run first.',
     '',
     'How to read it. A scan is one fstatat per entry and the kernel does most of the work: du, ncdu and the',
@@ -232,5 +219,7 @@ if (write) {
     updated = `${results.trimEnd()}\n\n${intro}\n${text}\n`;
   }
   writeFileSync(file, updated);
+  // the project's formatter lays out the tables, as bench/net.mjs does
+  spawnSync(join(root, 'node_modules', '.bin', 'biome'), ['format', '--write', file], { stdio: 'ignore' });
   console.error(`bench: figures written to ${file}`);
 }

@@ -1,69 +1,102 @@
 #!/usr/bin/env node
-// Build hog's native disk walker (src/disk/native/walker.cc -> build/Release/hog_disk.node) with node-gyp,
-// the machine's g++ and make, against the headers of the Node.js that runs this script. Runs as the
-// package's `install` script, so `npm install` builds it. If it cannot be built (no compiler), hog
-// still works: `hog disk` then uses its JavaScript walker and says so. This script never fails the install.
+// Build hog's optional Node-API addons into dist/native/, each only when it can be built:
+//   hog_sockdiag.node  native/sockdiag: socket statistics (sock_diag netlink) read in-process, so
+//                      hog net spawns no ss per tick. Needs a C compiler and the kernel headers.
+//   hog_pcap.node      native/pcap: packet capture for hog net --capture. Also needs libpcap-dev.
+//   hog_disk.node      src/disk/native: the disk walker of hog disk (getdents64 + fstatat on several
+//                      threads). Needs a C++ compiler.
+// Without them hog builds and works all the same: hog net then runs ss each tick (more CPU),
+// --capture says what to install, hog disk uses its JavaScript walker (slower). Never fails the build.
+// Compiled directly with cc/c++: a Node-API addon needs only the Node-API headers (this Node's
+// include/node, or the node-api-headers package).
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const addon = join(root, 'build', 'Release', 'hog_disk.node');
+const root = fileURLToPath(new URL('..', import.meta.url));
+const force = process.argv.includes('--force');
+const cc = process.env.CC || 'cc';
+const cxx = process.env.CXX || 'c++';
 
-/** node-gyp: the one npm gives install scripts, else the one bundled with npm next to this node. */
-function nodeGyp() {
-  const candidates = [
-    process.env.npm_config_node_gyp,
-    join(
-      dirname(process.execPath),
-      '..',
-      'lib',
-      'node_modules',
-      'npm',
-      'node_modules',
-      'node-gyp',
-      'bin',
-      'node-gyp.js',
-    ),
-  ];
-  return candidates.find((c) => c && existsSync(c));
+const ADDONS = [
+  {
+    name: 'hog_sockdiag',
+    source: 'native/sockdiag/hog_sockdiag.c',
+    libraries: [],
+    needs: [['/usr/include/linux/inet_diag.h', 'kernel headers (Debian package linux-libc-dev)']],
+    without: 'hog net runs ss each tick instead (more CPU)',
+  },
+  {
+    name: 'hog_pcap',
+    source: 'native/pcap/hog_pcap.c',
+    libraries: ['-lpcap', '-lpthread'],
+    needs: [['/usr/include/pcap/pcap.h', 'libpcap headers (Debian package libpcap-dev)']],
+    without: 'hog net --capture is unavailable',
+  },
+  {
+    name: 'hog_disk',
+    sources: ['src/disk/native/walker.cc', 'src/disk/native/totals.cc', 'src/disk/native/addon.cc'],
+    headers: ['src/disk/native/walker.h'],
+    compiler: cxx,
+    flags: ['-std=c++17', '-pthread'],
+    libraries: ['-lpthread'],
+    needs: [],
+    without: 'hog disk uses its JavaScript walker (about three times slower)',
+  },
+];
+
+function nodeApiHeaders() {
+  const own = join(dirname(dirname(process.execPath)), 'include/node');
+  if (existsSync(join(own, 'node_api.h'))) return own;
+  try {
+    const pkg = createRequire(import.meta.url).resolve('node-api-headers/package.json');
+    return join(dirname(pkg), 'include');
+  } catch {
+    return undefined;
+  }
 }
 
-function warn(message) {
-  console.error(`hog: ${message}`);
-  console.error(
-    'hog: hog disk will use its JavaScript walker (slower); install g++, make and python3, then run `npm rebuild hog` or `node scripts/build-native.mjs`',
+function skip(addon, reason) {
+  console.error(`build-native: ${addon.name}: ${reason}; ${addon.without}.`);
+  console.error('build-native: to build it: apt-get install -y build-essential libpcap-dev && npm run build');
+}
+
+const headers = nodeApiHeaders();
+for (const addon of ADDONS) {
+  const sources = (addon.sources ?? [addon.source]).map((s) => join(root, s));
+  const inputs = [...sources, ...(addon.headers ?? []).map((h) => join(root, h))];
+  const target = join(root, `dist/native/${addon.name}.node`);
+  const newest = Math.max(...inputs.map((f) => statSync(f).mtimeMs));
+  if (!force && existsSync(target) && statSync(target).mtimeMs >= newest) continue;
+  if (!headers) {
+    skip(addon, 'no Node-API headers (node_api.h) found');
+    continue;
+  }
+  const missing = addon.needs.find(([file]) => !existsSync(file));
+  if (missing) {
+    skip(addon, `${missing[1]} missing`);
+    continue;
+  }
+  mkdirSync(dirname(target), { recursive: true });
+  const compiler = addon.compiler ?? cc;
+  const result = spawnSync(
+    compiler,
+    [
+      '-O2',
+      '-fPIC',
+      '-shared',
+      ...(addon.flags ?? []),
+      `-DNODE_GYP_MODULE_NAME=${addon.name}`,
+      `-I${headers}`,
+      ...sources,
+      ...addon.libraries,
+      '-o',
+      target,
+    ],
+    { encoding: 'utf8' },
   );
-}
-
-const gyp = nodeGyp();
-if (!gyp) {
-  warn('node-gyp not found: the native disk walker was not built');
-  process.exit(0);
-}
-// an existing build directory is rebuilt incrementally (make), so `npm run build` stays quick
-const args = [gyp, existsSync(join(root, 'build', 'Makefile')) ? 'build' : 'rebuild'];
-// Debian's nodejs ships its headers in /usr/include/node: build against them, offline
-if (!process.env.npm_config_nodedir && existsSync('/usr/include/node/node_api.h'))
-  args.push('--nodedir=/usr');
-const result = spawnSync(process.execPath, args, {
-  cwd: root,
-  stdio: ['ignore', 'ignore', 'pipe'],
-  encoding: 'utf8',
-});
-if (result.status !== 0) {
-  const lines = (result.stderr ?? '')
-    .split('\n')
-    .filter((l) => /error|not found|ERR!/.test(l))
-    .slice(0, 8);
-  warn(`building the native disk walker failed:\n${lines.join('\n')}`);
-  process.exit(0);
-}
-try {
-  createRequire(import.meta.url)(addon);
-  if (!process.argv.includes('--quiet')) console.error(`hog: native disk walker built: ${addon}`);
-} catch (error) {
-  warn(`the native disk walker was built but does not load: ${error.message}`);
+  if (result.error) skip(addon, `no compiler (${compiler}: ${result.error.message})`);
+  else if (result.status !== 0) skip(addon, `compiling failed:\n${result.stderr}`);
 }

@@ -34,6 +34,16 @@ const COMMANDS: CommandEntry[] = [
     load: () => import('./ps.js'),
   },
   {
+    name: 'profile',
+    summary: 'line-by-line memory profile of a .ts/.js script; --sample for allocation sites',
+    load: () => import('./profile.js'),
+  },
+  {
+    name: 'net',
+    summary: 'network traffic per connection/process/host, live; probe latency; bench throughput',
+    load: () => import('./net.js'),
+  },
+  {
     name: 'disk',
     summary: 'what fills the disk: scan, categories, deleted-but-open files, df reconciliation, cleanup',
     load: () => import('./disk.js'),

@@ -1,7 +1,7 @@
 /**
- * The native walker (src/disk/native/walker.cc, built by `npm install` through node-gyp into
- * build/Release/hog_disk.node). Loading it may fail — no compiler when hog was installed, another
- * Node.js ABI — and then hog disk uses the JavaScript walker and says why.
+ * The native walker (src/disk/native/*.cc), compiled by scripts/build-native.mjs — part of `npm run
+ * build`, so of `npm install` — into dist/native/hog_disk.node. Loading it may fail — no compiler when
+ * hog was installed, another Node.js ABI — and then hog disk uses the JavaScript walker and says why.
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +13,7 @@ interface Addon {
 }
 
 /** The package root is two levels above this file, in src/disk/, dist/disk/ and dist/cli-bundle/ alike. */
-export const ADDON_PATH = fileURLToPath(new URL('../../build/Release/hog_disk.node', import.meta.url));
+export const ADDON_PATH = fileURLToPath(new URL('../../dist/native/hog_disk.node', import.meta.url));
 
 let loaded: { addon?: Addon; error?: string } | undefined;
 
@@ -27,7 +27,7 @@ export function loadNativeWalker(): { addon?: Addon; error?: string } {
     loaded = {
       error:
         code === 'MODULE_NOT_FOUND'
-          ? 'the native walker was not built (npm install builds it with node-gyp, g++ and make)'
+          ? 'the native walker was not built (npm run build compiles it with a C++ compiler: build-essential)'
           : `the native walker did not load: ${(error as Error).message.split('\n')[0]}`,
     };
   }

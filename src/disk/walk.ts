@@ -33,7 +33,7 @@ export async function walk(
     }
     if (choice === 'native') {
       throw new UnsupportedError(`HOG_DISK_WALKER=native, but ${error}`, {
-        hint: "run `npm install` (or `npm rebuild`) in hog's directory with g++, make and python3 installed",
+        hint: "install a C++ compiler (apt-get install build-essential), then run `npm run build` in hog's directory",
       });
     }
     const raw = await walkJs(request, options.onProgress);

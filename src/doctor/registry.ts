@@ -8,10 +8,14 @@ import { diskDeletedOpen } from './checks/diskDeletedOpen.js';
 import { diskInodes } from './checks/diskInodes.js';
 import { diskLogs } from './checks/diskLogs.js';
 import { diskUsage } from './checks/diskUsage.js';
+import { linkUtilisation } from './checks/linkUtilisation.js';
 import { memoryAvailable } from './checks/memoryAvailable.js';
 import { oomKills } from './checks/oomKills.js';
+import { sendQueues } from './checks/sendQueues.js';
 import { swapPressure } from './checks/swapPressure.js';
+import { tcpRetransmits } from './checks/tcpRetransmits.js';
 import { topResident } from './checks/topResident.js';
+import { topTalker } from './checks/topTalker.js';
 
 export const CHECKS: readonly Check[] = [
   memoryAvailable,
@@ -23,4 +27,8 @@ export const CHECKS: readonly Check[] = [
   diskDeletedOpen,
   diskLogs,
   diskInodes,
+  linkUtilisation,
+  topTalker,
+  tcpRetransmits,
+  sendQueues,
 ];

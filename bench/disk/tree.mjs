@@ -16,7 +16,7 @@ import { join } from 'node:path';
 
 const [dir, filesText = '200000'] = process.argv.slice(2);
 if (!dir) {
-  console.error('usage: node bench/disk-tree.mjs DIR FILES');
+  console.error('usage: node bench/disk/tree.mjs DIR FILES');
   process.exit(2);
 }
 if (existsSync(dir)) {
