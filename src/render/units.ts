@@ -118,3 +118,10 @@ export function parseDuration(text: string): number {
   const factor = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400 }[match[2] ?? 's'] ?? 1;
   return Number(match[1]) * factor;
 }
+
+/** A growth rate of memory: +12.0 MiB/min, -512.0 KiB/min, 0 B/min. */
+export function formatBytesPerMinute(bytesPerMinute: number): string {
+  if (!Number.isFinite(bytesPerMinute)) return '-';
+  const sign = bytesPerMinute > 0 ? '+' : '';
+  return `${sign}${formatBytes(bytesPerMinute)}/min`;
+}

@@ -1,0 +1,248 @@
+/**
+ * The recorder behind `hog run` and `hog watch`: one tick reads the memory of each target (and, with
+ * --include-children or --multiprocess, of its descendants) and hands sample rows to its sinks (the
+ * store, an mprof file). A target that exits ends its series with a note; a child that exits ends its
+ * own series. Series ids are the recorder's own (1, 2, ...); each sink maps them as it needs.
+ *
+ * Children are found by reading every /proc/PID/stat (processTree.ts), at most every DISCOVERY_MS, so
+ * a 100 Hz recording does not rescan /proc 100 times a second; known processes are read every tick.
+ */
+import type { Clock } from '../clock.js';
+import type { Sample } from './envelope.js';
+import type { MemoryReading, MemoryWanted } from './processMemory.js';
+import { readProcessMemory } from './processMemory.js';
+import { descendantsOf, type ProcessIdentity, scanProcesses } from './processTree.js';
+import type { Marker, Metric, Note, SeriesInfo, SeriesRole } from './recording.js';
+
+export const DISCOVERY_MS = 100;
+
+export interface SampleRow {
+  seriesId: number;
+  metric: Metric;
+  t: number;
+  value: number;
+}
+
+/** Where recorded data goes. flush() may throw (disk full): the recorder then stops writing. */
+export interface RecorderSink {
+  addSeries(id: number, info: SeriesInfo): void;
+  endSeries(id: number, t: number, reason: string): void;
+  samples(rows: readonly SampleRow[]): void;
+  markers(markers: readonly Marker[]): void;
+  note(note: Note): void;
+  flush(): void;
+}
+
+export interface RecorderTarget {
+  pid: number;
+  startTicks: number;
+  name: string;
+  command: string;
+}
+
+export interface RecorderOptions {
+  procRoot: string;
+  clock: Clock;
+  includeChildren: boolean;
+  multiprocess: boolean;
+  wanted: MemoryWanted;
+}
+
+interface Tracked {
+  id: number;
+  pid: number;
+  startTicks: number;
+  ended: boolean;
+}
+
+/** One target: its main (or total) series, its children's series, and its in-memory RSS history. */
+export interface TargetState {
+  target: RecorderTarget;
+  main: Tracked;
+  role: SeriesRole;
+  children: Map<number, Tracked>;
+  members: ProcessIdentity[];
+  /** RSS of the main/total series, kept for live verdicts (only these: children stay in the store). */
+  history: Sample[];
+  gone: boolean;
+  endReason?: string;
+}
+
+export class Recorder {
+  readonly targets: TargetState[] = [];
+  private nextId = 1;
+  private lastScan = Number.NEGATIVE_INFINITY;
+  private processes = new Map<number, ProcessIdentity>();
+  private readonly byPid = new Map<number, Tracked>();
+
+  constructor(
+    private readonly options: RecorderOptions,
+    private readonly sinks: RecorderSink[],
+  ) {}
+
+  add(target: RecorderTarget): TargetState {
+    const role: SeriesRole = this.options.includeChildren ? 'total' : 'main';
+    const main = this.track(target.pid, target.startTicks, {
+      role,
+      pid: target.pid,
+      startTicks: target.startTicks,
+      name: target.name,
+      command: target.command,
+      startedAt: this.options.clock.now(),
+    });
+    const state: TargetState = {
+      target,
+      main,
+      role,
+      children: new Map(),
+      members: [],
+      history: [],
+      gone: false,
+    };
+    this.targets.push(state);
+    return state;
+  }
+
+  /** Targets still running. */
+  get alive(): number {
+    return this.targets.filter((t) => !t.gone).length;
+  }
+
+  seriesIdOf(pid: number): number | undefined {
+    return this.byPid.get(pid)?.id;
+  }
+
+  private track(pid: number, startTicks: number, info: SeriesInfo): Tracked {
+    const tracked: Tracked = { id: this.nextId++, pid, startTicks, ended: false };
+    for (const sink of this.sinks) sink.addSeries(tracked.id, info);
+    this.byPid.set(pid, tracked);
+    return tracked;
+  }
+
+  private end(tracked: Tracked, t: number, reason: string): void {
+    if (tracked.ended) return;
+    tracked.ended = true;
+    for (const sink of this.sinks) sink.endSeries(tracked.id, t, reason);
+    if (this.byPid.get(tracked.pid) === tracked) this.byPid.delete(tracked.pid);
+  }
+
+  /** Mark a target gone (its process exited, or the user stopped), with a note. */
+  finish(state: TargetState, reason: string, note?: string): void {
+    if (state.gone) return;
+    const t = this.options.clock.now();
+    state.gone = true;
+    state.endReason = reason;
+    this.end(state.main, t, reason);
+    for (const child of state.children.values()) this.end(child, t, reason);
+    if (note)
+      for (const sink of this.sinks) sink.note({ t, kind: reason, text: note, seriesId: state.main.id });
+  }
+
+  /** Take one sample of every live target. */
+  tick(): void {
+    const { clock, procRoot, wanted } = this.options;
+    const needChildren = this.options.includeChildren || this.options.multiprocess;
+    const now = clock.monotonic();
+    const scanned = needChildren && now - this.lastScan >= DISCOVERY_MS;
+    if (scanned) {
+      this.processes = scanProcesses(procRoot);
+      this.lastScan = now;
+    }
+    const t = clock.now();
+    const rows: SampleRow[] = [];
+    for (const state of this.targets) {
+      if (state.gone) continue;
+      const { target } = state;
+      const reused = scanned && this.processes.get(target.pid)?.startTicks !== target.startTicks;
+      const own = reused ? undefined : readProcessMemory(target.pid, procRoot, wanted);
+      if (!own) {
+        this.finish(state, 'exited', `PID ${target.pid} (${target.name}) exited`);
+        continue;
+      }
+      let total: MemoryReading = { ...own };
+      if (needChildren) {
+        if (scanned) state.members = descendantsOf(target.pid, this.processes);
+        const seen = new Set<number>();
+        for (const member of state.members) {
+          const reading = readProcessMemory(member.pid, procRoot, wanted);
+          if (!reading) continue;
+          seen.add(member.pid);
+          if (this.options.includeChildren) total = addReadings(total, reading);
+          if (this.options.multiprocess) {
+            let child = state.children.get(member.pid);
+            if (child && child.startTicks !== member.startTicks) {
+              this.end(child, t, 'exited');
+              child = undefined;
+            }
+            if (!child) {
+              child = this.track(member.pid, member.startTicks, {
+                role: 'child',
+                pid: member.pid,
+                startTicks: member.startTicks,
+                name: member.comm,
+                command: '',
+                startedAt: t,
+              });
+              state.children.set(member.pid, child);
+            }
+            pushRows(rows, child.id, t, reading);
+          }
+        }
+        for (const [pid, child] of state.children) {
+          if (!seen.has(pid) && !child.ended) {
+            this.end(child, t, 'exited');
+            state.children.delete(pid);
+          }
+        }
+      }
+      pushRows(rows, state.main.id, t, total);
+      state.history.push({ t, bytes: total.rss });
+    }
+    if (rows.length > 0) for (const sink of this.sinks) sink.samples(rows);
+  }
+
+  /** Heap numbers reported by a Node.js process: rows for the series of that PID, if it has one. */
+  heap(reports: readonly { t: number; pid: number; values: Partial<Record<Metric, number>> }[]): number {
+    const rows: SampleRow[] = [];
+    let unmatched = 0;
+    for (const report of reports) {
+      const tracked = this.byPid.get(report.pid);
+      if (!tracked) {
+        unmatched++;
+        continue;
+      }
+      for (const [metric, value] of Object.entries(report.values) as [Metric, number][]) {
+        rows.push({ seriesId: tracked.id, metric, t: report.t, value });
+      }
+    }
+    if (rows.length > 0) for (const sink of this.sinks) sink.samples(rows);
+    return unmatched;
+  }
+
+  markers(markers: readonly Marker[]): void {
+    if (markers.length > 0) for (const sink of this.sinks) sink.markers(markers);
+  }
+
+  note(note: Note): void {
+    for (const sink of this.sinks) sink.note(note);
+  }
+
+  flush(): void {
+    for (const sink of this.sinks) sink.flush();
+  }
+}
+
+function addReadings(a: MemoryReading, b: MemoryReading): MemoryReading {
+  const sum: MemoryReading = { rss: a.rss + b.rss };
+  if (a.swap !== undefined) sum.swap = a.swap + (b.swap ?? 0);
+  if (a.pss !== undefined) sum.pss = a.pss + (b.pss ?? 0);
+  if (a.uss !== undefined) sum.uss = a.uss + (b.uss ?? 0);
+  return sum;
+}
+
+function pushRows(rows: SampleRow[], seriesId: number, t: number, reading: MemoryReading): void {
+  rows.push({ seriesId, metric: 'rss', t, value: reading.rss });
+  if (reading.swap !== undefined) rows.push({ seriesId, metric: 'swap', t, value: reading.swap });
+  if (reading.pss !== undefined) rows.push({ seriesId, metric: 'pss', t, value: reading.pss });
+  if (reading.uss !== undefined) rows.push({ seriesId, metric: 'uss', t, value: reading.uss });
+}
