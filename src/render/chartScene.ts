@@ -72,19 +72,21 @@ export function thin(points: readonly [number, number][]): [number, number][] {
   if (points.length < 4) return [...points];
   const out: [number, number][] = [];
   let column = Number.NaN;
+  let first: [number, number] | undefined;
   let low: [number, number] | undefined;
   let high: [number, number] | undefined;
   const emit = () => {
-    if (!low || !high) return;
-    if (low === high) out.push(low);
-    else if (low[0] <= high[0]) out.push(low, high);
-    else out.push(high, low);
+    const extra = [low, high].filter((p): p is [number, number] => p !== undefined && p !== first);
+    if (extra.length === 2 && extra[0] === extra[1]) extra.pop();
+    extra.sort((a, b) => a[0] - b[0]);
+    out.push(...extra);
   };
   for (const p of points) {
     const c = Math.round(p[0]);
     if (c !== column) {
       emit();
       column = c;
+      first = p;
       low = p;
       high = p;
       out.push(p);

@@ -63,7 +63,7 @@ export class Store {
     }
     let db: Database.Database;
     try {
-      if (options.create) mkdirSync(dirname(path), { recursive: true });
+      if (options.create) ensureDirectory(dirname(path));
       db = new Database(path, { fileMustExist: !options.create });
       db.pragma('busy_timeout = 5000');
       db.pragma('journal_mode = WAL');
@@ -332,6 +332,21 @@ function seriesInfo(s: SeriesRow): SeriesInfo {
     endedAt: s.ended_at ?? undefined,
     endReason: s.end_reason ?? undefined,
   };
+}
+
+/**
+ * mkdir -p, one level at a time. Node 20's mkdirSync({ recursive: true }) never returns for a path
+ * under /proc (it loops on the error procfs gives), so a --db there would hang hog.
+ */
+function ensureDirectory(dir: string): void {
+  if (existsSync(dir)) return;
+  const parent = dirname(dir);
+  if (parent !== dir) ensureDirectory(parent);
+  try {
+    mkdirSync(dir);
+  } catch (error) {
+    if (errnoCode(error) !== 'EEXIST') throw error;
+  }
 }
 
 /**

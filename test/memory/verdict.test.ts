@@ -11,7 +11,10 @@ import { verdictSummary } from '../../src/render/verdictText.js';
 const MiB = 1024 * 1024;
 /** n samples every `everyMs`, value f(seconds) in MiB. */
 const series = (n: number, everyMs: number, f: (s: number) => number) =>
-  Array.from({ length: n }, (_, i) => ({ t: 1_700_000_000_000 + i * everyMs, bytes: Math.round(f((i * everyMs) / 1000) * MiB) }));
+  Array.from({ length: n }, (_, i) => ({
+    t: 1_700_000_000_000 + i * everyMs,
+    bytes: Math.round(f((i * everyMs) / 1000) * MiB),
+  }));
 
 describe('judge', () => {
   it('says not-enough-data below the minimum samples or span, and why', () => {
@@ -73,7 +76,11 @@ describe('forecast', () => {
 
   it('reads as a sentence: slope, interval, window and the time to the limit', () => {
     const v = judge(series(120, 1000, (s) => 200 + s / 5)); // 12 MiB/min
-    const report = verdictReport(v, 0, forecast(v.fit?.slopeBytesPerMinute ?? 0, { memAvailableBytes: 2160 * MiB }));
+    const report = verdictReport(
+      v,
+      0,
+      forecast(v.fit?.slopeBytesPerMinute ?? 0, { memAvailableBytes: 2160 * MiB }),
+    );
     expect(verdictSummary(report)).toMatch(
       /^leaking \+12\.0 MiB\/min \(95% CI \+1\d\.\d MiB\/min to \+1\d\.\d MiB\/min\) over the last 1m 59s; limit in ~3h \(MemAvailable 2\.1 GiB\)$/,
     );
