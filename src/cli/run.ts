@@ -174,7 +174,8 @@ async function runCommand(
         command: argv,
         exitCode: exit.code,
         exitSignal: exit.signal,
-        stoppedBy: loop.reason,
+        // the recording ends when the command exits, unless the disk filled up first
+        stoppedBy: loop.reason === 'disk-full' ? 'disk-full' : 'exited',
         intervalSeconds: flags.interval,
         output: flags.output ?? null,
         series: summaries,

@@ -59,7 +59,7 @@ export function parseMprof(text: string, source: string): MprofParse {
         const mib = number(rest[0]);
         const t = number(rest[1]);
         if (mib === undefined || t === undefined || mib < 0) skip(n, 'MEM needs <MiB> <seconds>');
-        else main.push({ t: t * 1000, bytes: mib * MiB });
+        else main.push({ t: t * 1000, bytes: Math.round(mib * MiB) });
         break;
       }
       case 'CHLD': {
@@ -69,7 +69,7 @@ export function parseMprof(text: string, source: string): MprofParse {
           skip(n, 'CHLD needs <id> <MiB> <seconds>');
         else {
           const list = children.get(rest[0]) ?? [];
-          list.push({ t: t * 1000, bytes: mib * MiB });
+          list.push({ t: t * 1000, bytes: Math.round(mib * MiB) });
           children.set(rest[0], list);
         }
         break;
@@ -107,7 +107,7 @@ export function parseMprof(text: string, source: string): MprofParse {
     series.push({
       id: 1,
       role: 'main',
-      name: command.split(' ')[0] ?? '',
+      name: (command.split(' ')[0] ?? '').split('/').pop() ?? '',
       command,
       startedAt: first,
       endedAt: last,

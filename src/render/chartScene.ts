@@ -54,6 +54,7 @@ const MiB = 1024 * 1024;
 /** Glyph cell of the bitmap font the PNG uses; the SVG uses a monospace font of the same size. */
 export const CHAR_WIDTH = 6;
 export const LINE_HEIGHT = 13;
+export const BOLD_CHAR_WIDTH = 7;
 
 /** Round tick steps (1, 2, 5 × 10^n) giving about `count` ticks over [0, max]. */
 export function niceTicks(max: number, count = 6): number[] {
@@ -105,7 +106,7 @@ export function layoutChart(input: ChartInput, width = 960, height = 540): Scene
   const legendRows = Math.ceil(input.lines.length / 4);
   const left = 64;
   const right = width - 16;
-  const top = 48;
+  const top = 60;
   const bottom = height - 40 - legendRows * LINE_HEIGHT;
   const all = input.lines.flatMap((l) => l.points);
   const t0 = Math.min(...all.map((p) => p.t), input.trend?.from.t ?? Number.POSITIVE_INFINITY);
@@ -199,7 +200,7 @@ export function layoutChart(input: ChartInput, width = 960, height = 540): Scene
     color: '#333333',
     width: 1,
   });
-  items.push({ kind: 'text', x: left - 6, y: top - 6, text: 'MiB', color: '#333333', anchor: 'end' });
+  items.push({ kind: 'text', x: left - 6, y: top - 12, text: 'MiB', color: '#333333', anchor: 'end' });
   items.push({ kind: 'text', x: right, y: bottom + 30, text: 'time (s)', color: '#333333', anchor: 'end' });
 
   for (const line of input.lines) {
@@ -240,7 +241,7 @@ export function layoutChart(input: ChartInput, width = 960, height = 540): Scene
       kind: 'rect',
       x: left + 6,
       y: top + 18,
-      w: text.length * CHAR_WIDTH + 8,
+      w: text.length * BOLD_CHAR_WIDTH + 8,
       h: LINE_HEIGHT + 6,
       fill: '#ffffff',
       opacity: 0.85,
