@@ -36,7 +36,7 @@ interface WatchFlags extends RecordFlags {
 }
 
 /** Flushes (about a second each) a conclusive verdict must hold before --until-verdict stops. */
-export const UNTIL_STEADY = 5;
+export const UNTIL_STEADY = 10;
 /** Seconds between progress lines when stdout is not a terminal. */
 const PROGRESS_EVERY_S = 10;
 

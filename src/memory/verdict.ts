@@ -3,8 +3,8 @@
  * the trend is fitted on the lower envelope (post-collection minima, envelope.ts) with the Theil–Sen
  * slope and tested with Mann–Kendall (trend.ts), never a least-squares line over raw RSS.
  *
- * Windows: the whole recording, its second half ("recent") and its last quarter ("tail"), each with
- * its own envelope. Classes:
+ * Windows: the whole recording, its second half ("recent") and its last quarter ("tail", once it spans
+ * MIN_SPAN_SECONDS), each with its own envelope. Classes:
  *   leaking              the recent half grows significantly and relevantly, and the tail keeps growing
  *   growing-then-stable  the whole recording grew, but the recent half (or the tail) no longer does:
  *                        a warm-up or a cache that filled and levelled off (the whole recording's
@@ -124,7 +124,10 @@ export function judge(samples: readonly Sample[]): Verdict {
   const levelBytes = median(lowerEnvelope(samples, 0).map((p) => p.y));
   const minChange = Math.max(MIN_CHANGE_BYTES, MIN_CHANGE_RATIO * levelBytes);
   const recent = fitWindow(trailing(samples, 0.5)) ?? whole;
-  const tail = fitWindow(trailing(samples, 0.25));
+  // the tail only speaks once it is long enough to span GC cycles on its own
+  const tailSamples = trailing(samples, 0.25);
+  const tailSpan = ((tailSamples[tailSamples.length - 1]?.t ?? 0) - (tailSamples[0]?.t ?? 0)) / 1000;
+  const tail = tailSpan >= MIN_SPAN_SECONDS ? fitWindow(tailSamples) : undefined;
   const up = (f: Fit) => f.z > 0 && f.p < ALPHA && f.lowBytesPerMinute > 0 && change(f) >= minChange;
   const down = (f: Fit) => f.z < 0 && f.p < ALPHA && f.highBytesPerMinute < 0 && -change(f) >= minChange;
   const result = { ...base, levelBytes };

@@ -1,5 +1,5 @@
 /** A store file of its own for each test file (named after the issue and the test's PID), and a look inside it. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -14,6 +14,7 @@ export function storedSamples(
   db: string,
   runId?: number,
 ): { seriesId: number; role: string; pid: number | null; t: number; value: number }[] {
+  if (!existsSync(db)) return [];
   const raw = new Database(db, { readonly: true, fileMustExist: true });
   try {
     return raw
