@@ -4,9 +4,17 @@
  */
 import type { Check } from './check.js';
 import { cgroupLimit } from './checks/cgroupLimit.js';
+import { leakHistory } from './checks/leakHistory.js';
 import { memoryAvailable } from './checks/memoryAvailable.js';
 import { oomKills } from './checks/oomKills.js';
 import { swapPressure } from './checks/swapPressure.js';
 import { topResident } from './checks/topResident.js';
 
-export const CHECKS: readonly Check[] = [memoryAvailable, swapPressure, cgroupLimit, oomKills, topResident];
+export const CHECKS: readonly Check[] = [
+  memoryAvailable,
+  swapPressure,
+  cgroupLimit,
+  oomKills,
+  leakHistory,
+  topResident,
+];
