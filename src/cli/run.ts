@@ -24,6 +24,9 @@ import {
   summaryLines,
 } from './recordOptions.js';
 
+/** How often `hog run` judges the recording while it runs (the final verdict comes at the end). */
+const RUN_JUDGE_MS = 5000;
+
 interface RunFlags extends RecordFlags {
   heap: boolean;
   quiet?: boolean;
@@ -133,14 +136,20 @@ async function runCommand(
     exit = e;
     controller.abort();
   });
+  let lastJudged = Number.NEGATIVE_INFINITY;
   const loop = await recordLoop(session.recorder, {
     clock,
     intervalMs: flags.interval * 1000,
     signal: controller.signal,
     beforeFlush: () => {
       session.ingest();
-      session.judgeLive();
-      session.storeLiveVerdicts();
+      // the live verdict of a run is only for the doctor's eyes: judged every few seconds, not each
+      const now = clock.monotonic();
+      if (now - lastJudged >= RUN_JUDGE_MS) {
+        lastJudged = now;
+        session.judgeLive();
+        session.storeLiveVerdicts();
+      }
     },
   });
   if (loop.reason === 'disk-full') {

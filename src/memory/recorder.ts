@@ -4,17 +4,22 @@
  * store, an mprof file). A target that exits ends its series with a note; a child that exits ends its
  * own series. Series ids are the recorder's own (1, 2, ...); each sink maps them as it needs.
  *
- * Children are found by reading every /proc/PID/stat (processTree.ts), at most every DISCOVERY_MS, so
- * a 100 Hz recording does not rescan /proc 100 times a second; known processes are read every tick.
+ * Children are found from /proc/PID/stat (processTree.ts), at most every DISCOVERY_MS, so a 100 Hz
+ * recording does not rescan /proc 100 times a second; known processes are read every tick.
  */
 import type { Clock } from '../clock.js';
+import { KeptFiles } from '../proc/keptFiles.js';
 import type { Sample } from './envelope.js';
 import type { MemoryReading, MemoryWanted } from './processMemory.js';
 import { readProcessMemory } from './processMemory.js';
-import { descendantsOf, type ProcessIdentity, scanProcesses } from './processTree.js';
+import { descendantsOf, type ProcessIdentity, ProcessTable } from './processTree.js';
 import type { Marker, Metric, Note, SeriesInfo, SeriesRole } from './recording.js';
 
-export const DISCOVERY_MS = 100;
+/**
+ * New descendants are looked for at most this often: a child living less than this may be missed (mprof
+ * at 10 Hz misses those under 100 ms). Known processes are read at every tick.
+ */
+export const DISCOVERY_MS = 500;
 
 export interface SampleRow {
   seriesId: number;
@@ -31,6 +36,24 @@ export interface RecorderSink {
   markers(markers: readonly Marker[]): void;
   note(note: Note): void;
   flush(): void;
+}
+
+/** Live verdicts need no more points than this: beyond it, the history is halved (see compactHistory). */
+export const MAX_HISTORY = 4096;
+
+/**
+ * Halve a history by keeping the lower sample of each pair: the lower envelope, which is what the
+ * verdict fits, survives; memory and the cost of judging stay bounded however long the recording.
+ * The store keeps every sample.
+ */
+export function compactHistory(history: readonly Sample[]): Sample[] {
+  const out: Sample[] = [];
+  for (let i = 0; i < history.length; i += 2) {
+    const a = history[i] as Sample;
+    const b = history[i + 1];
+    out.push(b !== undefined && b.bytes < a.bytes ? b : a);
+  }
+  return out;
 }
 
 export interface RecorderTarget {
@@ -72,13 +95,20 @@ export class Recorder {
   readonly targets: TargetState[] = [];
   private nextId = 1;
   private lastScan = Number.NEGATIVE_INFINITY;
-  private processes = new Map<number, ProcessIdentity>();
+  private readonly table: ProcessTable;
+  private processes: ReadonlyMap<number, ProcessIdentity> = new Map();
+  /** PIDs whose reads failed since the last scan: the table drops them. */
+  private readonly vanished: number[] = [];
+  /** statm (and status, smaps_rollup) of every process sampled, kept open between ticks. */
+  private readonly files = new KeptFiles();
   private readonly byPid = new Map<number, Tracked>();
 
   constructor(
     private readonly options: RecorderOptions,
     private readonly sinks: RecorderSink[],
-  ) {}
+  ) {
+    this.table = new ProcessTable(options.procRoot);
+  }
 
   add(target: RecorderTarget): TargetState {
     const role: SeriesRole = this.options.includeChildren ? 'total' : 'main';
@@ -145,7 +175,7 @@ export class Recorder {
     const now = clock.monotonic();
     const scanned = needChildren && now - this.lastScan >= DISCOVERY_MS;
     if (scanned) {
-      this.processes = scanProcesses(procRoot);
+      this.processes = this.table.refresh(this.vanished.splice(0));
       this.lastScan = now;
     }
     const t = clock.now();
@@ -153,9 +183,11 @@ export class Recorder {
     for (const state of this.targets) {
       if (state.gone) continue;
       const { target } = state;
-      const reused = scanned && this.processes.get(target.pid)?.startTicks !== target.startTicks;
-      const own = reused ? undefined : readProcessMemory(target.pid, procRoot, wanted);
+      const known = this.processes.get(target.pid);
+      const reused = scanned && known !== undefined && known.startTicks !== target.startTicks;
+      const own = reused ? undefined : readProcessMemory(target.pid, procRoot, wanted, this.files);
       if (!own) {
+        this.files.dropPrefix(`${procRoot}/${target.pid}/`);
         this.finish(state, 'exited', `PID ${target.pid} (${target.name}) exited`);
         continue;
       }
@@ -164,8 +196,12 @@ export class Recorder {
         if (scanned) state.members = descendantsOf(target.pid, this.processes);
         const seen = new Set<number>();
         for (const member of state.members) {
-          const reading = readProcessMemory(member.pid, procRoot, wanted);
-          if (!reading) continue;
+          const reading = readProcessMemory(member.pid, procRoot, wanted, this.files);
+          if (!reading) {
+            this.vanished.push(member.pid);
+            this.files.dropPrefix(`${procRoot}/${member.pid}/`);
+            continue;
+          }
           seen.add(member.pid);
           if (this.options.includeChildren) total = addReadings(total, reading);
           if (this.options.multiprocess) {
@@ -197,6 +233,7 @@ export class Recorder {
       }
       pushRows(rows, state.main.id, t, total);
       state.history.push({ t, bytes: total.rss });
+      if (state.history.length > MAX_HISTORY) state.history = compactHistory(state.history);
     }
     if (rows.length > 0) for (const sink of this.sinks) sink.samples(rows);
   }
@@ -229,6 +266,12 @@ export class Recorder {
 
   flush(): void {
     for (const sink of this.sinks) sink.flush();
+  }
+
+  /** Close the files kept open for sampling. */
+  close(): void {
+    this.files.closeAll();
+    this.table.close();
   }
 }
 

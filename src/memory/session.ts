@@ -30,6 +30,9 @@ import { primarySeries, type Recording, type RunKind, seriesLabel } from './reco
 import { judge } from './verdict.js';
 import { type VerdictReport, verdictReport } from './verdictReport.js';
 
+/** How often an unchanged live verdict is written to the store again. */
+export const STORE_VERDICT_MS = 10_000;
+
 export interface SessionOptions {
   store: Store;
   kind: RunKind;
@@ -146,11 +149,21 @@ export class RecordingSession {
     return out;
   }
 
-  /** Store the live verdicts with their series, so the doctor sees a recording in progress. */
+  private readonly stored = new Map<number, { cls: string; at: number }>();
+
+  /**
+   * Store the live verdicts with their series, so the doctor sees a recording in progress: when a
+   * verdict changes class, else every STORE_VERDICT_MS (each store is a write of its own).
+   */
   storeLiveVerdicts(): void {
+    const now = this.options.clock.monotonic();
     for (const [id, report] of this.live) {
       const dbId = this.storeSink.dbId(id);
-      if (dbId !== undefined) this.options.store.setVerdict(dbId, report);
+      const last = this.stored.get(id);
+      if (dbId === undefined || (last && last.cls === report.class && now - last.at < STORE_VERDICT_MS))
+        continue;
+      this.options.store.setVerdict(dbId, report);
+      this.stored.set(id, { cls: report.class, at: now });
     }
   }
 
@@ -183,6 +196,7 @@ export class RecordingSession {
       this.recorder.flush();
       store.endRun(this.runId, { endedAt: now, exitCode: end.exitCode, exitSignal: end.exitSignal });
     } finally {
+      this.recorder.close();
       this.mprof?.close();
       if (this.tempDir) rmSync(this.tempDir, { recursive: true, force: true });
     }
@@ -217,6 +231,7 @@ export class RecordingSession {
 
   /** Remove the temp files if the session ends early (a command that could not start). */
   abandon(): void {
+    this.recorder.close();
     try {
       this.mprof?.close();
     } catch {
