@@ -4,12 +4,16 @@
  */
 import type { Command } from 'commander';
 import { quote, UsageError } from '../errors.js';
+import type { RunKind } from '../memory/recording.js';
 import { type Recording, seriesLabel } from '../memory/recording.js';
 import type { SeriesVerdict } from '../memory/session.js';
+import { RecordingSession } from '../memory/session.js';
 import { sparkline } from '../render/sparkline.js';
 import { formatBytes, formatDuration } from '../render/units.js';
 import { verdictSummary } from '../render/verdictText.js';
 import { defaultDbPath } from '../store/paths.js';
+import { Store } from '../store/store.js';
+import type { CliContext } from './context.js';
 import { seconds } from './optionValues.js';
 
 export interface RecordFlags {
@@ -117,4 +121,45 @@ export function summaryLines(
 export function durationOf(recording: Recording): string {
   const end = recording.run.endedAt ?? recording.run.startedAt;
   return formatDuration((end - recording.run.startedAt) / 1000);
+}
+
+/**
+ * Open the store and a recording session from the flags, run `body`, and always close the store; a
+ * session that fails before it finishes removes its temporary files.
+ */
+export async function withSession(
+  flags: RecordFlags,
+  context: CliContext,
+  procRoot: string,
+  what: { kind: RunKind; command: string; options: object },
+  body: (session: RecordingSession, store: Store) => Promise<void>,
+): Promise<void> {
+  const outPath = mprofPath(flags);
+  const store = Store.open(flags.db ?? defaultDbPath(), { create: true });
+  let session: RecordingSession | undefined;
+  try {
+    session = new RecordingSession({
+      store,
+      kind: what.kind,
+      command: what.command,
+      intervalMs: flags.interval * 1000,
+      includeChildren: flags.includeChildren === true,
+      multiprocess: flags.multiprocess === true,
+      wanted: { swap: flags.swap === true, pss: flags.pss === true, uss: flags.uss === true },
+      procRoot,
+      clock: context.clock,
+      mprofPath: outPath,
+      options: {
+        ...what.options,
+        includeChildren: flags.includeChildren === true,
+        multiprocess: flags.multiprocess === true,
+      },
+    });
+    await body(session, store);
+  } catch (error) {
+    session?.abandon();
+    throw error;
+  } finally {
+    store.close();
+  }
 }

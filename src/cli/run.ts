@@ -10,18 +10,17 @@ import { delimiter, join } from 'node:path';
 import type { Command } from 'commander';
 import { isDiskFull, NotFoundError, UsageError } from '../errors.js';
 import { recordLoop } from '../memory/recordLoop.js';
-import { RecordingSession } from '../memory/session.js';
+import type { RecordingSession } from '../memory/session.js';
 import { readStat } from '../proc/stat.js';
-import { defaultDbPath } from '../store/paths.js';
-import { Store } from '../store/store.js';
+import type { Store } from '../store/store.js';
 import { type CliContext, rootsOf } from './context.js';
 import {
   addRecordOptions,
   durationOf,
-  mprofPath,
   type RecordFlags,
   summarize,
   summaryLines,
+  withSession,
 } from './recordOptions.js';
 
 /** How often `hog run` judges the recording while it runs (the final verdict comes at the end). */
@@ -59,33 +58,13 @@ Examples:
     .action(async (argv: string[], flags: RunFlags, cmd: Command) => {
       const { procRoot } = rootsOf(cmd);
       const executable = resolveCommand(argv[0] as string, process.env.PATH ?? '');
-      const outPath = mprofPath(flags);
-      const store = Store.open(flags.db ?? defaultDbPath(), { create: true });
-      let session: RecordingSession | undefined;
-      try {
-        session = new RecordingSession({
-          store,
-          kind: 'run',
-          command: argv.join(' '),
-          intervalMs: flags.interval * 1000,
-          includeChildren: flags.includeChildren === true,
-          multiprocess: flags.multiprocess === true,
-          wanted: { swap: flags.swap === true, pss: flags.pss === true, uss: flags.uss === true },
-          procRoot,
-          clock: context.clock,
-          mprofPath: outPath,
-          options: {
-            includeChildren: flags.includeChildren === true,
-            multiprocess: flags.multiprocess === true,
-          },
-        });
-        await runCommand(session, executable, argv, flags, context, store, procRoot);
-      } catch (error) {
-        session?.abandon();
-        throw error;
-      } finally {
-        store.close();
-      }
+      await withSession(
+        flags,
+        context,
+        procRoot,
+        { kind: 'run', command: argv.join(' '), options: {} },
+        (session, store) => runCommand(session, executable, argv, flags, context, store, procRoot),
+      );
     });
 }
 

@@ -9,7 +9,7 @@ import { readProcess } from '../memory/processTable.js';
 import { commandOf } from '../memory/processView.js';
 import type { TargetState } from '../memory/recorder.js';
 import { recordLoop } from '../memory/recordLoop.js';
-import { RecordingSession } from '../memory/session.js';
+import type { RecordingSession } from '../memory/session.js';
 import type { VerdictReport } from '../memory/verdictReport.js';
 import { isDenied } from '../proc/procFile.js';
 import { readSmapsRollup } from '../proc/smapsRollup.js';
@@ -17,17 +17,16 @@ import { sparkline } from '../render/sparkline.js';
 import { truncate } from '../render/table.js';
 import { formatBytes, formatDuration } from '../render/units.js';
 import { verdictSummary } from '../render/verdictText.js';
-import { defaultDbPath } from '../store/paths.js';
-import { Store } from '../store/store.js';
+import type { Store } from '../store/store.js';
 import { type CliContext, rootsOf } from './context.js';
 import { parsePid, seconds } from './optionValues.js';
 import {
   addRecordOptions,
   durationOf,
-  mprofPath,
   type RecordFlags,
   summarize,
   summaryLines,
+  withSession,
 } from './recordOptions.js';
 
 interface WatchFlags extends RecordFlags {
@@ -52,7 +51,7 @@ export function register(program: Command, context: CliContext): void {
       'after',
       `
 Ctrl-C stops and keeps everything recorded. Verdicts: leaking, growing-then-stable, stable, shrinking,
-not-enough-data (a verdict needs 12 samples over 20 s).
+not-enough-data (a verdict needs 24 samples over 20 s).
 
 Examples:
   hog watch 1234                        every second until Ctrl-C
@@ -85,35 +84,17 @@ Examples:
         }
         return { pid, startTicks: sample.startTimeTicks, name: sample.comm, command: commandOf(sample) };
       });
-      const outPath = mprofPath(flags);
-      const store = Store.open(flags.db ?? defaultDbPath(), { create: true });
-      let session: RecordingSession | undefined;
-      try {
-        session = new RecordingSession({
-          store,
-          kind: 'watch',
-          command: targets.map((t) => `${t.pid} ${t.command}`).join('; '),
-          intervalMs: flags.interval * 1000,
-          includeChildren: flags.includeChildren === true,
-          multiprocess: flags.multiprocess === true,
-          wanted: { swap: flags.swap === true, pss: flags.pss === true, uss: flags.uss === true },
-          procRoot,
-          clock: context.clock,
-          mprofPath: outPath,
-          options: {
-            pids,
-            includeChildren: flags.includeChildren === true,
-            multiprocess: flags.multiprocess === true,
-          },
-        });
-        for (const t of targets) session.recorder.add(t);
-        await watch(session, flags, context, store);
-      } catch (error) {
-        session?.abandon();
-        throw error;
-      } finally {
-        store.close();
-      }
+      const command = targets.map((t) => `${t.pid} ${t.command}`).join('; ');
+      await withSession(
+        flags,
+        context,
+        procRoot,
+        { kind: 'watch', command, options: { pids } },
+        (session, store) => {
+          for (const t of targets) session.recorder.add(t);
+          return watch(session, flags, context, store);
+        },
+      );
     });
 }
 

@@ -5,13 +5,15 @@
  *
  * Windows: the whole recording, its second half ("recent") and its last quarter ("tail", once it spans
  * MIN_SPAN_SECONDS), each with its own envelope. Classes:
- *   leaking              the recent half grows significantly and relevantly, and the tail keeps growing
+ *   leaking              the recent half grows significantly and relevantly, its floor still rises at
+ *                        its end, and the tail keeps growing
  *   growing-then-stable  the whole recording grew, but the recent half (or the tail) no longer does:
  *                        a warm-up or a cache that filled and levelled off (the whole recording's
  *                        growth must be significant and relevant, its interval may touch zero)
  *   shrinking            the recent half falls significantly and relevantly
  *   stable               none of these
- *   not-enough-data      fewer than MIN_SAMPLES samples or less than MIN_SPAN_SECONDS of them
+ *   not-enough-data      fewer than MIN_SAMPLES samples or less than MIN_SPAN_SECONDS of them (so the
+ *                        recent half has WINDOW_SAMPLES of its own)
  * "Significant": Mann–Kendall p below ALPHA. "Relevant": the change over the window is at least
  * max(MIN_CHANGE_BYTES, MIN_CHANGE_RATIO of the median level), so a few pages of allocator drift on a
  * big process are not a leak.
@@ -28,7 +30,9 @@ export const VERDICT_CLASSES = [
 ] as const;
 export type VerdictClass = (typeof VERDICT_CLASSES)[number];
 
-export const MIN_SAMPLES = 12;
+/** A window needs this many samples for its envelope (at least 3 per bucket, 4 buckets). */
+export const WINDOW_SAMPLES = 12;
+export const MIN_SAMPLES = 2 * WINDOW_SAMPLES;
 export const MIN_SPAN_SECONDS = 20;
 export const ALPHA = 0.01;
 export const MIN_CHANGE_BYTES = 1024 * 1024;
@@ -53,6 +57,8 @@ export interface Fit {
   /** Mann–Kendall two-sided p-value and direction. */
   p: number;
   z: number;
+  /** The last quarter of the envelope points sits at least as high as the quarter before it. */
+  risingAtEnd: boolean;
 }
 
 export interface Verdict {
@@ -72,7 +78,7 @@ export interface Verdict {
 }
 
 function fitWindow(samples: readonly Sample[]): Fit | undefined {
-  if (samples.length < MIN_SAMPLES) return undefined;
+  if (samples.length < WINDOW_SAMPLES) return undefined;
   const fromMs = (samples[0] as Sample).t;
   const toMs = (samples[samples.length - 1] as Sample).t;
   const points: Point[] = lowerEnvelope(samples, fromMs);
@@ -92,7 +98,21 @@ function fitWindow(samples: readonly Sample[]): Fit | undefined {
     endBytes: at(toMs),
     p: mk.p,
     z: mk.z,
+    risingAtEnd: risingAtEnd(points),
   };
+}
+
+/**
+ * Does the floor still rise at the end of the window? The median of the last quarter of the envelope
+ * points against the quarter before. A window that starts with a warm-up ramp and then flattens or
+ * falls is significantly "up" as a whole; this tells it from growth that goes on.
+ */
+function risingAtEnd(points: readonly Point[]): boolean {
+  const k = Math.max(2, Math.floor(points.length / 4));
+  if (points.length < 2 * k) return true;
+  const last = median(points.slice(-k).map((p) => p.y));
+  const before = median(points.slice(-2 * k, -k).map((p) => p.y));
+  return last >= before;
 }
 
 /** The samples from `fraction` of the way through the recording's time span to its end. */
@@ -134,7 +154,8 @@ export function judge(samples: readonly Sample[]): Verdict {
 
   if (up(recent)) {
     const stillGrowing =
-      tail === undefined || tail.highBytesPerMinute >= TAIL_SHARE * recent.slopeBytesPerMinute;
+      recent.risingAtEnd &&
+      (tail === undefined || tail.highBytesPerMinute >= TAIL_SHARE * recent.slopeBytesPerMinute);
     if (stillGrowing) {
       // the whole recording is the better estimate when it agrees with the recent half
       const agrees =
@@ -152,8 +173,8 @@ export function judge(samples: readonly Sample[]): Verdict {
     return {
       ...result,
       class: 'growing-then-stable',
-      reason: 'memory grew, but the last quarter of the recording no longer grows at that rate',
-      fit: tail as Fit,
+      reason: 'memory grew, but the end of the recording no longer grows at that rate',
+      fit: tail ?? recent,
       growth: recent,
     };
   }

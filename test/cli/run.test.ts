@@ -2,7 +2,7 @@
  * hog run end to end: real commands, a real store, real children, the marker contract, the Node.js
  * heap preload, mprof files that Debian's memory_profiler reads, and a disk that fills up.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -15,7 +15,13 @@ const MiB = 1024 * 1024;
 const tmp = tempDir('run');
 const db = join(tmp.dir, 'hog.db');
 const env = { HOG_DB: db, MALLOC_MMAP_THRESHOLD_: '131072' };
-afterAll(() => tmp.remove());
+/** hogs started by a test, stopped at the end even when the test failed half-way */
+const started: ChildProcess[] = [];
+afterAll(() => {
+  for (const child of started)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  tmp.remove();
+});
 
 interface RunJson {
   run: number;
@@ -98,6 +104,7 @@ function startHog(args: string[]) {
   child.stderr.on('data', (d: Buffer) => {
     stderr += d.toString();
   });
+  started.push(child);
   const done = new Promise<number | null>((resolve) => child.on('close', resolve));
   return { child, stdout: () => stdout, stderr: () => stderr, done };
 }

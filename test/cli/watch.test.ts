@@ -2,7 +2,7 @@
  * hog watch end to end on real processes: bad PIDs, permissions, a process that dies mid-run, Ctrl-C,
  * and a live leak found with --until-verdict.
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HOG_BIN, json, runHog } from '../helpers/hog.js';
@@ -12,7 +12,13 @@ import { storedSamples, tempDir } from '../helpers/store.js';
 const tmp = tempDir('watch');
 const db = join(tmp.dir, 'hog.db');
 const env = { HOG_DB: db };
-afterAll(() => tmp.remove());
+/** hogs started by a test, stopped at the end even when the test failed half-way */
+const started: ChildProcess[] = [];
+afterAll(() => {
+  for (const child of started)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  tmp.remove();
+});
 
 interface WatchJson {
   run: number;
@@ -40,6 +46,7 @@ function startWatch(args: string[]) {
   child.stderr.on('data', (d: Buffer) => {
     stderr += d.toString();
   });
+  started.push(child);
   const done = new Promise<number | null>((resolve) => child.on('close', resolve));
   return { child, stdout: () => stdout, stderr: () => stderr, done };
 }
@@ -67,8 +74,11 @@ describe('hog watch', () => {
   it('keeps the data and notes the exit when the watched process dies mid-run', async () => {
     const target = await spawnAllocator(30);
     const hog = startWatch([String(target.pid), '-i', '0.1', '--json']);
-    await waitFor(() => storedSamples(db).filter((s) => s.pid === target.pid).length >= 5, 'five samples');
-    await target.stop();
+    try {
+      await waitFor(() => storedSamples(db).filter((s) => s.pid === target.pid).length >= 5, 'five samples');
+    } finally {
+      await target.stop();
+    }
     expect(await hog.done).toBe(0);
     const out = JSON.parse(hog.stdout()) as WatchJson;
     expect(out.stoppedBy).toBe('targets-gone');

@@ -20,7 +20,7 @@ describe('judge', () => {
   it('says not-enough-data below the minimum samples or span, and why', () => {
     const few = judge(series(MIN_SAMPLES - 1, 5000, (s) => 100 + s));
     expect(few.class).toBe('not-enough-data');
-    expect(few.reason).toMatch(/11 samples/);
+    expect(few.reason).toMatch(/23 samples over .* needs at least 24 samples over 20 s/);
     expect(judge(series(100, 100, (s) => 100 + s)).class).toBe('not-enough-data'); // 10 s only
     expect(judge([]).class).toBe('not-enough-data');
   });
@@ -49,6 +49,12 @@ describe('judge', () => {
     // 4 GiB process creeping 100 KiB over two minutes: significant but irrelevant
     const v = judge(series(120, 1000, (s) => 4096 + (s / 120) * 0.1));
     expect(v.class).toBe('stable');
+  });
+
+  it('does not call a start-up ramp followed by a fall a leak, early in a live recording', () => {
+    // 15 s to allocate 200 MiB (a loaded machine), then 2 MiB/s freed: judged at 1 Hz from 20 s on
+    const f = (s: number) => (s < 15 ? 40 + (s * 200) / 15 : 240 - (s - 15) * 2);
+    for (let n = 21; n <= 40; n++) expect(judge(series(n, 1000, f)).class, `${n} s`).not.toBe('leaking');
   });
 
   it('reports a leak that started after a stable stretch, fitted on the recent window', () => {
