@@ -8,7 +8,7 @@ import { accessSync, constants } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { Command } from 'commander';
-import { isDiskFull, NotFoundError, UsageError } from '../errors.js';
+import { NotFoundError, UsageError } from '../errors.js';
 import { recordLoop } from '../memory/recordLoop.js';
 import type { RecordingSession } from '../memory/session.js';
 import { readStat } from '../proc/stat.js';
@@ -144,15 +144,8 @@ async function runCommand(
 
   const exitCode = exit.code ?? 128 + (exit.signal ? (osConstants.signals[exit.signal] ?? 0) : 0);
   context.exitCode = exitCode;
-  let result: ReturnType<RecordingSession['finish']>;
-  try {
-    if (loop.reason !== 'disk-full') session.ingest(true);
-    result = session.finish({ exitCode: exit.code ?? undefined, exitSignal: exit.signal ?? undefined });
-  } catch (error) {
-    if (!isDiskFull(error)) throw error;
-    output.error(`hog: disk full at the end of run ${session.runId}: ${(error as Error).message}`);
-    return;
-  }
+  if (loop.reason !== 'disk-full') session.ingest(true);
+  const result = session.finish({ exitCode: exit.code ?? undefined, exitSignal: exit.signal ?? undefined });
   const summaries = summarize(result.recording, result.verdicts);
   if (flags.json) {
     output.line(

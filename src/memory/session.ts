@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock } from '../clock.js';
-import { errnoCode, PermissionError, UsageError } from '../errors.js';
+import { errnoCode, isDiskFull, PermissionError, UsageError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import { StoreSink } from '../store/storeSink.js';
 import { forecast } from './forecast.js';
@@ -26,7 +26,7 @@ import {
 } from './nodeHeap.js';
 import type { MemoryWanted } from './processMemory.js';
 import { Recorder, type RecorderSink, type TargetState } from './recorder.js';
-import { primarySeries, type Recording, type RunKind, seriesLabel } from './recording.js';
+import { type Recording, type RunKind, seriesLabel } from './recording.js';
 import { judge } from './verdict.js';
 import { type VerdictReport, verdictReport } from './verdictReport.js';
 
@@ -190,41 +190,54 @@ export class RecordingSession {
   } {
     const { store, clock } = this.options;
     const now = clock.now();
-    for (const state of this.recorder.targets) this.recorder.finish(state, 'stopped');
     for (const problem of this.problems()) this.recorder.note({ t: now, kind: 'skipped', text: problem });
+    // what cannot be written for lack of space is left out: the summary still comes from what was
+    let stored = true;
+    const write = (action: () => void) => {
+      if (!stored) return;
+      try {
+        action();
+      } catch (error) {
+        if (!isDiskFull(error)) throw error;
+        stored = false;
+      }
+    };
     try {
-      this.recorder.flush();
-      store.endRun(this.runId, { endedAt: now, exitCode: end.exitCode, exitSignal: end.exitSignal });
+      for (const state of this.recorder.targets) write(() => this.recorder.finish(state, 'stopped'));
+      write(() => this.recorder.flush());
+      write(() =>
+        store.endRun(this.runId, { endedAt: now, exitCode: end.exitCode, exitSignal: end.exitSignal }),
+      );
     } finally {
       this.recorder.close();
-      this.mprof?.close();
+      const failed = this.closeMprof();
+      if (failed) stored = false;
       if (this.tempDir) rmSync(this.tempDir, { recursive: true, force: true });
     }
     const recording = store.loadRun(this.runId);
+    if (recording.run.endedAt === undefined) recording.run.endedAt = now;
     const verdicts: SeriesVerdict[] = [];
-    const primary = primarySeries(recording);
     for (const series of recording.series) {
       const rss = series.metrics.rss ?? [];
       if (rss.length === 0) continue;
-      const verdict = judge(rss);
-      const live = [...this.recorder.targets].find((t) => this.storeSink.dbId(t.main.id) === series.id);
+      const live = this.recorder.targets.find((t) => this.storeSink.dbId(t.main.id) === series.id);
       const liveForecast = live ? this.live.get(live.main.id)?.forecast : undefined;
-      const report = verdictReport(verdict, now, liveForecast);
-      store.setVerdict(series.id, report);
-      if (
-        series.role === 'child' ||
-        series === primary ||
-        series.role === 'main' ||
-        series.role === 'total'
-      ) {
-        verdicts.push({
-          seriesId: series.id,
-          label: seriesLabel(series),
-          pid: series.pid,
-          role: series.role,
-          verdict: report,
-        });
-      }
+      const report = verdictReport(judge(rss), now, liveForecast);
+      write(() => store.setVerdict(series.id, report));
+      verdicts.push({
+        seriesId: series.id,
+        label: seriesLabel(series),
+        pid: series.pid,
+        role: series.role,
+        verdict: report,
+      });
+    }
+    if (!stored) {
+      recording.notes.push({
+        t: now,
+        kind: 'disk-full',
+        text: 'the disk filled up: the end of the recording could not be stored',
+      });
     }
     return { recording, verdicts };
   }
@@ -232,12 +245,18 @@ export class RecordingSession {
   /** Remove the temp files if the session ends early (a command that could not start). */
   abandon(): void {
     this.recorder.close();
+    this.closeMprof();
+    if (this.tempDir) rmSync(this.tempDir, { recursive: true, force: true });
+  }
+
+  /** Close the mprof file (writing its FUNC lines); the error, if that failed (a full disk). */
+  private closeMprof(): Error | undefined {
     try {
       this.mprof?.close();
-    } catch {
-      // closing a file we are giving up on
+      return undefined;
+    } catch (error) {
+      return error as Error;
     }
-    if (this.tempDir) rmSync(this.tempDir, { recursive: true, force: true });
   }
 }
 

@@ -17,6 +17,8 @@ export function storedSamples(
   if (!existsSync(db)) return [];
   const raw = new Database(db, { readonly: true, fileMustExist: true });
   try {
+    // the recorder may still be creating the schema
+    if (!raw.prepare("SELECT 1 FROM sqlite_master WHERE name = 'samples'").get()) return [];
     return raw
       .prepare(
         `SELECT s.id AS seriesId, s.role, s.pid, x.t, x.value FROM samples x
