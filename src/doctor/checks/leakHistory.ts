@@ -5,6 +5,7 @@
  * the forecast recomputed from its limits now; one that has exited is info. Without a store there is
  * no history: one ok finding that says how to record some. The store is only read, never created.
  */
+import { existsSync } from 'node:fs';
 import { forecast } from '../../memory/forecast.js';
 import { readLimits } from '../../memory/limits.js';
 import type { VerdictReport } from '../../memory/verdictReport.js';
@@ -12,7 +13,7 @@ import { isVanished } from '../../proc/procFile.js';
 import { readStat } from '../../proc/stat.js';
 import { readStatus } from '../../proc/status.js';
 import { formatBytesPerMinute, formatDuration } from '../../render/units.js';
-import { Store } from '../../store/store.js';
+import type { Store as StoreType } from '../../store/store.js';
 import type { Check } from '../check.js';
 import { evidence } from '../evidence.js';
 import type { Finding } from '../finding.js';
@@ -24,15 +25,17 @@ export const leakHistory: Check = {
   id: 'memory.leak-history',
   resource: 'memory',
   description: `processes whose memory recorded by hog run / hog watch in the last ${HISTORY_HOURS} h is leaking`,
-  run(context) {
+  async run(context) {
     const ok = (title: string): Finding[] => [
       { check: this.id, resource: 'memory', severity: 'ok', title, evidence: [], next: [] },
     ];
-    if (!Store.exists(context.dbPath)) {
+    if (!existsSync(context.dbPath)) {
       return ok('no recorded memory history (hog run -- CMD or hog watch PID record it)');
     }
+    // SQLite (a native addon) is loaded only when there is history to read: doctor starts fast
+    const { Store } = await import('../../store/store.js');
     const store = Store.open(context.dbPath, { create: false });
-    let series: ReturnType<Store['recentSeries']>;
+    let series: ReturnType<StoreType['recentSeries']>;
     try {
       series = store.recentSeries(context.clock.now() - HISTORY_HOURS * 3600 * 1000);
     } finally {
