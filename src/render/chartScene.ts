@@ -116,6 +116,8 @@ export function layoutChart(input: ChartInput, width = 960, height = 540): Scene
   const yTicks = niceTicks(maxMiB * 1.05 || 1);
   const yMax = yTicks[yTicks.length - 1] as number;
   const xTicks = niceTicks(span, 8).filter((v) => v <= span * 1.0001);
+  const yStep = (yTicks[1] ?? 1) - (yTicks[0] ?? 0);
+  const xStep = (xTicks[1] ?? 1) - (xTicks[0] ?? 0);
   const x = (t: number) => left + ((t - t0) / 1000 / span) * (right - left);
   const y = (bytes: number) => bottom - (bytes / MiB / yMax) * (bottom - top);
 
@@ -165,7 +167,7 @@ export function layoutChart(input: ChartInput, width = 960, height = 540): Scene
       kind: 'text',
       x: left - 6,
       y: py + 4,
-      text: formatTick(v),
+      text: formatTick(v, yStep),
       color: '#333333',
       anchor: 'end',
     });
@@ -185,7 +187,7 @@ export function layoutChart(input: ChartInput, width = 960, height = 540): Scene
       kind: 'text',
       x: px,
       y: bottom + 16,
-      text: formatTick(v),
+      text: formatTick(v, xStep),
       color: '#333333',
       anchor: 'middle',
     });
@@ -276,6 +278,8 @@ export function layoutChart(input: ChartInput, width = 960, height = 540): Scene
   return { width, height, background: '#ffffff', items };
 }
 
-function formatTick(v: number): string {
-  return Number.isInteger(v) ? String(v) : v.toFixed(v < 1 ? 2 : 1);
+/** A tick label with as many decimals as the step between ticks has (step 0.5: "1.5"; 0.25: "0.75"). */
+function formatTick(v: number, step: number): string {
+  const decimals = (String(Number(step.toPrecision(6))).split('.')[1] ?? '').length;
+  return v.toFixed(decimals);
 }

@@ -37,16 +37,17 @@ const METRIC_COLOR: Record<Metric, string> = {
   array_buffers: '#e377c2',
 };
 
+/** Children's colours: none of them is a metric's colour above. */
 const CHILD_COLORS = [
-  '#ff7f0e',
-  '#2ca02c',
   '#d62728',
-  '#9467bd',
   '#8c564b',
-  '#e377c2',
-  '#7f7f7f',
   '#bcbd22',
-  '#17becf',
+  '#7f7f7f',
+  '#6a3d9a',
+  '#b15928',
+  '#fb9a99',
+  '#a6cee3',
+  '#000000',
 ];
 
 /** At most this many child lines; the rest are summed in the total anyway. */
