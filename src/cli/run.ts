@@ -145,7 +145,11 @@ async function runCommand(
   const exitCode = exit.code ?? 128 + (exit.signal ? (osConstants.signals[exit.signal] ?? 0) : 0);
   context.exitCode = exitCode;
   if (loop.reason !== 'disk-full') session.ingest(true);
-  const result = session.finish({ exitCode: exit.code ?? undefined, exitSignal: exit.signal ?? undefined });
+  const result = session.finish({
+    exitCode: exit.code ?? undefined,
+    exitSignal: exit.signal ?? undefined,
+    reason: 'exited',
+  });
   const summaries = summarize(result.recording, result.verdicts);
   if (flags.json) {
     output.line(

@@ -184,7 +184,7 @@ export class RecordingSession {
    * End the run: store its end, judge every series on what the store holds, keep the verdicts, close
    * the files. Returns the recording as stored and the verdicts.
    */
-  finish(end: { exitCode?: number | undefined; exitSignal?: string | undefined }): {
+  finish(end: { exitCode?: number | undefined; exitSignal?: string | undefined; reason?: string }): {
     recording: Recording;
     verdicts: SeriesVerdict[];
   } {
@@ -203,7 +203,8 @@ export class RecordingSession {
       }
     };
     try {
-      for (const state of this.recorder.targets) write(() => this.recorder.finish(state, 'stopped'));
+      for (const state of this.recorder.targets)
+        write(() => this.recorder.finish(state, end.reason ?? 'stopped'));
       write(() => this.recorder.flush());
       write(() =>
         store.endRun(this.runId, { endedAt: now, exitCode: end.exitCode, exitSignal: end.exitSignal }),
