@@ -9,7 +9,9 @@
  *                        its end, and the tail keeps growing
  *   growing-then-stable  the whole recording grew, but the recent half (or the tail) no longer does:
  *                        a warm-up or a cache that filled and levelled off (the whole recording's
- *                        growth must be significant and relevant, its interval may touch zero)
+ *                        growth must be significant and relevant, its interval may touch zero; or,
+ *                        after a long plateau, the floor sits relevantly above its first quarter's
+ *                        and the whole recording leans up at p < GREW_ALPHA)
  *   shrinking            the recent half falls significantly and relevantly
  *   stable               none of these
  *   not-enough-data      fewer than MIN_SAMPLES samples or less than MIN_SPAN_SECONDS of them (so the
@@ -35,6 +37,8 @@ export const WINDOW_SAMPLES = 12;
 export const MIN_SAMPLES = 2 * WINDOW_SAMPLES;
 export const MIN_SPAN_SECONDS = 20;
 export const ALPHA = 0.01;
+/** Looser level for growth that stopped long ago: it is not a leak either way. */
+export const GREW_ALPHA = 0.05;
 export const MIN_CHANGE_BYTES = 1024 * 1024;
 export const MIN_CHANGE_RATIO = 0.01;
 /** The tail still counts as growing while its slope could be at least this share of the recent slope. */
@@ -59,6 +63,10 @@ export interface Fit {
   z: number;
   /** The last quarter of the envelope points sits at least as high as the quarter before it. */
   risingAtEnd: boolean;
+  /** Median of the envelope points: the window's level. */
+  levelBytes: number;
+  /** Median of the first quarter of the envelope points: where the window started. */
+  startLevelBytes: number;
 }
 
 export interface Verdict {
@@ -99,6 +107,8 @@ function fitWindow(samples: readonly Sample[]): Fit | undefined {
     p: mk.p,
     z: mk.z,
     risingAtEnd: risingAtEnd(points),
+    levelBytes: median(points.map((p) => p.y)),
+    startLevelBytes: median(points.slice(0, Math.max(2, Math.floor(points.length / 4))).map((p) => p.y)),
   };
 }
 
@@ -188,7 +198,12 @@ export function judge(samples: readonly Sample[]): Verdict {
   }
   // Growth that stopped: the whole recording rose significantly and relevantly. Sen's interval is not
   // asked to exclude zero here: a plateau makes most pair slopes exactly 0, which pins its low end there.
-  if (whole.z > 0 && whole.p < ALPHA && whole.slopeBytesPerMinute > 0 && change(whole) >= minChange) {
+  // ... or, with a long plateau after it, the floor now sits relevantly above where it started and
+  // the whole recording still leans up (p < GREW_ALPHA)
+  const grew =
+    (whole.z > 0 && whole.p < ALPHA && whole.slopeBytesPerMinute > 0 && change(whole) >= minChange) ||
+    (whole.z > 0 && whole.p < GREW_ALPHA && recent.levelBytes - whole.startLevelBytes >= minChange);
+  if (grew) {
     return {
       ...result,
       class: 'growing-then-stable',

@@ -45,6 +45,12 @@ describe('judge', () => {
     expect(judge(series(180, 500, (s) => 300 - s)).class).toBe('shrinking');
   });
 
+  it('still calls a warm-up growing-then-stable when a long plateau followed it', () => {
+    // 30 s of growth, then 150 s flat with a sawtooth on top, sampled at 1 Hz
+    const v = judge(series(180, 1000, (s) => 40 + Math.min(s, 30) * 2 + (s % 6) * 3));
+    expect(v.class).toBe('growing-then-stable');
+  });
+
   it('does not call a few pages of drift on a big process a leak (relevance threshold)', () => {
     // 4 GiB process creeping 100 KiB over two minutes: significant but irrelevant
     const v = judge(series(120, 1000, (s) => 4096 + (s / 120) * 0.1));
