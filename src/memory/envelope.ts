@@ -14,8 +14,11 @@ export interface Sample {
 
 /** Buckets per envelope: enough points for the Mann–Kendall test, few enough to span GC cycles. */
 export const ENVELOPE_BUCKETS = 16;
-/** A bucket holds at least this many samples, or the minimum would just be the sample itself. */
-export const MIN_BUCKET_SAMPLES = 3;
+/**
+ * A bucket holds at least this many samples, or the minimum would just be the sample itself. Only short
+ * windows feel it: a long recording has many samples in each of its 16 buckets.
+ */
+export const MIN_BUCKET_SAMPLES = 2;
 
 /**
  * Split [first.t, last.t] into equal time buckets (fewer when samples are scarce) and keep the lowest

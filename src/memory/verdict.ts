@@ -10,8 +10,8 @@
  *   growing-then-stable  the whole recording grew, but the recent half (or the tail) no longer does:
  *                        a warm-up or a cache that filled and levelled off (the whole recording's
  *                        growth must be significant and relevant, its interval may touch zero; or,
- *                        after a long plateau, the floor sits relevantly above its first quarter's
- *                        and the whole recording leans up at p < GREW_ALPHA)
+ *                        after a long plateau, the floor sits a fifth (GREW_RATIO) above its first
+ *                        quarter's and the whole recording leans up at p < GREW_ALPHA)
  *   shrinking            the recent half falls significantly and relevantly
  *   stable               none of these
  *   not-enough-data      fewer than MIN_SAMPLES samples or less than MIN_SPAN_SECONDS of them (so the
@@ -39,10 +39,14 @@ export const MIN_SPAN_SECONDS = 20;
 export const ALPHA = 0.01;
 /** Looser level for growth that stopped long ago: it is not a leak either way. */
 export const GREW_ALPHA = 0.05;
+/** ... and then the floor must have risen by a fifth of its level: more than a sawtooth's drift. */
+export const GREW_RATIO = 0.2;
 export const MIN_CHANGE_BYTES = 1024 * 1024;
 export const MIN_CHANGE_RATIO = 0.01;
 /** The tail still counts as growing while its slope could be at least this share of the recent slope. */
 export const TAIL_SHARE = 0.5;
+/** With this many envelope points, Mann–Kendall can reach p < ALPHA on a window alone (n=8: p≈0.0006). */
+export const POWERED_POINTS = 8;
 
 /** A trend fitted on one window of the recording. Slopes in bytes per minute. */
 export interface Fit {
@@ -196,14 +200,37 @@ export function judge(samples: readonly Sample[]): Verdict {
       fit: recent,
     };
   }
+  // A short recording: the recent half has too few envelope points (under POWERED_POINTS) to be
+  // significant at ALPHA on its own. The last three quarters (start-up ramp left out) are, and the recent half leans up at
+  // GREW_ALPHA at their rate, still rising at its end: that is a leak too.
+  const most = fitWindow(trailing(samples, 0.75));
+  const goesOn = (f: Fit, rate: number) =>
+    f.z > 0 &&
+    f.p < GREW_ALPHA &&
+    f.risingAtEnd &&
+    change(f) >= minChange &&
+    f.slopeBytesPerMinute >= TAIL_SHARE * rate;
+  if (recent.points < POWERED_POINTS && most && up(most) && goesOn(recent, most.slopeBytesPerMinute)) {
+    return {
+      ...result,
+      class: 'leaking',
+      reason: `the post-GC floor rose steadily over the last three quarters of the recording (Mann–Kendall p=${formatP(most.p)})`,
+      fit: most,
+    };
+  }
   // Growth that stopped: the whole recording rose significantly and relevantly. Sen's interval is not
   // asked to exclude zero here: a plateau makes most pair slopes exactly 0, which pins its low end there.
   // ... or, with a long plateau after it, the floor now sits relevantly above where it started and
   // the whole recording still leans up (p < GREW_ALPHA)
   const grew =
     (whole.z > 0 && whole.p < ALPHA && whole.slopeBytesPerMinute > 0 && change(whole) >= minChange) ||
-    (whole.z > 0 && whole.p < GREW_ALPHA && recent.levelBytes - whole.startLevelBytes >= minChange);
-  if (grew) {
+    (whole.z > 0 &&
+      whole.p < GREW_ALPHA &&
+      recent.levelBytes - whole.startLevelBytes >= Math.max(minChange, GREW_RATIO * recent.levelBytes));
+  // "levelled off": the recent half grows at less than TAIL_SHARE of the whole recording's rate
+  const levelled =
+    recent.slopeBytesPerMinute <= TAIL_SHARE * Math.max(0, whole.slopeBytesPerMinute) || !recent.risingAtEnd;
+  if (grew && levelled) {
     return {
       ...result,
       class: 'growing-then-stable',

@@ -77,9 +77,9 @@ describe('lower envelope', () => {
     expect(envelope[1]?.x).toBe(5);
   });
 
-  it('uses fewer buckets when samples are scarce (at least 3 samples a bucket)', () => {
+  it('uses fewer buckets when samples are scarce (at least 2 samples a bucket)', () => {
     const samples = Array.from({ length: 9 }, (_, i) => ({ t: i * 1000, bytes: i }));
-    expect(lowerEnvelope(samples, 0, 16)).toHaveLength(3);
+    expect(lowerEnvelope(samples, 0, 16)).toHaveLength(4);
     expect(lowerEnvelope([], 0)).toEqual([]);
   });
 });

@@ -33,6 +33,12 @@ describe('judge', () => {
     expect((v.fit?.highBytesPerMinute ?? 0) / MiB).toBeLessThan(31);
   });
 
+  it('finds a leak at 1 Hz as soon as a verdict is possible, without calling it growing-then-stable', () => {
+    // a process watched from its start: 1 s of start-up, then 1 MiB/s with a little noise
+    const f = (s: number) => (s < 1 ? 20 : 80 + s + ((s * 7) % 3));
+    for (let n = 24; n <= 40; n++) expect(judge(series(n, 1000, f)).class, `${n} s`).toBe('leaking');
+  });
+
   it('calls a flat sawtooth stable and a perfectly flat line stable', () => {
     expect(judge(series(120, 1000, (s) => 300 + ((s % 7) / 7) * 40)).class).toBe('stable');
     expect(judge(series(60, 1000, () => 50)).class).toBe('stable');
