@@ -2,12 +2,12 @@
  * hog run end to end: real commands, a real store, real children, the marker contract, the Node.js
  * heap preload, mprof files that Debian's memory_profiler reads, and a disk that fills up.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/store.js';
-import { FIXTURES, HOG_BIN, json, runHog } from '../helpers/hog.js';
+import { FIXTURES, json, runHog, startHog, stopStartedHogs } from '../helpers/hog.js';
 import { statusBytes, waitFor } from '../helpers/processes.js';
 import { storedSamples, tempDir } from '../helpers/store.js';
 
@@ -15,11 +15,8 @@ const MiB = 1024 * 1024;
 const tmp = tempDir('run');
 const db = join(tmp.dir, 'hog.db');
 const env = { HOG_DB: db, MALLOC_MMAP_THRESHOLD_: '131072' };
-/** hogs started by a test, stopped at the end even when the test failed half-way */
-const started: ChildProcess[] = [];
 afterAll(() => {
-  for (const child of started)
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  stopStartedHogs();
   tmp.remove();
 });
 
@@ -93,44 +90,36 @@ describe('hog run', () => {
   });
 });
 
-/** Start hog and read its stdout as it comes (the command's output passes through hog's stdout). */
-function startHog(args: string[]) {
-  const child = spawn(HOG_BIN, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => {
-    stdout += d.toString();
-  });
-  child.stderr.on('data', (d: Buffer) => {
-    stderr += d.toString();
-  });
-  started.push(child);
-  const done = new Promise<number | null>((resolve) => child.on('close', resolve));
-  return { child, stdout: () => stdout, stderr: () => stderr, done };
-}
-
-describe('children of the command', () => {
-  const sizes = [20, 30, 40];
-
-  it('--include-children sums the process and its children: equal to the sum of their VmRSS', async () => {
-    const stop = join(tmp.dir, 'stop-children');
-    const hog = startHog([
+/** hog run of the forking scenario, once the children it prints are ready: the hog, the PIDs, the stop file. */
+async function runFork(flag: '-C' | '-M', name: string) {
+  const stop = join(tmp.dir, name);
+  const hog = startHog(
+    [
       'run',
       '--json',
-      '-C',
+      flag,
       '-i',
       '0.1',
       '--',
       'node',
       `${FIXTURES}scenarios/fork.mjs`,
       stop,
-      ...sizes.map(String),
-    ]);
-    const line = await waitFor(
-      () => /\{"children":\[[^\]]*\]\}/.exec(hog.stdout())?.[0],
-      `children; stderr ${hog.stderr()}`,
-    );
-    const children = (JSON.parse(line) as { children: number[] }).children;
+      '20',
+      '30',
+      '40',
+    ],
+    env,
+  );
+  const line = await waitFor(
+    () => /\{"children":\[[^\]]*\]\}/.exec(hog.stdout())?.[0],
+    `children; stderr ${hog.stderr()}`,
+  );
+  return { hog, stop, children: (JSON.parse(line) as { children: number[] }).children };
+}
+
+describe('children of the command', () => {
+  it('--include-children sums the process and its children: equal to the sum of their VmRSS', async () => {
+    const { hog, stop, children } = await runFork('-C', 'stop-children');
     const parent = Number(readFileSync(`/proc/${children[0]}/stat`, 'utf8').split(') ')[1]?.split(' ')[1]);
     // all four are idle now: their VmRSS does not move
     const measuredAt = Date.now();
@@ -149,21 +138,7 @@ describe('children of the command', () => {
   });
 
   it('--multiprocess records each child as its own series, each equal to its VmRSS', async () => {
-    const stop = join(tmp.dir, 'stop-multi');
-    const hog = startHog([
-      'run',
-      '--json',
-      '-M',
-      '-i',
-      '0.1',
-      '--',
-      'node',
-      `${FIXTURES}scenarios/fork.mjs`,
-      stop,
-      ...sizes.map(String),
-    ]);
-    const line = await waitFor(() => /\{"children":\[[^\]]*\]\}/.exec(hog.stdout())?.[0], 'children');
-    const children = (JSON.parse(line) as { children: number[] }).children;
+    const { hog, stop, children } = await runFork('-M', 'stop-multi');
     const measuredAt = Date.now();
     const expected = new Map(children.map((pid) => [pid, statusBytes(pid, 'VmRSS')]));
     await waitFor(() => {

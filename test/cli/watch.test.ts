@@ -2,21 +2,17 @@
  * hog watch end to end on real processes: bad PIDs, permissions, a process that dies mid-run, Ctrl-C,
  * and a live leak found with --until-verdict.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { HOG_BIN, json, runHog } from '../helpers/hog.js';
+import { json, runHog, startHog, stopStartedHogs } from '../helpers/hog.js';
 import { spawnAllocator, spawnNode, waitFor } from '../helpers/processes.js';
 import { storedSamples, tempDir } from '../helpers/store.js';
 
 const tmp = tempDir('watch');
 const db = join(tmp.dir, 'hog.db');
 const env = { HOG_DB: db };
-/** hogs started by a test, stopped at the end even when the test failed half-way */
-const started: ChildProcess[] = [];
 afterAll(() => {
-  for (const child of started)
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  stopStartedHogs();
   tmp.remove();
 });
 
@@ -33,23 +29,7 @@ interface WatchJson {
   notes: { kind: string; text: string }[];
 }
 
-function startWatch(args: string[]) {
-  const child = spawn(HOG_BIN, ['watch', ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => {
-    stdout += d.toString();
-  });
-  child.stderr.on('data', (d: Buffer) => {
-    stderr += d.toString();
-  });
-  started.push(child);
-  const done = new Promise<number | null>((resolve) => child.on('close', resolve));
-  return { child, stdout: () => stdout, stderr: () => stderr, done };
-}
+const startWatch = (args: string[]) => startHog(['watch', ...args], env);
 
 describe('hog watch', () => {
   it('rejects a PID that does not exist (exit 2) and PSS of another user as an ordinary user (exit 3)', async () => {
