@@ -191,7 +191,7 @@ export class Recorder {
         this.finish(state, 'exited', `PID ${target.pid} (${target.name}) exited`);
         continue;
       }
-      let total: MemoryReading = { ...own };
+      const total: MemoryReading = own; // a fresh object: children are added into it
       if (needChildren) {
         if (scanned) state.members = descendantsOf(target.pid, this.processes);
         const seen = new Set<number>();
@@ -203,7 +203,7 @@ export class Recorder {
             continue;
           }
           seen.add(member.pid);
-          if (this.options.includeChildren) total = addReadings(total, reading);
+          if (this.options.includeChildren) addInto(total, reading);
           if (this.options.multiprocess) {
             let child = state.children.get(member.pid);
             if (child && child.startTicks !== member.startTicks) {
@@ -275,12 +275,11 @@ export class Recorder {
   }
 }
 
-function addReadings(a: MemoryReading, b: MemoryReading): MemoryReading {
-  const sum: MemoryReading = { rss: a.rss + b.rss };
-  if (a.swap !== undefined) sum.swap = a.swap + (b.swap ?? 0);
-  if (a.pss !== undefined) sum.pss = a.pss + (b.pss ?? 0);
-  if (a.uss !== undefined) sum.uss = a.uss + (b.uss ?? 0);
-  return sum;
+function addInto(sum: MemoryReading, b: MemoryReading): void {
+  sum.rss += b.rss;
+  if (sum.swap !== undefined) sum.swap += b.swap ?? 0;
+  if (sum.pss !== undefined) sum.pss += b.pss ?? 0;
+  if (sum.uss !== undefined) sum.uss += b.uss ?? 0;
 }
 
 function pushRows(rows: SampleRow[], seriesId: number, t: number, reading: MemoryReading): void {

@@ -38,6 +38,8 @@ export interface OpenOptions {
 export class Store {
   private readonly metricIds = new Map<Metric, number>();
   private readonly insertSample: Database.Statement;
+  private readonly insertMarker: Database.Statement;
+  private readonly insertNote: Database.Statement;
 
   private constructor(
     readonly path: string,
@@ -46,8 +48,15 @@ export class Store {
     for (const row of db.prepare('SELECT id, name FROM metrics').all() as { id: number; name: Metric }[]) {
       this.metricIds.set(row.name, row.id);
     }
+    // prepared once: a recorder writes every second, and preparing costs more than a few inserts
     this.insertSample = db.prepare(
       'INSERT OR REPLACE INTO samples (series_id, metric_id, t, value) VALUES (?, ?, ?, ?)',
+    );
+    this.insertMarker = db.prepare(
+      'INSERT INTO markers (run_id, t, event, name, pid) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.insertNote = db.prepare(
+      'INSERT INTO notes (run_id, series_id, t, kind, text) VALUES (?, ?, ?, ?, ?)',
     );
   }
 
@@ -144,20 +153,14 @@ export class Store {
     markers: readonly (Marker & { runId: number })[];
     notes: readonly (Note & { runId: number })[];
   }): void {
-    const insertMarker = this.db.prepare(
-      'INSERT INTO markers (run_id, t, event, name, pid) VALUES (?, ?, ?, ?, ?)',
-    );
-    const insertNote = this.db.prepare(
-      'INSERT INTO notes (run_id, series_id, t, kind, text) VALUES (?, ?, ?, ?, ?)',
-    );
     this.db.transaction(() => {
       for (const s of batch.samples) {
         this.insertSample.run(s.seriesId, this.metricId(s.metric), Math.round(s.t), s.value);
       }
       for (const m of batch.markers)
-        insertMarker.run(m.runId, Math.round(m.t), m.event, m.name, m.pid ?? null);
+        this.insertMarker.run(m.runId, Math.round(m.t), m.event, m.name, m.pid ?? null);
       for (const n of batch.notes)
-        insertNote.run(n.runId, n.seriesId ?? null, Math.round(n.t), n.kind, n.text);
+        this.insertNote.run(n.runId, n.seriesId ?? null, Math.round(n.t), n.kind, n.text);
     })();
   }
 
