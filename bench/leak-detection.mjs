@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { machine, writeResults } from './results.mjs';
+import { formatResults, machineLine, writeSection } from './lib.mjs';
 
 const HOG = fileURLToPath(new URL('../bin/hog', import.meta.url));
 const SCENARIOS = fileURLToPath(new URL('../test/fixtures/scenarios/memory.mjs', import.meta.url));
@@ -102,7 +102,7 @@ const falseCount =
   leaks.reduce((n, l) => n + l.falseBefore, 0) + others.reduce((n, o) => n + o.falseLeaks, 0);
 const worst = found.length === leaks.length ? Math.max(...found) : Number.POSITIVE_INFINITY;
 const lines = [
-  `${new Date().toISOString().slice(0, 10)}, ${machine()}; ${leakers} leaking processes and the non-leaking scenarios watched at the same time.`,
+  `${new Date().toISOString().slice(0, 10)}, ${machineLine()}; ${leakers} leaking processes and the non-leaking scenarios watched at the same time.`,
   '',
   '| what | figure |',
   '| --- | --- |',
@@ -115,5 +115,6 @@ const lines = [
   `Target: under 60 s: ${worst < 60 ? 'met' : 'NOT met'} (slowest ${Number.isFinite(worst) ? `${worst.toFixed(0)} s` : 'not found'}); zero false leaking verdicts: ${falseCount === 0 ? 'met' : `NOT met (${falseCount})`}.`,
   'mprof has no verdict to compare with: it plots, and `mprof plot --slope` draws a least-squares line over raw memory.',
 ];
-writeResults('issue3-leak-detection', '### Leak detection (hog watch at 1 Hz)', lines);
+writeSection('issue3-leak-detection', ['### Leak detection (hog watch at 1 Hz)', '', ...lines].join('\n'));
+formatResults();
 console.log(lines.join('\n'));

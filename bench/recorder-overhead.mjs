@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cpuSeconds, machine, sleep, writeResults } from './results.mjs';
+import { cpuSeconds, formatResults, machineLine, sleep, writeSection } from './lib.mjs';
 
 const HOG = fileURLToPath(new URL('../bin/hog', import.meta.url));
 const WARMUP_S = 10;
@@ -88,7 +88,7 @@ const at10 = row(0.1);
 const at100 = row(0.01);
 const pct = (cpuPerMinute) => `${((cpuPerMinute / 60) * 100).toFixed(2)}%`;
 const lines = [
-  `${new Date().toISOString().slice(0, 10)}, ${machine()}; ${rounds} rounds, medians; other engineers' tests may have run at the same time.`,
+  `${new Date().toISOString().slice(0, 10)}, ${machineLine()}; ${rounds} rounds, medians; other engineers' tests may have run at the same time.`,
   'CPU seconds used by the recorder per minute of recording one process with 20 children (summed):',
   '',
   '| rate | hog run -C | mprof run -C | hog / mprof | hog, share of one core |',
@@ -99,5 +99,9 @@ const lines = [
   `Target: under 1% of one core at 10 Hz: ${at10.hog / 60 < 0.01 ? 'met' : 'NOT met'}; below mprof at 10 Hz: ${at10.hog < at10.mprof ? 'met' : 'NOT met'}, at 100 Hz: ${at100.hog < at100.mprof ? 'met' : 'NOT met'}.`,
   `All rounds: ${figures.map((f) => `${f.kind}@${1 / f.interval}Hz ${f.perMinute.toFixed(2)}`).join(', ')}.`,
 ];
-writeResults('issue3-recorder-overhead', '### Recorder overhead (hog run vs mprof run)', lines);
+writeSection(
+  'issue3-recorder-overhead',
+  ['### Recorder overhead (hog run vs mprof run)', '', ...lines].join('\n'),
+);
+formatResults();
 console.log(lines.join('\n'));

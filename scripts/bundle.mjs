@@ -19,3 +19,16 @@ await build({
     js: "import { createRequire as __hogRequire } from 'node:module'; const require = __hogRequire(import.meta.url);",
   },
 });
+
+// The library entry for require('hog') (CommonJS programs, and TypeScript compiled to CommonJS);
+// import('hog') uses dist/index.js from tsc. Both share the profiler through a global symbol.
+await build({
+  entryPoints: ['src/index.ts'],
+  outfile: 'dist/index.cjs',
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  logLevel: 'warning',
+});

@@ -53,6 +53,16 @@ const COMMANDS: CommandEntry[] = [
     summary: 'chart a recording or an mprof .dat file (SVG, PNG, HTML, or sparklines)',
     load: () => import('./plot.js'),
   },
+  {
+    name: 'profile',
+    summary: 'line-by-line memory profile of a .ts/.js script; --sample for allocation sites',
+    load: () => import('./profile.js'),
+  },
+  {
+    name: 'net',
+    summary: 'network traffic per connection/process/host, live; probe latency; bench throughput',
+    load: () => import('./net.js'),
+  },
 ];
 
 const VERSION = '0.1.0';

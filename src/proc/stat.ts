@@ -40,19 +40,24 @@ export function parseStat(text: string): ProcStat {
   if (open < 0 || close < open) throw new Error(`malformed stat line: ${JSON.stringify(text.slice(0, 80))}`);
   const pid = Number(text.slice(0, open).trim());
   const comm = text.slice(open + 1, close);
-  // fields[0] is field 3 (state) of proc_pid_stat(5)
-  const fields = text
-    .slice(close + 2)
-    .trim()
-    .split(' ');
-  if (fields.length < 22 || !Number.isInteger(pid)) {
+  // Field n of proc_pid_stat(5) (n >= 3) starts after the (n - 2)th space following ")". Walk the
+  // spaces once and keep the offsets, rather than splitting ~50 strings per process.
+  const starts: number[] = [];
+  for (let i = close + 1; i < text.length && starts.length < 52; i++) {
+    if (text.charCodeAt(i) === 32) starts.push(i + 1);
+  }
+  if (starts.length < 22 || !Number.isInteger(pid)) {
     throw new Error(`malformed stat line: ${JSON.stringify(text.slice(0, 80))}`);
   }
-  const field = (n: number): number => Number(fields[n - 3]);
+  const field = (n: number): number => {
+    const from = starts[n - 3] as number;
+    const next = starts[n - 2];
+    return Number(text.slice(from, next === undefined ? text.length : next - 1));
+  };
   return {
     pid,
     comm,
-    state: fields[0] ?? '?',
+    state: text.charAt(starts[0] as number) || '?',
     ppid: field(4),
     pgrp: field(5),
     session: field(6),
@@ -68,7 +73,7 @@ export function parseStat(text: string): ProcStat {
     startTimeTicks: field(22),
     vsizeBytes: field(23),
     rssPages: field(24),
-    processor: fields.length >= 37 ? field(39) : undefined,
+    processor: starts.length >= 37 ? field(39) : undefined,
   };
 }
 

@@ -6,8 +6,8 @@ import { quote, UsageError } from '../errors.js';
 
 const IEC = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'] as const;
 
-/** 1536 -> "1.5 KiB"; bytes below 1 KiB print without decimals ("512 B"). */
-export function formatBytes(bytes: number): string {
+/** 1536 -> "1.5 KiB"; bytes below 1 KiB print without decimals ("512 B"). `decimals` defaults to 1. */
+export function formatBytes(bytes: number, decimals = 1): string {
   if (!Number.isFinite(bytes)) return '-';
   const sign = bytes < 0 ? '-' : '';
   let value = Math.abs(bytes);
@@ -18,11 +18,11 @@ export function formatBytes(bytes: number): string {
   }
   if (unit === 0) return `${sign}${Math.round(value)} B`;
   // 1023.96 MiB would round to "1024.0 MiB": move up a unit instead.
-  if (Number(value.toFixed(1)) >= 1024 && unit < IEC.length - 1) {
+  if (Number(value.toFixed(decimals)) >= 1024 && unit < IEC.length - 1) {
     value /= 1024;
     unit++;
   }
-  return `${sign}${value.toFixed(1)} ${IEC[unit]}`;
+  return `${sign}${value.toFixed(decimals)} ${IEC[unit]}`;
 }
 
 /** Compact form for narrow columns, as top prints RES: "812.3M", "1.2G", "64K", "900". */
@@ -124,4 +124,12 @@ export function formatBytesPerMinute(bytesPerMinute: number): string {
   if (!Number.isFinite(bytesPerMinute)) return '-';
   const sign = bytesPerMinute > 0 ? '+' : '';
   return `${sign}${formatBytes(bytesPerMinute)}/min`;
+}
+
+/** Milliseconds with the precision a latency needs: "0.142 ms", "3.25 ms", "48.1 ms", "1203 ms". */
+export function formatMs(ms: number): string {
+  if (!Number.isFinite(ms)) return '-';
+  const abs = Math.abs(ms);
+  const decimals = abs < 1 ? 3 : abs < 10 ? 2 : abs < 100 ? 1 : 0;
+  return `${ms.toFixed(decimals)} ms`;
 }

@@ -1,9 +1,31 @@
 /** Run the built hog CLI (bin/hog, as a user runs it) and collect what it printed. */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { chmodSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const HOG_BIN = fileURLToPath(new URL('../../bin/hog', import.meta.url));
 export const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
+
+let copyForOtherUsers: string | undefined;
+
+/**
+ * The checkout may sit in a directory other users cannot enter (a 0700 temp dir, /root): tests that
+ * run hog as another user (nobody) run a copy of bin/ and dist/ in a world-readable temp directory.
+ */
+export function hogBinForOtherUsers(): string {
+  if (copyForOtherUsers === undefined) {
+    const dir = mkdtempSync(join(tmpdir(), 'hog-test-install-'));
+    chmodSync(dir, 0o755);
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    cpSync(join(root, 'bin'), join(dir, 'bin'), { recursive: true });
+    cpSync(join(root, 'dist'), join(dir, 'dist'), { recursive: true });
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    copyForOtherUsers = join(dir, 'bin', 'hog');
+  }
+  return copyForOtherUsers;
+}
 
 export interface HogResult {
   code: number | null;
@@ -13,13 +35,15 @@ export interface HogResult {
 
 export function runHog(
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; uid?: number; gid?: number } = {},
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; uid?: number; gid?: number; cwd?: string } = {},
 ): Promise<HogResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(HOG_BIN, args, {
+    const asOther = options.uid !== undefined && options.uid !== process.getuid?.();
+    const child = spawn(asOther ? hogBinForOtherUsers() : HOG_BIN, args, {
       env: { ...process.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
-      ...(options.uid !== undefined ? { uid: options.uid, gid: options.gid ?? options.uid } : {}),
+      ...(asOther ? { uid: options.uid, gid: options.gid ?? options.uid, cwd: '/' } : {}),
+      ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
     });
     let stdout = '';
     let stderr = '';

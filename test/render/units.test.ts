@@ -9,6 +9,13 @@ import {
 } from '../../src/render/units.js';
 
 describe('units', () => {
+  it('formats bytes with a chosen number of decimals (hog profile --precision)', () => {
+    expect(formatBytes(1536, 3)).toBe('1.500 KiB');
+    expect(formatBytes(1536, 0)).toBe('2 KiB');
+    expect(formatBytes(-2048)).toBe('-2.0 KiB');
+    expect(formatBytes(1023.99 * 1024, 0)).toBe('1 MiB');
+  });
+
   it('formats bytes in IEC units with one decimal', () => {
     expect(formatBytes(0)).toBe('0 B');
     expect(formatBytes(512)).toBe('512 B');

@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+// Build hog's two optional Node-API addons into dist/native/, each only when it can be built:
+//   hog_sockdiag.node  native/sockdiag: socket statistics (sock_diag netlink) read in-process, so
+//                      hog net spawns no ss per tick. Needs a C compiler and the kernel headers.
+//   hog_pcap.node      native/pcap: packet capture for hog net --capture. Also needs libpcap-dev.
+// Without them hog builds and works all the same: hog net then runs ss each tick (more CPU), and
+// --capture says what to install. Never fails the build. Compiled directly with cc: a Node-API addon
+// needs only the Node-API headers (this Node's include/node, or the node-api-headers package).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const force = process.argv.includes('--force');
+const cc = process.env.CC || 'cc';
+
+const ADDONS = [
+  {
+    name: 'hog_sockdiag',
+    source: 'native/sockdiag/hog_sockdiag.c',
+    libraries: [],
+    needs: [['/usr/include/linux/inet_diag.h', 'kernel headers (Debian package linux-libc-dev)']],
+    without: 'hog net runs ss each tick instead (more CPU)',
+  },
+  {
+    name: 'hog_pcap',
+    source: 'native/pcap/hog_pcap.c',
+    libraries: ['-lpcap', '-lpthread'],
+    needs: [['/usr/include/pcap/pcap.h', 'libpcap headers (Debian package libpcap-dev)']],
+    without: 'hog net --capture is unavailable',
+  },
+];
+
+function nodeApiHeaders() {
+  const own = join(dirname(dirname(process.execPath)), 'include/node');
+  if (existsSync(join(own, 'node_api.h'))) return own;
+  try {
+    const pkg = createRequire(import.meta.url).resolve('node-api-headers/package.json');
+    return join(dirname(pkg), 'include');
+  } catch {
+    return undefined;
+  }
+}
+
+function skip(addon, reason) {
+  console.error(`build-native: ${addon.name}: ${reason}; ${addon.without}.`);
+  console.error('build-native: to build it: apt-get install -y build-essential libpcap-dev && npm run build');
+}
+
+const headers = nodeApiHeaders();
+for (const addon of ADDONS) {
+  const source = join(root, addon.source);
+  const target = join(root, `dist/native/${addon.name}.node`);
+  if (!force && existsSync(target) && statSync(target).mtimeMs >= statSync(source).mtimeMs) continue;
+  if (!headers) {
+    skip(addon, 'no Node-API headers (node_api.h) found');
+    continue;
+  }
+  const missing = addon.needs.find(([file]) => !existsSync(file));
+  if (missing) {
+    skip(addon, `${missing[1]} missing`);
+    continue;
+  }
+  mkdirSync(dirname(target), { recursive: true });
+  const result = spawnSync(
+    cc,
+    [
+      '-O2',
+      '-fPIC',
+      '-shared',
+      `-DNODE_GYP_MODULE_NAME=${addon.name}`,
+      `-I${headers}`,
+      source,
+      ...addon.libraries,
+      '-o',
+      target,
+    ],
+    { encoding: 'utf8' },
+  );
+  if (result.error) skip(addon, `no C compiler (${cc}: ${result.error.message})`);
+  else if (result.status !== 0) skip(addon, `compiling failed:\n${result.stderr}`);
+}

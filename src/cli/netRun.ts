@@ -1,0 +1,167 @@
+/**
+ * The two ways `hog net` runs once its sources are open: a stream (-t report, --json ticks) and the
+ * live view (keys, redraw on resize). Both take ticks from the same monitor; they differ only in
+ * when they draw and what.
+ */
+import { decodeKeys } from '../memory/topModel.js';
+import type { NetMonitor } from '../net/monitor.js';
+import { netJson } from '../net/netJson.js';
+import { handleNetKey, initialNetState, type NetState } from '../net/netModel.js';
+import { buildRows, type GroupPeaks, type NetFilter } from '../net/netView.js';
+import { NET_HEADER_LINES, renderNetFrame, renderNetReport } from '../render/netScreen.js';
+import { openScreen } from '../render/terminal.js';
+import type { CliContext } from './context.js';
+import { describeFilter, type NetOptions } from './net.js';
+
+/**
+ * SIGINT/SIGTERM (or q) end the run cleanly: children stopped, the last report printed. Its sleep is
+ * a real timer that a stop cancels, so hog exits at once rather than after the interval.
+ */
+export function stopSignal() {
+  let stopped = false;
+  let wake: (() => void) | undefined;
+  const onSignal = () => {
+    stopped = true;
+    wake?.();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    get stopped() {
+      return stopped;
+    },
+    stop: onSignal,
+    /** Sleep, or less when stopped. */
+    sleep(ms: number): Promise<void> {
+      if (stopped) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    },
+    dispose() {
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
+    },
+  };
+}
+
+/** What the stream and live loops share: the options, the view asked for, and how to take a tick. */
+export interface Run {
+  opts: NetOptions;
+  by: NetState['by'];
+  sort: NetState['sort'];
+  filter: NetFilter;
+  tick: () => Promise<ReturnType<NetMonitor['snapshot']>>;
+  peaks: GroupPeaks;
+  stop: ReturnType<typeof stopSignal>;
+}
+
+export async function runStream(run: Run, context: CliContext): Promise<void> {
+  const { opts, by, sort, filter, tick, peaks, stop } = run;
+  const { clock, output } = context;
+  const duration = opts.seconds ?? (opts.text ? 10 : undefined);
+  // the run is a number of ticks after the first (baseline) sample: seconds / interval of them, each
+  // an interval after the previous one started, so slow ticks do not change how many there are
+  const ticks =
+    duration === undefined ? Number.POSITIVE_INFINITY : Math.max(1, Math.round(duration / opts.interval));
+  let snapshot = await tick();
+  const cut = <T>(rows: T[]) => (opts.top !== undefined ? rows.slice(0, opts.top) : rows);
+  let next = clock.monotonic();
+  for (let i = 0; i < ticks && !stop.stopped; i++) {
+    next += opts.interval * 1000;
+    await stop.sleep(Math.max(0, next - clock.monotonic()));
+    if (stop.stopped && opts.json && !opts.text) break;
+    snapshot = await tick();
+    if (opts.json && !opts.text) {
+      output.line(
+        JSON.stringify(
+          netJson(snapshot, by, cut(buildRows(snapshot, by, filter, sort, peaks)), opts.interval),
+        ),
+      );
+    }
+  }
+  if (!opts.text) return;
+  const rows = cut(buildRows(snapshot, by, filter, sort, peaks));
+  if (opts.json) {
+    output.line(JSON.stringify(netJson(snapshot, by, rows, opts.interval), null, 2));
+    return;
+  }
+  const interfaces = buildRows(snapshot, 'interface', filter, '10s', peaks);
+  output.lines(
+    renderNetReport(snapshot, by, rows, interfaces, {
+      seconds: duration ?? 0,
+      bytes: opts.bytes === true,
+      narrowed: describeFilter(opts),
+      width: output.columns,
+    }),
+  );
+}
+
+export async function runLive(run: Run): Promise<void> {
+  const { opts, by, sort, filter, tick, peaks, stop } = run;
+  const stdout = process.stdout;
+  const stdin = process.stdin;
+  let state = initialNetState({ by, sort, bytes: opts.bytes === true, all: opts.all === true });
+  let snapshot = await tick();
+  const screen = openScreen(stdout, stdin);
+  const size = () => ({ width: stdout.columns || 80, height: stdout.rows || 24 });
+  const draw = () => {
+    const { width, height } = size();
+    const rows = buildRows(
+      snapshot,
+      state.by,
+      { ...filter, all: state.all, text: state.filter },
+      state.sort,
+      peaks,
+    );
+    screen.draw(
+      renderNetFrame(state, snapshot, rows, width, height, {
+        intervalSeconds: opts.interval,
+        narrowed: describeFilter(opts),
+      }),
+    );
+  };
+  let resolveDone: () => void = () => {};
+  const done = new Promise<void>((resolve) => {
+    resolveDone = resolve;
+  });
+  const finish = () => {
+    stop.stop();
+    resolveDone();
+  };
+  const onData = (chunk: Buffer) => {
+    for (const key of decodeKeys(chunk.toString('utf8'))) {
+      const result = handleNetKey(state, key, Math.max(1, size().height - NET_HEADER_LINES - 1));
+      state = result.state;
+      if (result.effect?.kind === 'quit') return finish();
+      if (result.effect) draw();
+    }
+  };
+  stdin.on('data', onData);
+  stdin.resume();
+  stdout.on('resize', draw);
+  try {
+    draw();
+    const loop = async () => {
+      while (!stop.stopped) {
+        await stop.sleep(opts.interval * 1000);
+        if (stop.stopped) break;
+        snapshot = await tick();
+        if (!state.paused) draw();
+      }
+      finish();
+    };
+    void loop();
+    await done;
+  } finally {
+    stop.dispose();
+    stdin.removeListener('data', onData);
+    stdout.removeListener('resize', draw);
+    stdin.pause();
+    screen.close();
+  }
+}

@@ -1,0 +1,259 @@
+/**
+ * `hog profile script.ts|js [args...]`: run a script with its profiled functions instrumented and print
+ * memory_profiler's line-by-line tables; `--sample` for whole-program allocation sampling instead.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { type Command, Option } from 'commander';
+import { NotFoundError, quote, UsageError } from '../errors.js';
+import { rankSites, renderSites } from '../profiler/allocationSites.js';
+import { flameGraphHtml } from '../profiler/flameGraph.js';
+import { buildLineReport, renderLineReport } from '../profiler/lineReport.js';
+import { METRICS, type Metric } from '../profiler/probe.js';
+import { type ProfileRun, runProfiled } from '../profiler/session.js';
+import { parseSize } from '../render/units.js';
+import type { CliContext } from './context.js';
+import { positiveInt } from './optionValues.js';
+
+interface ProfileOptions {
+  function?: string[];
+  metric: string;
+  precision: number;
+  breakAbove?: number;
+  sample?: boolean;
+  sampleInterval: number;
+  churn?: boolean;
+  top: number;
+  output?: string;
+  json?: boolean;
+}
+
+function precision(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || n > 6) {
+    throw new UsageError(`--precision must be a whole number of decimals from 0 to 6, got ${quote(text)}`);
+  }
+  return n;
+}
+
+function size(name: string): (text: string) => number {
+  return (text) => {
+    const bytes = parseSize(text);
+    if (bytes <= 0) throw new UsageError(`${name} must be above 0, got ${quote(text)}`);
+    return bytes;
+  };
+}
+
+function sourceLines(file: string): string[] | undefined {
+  try {
+    return readFileSync(file, 'utf8').split(/\r?\n/);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The script's exit status as a shell reports it: its code, or 128 + the signal that killed it. */
+function exitStatus(run: ProfileRun): number {
+  if (run.exitCode !== null) return run.exitCode;
+  const signals: Record<string, number> = {
+    SIGHUP: 1,
+    SIGINT: 2,
+    SIGKILL: 9,
+    SIGSEGV: 11,
+    SIGTERM: 15,
+    SIGABRT: 6,
+  };
+  return 128 + (signals[run.signal ?? ''] ?? 0);
+}
+
+export function register(program: Command, context: CliContext): void {
+  // options after the script belong to the script (register runs only when `hog profile` was asked for)
+  program.enablePositionalOptions();
+  program
+    .command('profile')
+    .description(
+      'line-by-line memory profile of a TypeScript/JavaScript script (memory_profiler for Node.js)',
+    )
+    .argument('<script>', 'the .ts or .js file to run (TypeScript runs directly)')
+    .argument('[args...]', "the script's own arguments")
+    .option(
+      '-f, --function <name>',
+      'profile functions and methods of this name (repeatable)',
+      (v: string, all: string[] = []) => [...all, v],
+    )
+    .option('--metric <metric>', `what "Mem usage" measures: ${METRICS.join('|')}`, 'heap')
+    .option('--precision <n>', 'decimals of memory figures', precision, 1)
+    .option(
+      '--break-above <size>',
+      'write a heap snapshot when a profiled function goes above SIZE (e.g. 500M)',
+      size('--break-above'),
+    )
+    .option('--sample', 'whole-program allocation sampling instead of line tables (low overhead)')
+    .option(
+      '--sample-interval <size>',
+      'with --sample: average bytes between samples',
+      size('--sample-interval'),
+      32 * 1024,
+    )
+    .option('--churn', 'with --sample: also count objects already garbage-collected')
+    .option('-n, --top <N>', 'with --sample: allocation sites to list', positiveInt('--top'), 15)
+    .option('-o, --output <file.html>', 'with --sample: write an interactive flame graph (works offline)')
+    .option('--json', "print JSON (sizes in bytes); the script's own output goes to stderr")
+    .addOption(new Option('--verbose').hideHelp())
+    .passThroughOptions()
+    .addHelpText(
+      'after',
+      `
+Mark what to profile in the script, then run it with hog profile:
+  import { profile } from 'hog'
+  class Store { @profile load() { ... } }        a method (TC39 or legacy decorator)
+  const build = profile((rows) => { ... })       a function or arrow
+  // @profile                                    the comment above a function
+  function parse(text) { ... }
+or name it: hog profile --function parse app.ts
+
+Examples:
+  hog profile app.ts                             tables for the profiled functions
+  hog profile --function parse dist/app.js       compiled code: lines of the .ts through its source map
+  hog profile --break-above 1G server.ts         heap snapshot when a profiled function passes 1 GiB
+  hog profile --sample -o flame.html app.ts      top allocation sites and a flame graph
+  hog profile --sample --churn app.ts --port 0   churn too; arguments after the script are its own`,
+    )
+    .action(async (script: string, args: string[], options: ProfileOptions) => {
+      const opts = { ...options, function: options.function ?? [] };
+      if (!(METRICS as readonly string[]).includes(opts.metric)) {
+        throw new UsageError(`unknown --metric ${quote(opts.metric)}`, {
+          hint: `use one of ${METRICS.join(', ')}`,
+        });
+      }
+      const sample = Boolean(opts.sample);
+      if (!sample) {
+        for (const [flag, set] of [
+          ['-o/--output', opts.output !== undefined],
+          ['--churn', opts.churn],
+        ] as const) {
+          if (set)
+            throw new UsageError(`${flag} goes with --sample`, {
+              hint: `hog profile --sample ${flag.split('/').pop()} ... ${script}`,
+            });
+        }
+      } else if (opts.function.length > 0 || opts.breakAbove !== undefined || opts.metric !== 'heap') {
+        throw new UsageError(
+          '--sample profiles the whole program: --function, --break-above and --metric are for line tables',
+          {
+            hint: 'drop --sample for line-by-line tables, or drop the other options',
+          },
+        );
+      }
+      const output = opts.output === undefined ? undefined : resolve(opts.output);
+      if (output !== undefined && !/\.html?$/.test(output)) {
+        throw new UsageError(`-o writes an HTML flame graph: give a .html file, not ${quote(opts.output)}`);
+      }
+      if (output !== undefined && !existsSync(dirname(output))) {
+        throw new NotFoundError(`no directory ${quote(dirname(output))} for the flame graph`, {
+          hint: 'create it first, or give -o a path in an existing directory',
+        });
+      }
+
+      const run = await runProfiled({
+        script,
+        args: args.length > 0 && args[0] === '--' ? args.slice(1) : args,
+        mode: sample ? 'sample' : 'line',
+        metric: opts.metric as Metric,
+        functionNames: opts.function,
+        breakAbove: opts.breakAbove,
+        sample: sample ? { interval: opts.sampleInterval, churn: Boolean(opts.churn) } : undefined,
+        scriptStdout: opts.json ? 'stderr' : 'inherit',
+      });
+      const first = run.errors[0];
+      if (first) {
+        throw new UsageError(`${first.file}:${first.line}:${first.column}: ${first.message}`, {
+          hint: 'fix the file; hog profile strips TypeScript types without type checking, so this is a syntax error',
+        });
+      }
+      context.exitCode = exitStatus(run);
+      if (run.threads.length === 0) {
+        // killed outright (SIGKILL: kill -9, the OOM killer): the exit status says so, nothing to show
+        context.output.error(
+          `hog: ${script} ended by ${run.signal ?? `exit code ${run.exitCode}`} before hog could read what it measured`,
+        );
+        context.output.error(
+          'hint: with a growing program, --break-above SIZE writes a heap snapshot before the end',
+        );
+        return;
+      }
+      const { output: out } = context;
+
+      if (sample) {
+        const tree = run.threads.find((t) => t.sampling)?.sampling ?? null;
+        const ranking = rankSites(tree, { top: opts.top });
+        if (output !== undefined && tree) {
+          writeFileSync(
+            output,
+            flameGraphHtml(tree, { title: `hog profile --sample ${script}`, churn: Boolean(opts.churn) }),
+          );
+        }
+        if (opts.json) {
+          out.line(
+            JSON.stringify({
+              script: run.script,
+              mode: 'sample',
+              exitCode: run.exitCode,
+              signal: run.signal,
+              intervalBytes: opts.sampleInterval,
+              churn: Boolean(opts.churn),
+              ...ranking,
+              flameGraph: output ?? null,
+            }),
+          );
+          return;
+        }
+        out.lines(
+          renderSites(ranking, {
+            churn: Boolean(opts.churn),
+            intervalBytes: opts.sampleInterval,
+            width: out.columns,
+          }),
+        );
+        if (output !== undefined) out.line(`\nflame graph: ${output}`);
+        return;
+      }
+
+      const report = buildLineReport(run.threads, run.declared, sourceLines);
+      if (report.functions.length === 0 && report.notCalled.length === 0) {
+        const named =
+          opts.function.length > 0
+            ? `no function named ${opts.function.map((n) => quote(n)).join(', ')} in the modules ${script} loaded`
+            : 'no function was profiled';
+        throw new UsageError(named, {
+          hint: "mark one with @profile, profile(fn) or a // @profile comment (import { profile } from 'hog'), name it with --function NAME, or use --sample for the whole program",
+        });
+      }
+      // a --function name that matched nothing, while something else was profiled
+      const names = [...report.functions.map((f) => f.name), ...report.notCalled.map((f) => f.name)];
+      for (const wanted of opts.function) {
+        if (!names.some((n) => n === wanted || n.endsWith(`.${wanted}`))) {
+          out.error(`note: --function ${wanted}: no function of that name in the modules ${script} loaded`);
+        }
+      }
+      if (opts.json) {
+        out.line(
+          JSON.stringify({
+            script: run.script,
+            mode: 'line',
+            exitCode: run.exitCode,
+            signal: run.signal,
+            ...report,
+          }),
+        );
+        return;
+      }
+      out.line('');
+      out.lines(renderLineReport(report, { precision: opts.precision, width: out.columns }));
+      if (run.exitCode !== 0 && run.exitCode !== null) {
+        out.error(`hog: ${script} exited with code ${run.exitCode}`);
+      } else if (run.signal) {
+        out.error(`hog: ${script} was ended by ${run.signal}`);
+      }
+    });
+}

@@ -1,0 +1,93 @@
+/**
+ * Which processes hold a socket: its inode against the links in /proc/PID/fd ("socket:[INODE]"), as
+ * ss -p and nethogs find them. Scanning every process's descriptors is what makes nethogs costly, so
+ * hog only looks when a socket it does not know appears: first at the processes that already held
+ * sockets (a server's new connection is found there), and through all of /proc at most every few
+ * seconds. Without root only the user's own processes can be read; other sockets stay unattributed.
+ */
+import { readdirSync, readlinkSync } from 'node:fs';
+import { readProcText } from '../proc/procFile.js';
+import type { SocketProcess } from './ssParse.js';
+
+/** "socket:[12345]" -> 12345 */
+export function socketInode(link: string): number | undefined {
+  const match = /^socket:\[(\d+)\]$/.exec(link);
+  return match ? Number(match[1]) : undefined;
+}
+
+export class SocketOwners {
+  private readonly owners = new Map<number, SocketProcess[]>();
+  private readonly names = new Map<number, string>();
+  private socketPids = new Set<number>();
+  private lastFullScanMs = Number.NEGATIVE_INFINITY;
+  /** Full scans done, for tests and --verbose. */
+  fullScans = 0;
+
+  constructor(
+    private readonly procRoot = '/proc',
+    private readonly fullScanIntervalMs = 3000,
+  ) {}
+
+  /** Make sure the owners of these inodes are known, as far as they can be; `now` in ms. */
+  resolve(inodes: readonly number[], now: number): void {
+    const current = new Set(inodes);
+    for (const inode of this.owners.keys()) if (!current.has(inode)) this.owners.delete(inode);
+    let unknown = inodes.filter((i) => i !== 0 && !this.owners.has(i));
+    if (unknown.length === 0) return;
+    for (const pid of this.socketPids) this.scanPid(pid, current);
+    unknown = unknown.filter((i) => !this.owners.has(i));
+    if (unknown.length === 0 || now - this.lastFullScanMs < this.fullScanIntervalMs) return;
+    this.lastFullScanMs = now;
+    this.fullScans++;
+    const pids = new Set<number>();
+    for (const entry of readdirSync(this.procRoot)) if (/^\d+$/.test(entry)) pids.add(Number(entry));
+    this.socketPids = new Set();
+    this.names.clear();
+    for (const pid of pids) this.scanPid(pid, current);
+    // sockets of processes hog may not look into: remembered as unowned until they go away
+    for (const inode of unknown) if (!this.owners.has(inode)) this.owners.set(inode, []);
+  }
+
+  processesOf(inode: number | undefined): SocketProcess[] {
+    return inode === undefined ? [] : (this.owners.get(inode) ?? []);
+  }
+
+  private scanPid(pid: number, wanted: Set<number>): void {
+    let fds: string[];
+    try {
+      fds = readdirSync(`${this.procRoot}/${pid}/fd`);
+    } catch {
+      this.socketPids.delete(pid); // gone, or not ours to read
+      return;
+    }
+    let holds = false;
+    for (const fd of fds) {
+      let inode: number | undefined;
+      try {
+        inode = socketInode(readlinkSync(`${this.procRoot}/${pid}/fd/${fd}`));
+      } catch {
+        continue;
+      }
+      if (inode === undefined) continue;
+      holds = true;
+      if (!wanted.has(inode)) continue;
+      const list = (this.owners.get(inode) ?? []).filter((p) => p.pid !== pid);
+      list.push({ pid, name: this.nameOf(pid), fd: Number(fd) });
+      this.owners.set(inode, list);
+    }
+    if (holds) this.socketPids.add(pid);
+  }
+
+  private nameOf(pid: number): string {
+    let name = this.names.get(pid);
+    if (name === undefined) {
+      try {
+        name = readProcText(`${this.procRoot}/${pid}/comm`).trimEnd();
+      } catch {
+        name = '?';
+      }
+      this.names.set(pid, name);
+    }
+    return name;
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * Node.js module hooks (module.register, run in Node's hooks thread) for ES modules under
+ * `hog profile`: load .ts/.mts files (types stripped), instrument profiled functions, and resolve
+ * what TypeScript projects write but Node.js 20 cannot find alone — `./x.js` meaning `./x.ts`, and
+ * `hog` itself for a script outside any project that installed it.
+ * CommonJS modules are left to the require hooks (requireHooks.ts).
+ */
+import { readFileSync } from 'node:fs';
+import type { InitializeHook, LoadHook, ResolveHook } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type { ChildConfig } from './childConfig.js';
+import { moduleFormat } from './moduleFormat.js';
+import { isTypeScript, STOP_SOURCE } from './sourceKinds.js';
+import { hostTransform } from './transformHost.js';
+
+export interface HookData {
+  config: ChildConfig;
+  /** file: URL of hog's own ESM entry, for `import ... from 'hog'` when the project does not have hog. */
+  hogEntry: string;
+}
+
+let data: HookData | undefined;
+
+export const initialize: InitializeHook<HookData> = (value) => {
+  data = value;
+};
+
+/** Other spellings to try, in order, for a relative specifier Node.js did not find. */
+export function alternativeSpecifiers(specifier: string): string[] {
+  if (!/^\.{1,2}\/|^\//.test(specifier) && !specifier.startsWith('file:')) return [];
+  const swapped: Record<string, string> = { '.js': '.ts', '.mjs': '.mts', '.cjs': '.cts', '.jsx': '.tsx' };
+  const ext = /\.[cm]?jsx?$/.exec(specifier)?.[0];
+  if (ext) return [specifier.slice(0, -ext.length) + (swapped[ext] as string)];
+  if (/\.[cm]?tsx?$/.test(specifier) || /\.json$/.test(specifier)) return [];
+  return [`${specifier}.ts`, `${specifier}/index.ts`];
+}
+
+export const resolve: ResolveHook = async (specifier, context, nextResolve) => {
+  try {
+    return await nextResolve(specifier, context);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    if (specifier === 'hog' && data) return { url: data.hogEntry, shortCircuit: true };
+    for (const alternative of alternativeSpecifiers(specifier)) {
+      try {
+        return await nextResolve(alternative, context);
+      } catch {
+        // try the next spelling
+      }
+    }
+    throw error;
+  }
+};
+
+export const load: LoadHook = async (url, context, nextLoad) => {
+  if (!data || !url.startsWith('file:')) return nextLoad(url, context);
+  const file = fileURLToPath(url);
+  if (isTypeScript(file)) {
+    const source = readFileSync(file, 'utf8');
+    const format = moduleFormat(file, () => source);
+    // CommonJS TypeScript is compiled by the require hooks, in the program's module system
+    if (format === 'commonjs') return { format: 'commonjs', shortCircuit: true };
+    return { format: 'module', source: compiled(file, source) ?? source, shortCircuit: true };
+  }
+  const loaded = await nextLoad(url, context);
+  if (loaded.format !== 'module' || loaded.source === undefined || loaded.source === null) return loaded;
+  const source = typeof loaded.source === 'string' ? loaded.source : new TextDecoder().decode(loaded.source);
+  const code = compiled(file, source);
+  return code === undefined ? loaded : { ...loaded, source: code };
+};
+
+function compiled(file: string, source: string): string | undefined {
+  const result = hostTransform((data as HookData).config, file, source, 'module');
+  if (result === undefined) return undefined;
+  return 'error' in result ? STOP_SOURCE : result.code;
+}

@@ -1,0 +1,74 @@
+/**
+ * ESM or CommonJS, as Node.js decides it: .mjs/.mts are ES modules, .cjs/.cts CommonJS, and .js/.ts
+ * follow the "type" of the nearest package.json. A .ts file with no "type" to follow is an ES module
+ * when it uses module syntax (import/export, import.meta), as Node.js's own type stripping and tsx
+ * decide it; a .js file then stays CommonJS, Node.js 20's default.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import ts from 'typescript';
+
+export type ModuleFormat = 'module' | 'commonjs';
+
+const packageTypes = new Map<string, ModuleFormat | undefined>();
+
+/** The "type" of the nearest package.json above `file`, or undefined if none says. */
+export function packageType(file: string): ModuleFormat | undefined {
+  const seen: string[] = [];
+  let dir = dirname(file);
+  let found: ModuleFormat | undefined;
+  for (;;) {
+    if (packageTypes.has(dir)) {
+      found = packageTypes.get(dir);
+      break;
+    }
+    seen.push(dir);
+    const text = readIfExists(join(dir, 'package.json'));
+    if (text !== undefined) {
+      try {
+        const type = (JSON.parse(text) as { type?: unknown }).type;
+        found = type === 'module' ? 'module' : type === 'commonjs' ? 'commonjs' : undefined;
+      } catch {
+        found = undefined;
+      }
+      break; // the nearest package.json decides, even without "type"
+    }
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  for (const d of seen) packageTypes.set(d, found);
+  return found;
+}
+
+function readIfExists(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when the file uses ES module syntax (import/export declarations or import.meta). */
+export function usesModuleSyntax(source: string, fileName = 'file.ts'): boolean {
+  const sf = ts.createSourceFile(fileName, source, ts.ScriptTarget.ES2022, false);
+  for (const statement of sf.statements) {
+    if (ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) return true;
+    if (ts.isExportAssignment(statement) && !statement.isExportEquals) return true;
+    if (
+      ts.canHaveModifiers(statement) &&
+      ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)
+    ) {
+      return true;
+    }
+  }
+  return /\bimport\.meta\b/.test(source);
+}
+
+export function moduleFormat(file: string, source: () => string): ModuleFormat {
+  if (/\.m[jt]s$/.test(file)) return 'module';
+  if (/\.c[jt]s$/.test(file)) return 'commonjs';
+  const declared = packageType(file);
+  if (declared) return declared;
+  return /\.ts$/.test(file) && usesModuleSyntax(source(), file) ? 'module' : 'commonjs';
+}

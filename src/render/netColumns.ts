@@ -1,0 +1,275 @@
+/**
+ * The columns of `hog net` for each grouping, with what each means (for --explain) and a priority:
+ * on a narrow terminal the least important columns go first, so 80 columns still show who moves how
+ * much, and a wide one (or a pipe) shows everything.
+ */
+
+import type { GroupBy, NetRow } from '../net/netView.js';
+import type { WindowSeconds } from '../net/rateWindow.js';
+import { LIMIT_MEANING } from '../net/tcpHealth.js';
+import { cellWidth, renderTable, type TableColumn } from './table.js';
+import { formatBytesShort, formatPercent, formatRate } from './units.js';
+
+export interface NetColumn extends TableColumn<NetRow> {
+  id: string;
+  /** 1 is kept longest; columns with higher numbers are dropped first when the width is short. */
+  priority: number;
+  meaning: string;
+  source: string;
+}
+
+export interface NetColumnOptions {
+  bytes?: boolean;
+}
+
+function rateColumn(
+  dir: 'in' | 'out',
+  window: WindowSeconds,
+  priority: number,
+  o: NetColumnOptions,
+): NetColumn {
+  return {
+    id: `${dir}${window}`,
+    header: `${dir.toUpperCase()} ${window}s`,
+    align: 'right',
+    minWidth: 9,
+    priority,
+    text: (r) => formatRate(r.rates[window][dir], o),
+    meaning: `average rate ${dir === 'in' ? 'received' : 'sent'} over the last ${window} seconds (iftop's ${window} s column)`,
+    source: 'change of the byte counters over the window',
+  };
+}
+
+function columns(by: GroupBy, o: NetColumnOptions): NetColumn[] {
+  const list: NetColumn[] = [];
+  if (by === 'connection' || by === 'process') {
+    list.push(
+      {
+        id: 'pid',
+        header: 'PID',
+        align: 'right',
+        priority: 2,
+        text: (r) => (r.pid === undefined ? '-' : String(r.pid)),
+        meaning: 'process holding the socket (the lowest PID when several share it)',
+        source: "the socket's inode in /proc/PID/fd, as ss -p finds it (root for other users' processes)",
+      },
+      {
+        id: 'command',
+        header: 'PROCESS',
+        align: 'left',
+        priority: 1,
+        minWidth: 7,
+        text: (r) => r.command ?? (by === 'process' ? r.label : '-'),
+        meaning: 'name of that process',
+        source: '/proc/PID/comm',
+      },
+    );
+  }
+  if (by === 'connection') {
+    list.push(
+      {
+        id: 'proto',
+        header: 'PROTO',
+        align: 'left',
+        priority: 9,
+        text: (r) => r.proto ?? '',
+        meaning: 'transport protocol',
+        source: 'socket table or packet header',
+      },
+      {
+        id: 'local',
+        header: 'LOCAL',
+        align: 'left',
+        priority: 6,
+        text: (r) => r.local ?? '',
+        meaning: 'local address and port',
+        source: 'socket table or packet header',
+      },
+      {
+        id: 'remote',
+        header: 'REMOTE',
+        align: 'left',
+        priority: 1,
+        text: (r) => r.remote ?? '',
+        meaning: 'remote address and port',
+        source: 'socket table or packet header',
+      },
+      {
+        id: 'state',
+        header: 'STATE',
+        align: 'left',
+        priority: 8,
+        text: (r) => r.state || '-',
+        meaning: 'TCP state as ss names it; CLOSED once the socket is gone (kept 40 s, as iftop does)',
+        source: 'ss',
+      },
+    );
+  }
+  if (by === 'remote') {
+    list.push({
+      id: 'remote',
+      header: 'REMOTE HOST',
+      align: 'left',
+      priority: 1,
+      text: (r) => r.label,
+      meaning: 'remote address (no name lookup: hog sends no DNS queries)',
+      source: 'socket table or packet header',
+    });
+  }
+  if (by === 'interface') {
+    list.push(
+      {
+        id: 'iface',
+        header: 'IFACE',
+        align: 'left',
+        priority: 1,
+        text: (r) => r.label,
+        meaning: 'network interface',
+        source: '/proc/net/dev',
+      },
+      {
+        id: 'speed',
+        header: 'SPEED',
+        align: 'right',
+        priority: 3,
+        text: (r) =>
+          r.speedBitsPerSecond === undefined
+            ? r.virtual
+              ? 'virtual'
+              : '?'
+            : formatRate(r.speedBitsPerSecond / 8),
+        meaning: 'link speed; unknown (?) or virtual for devices without one (veth, lo, many VM NICs)',
+        source: '/sys/class/net/IF/speed',
+      },
+      {
+        id: 'util',
+        header: 'UTIL',
+        align: 'right',
+        priority: 2,
+        text: (r) => (r.utilisationPercent === undefined ? '-' : formatPercent(r.utilisationPercent)),
+        meaning:
+          'busiest direction over 10 s against the link speed (each direction of a full-duplex link has the whole speed)',
+        source: '/proc/net/dev and /sys/class/net/IF/speed',
+      },
+    );
+  }
+  if (by !== 'connection') {
+    list.push({
+      id: 'conns',
+      header: 'CONNS',
+      align: 'right',
+      priority: 3,
+      text: (r) => String(r.connections),
+      meaning: 'connections counted in the row (with traffic in the last 40 s, or open with -a)',
+      source: 'socket table or capture',
+    });
+  }
+  list.push(
+    rateColumn('in', 2, 1, o),
+    rateColumn('out', 2, 1, o),
+    rateColumn('in', 10, 4, o),
+    rateColumn('out', 10, 4, o),
+    rateColumn('in', 40, 5, o),
+    rateColumn('out', 40, 5, o),
+    {
+      id: 'total',
+      header: 'TOTAL',
+      align: 'right',
+      priority: 3,
+      text: (r) => formatBytesShort(r.totalIn + r.totalOut),
+      meaning: 'bytes in + out since hog started (closed connections included)',
+      source: 'byte counters',
+    },
+    {
+      id: 'peak',
+      header: 'PEAK',
+      align: 'right',
+      priority: 6,
+      minWidth: 9,
+      text: (r) => formatRate(r.peakIn + r.peakOut, o),
+      meaning: 'highest 2 s average (in + out) since hog started',
+      source: 'byte counters',
+    },
+  );
+  if (by !== 'interface') {
+    list.push({
+      id: 'rtt',
+      header: 'RTT',
+      align: 'right',
+      priority: 5,
+      text: (r) =>
+        r.rttMs === undefined ? '-' : `${r.rttMs < 10 ? r.rttMs.toFixed(2) : r.rttMs.toFixed(0)}ms`,
+      meaning:
+        by === 'connection'
+          ? 'smoothed round-trip time'
+          : 'the largest smoothed round-trip time among its connections',
+      source: 'tcp_info tcpi_rtt (ss -i rtt:)',
+    });
+  }
+  if (by === 'connection') {
+    list.push(
+      {
+        id: 'retrans',
+        header: 'RETR%',
+        align: 'right',
+        priority: 6,
+        text: (r) => (r.health?.retransPercent === undefined ? '-' : formatPercent(r.health.retransPercent)),
+        meaning: 'segments retransmitted over the last 10 s, percent of data segments sent',
+        source: 'tcp_info tcpi_total_retrans / tcpi_data_segs_out',
+      },
+      {
+        id: 'limit',
+        header: 'LIMIT',
+        align: 'left',
+        priority: 5,
+        text: (r) => (r.health === undefined || r.health.limit === 'idle' ? '-' : r.health.limit),
+        meaning: `what held the sender back over the last 10 s: ${Object.entries(LIMIT_MEANING)
+          .filter(([k]) => k !== 'idle')
+          .map(([k, v]) => `${k} = ${v}`)
+          .join('; ')}`,
+        source: 'tcp_info busy_time, rwnd_limited, sndbuf_limited (Linux 4.10+)',
+      },
+      {
+        id: 'sendq',
+        header: 'SEND-Q',
+        align: 'right',
+        priority: 8,
+        text: (r) => formatBytesShort(r.sendQ ?? 0),
+        meaning: 'bytes written but not yet acknowledged by the peer',
+        source: 'ss Send-Q',
+      },
+    );
+  }
+  return list;
+}
+
+/** Every column of a grouping, for --explain. */
+export function netColumns(by: GroupBy, o: NetColumnOptions = {}): NetColumn[] {
+  return columns(by, o);
+}
+
+/** The table, with as many columns as fit in `width` (all of them when width is undefined). */
+export function renderNetTable(
+  rows: readonly NetRow[],
+  by: GroupBy,
+  width: number | undefined,
+  o: NetColumnOptions = {},
+): string[] {
+  const all = columns(by, o);
+  let chosen = all;
+  if (width !== undefined) {
+    const widthOf = (c: NetColumn) =>
+      Math.max(c.minWidth ?? 0, cellWidth(c.header), ...rows.map((r) => cellWidth(c.text(r))));
+    const measured = new Map(all.map((c) => [c, widthOf(c)]));
+    const keep = new Set(all);
+    const total = () => [...keep].reduce((sum, c) => sum + (measured.get(c) ?? 0) + 1, -1);
+    // drop the least important columns a priority at a time (IN and OUT of a window go together)
+    const priorities = [...new Set(all.map((c) => c.priority))].sort((a, b) => b - a);
+    for (const priority of priorities) {
+      if (total() <= width || priority <= 1) break;
+      for (const c of all) if (c.priority === priority) keep.delete(c);
+    }
+    chosen = all.filter((c) => keep.has(c));
+  }
+  return renderTable(chosen, rows, { width });
+}
