@@ -21,6 +21,14 @@ export function hogBinForOtherUsers(): string {
     const root = fileURLToPath(new URL('../../', import.meta.url));
     cpSync(join(root, 'bin'), join(dir, 'bin'), { recursive: true });
     cpSync(join(root, 'dist'), join(dir, 'dist'), { recursive: true });
+    // the bundle loads the SQLite addon (better-sqlite3, native) from node_modules at run time
+    // (its package.json, lib/ and the built .node file: not the 28 MiB of sources and objects)
+    const sqlite = ['package.json', 'lib', 'build/Release/better_sqlite3.node'].map(
+      (p) => `better-sqlite3/${p}`,
+    );
+    for (const path of [...sqlite, 'bindings', 'file-uri-to-path']) {
+      cpSync(join(root, 'node_modules', path), join(dir, 'node_modules', path), { recursive: true });
+    }
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
     copyForOtherUsers = join(dir, 'bin', 'hog');
   }
