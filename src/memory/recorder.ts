@@ -101,6 +101,10 @@ export class Recorder {
   private readonly vanished: number[] = [];
   /** statm (and status, smaps_rollup) of every process sampled, kept open between ticks. */
   private readonly files = new KeptFiles();
+  /**
+   * The latest series of each PID, ended ones included: a Node.js process's last heap report, written
+   * as it exits, is read after its series ended and still belongs to it.
+   */
   private readonly byPid = new Map<number, Tracked>();
 
   constructor(
@@ -153,7 +157,6 @@ export class Recorder {
     if (tracked.ended) return;
     tracked.ended = true;
     for (const sink of this.sinks) sink.endSeries(tracked.id, t, reason);
-    if (this.byPid.get(tracked.pid) === tracked) this.byPid.delete(tracked.pid);
   }
 
   /** Mark a target gone (its process exited, or the user stopped), with a note. */
