@@ -85,3 +85,20 @@ export function machineLine() {
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   return `${cores} × ${cpus}, Node ${process.version}, load average at start ${load}`;
 }
+
+/** utime + stime of one process (all its threads), in seconds, from /proc/PID/stat (USER_HZ = 100). */
+export function cpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Align RESULTS.md's tables with the repository's formatter, so `npm run lint` stays clean. */
+export function formatResults() {
+  const biome = new URL('../node_modules/.bin/biome', import.meta.url).pathname;
+  spawnSync(biome, ['format', '--write', new URL('./RESULTS.md', import.meta.url).pathname], {
+    stdio: 'ignore',
+  });
+}

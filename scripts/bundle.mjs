@@ -25,6 +25,8 @@ await build({
   splitting: true,
   format: 'esm',
   platform: 'node',
+  // a native addon: loaded from node_modules at run time, where its .node file was built
+  external: ['better-sqlite3'],
   target: 'node20',
   sourcemap: true,
   logLevel: 'warning',

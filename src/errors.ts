@@ -58,3 +58,9 @@ export function errnoCode(error: unknown): string | undefined {
   }
   return undefined;
 }
+
+/** The disk (or the file system's quota) is full: from the OS (ENOSPC, EDQUOT) or from SQLite. */
+export function isDiskFull(error: unknown): boolean {
+  const code = errnoCode(error);
+  return code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL' || code === 'SQLITE_IOERR_WRITE';
+}

@@ -34,6 +34,26 @@ const COMMANDS: CommandEntry[] = [
     load: () => import('./ps.js'),
   },
   {
+    name: 'run',
+    summary: 'run a command, record its memory over time, give a leak verdict',
+    load: () => import('./run.js'),
+  },
+  {
+    name: 'watch',
+    summary: 'record the memory of running processes; leak verdict live',
+    load: () => import('./watch.js'),
+  },
+  {
+    name: 'runs',
+    summary: 'list the recordings in the store',
+    load: () => import('./runs.js'),
+  },
+  {
+    name: 'plot',
+    summary: 'chart a recording or an mprof .dat file (SVG, PNG, HTML, or sparklines)',
+    load: () => import('./plot.js'),
+  },
+  {
     name: 'profile',
     summary: 'line-by-line memory profile of a .ts/.js script; --sample for allocation sites',
     load: () => import('./profile.js'),

@@ -9,6 +9,7 @@ import { type Mount, readMountinfo } from '../proc/mountinfo.js';
 import { readUserNames } from '../proc/passwd.js';
 import { type Pressure, type PressureResource, readPressure } from '../proc/pressure.js';
 import { readUptime } from '../proc/uptime.js';
+import { defaultDbPath } from '../store/paths.js';
 
 export interface DoctorRoots {
   procRoot: string;
@@ -20,6 +21,8 @@ export interface DoctorRoots {
 
 export interface DoctorContext extends DoctorRoots {
   clock: Clock;
+  /** The store of recorded memory history (hog run, hog watch, hog serve); it may not exist. */
+  dbPath: string;
   /** Whether hog runs as root: checks say what they could not see without it. */
   isRoot: boolean;
   meminfo(): Meminfo;
@@ -56,6 +59,7 @@ export function createDoctorContext(
   return {
     ...roots,
     clock,
+    dbPath: defaultDbPath(),
     isRoot,
     meminfo: memo(() => readMeminfo(roots.procRoot)),
     pressure: (resource) => {

@@ -8,6 +8,7 @@ import { diskDeletedOpen } from './checks/diskDeletedOpen.js';
 import { diskInodes } from './checks/diskInodes.js';
 import { diskLogs } from './checks/diskLogs.js';
 import { diskUsage } from './checks/diskUsage.js';
+import { leakHistory } from './checks/leakHistory.js';
 import { linkUtilisation } from './checks/linkUtilisation.js';
 import { memoryAvailable } from './checks/memoryAvailable.js';
 import { oomKills } from './checks/oomKills.js';
@@ -22,6 +23,7 @@ export const CHECKS: readonly Check[] = [
   swapPressure,
   cgroupLimit,
   oomKills,
+  leakHistory,
   topResident,
   diskUsage,
   diskDeletedOpen,

@@ -119,6 +119,13 @@ export function parseDuration(text: string): number {
   return Number(match[1]) * factor;
 }
 
+/** A growth rate of memory: +12.0 MiB/min, -512.0 KiB/min, 0 B/min. */
+export function formatBytesPerMinute(bytesPerMinute: number): string {
+  if (!Number.isFinite(bytesPerMinute)) return '-';
+  const sign = bytesPerMinute > 0 ? '+' : '';
+  return `${sign}${formatBytes(bytesPerMinute)}/min`;
+}
+
 /** Milliseconds with the precision a latency needs: "0.142 ms", "3.25 ms", "48.1 ms", "1203 ms". */
 export function formatMs(ms: number): string {
   if (!Number.isFinite(ms)) return '-';

@@ -1,0 +1,240 @@
+/**
+ * `hog plot RUN|FILE [-o out.svg|out.png|out.html]`: chart a recording from the store (a run number,
+ * or "last") or an mprof .dat file, with the trend, the verdict and function markers. Without -o it
+ * prints sparklines and the verdict in the terminal.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import type { Command } from 'commander';
+import { errnoCode, NotFoundError, PermissionError, quote, UsageError } from '../errors.js';
+import { parseMprof } from '../memory/mprof.js';
+import {
+  METRIC_LABEL,
+  type Metric,
+  primarySeries,
+  type Recording,
+  seriesLabel,
+} from '../memory/recording.js';
+import { judge } from '../memory/verdict.js';
+import { type VerdictReport, verdictReport } from '../memory/verdictReport.js';
+import { layoutChart } from '../render/chartScene.js';
+import { chartPage } from '../render/html.js';
+import { encodePng } from '../render/pngEncode.js';
+import { rasterize } from '../render/raster.js';
+import { recordingChart } from '../render/recordingChart.js';
+import { sparkline } from '../render/sparkline.js';
+import { sceneToSvg } from '../render/svg.js';
+import { formatBytes, formatDuration } from '../render/units.js';
+import { verdictSummary } from '../render/verdictText.js';
+import { defaultDbPath } from '../store/paths.js';
+import { Store } from '../store/store.js';
+import type { CliContext } from './context.js';
+import { positiveInt } from './optionValues.js';
+
+interface PlotFlags {
+  output?: string;
+  db?: string;
+  json?: boolean;
+  width: number;
+  height: number;
+}
+
+const FORMATS = ['.svg', '.png', '.html'];
+
+export function register(program: Command, context: CliContext): void {
+  program
+    .command('plot')
+    .description(
+      'chart a recording (run number, "last", or an mprof .dat file): SVG, PNG, HTML or sparklines',
+    )
+    .argument('<run-or-file>', 'a run number from `hog runs`, "last", or an mprofile_*.dat file')
+    .option('-o, --output <file>', 'write the chart to FILE: .svg, .png or .html')
+    .option('--db <file>', `the store (default ${defaultDbPath()}; or set HOG_DB)`)
+    .option('--width <px>', 'chart width in pixels', positiveInt('--width'), 960)
+    .option('--height <px>', 'chart height in pixels', positiveInt('--height'), 540)
+    .option('--json', 'print the series summary and the verdict as JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  hog plot last                       sparklines and the verdict of the latest recording
+  hog plot 12 -o run12.png            a PNG chart of run 12
+  hog plot mprofile_20240101.dat -o chart.html   a chart of a memory_profiler recording`,
+    )
+    .action((what: string, flags: PlotFlags) => {
+      const format = flags.output === undefined ? undefined : extname(flags.output).toLowerCase();
+      if (format !== undefined && !FORMATS.includes(format)) {
+        throw new UsageError(`cannot tell the chart format of ${quote(flags.output)}`, {
+          hint: `name the output file ${FORMATS.map((f) => `*${f}`).join(', ')}`,
+        });
+      }
+      if (
+        !Number.isFinite(flags.width) ||
+        flags.width < 320 ||
+        flags.height < 200 ||
+        flags.width > 8000 ||
+        flags.height > 8000
+      ) {
+        throw new UsageError('chart size out of range', { hint: 'width 320-8000, height 200-8000 pixels' });
+      }
+      const loaded = load(what, flags.db ?? defaultDbPath());
+      const { recording } = loaded;
+      const primary = primarySeries(recording);
+      const rss = primary?.metrics.rss ?? [];
+      const stored = loaded.storedVerdict;
+      const verdict: VerdictReport | undefined = primary
+        ? verdictReport(judge(rss), recording.run.endedAt ?? Date.now(), stored?.forecast)
+        : undefined;
+      const { output } = context;
+      for (const p of loaded.problems) output.error(`note: ${p}`);
+
+      if (flags.output !== undefined) {
+        const scene = layoutChart(recordingChart(recording, verdict), flags.width, flags.height);
+        let data: string | Buffer;
+        if (format === '.png') {
+          const canvas = rasterize(scene);
+          data = encodePng(canvas.pixels, canvas.width, canvas.height);
+        } else if (format === '.html') data = chartPage(recording, sceneToSvg(scene), verdict);
+        else data = sceneToSvg(scene);
+        writeOutput(flags.output, data);
+      }
+      if (flags.json) {
+        output.line(
+          JSON.stringify({
+            source: recording.source,
+            run: recording.run,
+            series: recording.series.map((s) => ({
+              label: seriesLabel(s),
+              role: s.role,
+              pid: s.pid ?? null,
+              endReason: s.endReason ?? null,
+              metrics: Object.fromEntries(
+                Object.entries(s.metrics).map(([m, points]) => [
+                  m,
+                  {
+                    samples: points.length,
+                    firstBytes: points[0]?.bytes ?? null,
+                    lastBytes: points[points.length - 1]?.bytes ?? null,
+                    peakBytes: points.reduce((x, p) => Math.max(x, p.bytes), 0),
+                  },
+                ]),
+              ),
+            })),
+            verdict: verdict ?? null,
+            markers: recording.markers.length,
+            notes: recording.notes,
+            skippedLines: loaded.skipped,
+            problems: loaded.problems,
+            output: flags.output ?? null,
+          }),
+        );
+        return;
+      }
+      if (flags.output !== undefined) {
+        output.line(`wrote ${flags.output}: ${verdict ? verdictSummary(verdict) : 'no samples'}`);
+        return;
+      }
+      output.lines(textSummary(recording, verdict, output.columns ?? 100));
+    });
+}
+
+interface Loaded {
+  recording: Recording;
+  storedVerdict: VerdictReport | undefined;
+  skipped: number;
+  problems: string[];
+}
+
+function load(what: string, dbPath: string): Loaded {
+  const isRun = what === 'last' || (/^\d+$/.test(what) && !existsSync(what));
+  if (!isRun) {
+    let text: string;
+    try {
+      text = readFileSync(what, 'utf8');
+    } catch (error) {
+      const code = errnoCode(error);
+      if (code === 'EACCES')
+        throw new PermissionError(`cannot read ${what}`, {
+          hint: 'check the file permissions',
+          cause: error,
+        });
+      throw new NotFoundError(`no such run or file: ${quote(what)}`, {
+        hint: 'give a run number from `hog runs`, "last", or the path of an mprofile_*.dat file',
+        cause: error,
+      });
+    }
+    const parsed = parseMprof(text, what);
+    if (parsed.recording.series.length === 0) {
+      throw new UsageError(`no memory samples in ${what}`, {
+        hint: 'an mprof file has MEM lines ("MEM <MiB> <seconds>"), written by `mprof run` or `hog run -o FILE.dat`',
+      });
+    }
+    const problems =
+      parsed.skipped > 0
+        ? [
+            `${parsed.skipped} line(s) of ${what} skipped: ${parsed.problems
+              .slice(0, 3)
+              .map((p) => `line ${p.line}: ${p.reason}`)
+              .join('; ')}${parsed.skipped > 3 ? '; ...' : ''}`,
+          ]
+        : [];
+    return { recording: parsed.recording, storedVerdict: undefined, skipped: parsed.skipped, problems };
+  }
+  const store = Store.open(dbPath, { create: false });
+  try {
+    const id = what === 'last' ? store.lastRunId() : Number(what);
+    if (id === undefined)
+      throw new NotFoundError(`no recordings in ${dbPath}`, { hint: 'record one with `hog run -- CMD`' });
+    const recording = store.loadRun(id);
+    const primary = primarySeries(recording);
+    const stored = primary ? store.recentSeries(0).find((s) => s.id === primary.id)?.verdict : undefined;
+    return { recording, storedVerdict: stored as VerdictReport | undefined, skipped: 0, problems: [] };
+  } finally {
+    store.close();
+  }
+}
+
+function writeOutput(path: string, data: string | Buffer): void {
+  try {
+    writeFileSync(path, data);
+  } catch (error) {
+    const code = errnoCode(error);
+    const message = `cannot write ${path}: ${(error as Error).message}`;
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')
+      throw new PermissionError(message, { hint: 'choose a writable path', cause: error });
+    throw new UsageError(message, { hint: 'choose a writable path in an existing directory', cause: error });
+  }
+}
+
+/** Sparklines of every line the chart would draw, on one shared scale, and the verdict. */
+function textSummary(recording: Recording, verdict: VerdictReport | undefined, width: number): string[] {
+  const lines = [`${recording.run.command || recording.source}`, `${recording.source}`];
+  const rows: { label: string; values: number[]; last: number; peak: number }[] = [];
+  for (const s of recording.series.slice(0, 13)) {
+    for (const [metric, points] of Object.entries(s.metrics) as [Metric, { bytes: number }[]][]) {
+      if (points.length === 0) continue;
+      const values = points.map((p) => p.bytes);
+      rows.push({
+        label: `${seriesLabel(s)} ${METRIC_LABEL[metric]}`,
+        values,
+        last: values[values.length - 1] as number,
+        peak: Math.max(...values),
+      });
+    }
+  }
+  const labelWidth = Math.min(40, Math.max(...rows.map((r) => r.label.length)));
+  const sparkWidth = Math.max(10, Math.min(80, width - labelWidth - 32));
+  const max = Math.max(...rows.map((r) => r.peak));
+  for (const r of rows) {
+    lines.push(
+      `  ${r.label.slice(0, labelWidth).padEnd(labelWidth)} ${sparkline(r.values, sparkWidth, { min: 0, max })} last ${formatBytes(r.last)} peak ${formatBytes(r.peak)}`,
+    );
+  }
+  const end = recording.run.endedAt ?? recording.run.startedAt;
+  lines.push(
+    `  ${formatDuration((end - recording.run.startedAt) / 1000)} recorded, ${recording.markers.length} function markers`,
+  );
+  if (verdict) lines.push(`verdict: ${verdictSummary(verdict)}`);
+  for (const note of recording.notes) lines.push(`note: ${note.text}`);
+  return lines;
+}

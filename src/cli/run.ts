@@ -1,0 +1,203 @@
+/**
+ * `hog run -- CMD ARGS...`: run a command and record its memory until it exits, like `mprof run`.
+ * The command's output and exit code pass through; hog's own messages go to stderr. The store, the
+ * output file and the command itself are checked before the command starts.
+ */
+import { spawn } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { constants as osConstants } from 'node:os';
+import { delimiter, join } from 'node:path';
+import type { Command } from 'commander';
+import { NotFoundError, UsageError } from '../errors.js';
+import { recordLoop } from '../memory/recordLoop.js';
+import type { RecordingSession } from '../memory/session.js';
+import { readStat } from '../proc/stat.js';
+import type { Store } from '../store/store.js';
+import { type CliContext, rootsOf } from './context.js';
+import {
+  addRecordOptions,
+  durationOf,
+  type RecordFlags,
+  summarize,
+  summaryLines,
+  withSession,
+} from './recordOptions.js';
+
+/** How often `hog run` judges the recording while it runs (the final verdict comes at the end). */
+const RUN_JUDGE_MS = 5000;
+
+interface RunFlags extends RecordFlags {
+  heap: boolean;
+  quiet?: boolean;
+}
+
+export function register(program: Command, context: CliContext): void {
+  program.enablePositionalOptions();
+  const command = program
+    .command('run')
+    .description('run a command and record its memory over time until it exits; give a leak verdict')
+    .argument('<command...>', 'the command and its arguments (after --)')
+    .passThroughOptions();
+  addRecordOptions(command, 0.1)
+    .option('--no-heap', 'do not add the V8 heap reporter to NODE_OPTIONS for Node.js commands')
+    .option('-q, --quiet', 'print nothing but errors (the recording is still stored)')
+    .addHelpText(
+      'after',
+      `
+The command runs with HOG_MARKER_FILE set: any process may append function entry/exit markers there,
+one JSON line each: {"t": <epoch ms>, "event": "enter"|"exit", "name": "<function>", "pid": <pid>}.
+Node.js commands also report their V8 heap (used, total), external and array-buffer memory.
+hog's exit code is the command's (128 + signal number if a signal killed it).
+
+Examples:
+  hog run -- node server.js                      record every 0.1 s, verdict at the end
+  hog run -i 1 -C -- make -j4                    the build and all its children, summed
+  hog run -M -o mprofile.dat -- python3 app.py   each child apart, plus a file mprof plot reads
+  hog plot last -o run.svg                       the chart of the latest recording`,
+    )
+    .action(async (argv: string[], flags: RunFlags, cmd: Command) => {
+      const { procRoot } = rootsOf(cmd);
+      const executable = resolveCommand(argv[0] as string, process.env.PATH ?? '');
+      await withSession(
+        flags,
+        context,
+        procRoot,
+        { kind: 'run', command: argv.join(' '), options: {} },
+        (session, store) => runCommand(session, executable, argv, flags, context, store, procRoot),
+      );
+    });
+}
+
+async function runCommand(
+  session: RecordingSession,
+  executable: string,
+  argv: string[],
+  flags: RunFlags,
+  context: CliContext,
+  store: Store,
+  procRoot: string,
+): Promise<void> {
+  const { output, clock } = context;
+  const env = session.commandEnvironment(process.env, flags.heap);
+  const child = spawn(executable, argv.slice(1), { stdio: 'inherit', env, argv0: argv[0] });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+  const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
+  const pid = child.pid;
+  if (pid === undefined) throw await spawnError;
+
+  // The terminal sends Ctrl-C to the whole process group: the command decides what to do with it,
+  // and hog keeps recording until it exits. Termination requests are passed on to the command.
+  const ignore = () => {};
+  const forward = (signal: NodeJS.Signals) => child.kill(signal);
+  process.on('SIGINT', ignore);
+  process.on('SIGQUIT', ignore);
+  process.on('SIGTERM', forward);
+  process.on('SIGHUP', forward);
+
+  let startTicks = 0;
+  try {
+    startTicks = readStat(pid, procRoot).startTimeTicks;
+  } catch {
+    // it already exited: the first tick sees that
+  }
+  const name = argv[0]?.split('/').pop() ?? '';
+  session.recorder.add({ pid, startTicks, name, command: argv.join(' ') });
+  if (!flags.quiet && !flags.json) {
+    output.error(
+      `hog: recording PID ${pid} (${name}) every ${flags.interval}s as run ${session.runId} in ${store.path}`,
+    );
+  }
+  const controller = new AbortController();
+  let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  exited.then((e) => {
+    exit = e;
+    controller.abort();
+  });
+  let lastJudged = Number.NEGATIVE_INFINITY;
+  const loop = await recordLoop(session.recorder, {
+    clock,
+    intervalMs: flags.interval * 1000,
+    signal: controller.signal,
+    beforeFlush: () => {
+      session.ingest();
+      // the live verdict of a run is only for the doctor's eyes: judged every few seconds, not each
+      const now = clock.monotonic();
+      if (now - lastJudged >= RUN_JUDGE_MS) {
+        lastJudged = now;
+        session.judgeLive();
+        session.storeLiveVerdicts();
+      }
+    },
+  });
+  if (loop.reason === 'disk-full') {
+    output.error(
+      `hog: disk full while recording (${loop.error?.message}); recording stopped, what was written is kept in run ${session.runId}; the command keeps running`,
+    );
+  }
+  exit = exit ?? (await exited);
+  process.removeListener('SIGINT', ignore);
+  process.removeListener('SIGQUIT', ignore);
+  process.removeListener('SIGTERM', forward);
+  process.removeListener('SIGHUP', forward);
+
+  const exitCode = exit.code ?? 128 + (exit.signal ? (osConstants.signals[exit.signal] ?? 0) : 0);
+  context.exitCode = exitCode;
+  if (loop.reason !== 'disk-full') session.ingest(true);
+  const result = session.finish({
+    exitCode: exit.code ?? undefined,
+    exitSignal: exit.signal ?? undefined,
+    reason: 'exited',
+  });
+  const summaries = summarize(result.recording, result.verdicts);
+  if (flags.json) {
+    output.line(
+      JSON.stringify({
+        run: result.recording.run.id,
+        db: store.path,
+        command: argv,
+        exitCode: exit.code,
+        exitSignal: exit.signal,
+        // the recording ends when the command exits, unless the disk filled up first
+        stoppedBy: loop.reason === 'disk-full' ? 'disk-full' : 'exited',
+        intervalSeconds: flags.interval,
+        output: flags.output ?? null,
+        series: summaries,
+        markers: result.recording.markers.length,
+        notes: result.recording.notes,
+      }),
+    );
+    return;
+  }
+  if (flags.quiet) return;
+  const how = exit.signal ? `was killed by ${exit.signal}` : `exited with ${exit.code}`;
+  output.error(`hog: run ${session.runId}: ${argv.join(' ')} ${how} after ${durationOf(result.recording)}`);
+  for (const line of summaryLines(result.recording, summaries, output.columns ?? 100)) output.error(line);
+  if (flags.output) output.error(`  wrote ${flags.output} (mprof format)`);
+  output.error(`  next: hog plot ${session.runId} -o run-${session.runId}.svg`);
+}
+
+/** The executable a command name runs, as the shell finds it; an error before anything starts. */
+export function resolveCommand(name: string, path: string): string {
+  if (name === '') throw new UsageError('no command given', { hint: 'hog run -- CMD ARGS...' });
+  const candidates = name.includes('/')
+    ? [name]
+    : path
+        .split(delimiter)
+        .filter(Boolean)
+        .map((dir) => join(dir, name));
+  for (const candidate of candidates) {
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  throw new NotFoundError(`command not found: ${name}`, {
+    hint: name.includes('/')
+      ? 'check the path and that the file is executable'
+      : 'check the name, or give its full path',
+  });
+}

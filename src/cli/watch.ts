@@ -1,0 +1,216 @@
+/**
+ * `hog watch PID...`: record the memory of running processes, with a live leak verdict. Ctrl-C stops
+ * cleanly and keeps everything; a PID that exits ends its series with a note; --until-verdict stops
+ * once every PID has had the same conclusive verdict for UNTIL_STEADY flushes in a row.
+ */
+import type { Command } from 'commander';
+import { NotFoundError, PermissionError } from '../errors.js';
+import { readProcess } from '../memory/processTable.js';
+import { commandOf } from '../memory/processView.js';
+import type { TargetState } from '../memory/recorder.js';
+import { recordLoop } from '../memory/recordLoop.js';
+import type { RecordingSession } from '../memory/session.js';
+import type { VerdictReport } from '../memory/verdictReport.js';
+import { isDenied } from '../proc/procFile.js';
+import { readSmapsRollup } from '../proc/smapsRollup.js';
+import { sparkline } from '../render/sparkline.js';
+import { truncate } from '../render/table.js';
+import { formatBytes, formatDuration } from '../render/units.js';
+import { verdictSummary } from '../render/verdictText.js';
+import type { Store } from '../store/store.js';
+import { type CliContext, rootsOf } from './context.js';
+import { parsePid, seconds } from './optionValues.js';
+import {
+  addRecordOptions,
+  durationOf,
+  type RecordFlags,
+  summarize,
+  summaryLines,
+  withSession,
+} from './recordOptions.js';
+
+interface WatchFlags extends RecordFlags {
+  duration?: number;
+  untilVerdict?: boolean;
+}
+
+/** Flushes (about a second each) a conclusive verdict must hold before --until-verdict stops. */
+export const UNTIL_STEADY = 10;
+/** Seconds between progress lines when stdout is not a terminal. */
+const PROGRESS_EVERY_S = 10;
+
+export function register(program: Command, context: CliContext): void {
+  const command = program
+    .command('watch')
+    .description('record the memory of running processes over time, with a live leak verdict')
+    .argument('<pid...>', 'the processes to watch');
+  addRecordOptions(command, 1)
+    .option('-d, --duration <time>', 'stop after this long (e.g. 90s, 10m, 2h)', seconds('--duration'))
+    .option('--until-verdict', `stop once every PID has a steady verdict (${UNTIL_STEADY} s unchanged)`)
+    .addHelpText(
+      'after',
+      `
+Ctrl-C stops and keeps everything recorded. Verdicts: leaking, growing-then-stable, stable, shrinking,
+not-enough-data (a verdict needs 24 samples over 20 s).
+
+Examples:
+  hog watch 1234                        every second until Ctrl-C
+  hog watch 1234 5678 -i 0.5 -d 10m     two processes, twice a second, for ten minutes
+  hog watch $(pgrep -n node) --until-verdict --json`,
+    )
+    .action(async (pidTexts: string[], flags: WatchFlags, cmd: Command) => {
+      const { procRoot } = rootsOf(cmd);
+      const pids = [...new Set(pidTexts.map(parsePid))];
+      const targets = pids.map((pid) => {
+        const sample = readProcess(pid, procRoot, false);
+        if (!sample || sample.state === 'Z') {
+          throw new NotFoundError(`no process with PID ${pid}`, {
+            hint: 'the process may have exited; find PIDs with `hog ps` or pgrep',
+          });
+        }
+        if (flags.pss || flags.uss) {
+          try {
+            readSmapsRollup(pid, procRoot);
+          } catch (error) {
+            if (!isDenied(error)) throw error;
+            throw new PermissionError(
+              `PSS/USS of PID ${pid} (${sample.comm}) are not readable by this user`,
+              {
+                hint: 'run hog as root (or with CAP_SYS_PTRACE), or watch RSS only (drop --pss/--uss)',
+                cause: error,
+              },
+            );
+          }
+        }
+        return { pid, startTicks: sample.startTimeTicks, name: sample.comm, command: commandOf(sample) };
+      });
+      const command = targets.map((t) => `${t.pid} ${t.command}`).join('; ');
+      await withSession(
+        flags,
+        context,
+        procRoot,
+        { kind: 'watch', command, options: { pids } },
+        (session, store) => {
+          for (const t of targets) session.recorder.add(t);
+          return watch(session, flags, context, store);
+        },
+      );
+    });
+}
+
+async function watch(
+  session: RecordingSession,
+  flags: WatchFlags,
+  context: CliContext,
+  store: Store,
+): Promise<void> {
+  const { output, clock } = context;
+  const live = output.isTTY && !flags.json;
+  if (!flags.json) {
+    const who = session.recorder.targets.map((t) => `PID ${t.target.pid} (${t.target.name})`).join(', ');
+    output.line(
+      `hog watch: ${who} every ${flags.interval}s as run ${session.runId} in ${store.path}; Ctrl-C stops`,
+    );
+  }
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  const steady = new Map<TargetState, { cls: string; count: number }>();
+  const reported = new Map<TargetState, string>();
+  let lastProgress = clock.monotonic();
+  let statusShown = false;
+
+  const loop = await recordLoop(session.recorder, {
+    clock,
+    intervalMs: flags.interval * 1000,
+    durationMs: flags.duration === undefined ? undefined : flags.duration * 1000,
+    signal: controller.signal,
+    beforeFlush: () => {
+      const verdicts = session.judgeLive();
+      session.storeLiveVerdicts();
+      for (const [state, report] of verdicts) {
+        const previous = steady.get(state);
+        steady.set(state, {
+          cls: report.class,
+          count: previous?.cls === report.class ? previous.count + 1 : 1,
+        });
+      }
+      if (flags.json) return;
+      const now = clock.monotonic();
+      if (live) {
+        const width = output.columns ?? 100;
+        const lines = [...verdicts].map(([state, report]) => statusLine(state, report, width));
+        output.write(
+          `${statusShown ? `\x1b[${lines.length}F` : ''}${lines.map((l) => `${l}\x1b[K`).join('\n')}\n`,
+        );
+        statusShown = true;
+        return;
+      }
+      // in a pipe or file: a line when a verdict changes, and every PROGRESS_EVERY_S
+      const due = now - lastProgress >= PROGRESS_EVERY_S * 1000;
+      for (const [state, report] of verdicts) {
+        if (state.gone && reported.get(state) === 'gone') continue;
+        if (due || reported.get(state) !== report.class) {
+          output.line(statusLine(state, report, 1000));
+          reported.set(state, state.gone ? 'gone' : report.class);
+        }
+      }
+      if (due) lastProgress = now;
+    },
+    done: () =>
+      flags.untilVerdict === true &&
+      session.recorder.targets.every((t) => {
+        const s = steady.get(t);
+        return t.gone || (s !== undefined && s.cls !== 'not-enough-data' && s.count >= UNTIL_STEADY);
+      }),
+  });
+  process.removeListener('SIGINT', stop);
+  process.removeListener('SIGTERM', stop);
+  if (loop.reason === 'disk-full') {
+    output.error(
+      `hog: disk full while recording (${loop.error?.message}); stopped, what was written is kept in run ${session.runId}`,
+    );
+    context.exitCode = 4;
+    return;
+  }
+  const result = session.finish({});
+  const summaries = summarize(result.recording, result.verdicts);
+  if (flags.json) {
+    output.line(
+      JSON.stringify({
+        run: result.recording.run.id,
+        db: store.path,
+        stoppedBy: loop.reason,
+        intervalSeconds: flags.interval,
+        seconds: ((result.recording.run.endedAt ?? 0) - result.recording.run.startedAt) / 1000,
+        series: summaries,
+        notes: result.recording.notes,
+      }),
+    );
+    return;
+  }
+  const why = {
+    'targets-gone': 'every process exited',
+    duration: 'duration reached',
+    stopped: 'stopped',
+    verdict: 'verdict reached',
+    'disk-full': 'disk full',
+  }[loop.reason];
+  output.line(`hog watch: run ${session.runId}, ${durationOf(result.recording)} (${why})`);
+  output.lines(summaryLines(result.recording, summaries, output.columns ?? 100));
+  output.line(`  next: hog plot ${session.runId} -o run-${session.runId}.svg`);
+}
+
+function statusLine(state: TargetState, report: VerdictReport, width: number): string {
+  const last = state.history[state.history.length - 1];
+  const spark = sparkline(
+    state.history.slice(-600).map((s) => s.bytes),
+    20,
+  );
+  const head = `PID ${state.target.pid} (${state.target.name})`;
+  const body = state.gone
+    ? `${head}: ${state.endReason ?? 'gone'}; last RSS ${formatBytes(last?.bytes ?? 0)}`
+    : `${head} ${formatDuration(report.spanSeconds)} RSS ${formatBytes(last?.bytes ?? 0)} ${spark} ${verdictSummary(report)}`;
+  return truncate(body, width);
+}

@@ -1,0 +1,75 @@
+/**
+ * One memory reading of one process, as cheap as the asked metrics allow:
+ *   RSS only:   /proc/PID/statm resident × page size (= VmRSS; one short line)
+ *   with swap:  /proc/PID/status VmRSS and VmSwap
+ *   PSS / USS:  /proc/PID/smaps_rollup (walks the page tables: ~10x the cost; root for other users)
+ * Undefined when the process is gone, or a zombie (all zeros: nothing left to measure).
+ */
+import type { KeptFiles } from '../proc/keptFiles.js';
+import { pageSize } from '../proc/pageSize.js';
+import { isVanished, readProcText } from '../proc/procFile.js';
+import { parseSmapsRollup } from '../proc/smapsRollup.js';
+import { parseStatus } from '../proc/status.js';
+
+export interface MemoryWanted {
+  swap: boolean;
+  pss: boolean;
+  uss: boolean;
+}
+
+export interface MemoryReading {
+  rss: number;
+  swap?: number;
+  pss?: number;
+  uss?: number;
+}
+
+/**
+ * `files`, when given, keeps the files open between calls (keptFiles.ts); the caller drops a process's
+ * files when it is gone.
+ */
+export function readProcessMemory(
+  pid: number,
+  procRoot: string,
+  wanted: MemoryWanted,
+  files?: KeptFiles,
+): MemoryReading | undefined {
+  const read = (name: string) =>
+    files ? files.read(`${procRoot}/${pid}/${name}`) : readProcText(`${procRoot}/${pid}/${name}`);
+  try {
+    let reading: MemoryReading;
+    if (wanted.swap) {
+      const status = parseStatus(read('status'));
+      if (status.vmRssBytes === undefined) return undefined;
+      reading = { rss: status.vmRssBytes, swap: status.vmSwapBytes ?? 0 };
+    } else {
+      const statm = statmPages(read('statm'));
+      if (statm.resident === 0 && statm.size === 0) return undefined;
+      reading = { rss: statm.resident * pageSize(procRoot) };
+    }
+    if (wanted.pss || wanted.uss) {
+      const text = read('smaps_rollup');
+      const rollup = text.trim() === '' ? undefined : parseSmapsRollup(text);
+      if (rollup) {
+        if (wanted.pss) reading.pss = rollup.pssBytes;
+        if (wanted.uss) reading.uss = rollup.ussBytes;
+      }
+    }
+    return reading;
+  } catch (error) {
+    if (isVanished(error)) return undefined;
+    throw error;
+  }
+}
+
+/** The first two fields of statm (size, resident), without splitting the line: the sampler's hot path. */
+export function statmPages(text: string): { size: number; resident: number } {
+  const first = text.indexOf(' ');
+  const second = text.indexOf(' ', first + 1);
+  const size = Number(text.slice(0, first));
+  const resident = Number(text.slice(first + 1, second < 0 ? undefined : second));
+  if (first < 0 || !Number.isFinite(size) || !Number.isFinite(resident)) {
+    throw new Error(`malformed statm: ${JSON.stringify(text.slice(0, 80))}`);
+  }
+  return { size, resident };
+}

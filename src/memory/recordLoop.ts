@@ -1,0 +1,93 @@
+/**
+ * The sampling loop shared by `hog run` and `hog watch`: tick on a fixed schedule (no drift: tick k is
+ * due at start + k·interval; late ticks are skipped, never bunched), flush about once a second, stop
+ * when the targets are gone, the duration is over, the caller says so (Ctrl-C, a verdict), or the disk
+ * is full — then what was written is kept and the reason returned.
+ */
+import type { Clock } from '../clock.js';
+import { isDiskFull } from '../errors.js';
+import type { Recorder } from './recorder.js';
+
+export const FLUSH_MS = 1000;
+
+export type StopReason = 'targets-gone' | 'duration' | 'stopped' | 'verdict' | 'disk-full';
+
+export interface LoopOptions {
+  clock: Clock;
+  intervalMs: number;
+  durationMs?: number | undefined;
+  signal: AbortSignal;
+  /** Called before each flush (and at the end): read marker and heap files, judge, print status. */
+  beforeFlush?: () => void;
+  /** Checked after each flush: true stops the loop (hog watch --until-verdict). */
+  done?: () => boolean;
+}
+
+export interface LoopResult {
+  reason: StopReason;
+  error?: Error;
+  ticks: number;
+}
+
+export async function recordLoop(recorder: Recorder, options: LoopOptions): Promise<LoopResult> {
+  const { clock, intervalMs, signal } = options;
+  const start = clock.monotonic();
+  let due = start;
+  let lastFlush = start;
+  let ticks = 0;
+  let reason: StopReason | undefined;
+  let error: Error | undefined;
+  const flush = () => {
+    options.beforeFlush?.();
+    recorder.flush();
+  };
+  try {
+    for (;;) {
+      if (signal.aborted) {
+        reason = 'stopped';
+        break;
+      }
+      recorder.tick();
+      ticks++;
+      if (recorder.alive === 0) {
+        reason = 'targets-gone';
+        break;
+      }
+      const now = clock.monotonic();
+      if (now - lastFlush >= FLUSH_MS) {
+        flush();
+        lastFlush = now;
+        if (options.done?.()) {
+          reason = 'verdict';
+          break;
+        }
+      }
+      if (options.durationMs !== undefined && now - start >= options.durationMs) {
+        reason = 'duration';
+        break;
+      }
+      due += intervalMs;
+      if (due < now) due = now + intervalMs - ((now - start) % intervalMs);
+      await sleepUnless(clock, due - now, signal);
+    }
+    flush();
+  } catch (caught) {
+    if (!isDiskFull(caught)) throw caught;
+    reason = 'disk-full';
+    error = caught as Error;
+  }
+  return { reason: reason ?? 'stopped', ticks, ...(error ? { error } : {}) };
+}
+
+/** Sleep, but wake at once when the signal aborts. */
+function sleepUnless(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
+  if (ms <= 0 || signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    signal.addEventListener('abort', done);
+    clock.sleep(ms).then(done);
+  });
+}

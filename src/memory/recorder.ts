@@ -1,0 +1,293 @@
+/**
+ * The recorder behind `hog run` and `hog watch`: one tick reads the memory of each target (and, with
+ * --include-children or --multiprocess, of its descendants) and hands sample rows to its sinks (the
+ * store, an mprof file). A target that exits ends its series with a note; a child that exits ends its
+ * own series. Series ids are the recorder's own (1, 2, ...); each sink maps them as it needs.
+ *
+ * Children are found from /proc/PID/stat (processTree.ts), at most every DISCOVERY_MS, so a 100 Hz
+ * recording does not rescan /proc 100 times a second; known processes are read every tick.
+ */
+import type { Clock } from '../clock.js';
+import { KeptFiles } from '../proc/keptFiles.js';
+import type { Sample } from './envelope.js';
+import type { MemoryReading, MemoryWanted } from './processMemory.js';
+import { readProcessMemory } from './processMemory.js';
+import { descendantsOf, type ProcessIdentity, ProcessTable } from './processTree.js';
+import type { Marker, Metric, Note, SeriesInfo, SeriesRole } from './recording.js';
+
+/**
+ * New descendants are looked for at most this often: a child living less than this may be missed (mprof
+ * at 10 Hz misses those under 100 ms). Known processes are read at every tick.
+ */
+export const DISCOVERY_MS = 500;
+
+export interface SampleRow {
+  seriesId: number;
+  metric: Metric;
+  t: number;
+  value: number;
+}
+
+/** Where recorded data goes. flush() may throw (disk full): the recorder then stops writing. */
+export interface RecorderSink {
+  addSeries(id: number, info: SeriesInfo): void;
+  endSeries(id: number, t: number, reason: string): void;
+  samples(rows: readonly SampleRow[]): void;
+  markers(markers: readonly Marker[]): void;
+  note(note: Note): void;
+  flush(): void;
+}
+
+/** Live verdicts need no more points than this: beyond it, the history is halved (see compactHistory). */
+export const MAX_HISTORY = 4096;
+
+/**
+ * Halve a history by keeping the lower sample of each pair: the lower envelope, which is what the
+ * verdict fits, survives; memory and the cost of judging stay bounded however long the recording.
+ * The store keeps every sample.
+ */
+export function compactHistory(history: readonly Sample[]): Sample[] {
+  const out: Sample[] = [];
+  for (let i = 0; i < history.length; i += 2) {
+    const a = history[i] as Sample;
+    const b = history[i + 1];
+    out.push(b !== undefined && b.bytes < a.bytes ? b : a);
+  }
+  return out;
+}
+
+export interface RecorderTarget {
+  pid: number;
+  startTicks: number;
+  name: string;
+  command: string;
+}
+
+export interface RecorderOptions {
+  procRoot: string;
+  clock: Clock;
+  includeChildren: boolean;
+  multiprocess: boolean;
+  wanted: MemoryWanted;
+}
+
+interface Tracked {
+  id: number;
+  pid: number;
+  startTicks: number;
+  ended: boolean;
+}
+
+/** One target: its main (or total) series, its children's series, and its in-memory RSS history. */
+export interface TargetState {
+  target: RecorderTarget;
+  main: Tracked;
+  role: SeriesRole;
+  children: Map<number, Tracked>;
+  members: ProcessIdentity[];
+  /** RSS of the main/total series, kept for live verdicts (only these: children stay in the store). */
+  history: Sample[];
+  gone: boolean;
+  endReason?: string;
+}
+
+export class Recorder {
+  readonly targets: TargetState[] = [];
+  private nextId = 1;
+  private lastScan = Number.NEGATIVE_INFINITY;
+  private readonly table: ProcessTable;
+  private processes: ReadonlyMap<number, ProcessIdentity> = new Map();
+  /** PIDs whose reads failed since the last scan: the table drops them. */
+  private readonly vanished: number[] = [];
+  /** statm (and status, smaps_rollup) of every process sampled, kept open between ticks. */
+  private readonly files = new KeptFiles();
+  /**
+   * The latest series of each PID, ended ones included: a Node.js process's last heap report, written
+   * as it exits, is read after its series ended and still belongs to it.
+   */
+  private readonly byPid = new Map<number, Tracked>();
+
+  constructor(
+    private readonly options: RecorderOptions,
+    private readonly sinks: RecorderSink[],
+  ) {
+    this.table = new ProcessTable(options.procRoot);
+  }
+
+  add(target: RecorderTarget): TargetState {
+    const role: SeriesRole = this.options.includeChildren ? 'total' : 'main';
+    const main = this.track(target.pid, target.startTicks, {
+      role,
+      pid: target.pid,
+      startTicks: target.startTicks,
+      name: target.name,
+      command: target.command,
+      startedAt: this.options.clock.now(),
+    });
+    const state: TargetState = {
+      target,
+      main,
+      role,
+      children: new Map(),
+      members: [],
+      history: [],
+      gone: false,
+    };
+    this.targets.push(state);
+    return state;
+  }
+
+  /** Targets still running. */
+  get alive(): number {
+    return this.targets.filter((t) => !t.gone).length;
+  }
+
+  seriesIdOf(pid: number): number | undefined {
+    return this.byPid.get(pid)?.id;
+  }
+
+  private track(pid: number, startTicks: number, info: SeriesInfo): Tracked {
+    const tracked: Tracked = { id: this.nextId++, pid, startTicks, ended: false };
+    for (const sink of this.sinks) sink.addSeries(tracked.id, info);
+    this.byPid.set(pid, tracked);
+    return tracked;
+  }
+
+  private end(tracked: Tracked, t: number, reason: string): void {
+    if (tracked.ended) return;
+    tracked.ended = true;
+    for (const sink of this.sinks) sink.endSeries(tracked.id, t, reason);
+  }
+
+  /** Mark a target gone (its process exited, or the user stopped), with a note. */
+  finish(state: TargetState, reason: string, note?: string): void {
+    if (state.gone) return;
+    const t = this.options.clock.now();
+    state.gone = true;
+    state.endReason = reason;
+    this.end(state.main, t, reason);
+    for (const child of state.children.values()) this.end(child, t, reason);
+    if (note)
+      for (const sink of this.sinks) sink.note({ t, kind: reason, text: note, seriesId: state.main.id });
+  }
+
+  /** Take one sample of every live target. */
+  tick(): void {
+    const { clock, procRoot, wanted } = this.options;
+    const needChildren = this.options.includeChildren || this.options.multiprocess;
+    const now = clock.monotonic();
+    const scanned = needChildren && now - this.lastScan >= DISCOVERY_MS;
+    if (scanned) {
+      this.processes = this.table.refresh(this.vanished.splice(0));
+      this.lastScan = now;
+    }
+    const t = clock.now();
+    const rows: SampleRow[] = [];
+    for (const state of this.targets) {
+      if (state.gone) continue;
+      const { target } = state;
+      const known = this.processes.get(target.pid);
+      const reused = scanned && known !== undefined && known.startTicks !== target.startTicks;
+      const own = reused ? undefined : readProcessMemory(target.pid, procRoot, wanted, this.files);
+      if (!own) {
+        this.files.dropPrefix(`${procRoot}/${target.pid}/`);
+        this.finish(state, 'exited', `PID ${target.pid} (${target.name}) exited`);
+        continue;
+      }
+      const total: MemoryReading = own; // a fresh object: children are added into it
+      if (needChildren) {
+        if (scanned) state.members = descendantsOf(target.pid, this.processes);
+        const seen = new Set<number>();
+        for (const member of state.members) {
+          const reading = readProcessMemory(member.pid, procRoot, wanted, this.files);
+          if (!reading) {
+            this.vanished.push(member.pid);
+            this.files.dropPrefix(`${procRoot}/${member.pid}/`);
+            continue;
+          }
+          seen.add(member.pid);
+          if (this.options.includeChildren) addInto(total, reading);
+          if (this.options.multiprocess) {
+            let child = state.children.get(member.pid);
+            if (child && child.startTicks !== member.startTicks) {
+              this.end(child, t, 'exited');
+              child = undefined;
+            }
+            if (!child) {
+              child = this.track(member.pid, member.startTicks, {
+                role: 'child',
+                pid: member.pid,
+                startTicks: member.startTicks,
+                name: member.comm,
+                command: '',
+                startedAt: t,
+              });
+              state.children.set(member.pid, child);
+            }
+            pushRows(rows, child.id, t, reading);
+          }
+        }
+        for (const [pid, child] of state.children) {
+          if (!seen.has(pid) && !child.ended) {
+            this.end(child, t, 'exited');
+            state.children.delete(pid);
+          }
+        }
+      }
+      pushRows(rows, state.main.id, t, total);
+      state.history.push({ t, bytes: total.rss });
+      if (state.history.length > MAX_HISTORY) state.history = compactHistory(state.history);
+    }
+    if (rows.length > 0) for (const sink of this.sinks) sink.samples(rows);
+  }
+
+  /** Heap numbers reported by a Node.js process: rows for the series of that PID, if it has one. */
+  heap(reports: readonly { t: number; pid: number; values: Partial<Record<Metric, number>> }[]): number {
+    const rows: SampleRow[] = [];
+    let unmatched = 0;
+    for (const report of reports) {
+      const tracked = this.byPid.get(report.pid);
+      if (!tracked) {
+        unmatched++;
+        continue;
+      }
+      for (const [metric, value] of Object.entries(report.values) as [Metric, number][]) {
+        rows.push({ seriesId: tracked.id, metric, t: report.t, value });
+      }
+    }
+    if (rows.length > 0) for (const sink of this.sinks) sink.samples(rows);
+    return unmatched;
+  }
+
+  markers(markers: readonly Marker[]): void {
+    if (markers.length > 0) for (const sink of this.sinks) sink.markers(markers);
+  }
+
+  note(note: Note): void {
+    for (const sink of this.sinks) sink.note(note);
+  }
+
+  flush(): void {
+    for (const sink of this.sinks) sink.flush();
+  }
+
+  /** Close the files kept open for sampling. */
+  close(): void {
+    this.files.closeAll();
+    this.table.close();
+  }
+}
+
+function addInto(sum: MemoryReading, b: MemoryReading): void {
+  sum.rss += b.rss;
+  if (sum.swap !== undefined) sum.swap += b.swap ?? 0;
+  if (sum.pss !== undefined) sum.pss += b.pss ?? 0;
+  if (sum.uss !== undefined) sum.uss += b.uss ?? 0;
+}
+
+function pushRows(rows: SampleRow[], seriesId: number, t: number, reading: MemoryReading): void {
+  rows.push({ seriesId, metric: 'rss', t, value: reading.rss });
+  if (reading.swap !== undefined) rows.push({ seriesId, metric: 'swap', t, value: reading.swap });
+  if (reading.pss !== undefined) rows.push({ seriesId, metric: 'pss', t, value: reading.pss });
+  if (reading.uss !== undefined) rows.push({ seriesId, metric: 'uss', t, value: reading.uss });
+}

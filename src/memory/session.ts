@@ -1,0 +1,275 @@
+/**
+ * One recording, from the store's run row to the final verdicts: what `hog run` and `hog watch` share.
+ * It opens the store (and the mprof file) before anything starts, so a bad path fails early; prepares
+ * the marker file and the Node.js heap preload; ingests what targets append to them; judges the series
+ * (live and at the end) and stores each verdict with its series.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Clock } from '../clock.js';
+import { errnoCode, isDiskFull, PermissionError, UsageError } from '../errors.js';
+import type { Store } from '../store/store.js';
+import { StoreSink } from '../store/storeSink.js';
+import { forecast } from './forecast.js';
+import { JsonLinesTail } from './jsonLinesTail.js';
+import { readLimits } from './limits.js';
+import { MARKER_FILE_ENV, parseMarker } from './markers.js';
+import { MprofWriter } from './mprofWriter.js';
+import {
+  HEAP_FILE_ENV,
+  HEAP_INTERVAL_ENV,
+  HEAP_PRELOAD_SOURCE,
+  MIN_HEAP_INTERVAL_MS,
+  parseHeapReport,
+  withPreload,
+} from './nodeHeap.js';
+import type { MemoryWanted } from './processMemory.js';
+import { Recorder, type RecorderSink, type TargetState } from './recorder.js';
+import { type Recording, type RunKind, seriesLabel } from './recording.js';
+import { judge } from './verdict.js';
+import { type VerdictReport, verdictReport } from './verdictReport.js';
+
+/** How often an unchanged live verdict is written to the store again. */
+export const STORE_VERDICT_MS = 10_000;
+
+export interface SessionOptions {
+  store: Store;
+  kind: RunKind;
+  command: string;
+  intervalMs: number;
+  includeChildren: boolean;
+  multiprocess: boolean;
+  wanted: MemoryWanted;
+  procRoot: string;
+  clock: Clock;
+  /** Write an mprof .dat file here as well. */
+  mprofPath?: string | undefined;
+  options?: object;
+}
+
+export interface SeriesVerdict {
+  seriesId: number;
+  label: string;
+  pid?: number | undefined;
+  role: string;
+  verdict: VerdictReport;
+}
+
+export class RecordingSession {
+  readonly runId: number;
+  readonly recorder: Recorder;
+  readonly storeSink: StoreSink;
+  private readonly mprof: MprofWriter | undefined;
+  private tempDir: string | undefined;
+  private markerTail: JsonLinesTail | undefined;
+  private heapTail: JsonLinesTail | undefined;
+  private unmatchedHeap = 0;
+  /** The latest live verdict per target (by its main series id). */
+  readonly live = new Map<number, VerdictReport>();
+
+  constructor(private readonly options: SessionOptions) {
+    let mprof: MprofWriter | undefined;
+    if (options.mprofPath !== undefined) mprof = openMprof(options.mprofPath, options.command);
+    this.mprof = mprof;
+    this.runId = options.store.createRun({
+      kind: options.kind,
+      command: options.command,
+      host: hostname(),
+      startedAt: options.clock.now(),
+      intervalMs: options.intervalMs,
+      options: options.options ?? {},
+    });
+    this.storeSink = new StoreSink(options.store, this.runId);
+    const sinks: RecorderSink[] = [this.storeSink];
+    if (mprof) sinks.push(mprof);
+    this.recorder = new Recorder(
+      {
+        procRoot: options.procRoot,
+        clock: options.clock,
+        includeChildren: options.includeChildren,
+        multiprocess: options.multiprocess,
+        wanted: options.wanted,
+      },
+      sinks,
+    );
+  }
+
+  /**
+   * The environment for a command that `hog run` starts: HOG_MARKER_FILE for function markers, and
+   * (unless `heap` is false) the Node.js heap preload in NODE_OPTIONS.
+   */
+  commandEnvironment(env: NodeJS.ProcessEnv, heap: boolean): NodeJS.ProcessEnv {
+    this.tempDir = mkdtempSync(join(tmpdir(), `hog-run-${process.pid}-`));
+    const markerPath = join(this.tempDir, 'markers.jsonl');
+    writeFileSync(markerPath, '');
+    this.markerTail = new JsonLinesTail(markerPath);
+    const out: NodeJS.ProcessEnv = { ...env, [MARKER_FILE_ENV]: markerPath };
+    if (heap) {
+      const preload = join(this.tempDir, 'heap-preload.cjs');
+      writeFileSync(preload, HEAP_PRELOAD_SOURCE);
+      const heapPath = join(this.tempDir, 'heap.jsonl');
+      this.heapTail = new JsonLinesTail(heapPath);
+      out[HEAP_FILE_ENV] = heapPath;
+      out[HEAP_INTERVAL_ENV] = String(Math.max(MIN_HEAP_INTERVAL_MS, this.options.intervalMs));
+      out.NODE_OPTIONS = withPreload(env.NODE_OPTIONS, preload);
+    }
+    return out;
+  }
+
+  /** Take what targets appended to the marker and heap files since the last call. */
+  ingest(final = false): void {
+    if (this.markerTail) {
+      const markers = this.markerTail.read(final).map(parseMarker);
+      const good = markers.filter((m) => m !== undefined);
+      this.markerTail.bad += markers.length - good.length;
+      this.recorder.markers(good);
+    }
+    if (this.heapTail) {
+      const reports = this.heapTail.read(final).map(parseHeapReport);
+      const good = reports.filter((r) => r !== undefined);
+      this.heapTail.bad += reports.length - good.length;
+      this.unmatchedHeap += this.recorder.heap(good);
+    }
+  }
+
+  /** Judge each live target on what was recorded so far. */
+  judgeLive(): Map<TargetState, VerdictReport> {
+    const now = this.options.clock.now();
+    const out = new Map<TargetState, VerdictReport>();
+    for (const state of this.recorder.targets) {
+      const verdict = judge(state.history);
+      const slope = verdict.class === 'leaking' ? (verdict.fit?.slopeBytesPerMinute ?? 0) : 0;
+      const limits =
+        verdict.class === 'leaking' && !state.gone ? readLimits(state.target.pid, this.options.procRoot) : {};
+      const report = verdictReport(verdict, now, forecast(slope, limits));
+      out.set(state, report);
+      this.live.set(state.main.id, report);
+    }
+    return out;
+  }
+
+  private readonly stored = new Map<number, { cls: string; at: number }>();
+
+  /**
+   * Store the live verdicts with their series, so the doctor sees a recording in progress: when a
+   * verdict changes class, else every STORE_VERDICT_MS (each store is a write of its own).
+   */
+  storeLiveVerdicts(): void {
+    const now = this.options.clock.monotonic();
+    for (const [id, report] of this.live) {
+      const dbId = this.storeSink.dbId(id);
+      const last = this.stored.get(id);
+      if (dbId === undefined || (last && last.cls === report.class && now - last.at < STORE_VERDICT_MS))
+        continue;
+      this.options.store.setVerdict(dbId, report);
+      this.stored.set(id, { cls: report.class, at: now });
+    }
+  }
+
+  /** Notes about skipped lines, for the end of the run. */
+  problems(): string[] {
+    const out: string[] = [];
+    if (this.markerTail && this.markerTail.bad > 0) {
+      out.push(
+        `${this.markerTail.bad} line(s) in ${MARKER_FILE_ENV} did not follow the marker contract and were skipped`,
+      );
+    }
+    if (this.heapTail && this.heapTail.bad > 0)
+      out.push(`${this.heapTail.bad} heap report line(s) were not readable`);
+    return out;
+  }
+
+  /**
+   * End the run: store its end, judge every series on what the store holds, keep the verdicts, close
+   * the files. Returns the recording as stored and the verdicts.
+   */
+  finish(end: { exitCode?: number | undefined; exitSignal?: string | undefined; reason?: string }): {
+    recording: Recording;
+    verdicts: SeriesVerdict[];
+  } {
+    const { store, clock } = this.options;
+    const now = clock.now();
+    for (const problem of this.problems()) this.recorder.note({ t: now, kind: 'skipped', text: problem });
+    // what cannot be written for lack of space is left out: the summary still comes from what was
+    let stored = true;
+    const write = (action: () => void) => {
+      if (!stored) return;
+      try {
+        action();
+      } catch (error) {
+        if (!isDiskFull(error)) throw error;
+        stored = false;
+      }
+    };
+    try {
+      for (const state of this.recorder.targets)
+        write(() => this.recorder.finish(state, end.reason ?? 'stopped'));
+      write(() => this.recorder.flush());
+      write(() =>
+        store.endRun(this.runId, { endedAt: now, exitCode: end.exitCode, exitSignal: end.exitSignal }),
+      );
+    } finally {
+      this.recorder.close();
+      const failed = this.closeMprof();
+      if (failed) stored = false;
+      if (this.tempDir) rmSync(this.tempDir, { recursive: true, force: true });
+    }
+    const recording = store.loadRun(this.runId);
+    if (recording.run.endedAt === undefined) recording.run.endedAt = now;
+    const verdicts: SeriesVerdict[] = [];
+    for (const series of recording.series) {
+      const rss = series.metrics.rss ?? [];
+      if (rss.length === 0) continue;
+      const live = this.recorder.targets.find((t) => this.storeSink.dbId(t.main.id) === series.id);
+      const liveForecast = live ? this.live.get(live.main.id)?.forecast : undefined;
+      const report = verdictReport(judge(rss), now, liveForecast);
+      write(() => store.setVerdict(series.id, report));
+      verdicts.push({
+        seriesId: series.id,
+        label: seriesLabel(series),
+        pid: series.pid,
+        role: series.role,
+        verdict: report,
+      });
+    }
+    if (!stored) {
+      recording.notes.push({
+        t: now,
+        kind: 'disk-full',
+        text: 'the disk filled up: the end of the recording could not be stored',
+      });
+    }
+    return { recording, verdicts };
+  }
+
+  /** Remove the temp files if the session ends early (a command that could not start). */
+  abandon(): void {
+    this.recorder.close();
+    this.closeMprof();
+    if (this.tempDir) rmSync(this.tempDir, { recursive: true, force: true });
+  }
+
+  /** Close the mprof file (writing its FUNC lines); the error, if that failed (a full disk). */
+  private closeMprof(): Error | undefined {
+    try {
+      this.mprof?.close();
+      return undefined;
+    } catch (error) {
+      return error as Error;
+    }
+  }
+}
+
+function openMprof(path: string, command: string): MprofWriter {
+  try {
+    return new MprofWriter(path, command);
+  } catch (error) {
+    const code = errnoCode(error);
+    const message = `cannot write ${path}: ${(error as Error).message}`;
+    const hint = 'choose a writable path for -o (a directory you own, a disk with free space)';
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')
+      throw new PermissionError(message, { hint, cause: error });
+    throw new UsageError(message, { hint, cause: error });
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * procfs files kept open and re-read from offset 0 (pread), for a sampler that reads the same few files
+ * many times a second: it saves the open() and close() of every read (top and htop re-open each time;
+ * at 10-100 Hz the path lookups are most of the cost). An fd of /proc/PID/... stays bound to that
+ * process: once it is reaped, reads fail with ESRCH (isVanished), even if the PID is reused.
+ */
+import { closeSync, openSync, readSync } from 'node:fs';
+
+export class KeptFiles {
+  private readonly fds = new Map<string, number>();
+  private buffer = Buffer.allocUnsafe(16 * 1024);
+
+  /** The whole text of the file; errors (ENOENT, ESRCH, EACCES) propagate, and the fd is dropped. */
+  read(path: string): string {
+    let fd = this.fds.get(path);
+    try {
+      if (fd === undefined) {
+        fd = openSync(path, 'r');
+        this.fds.set(path, fd);
+      }
+      let length = 0;
+      for (;;) {
+        const n = readSync(fd, this.buffer, length, this.buffer.length - length, length);
+        length += n;
+        if (length < this.buffer.length) break;
+        const bigger = Buffer.allocUnsafe(this.buffer.length * 2);
+        this.buffer.copy(bigger, 0, 0, length);
+        this.buffer = bigger;
+      }
+      return this.buffer.toString('utf8', 0, length);
+    } catch (error) {
+      this.drop(path);
+      throw error;
+    }
+  }
+
+  /** Close the files whose path starts with `prefix` (a process's directory). */
+  dropPrefix(prefix: string): void {
+    for (const path of [...this.fds.keys()]) if (path.startsWith(prefix)) this.drop(path);
+  }
+
+  drop(path: string): void {
+    const fd = this.fds.get(path);
+    if (fd === undefined) return;
+    this.fds.delete(path);
+    try {
+      closeSync(fd);
+    } catch {
+      // already gone
+    }
+  }
+
+  closeAll(): void {
+    for (const path of [...this.fds.keys()]) this.drop(path);
+  }
+}

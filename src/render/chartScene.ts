@@ -1,0 +1,285 @@
+/**
+ * A memory chart laid out as a scene of plain shapes (lines, rectangles, text) in pixel coordinates:
+ * one layout that the SVG writer and the PNG rasterizer both draw, so the two always agree. Pure.
+ * Memory in MiB on y (from 0, as mprof plots it), time in seconds since the start on x.
+ */
+import type { Sample } from '../memory/envelope.js';
+
+export interface ChartLine {
+  label: string;
+  color: string;
+  points: readonly Sample[];
+  width?: number;
+  dashed?: boolean;
+}
+
+export interface ChartSpan {
+  name: string;
+  start: number;
+  end?: number | undefined;
+}
+
+export interface ChartInput {
+  title: string;
+  subtitle: string;
+  lines: ChartLine[];
+  /** The fitted trend, drawn as a dashed line with its label (mprof plot --slope). */
+  trend?: { from: Sample; to: Sample; label: string; color: string } | undefined;
+  /** The verdict, written in the top-left corner of the plot in its colour. */
+  annotation?: { text: string; color: string } | undefined;
+  spans: ChartSpan[];
+}
+
+export type SceneItem =
+  | { kind: 'line'; points: [number, number][]; color: string; width: number; dashed?: boolean }
+  | { kind: 'rect'; x: number; y: number; w: number; h: number; fill: string; opacity: number }
+  | {
+      kind: 'text';
+      x: number;
+      y: number;
+      text: string;
+      color: string;
+      anchor: 'start' | 'middle' | 'end';
+      bold?: boolean;
+    };
+
+export interface Scene {
+  width: number;
+  height: number;
+  background: string;
+  items: SceneItem[];
+}
+
+const MiB = 1024 * 1024;
+/** Glyph cell of the bitmap font the PNG uses; the SVG uses a monospace font of the same size. */
+export const CHAR_WIDTH = 6;
+export const LINE_HEIGHT = 13;
+export const BOLD_CHAR_WIDTH = 7;
+
+/** Round tick steps (1, 2, 5 × 10^n) giving about `count` ticks over [0, max]. */
+export function niceTicks(max: number, count = 6): number[] {
+  if (!(max > 0)) return [0, 1];
+  const raw = max / count;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = ([1, 2, 5, 10].find((m) => m * power >= raw) ?? 10) * power;
+  const ticks: number[] = [];
+  for (let v = 0; v <= max + step * 1e-9; v += step) ticks.push(Number(v.toPrecision(12)));
+  if ((ticks[ticks.length - 1] as number) < max) ticks.push(Number((ticks.length * step).toPrecision(12)));
+  return ticks;
+}
+
+/** Keep the first, lowest and highest point of each pixel column, so spikes survive thinning. */
+export function thin(points: readonly [number, number][]): [number, number][] {
+  if (points.length < 4) return [...points];
+  const out: [number, number][] = [];
+  let column = Number.NaN;
+  let first: [number, number] | undefined;
+  let low: [number, number] | undefined;
+  let high: [number, number] | undefined;
+  const emit = () => {
+    const extra = [low, high].filter((p): p is [number, number] => p !== undefined && p !== first);
+    if (extra.length === 2 && extra[0] === extra[1]) extra.pop();
+    extra.sort((a, b) => a[0] - b[0]);
+    out.push(...extra);
+  };
+  for (const p of points) {
+    const c = Math.round(p[0]);
+    if (c !== column) {
+      emit();
+      column = c;
+      first = p;
+      low = p;
+      high = p;
+      out.push(p);
+      continue;
+    }
+    // screen y grows downwards: the lowest memory has the largest y
+    if (p[1] > (low as [number, number])[1]) low = p;
+    if (p[1] < (high as [number, number])[1]) high = p;
+  }
+  emit();
+  return out;
+}
+
+export function layoutChart(input: ChartInput, width = 960, height = 540): Scene {
+  const items: SceneItem[] = [];
+  const legendRows = Math.ceil(input.lines.length / 4);
+  const left = 64;
+  const right = width - 16;
+  const top = 60;
+  const bottom = height - 40 - legendRows * LINE_HEIGHT;
+  const all = input.lines.flatMap((l) => l.points);
+  const t0 = Math.min(...all.map((p) => p.t), input.trend?.from.t ?? Number.POSITIVE_INFINITY);
+  const t1 = Math.max(...all.map((p) => p.t), input.trend?.to.t ?? Number.NEGATIVE_INFINITY);
+  const span = Number.isFinite(t1 - t0) && t1 > t0 ? (t1 - t0) / 1000 : 1;
+  const maxMiB = Math.max(0, ...all.map((p) => p.bytes / MiB), (input.trend?.to.bytes ?? 0) / MiB);
+  const yTicks = niceTicks(maxMiB * 1.05 || 1);
+  const yMax = yTicks[yTicks.length - 1] as number;
+  const xTicks = niceTicks(span, 8).filter((v) => v <= span * 1.0001);
+  const yStep = (yTicks[1] ?? 1) - (yTicks[0] ?? 0);
+  const xStep = (xTicks[1] ?? 1) - (xTicks[0] ?? 0);
+  const x = (t: number) => left + ((t - t0) / 1000 / span) * (right - left);
+  const y = (bytes: number) => bottom - (bytes / MiB / yMax) * (bottom - top);
+
+  items.push({
+    kind: 'text',
+    x: left,
+    y: 18,
+    text: input.title,
+    color: '#111111',
+    anchor: 'start',
+    bold: true,
+  });
+  items.push({ kind: 'text', x: left, y: 34, text: input.subtitle, color: '#555555', anchor: 'start' });
+
+  // function spans under everything else, like mprof's brackets
+  const spanColors = ['#fde68a', '#bfdbfe', '#c7f9cc', '#fbcfe8', '#ddd6fe'];
+  const names = [...new Set(input.spans.map((s) => s.name))];
+  for (const s of input.spans.slice(0, 200)) {
+    const x0 = Math.max(left, x(s.start));
+    const x1 = Math.min(right, x(s.end ?? t1));
+    const color = spanColors[names.indexOf(s.name) % spanColors.length] as string;
+    items.push({
+      kind: 'rect',
+      x: x0,
+      y: top,
+      w: Math.max(1, x1 - x0),
+      h: bottom - top,
+      fill: color,
+      opacity: 0.45,
+    });
+    items.push({ kind: 'text', x: x0 + 2, y: top + 12, text: s.name, color: '#6b4f00', anchor: 'start' });
+  }
+
+  // grid and axes
+  for (const v of yTicks) {
+    const py = y(v * MiB);
+    items.push({
+      kind: 'line',
+      points: [
+        [left, py],
+        [right, py],
+      ],
+      color: '#e5e7eb',
+      width: 1,
+    });
+    items.push({
+      kind: 'text',
+      x: left - 6,
+      y: py + 4,
+      text: formatTick(v, yStep),
+      color: '#333333',
+      anchor: 'end',
+    });
+  }
+  for (const v of xTicks) {
+    const px = left + (v / span) * (right - left);
+    items.push({
+      kind: 'line',
+      points: [
+        [px, top],
+        [px, bottom],
+      ],
+      color: '#f0f0f0',
+      width: 1,
+    });
+    items.push({
+      kind: 'text',
+      x: px,
+      y: bottom + 16,
+      text: formatTick(v, xStep),
+      color: '#333333',
+      anchor: 'middle',
+    });
+  }
+  items.push({
+    kind: 'line',
+    points: [
+      [left, top],
+      [left, bottom],
+      [right, bottom],
+    ],
+    color: '#333333',
+    width: 1,
+  });
+  items.push({ kind: 'text', x: left - 6, y: top - 12, text: 'MiB', color: '#333333', anchor: 'end' });
+  items.push({ kind: 'text', x: right, y: bottom + 30, text: 'time (s)', color: '#333333', anchor: 'end' });
+
+  for (const line of input.lines) {
+    const points = thin(line.points.map((p) => [x(p.t), y(p.bytes)] as [number, number]));
+    items.push({
+      kind: 'line',
+      points,
+      color: line.color,
+      width: line.width ?? 1.5,
+      ...(line.dashed ? { dashed: true } : {}),
+    });
+  }
+  if (input.trend) {
+    const { from, to, color, label } = input.trend;
+    items.push({
+      kind: 'line',
+      points: [
+        [x(from.t), y(from.bytes)],
+        [x(to.t), y(to.bytes)],
+      ],
+      color,
+      width: 2,
+      dashed: true,
+    });
+    const tx = Math.min(x(to.t), right - label.length * CHAR_WIDTH);
+    items.push({
+      kind: 'text',
+      x: tx,
+      y: Math.max(top + 12, y(to.bytes) - 8),
+      text: label,
+      color,
+      anchor: 'start',
+    });
+  }
+  if (input.annotation) {
+    const text = input.annotation.text;
+    items.push({
+      kind: 'rect',
+      x: left + 6,
+      y: top + 18,
+      w: text.length * BOLD_CHAR_WIDTH + 8,
+      h: LINE_HEIGHT + 6,
+      fill: '#ffffff',
+      opacity: 0.85,
+    });
+    items.push({
+      kind: 'text',
+      x: left + 10,
+      y: top + 32,
+      text,
+      color: input.annotation.color,
+      anchor: 'start',
+      bold: true,
+    });
+  }
+
+  // legend, four entries a row
+  input.lines.forEach((line, i) => {
+    const lx = left + (i % 4) * Math.floor((right - left) / 4);
+    const ly = height - 14 - (legendRows - 1 - Math.floor(i / 4)) * LINE_HEIGHT;
+    items.push({
+      kind: 'line',
+      points: [
+        [lx, ly - 4],
+        [lx + 18, ly - 4],
+      ],
+      color: line.color,
+      width: 2,
+      ...(line.dashed ? { dashed: true } : {}),
+    });
+    items.push({ kind: 'text', x: lx + 24, y: ly, text: line.label, color: '#222222', anchor: 'start' });
+  });
+  return { width, height, background: '#ffffff', items };
+}
+
+/** A tick label with as many decimals as the step between ticks has (step 0.5: "1.5"; 0.25: "0.75"). */
+function formatTick(v: number, step: number): string {
+  const decimals = (String(Number(step.toPrecision(6))).split('.')[1] ?? '').length;
+  return v.toFixed(decimals);
+}

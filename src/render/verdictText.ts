@@ -1,0 +1,38 @@
+/** A verdict in words, one line: what `hog watch`, `hog run`, `hog plot` and the doctor print. */
+import type { VerdictReport } from '../memory/verdictReport.js';
+import { formatBytes, formatBytesPerMinute, formatDuration } from './units.js';
+
+export function verdictSummary(report: VerdictReport): string {
+  const fit = report.fit;
+  switch (report.class) {
+    case 'not-enough-data':
+      return `not enough data yet (${report.reason})`;
+    case 'leaking': {
+      if (!fit) return 'leaking';
+      const [low, high] = fit.ci95BytesPerMinute;
+      const limit = report.forecast ? `; ${forecastText(report)}` : '';
+      return `leaking ${formatBytesPerMinute(fit.slopeBytesPerMinute)} (95% CI ${formatBytesPerMinute(low)} to ${formatBytesPerMinute(high)}) over the last ${formatDuration(fit.seconds)}${limit}`;
+    }
+    case 'growing-then-stable': {
+      const grew = report.growth
+        ? ` after growing ${formatBytesPerMinute(report.growth.slopeBytesPerMinute)}`
+        : '';
+      return `growing-then-stable: levelled off at ${formatBytes(report.levelBytes)}${grew}; now ${formatBytesPerMinute(fit?.slopeBytesPerMinute ?? 0)}`;
+    }
+    case 'shrinking':
+      return `shrinking ${formatBytesPerMinute(fit?.slopeBytesPerMinute ?? 0)} over the last ${formatDuration(fit?.seconds ?? 0)}`;
+    case 'stable':
+      return `stable at ${formatBytes(report.levelBytes)} (trend ${formatBytesPerMinute(fit?.slopeBytesPerMinute ?? 0)}, not significant) over ${formatDuration(fit?.seconds ?? report.spanSeconds)}`;
+  }
+}
+
+/** "limit in ~3h (cgroup /app memory.max 512.0 MiB)" */
+export function forecastText(report: VerdictReport): string {
+  const f = report.forecast;
+  if (!f) return '';
+  const what =
+    f.limit === 'cgroup'
+      ? `cgroup ${f.cgroupPath ?? ''} limit ${formatBytes(f.limitBytes)}`
+      : `MemAvailable ${formatBytes(f.limitBytes)}`;
+  return `limit in ~${formatDuration(f.secondsToLimit)} (${what})`;
+}

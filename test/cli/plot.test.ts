@@ -1,0 +1,125 @@
+/**
+ * hog plot end to end: files written by Debian's `mprof run`, corrupt files, recordings in the store,
+ * and every output format.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURES, json, runHog } from '../helpers/hog.js';
+import { tempDir } from '../helpers/store.js';
+
+const tmp = tempDir('plot');
+const db = join(tmp.dir, 'hog.db');
+const env = { HOG_DB: db };
+afterAll(() => tmp.remove());
+
+interface PlotJson {
+  source: string;
+  series: { label: string; role: string; metrics: Record<string, { samples: number; peakBytes: number }> }[];
+  verdict: { class: string };
+  markers: number;
+  skippedLines: number;
+  problems: string[];
+}
+
+describe('hog plot of memory_profiler files', () => {
+  it('reads what `mprof run` wrote: every MEM sample and the FUNC markers of @profile', async () => {
+    const script = join(tmp.dir, 'grow.py');
+    writeFileSync(
+      script,
+      'import time\nkeep = []\n@profile\ndef grow():\n    for _ in range(8):\n        keep.append(b"x" * 1024 * 1024)\n        time.sleep(0.05)\ngrow()\ntime.sleep(0.2)\n',
+    );
+    const dat = join(tmp.dir, 'mprofile_test.dat');
+    const mprof = spawnSync('python3-mprof', ['run', '--interval', '0.05', '-o', dat, script], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(mprof.status, mprof.stderr).toBe(0);
+    const memLines = readFileSync(dat, 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('MEM ')).length;
+    const out = json<PlotJson>(await runHog(['plot', dat, '--json'], { env }));
+    expect(out.skippedLines).toBe(0);
+    expect(out.series[0]?.metrics.rss?.samples).toBe(memLines);
+    expect(out.series[0]?.metrics.rss?.peakBytes).toBeGreaterThan(8 * 1024 * 1024);
+    expect(out.markers).toBe(2);
+    expect(out.verdict.class).toBe('not-enough-data');
+  });
+
+  it('skips corrupt and truncated lines, counts them and says which', async () => {
+    const result = await runHog(['plot', `${FIXTURES}mprof/corrupt.dat`, '--json'], { env });
+    expect(result.code).toBe(0);
+    const out = json<PlotJson>(result);
+    expect(out.skippedLines).toBe(5);
+    expect(result.stderr).toMatch(
+      /^note: 5 line\(s\) of .*corrupt\.dat skipped: line 4: MEM needs <MiB> <seconds>; line 6: .*; \.\.\.$/m,
+    );
+    expect(out.series.map((s) => s.role)).toEqual(['main', 'child']);
+  });
+
+  it('judges a recorded scenario and says so in the terminal, with sparklines', async () => {
+    const result = await runHog(['plot', `${FIXTURES}series/node-linear-leak.dat`], { env });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/RSS [▁▂▃▄▅▆▇█]{20,} last .* MiB peak .* MiB/);
+    expect(result.stdout).toMatch(/^verdict: leaking \+\d+\.\d MiB\/min \(95% CI/m);
+  });
+});
+
+describe('hog plot of a recording in the store', () => {
+  let run = 0;
+  beforeAll(async () => {
+    const result = await runHog(
+      [
+        'run',
+        '--json',
+        '-i',
+        '0.05',
+        '--',
+        'node',
+        '-e',
+        'const k = Buffer.alloc(20 * 1024 * 1024, 1); setTimeout(() => k, 800)',
+      ],
+      { env },
+    );
+    run = json<{ run: number }>(result).run;
+  });
+
+  it('writes SVG, PNG and HTML charts with the heap lines beside RSS', async () => {
+    const svg = join(tmp.dir, 'c.svg');
+    const png = join(tmp.dir, 'c.png');
+    const html = join(tmp.dir, 'c.html');
+    for (const file of [svg, png, html]) {
+      const result = await runHog(['plot', String(run), '-o', file], { env });
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toMatch(/^wrote .*: not enough data yet/);
+    }
+    const svgText = readFileSync(svg, 'utf8');
+    expect(svgText).toMatch(/^<svg xmlns/);
+    expect(svgText).toContain('>V8 heap used</text>');
+    expect(svgText).toContain('>array buffers</text>');
+    expect(readFileSync(png).subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+    const page = readFileSync(html, 'utf8');
+    expect(page).toMatch(/^<!doctype html>/);
+    expect(page).toContain('<svg xmlns');
+    expect(page).toContain('not-enough-data');
+    const last = json<PlotJson>(await runHog(['plot', 'last', '--json'], { env }));
+    expect(last.source).toBe(`run ${run} in ${db}`);
+  });
+
+  it('says what is wrong with a bad output name, an unknown run, or an empty store', async () => {
+    const ext = await runHog(['plot', String(run), '-o', join(tmp.dir, 'chart.jpg')], { env });
+    expect(ext.code).toBe(2);
+    expect(ext.stderr).toMatch(/^hint: name the output file \*\.svg, \*\.png, \*\.html$/m);
+    const unwritable = await runHog(['plot', String(run), '-o', join(tmp.dir, 'no/dir/c.svg')], { env });
+    expect(unwritable.code).toBe(2);
+    const unknown = await runHog(['plot', '999999'], { env });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^hog: no run 999999 in /m);
+    const empty = await runHog(['plot', 'last'], { env: { HOG_DB: join(tmp.dir, 'none.db') } });
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/^hog: no recordings yet: .*none\.db does not exist/m);
+    const runs = await runHog(['runs'], { env: { HOG_DB: join(tmp.dir, 'none.db') } });
+    expect(runs.stdout).toMatch(/^no recordings yet/);
+  });
+});

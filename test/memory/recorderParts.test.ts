@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { statmPages } from '../../src/memory/processMemory.js';
+import { descendantsOf, ProcessTable } from '../../src/memory/processTree.js';
+import { compactHistory } from '../../src/memory/recorder.js';
+import { FIXTURES } from '../helpers/hog.js';
+
+describe('recorder parts', () => {
+  it('reads size and resident pages from statm without splitting the line, and rejects junk', () => {
+    expect(statmPages('9573 2157 1432 5 0 420 0\n')).toEqual({ size: 9573, resident: 2157 });
+    expect(statmPages('0 0 0 0 0 0 0\n')).toEqual({ size: 0, resident: 0 });
+    expect(() => statmPages('garbage')).toThrow(/malformed statm/);
+  });
+
+  it('walks the descendants of a process, not its siblings, and not through a dead parent', () => {
+    const p = (pid: number, ppid: number) => [pid, { pid, ppid, startTicks: pid, comm: `p${pid}` }] as const;
+    const table = new Map([p(1, 0), p(10, 1), p(11, 10), p(12, 11), p(13, 10), p(20, 1), p(30, 99)]);
+    expect(descendantsOf(10, table).map((x) => x.pid)).toEqual([11, 13, 12]);
+    expect(descendantsOf(20, table)).toEqual([]);
+    expect(descendantsOf(99, table).map((x) => x.pid)).toEqual([30]);
+  });
+
+  it('keeps a process table of a procfs tree (here a fixture without loadavg: listed every time)', () => {
+    const table = new ProcessTable(`${FIXTURES}machine/proc`);
+    const first = table.refresh();
+    expect(first.get(8969)?.comm).toBe('a) b');
+    const reads = table.statReads;
+    table.refresh();
+    expect(table.statReads).toBe(reads); // known PIDs are not read again
+    table.close();
+  });
+
+  it('halves a history keeping the lower sample of each pair (the lower envelope survives)', () => {
+    const history = [5, 3, 8, 9, 2, 7, 6].map((bytes, i) => ({ t: i, bytes }));
+    expect(compactHistory(history).map((s) => s.bytes)).toEqual([3, 8, 2, 6]);
+  });
+});
