@@ -20,12 +20,15 @@ function shortSize(text: string): number {
   return Number(match[1]) * 1024 ** ' KMGT'.indexOf(match[2] || ' ');
 }
 
+/** Unique to this test process: other suites running beside it spawn allocators too. */
+const TAG = `hog-top-test-${process.pid}`;
+
 const tableHeader = (lines: string[]) => lines.find((l) => /^\s+PID USER/.test(l)) ?? '';
 
 describe('hog top in a terminal', () => {
   let big: Child;
   beforeAll(async () => {
-    big = await spawnAllocator(120);
+    big = await spawnAllocator(120, { tag: TAG });
   });
   afterAll(() => big.stop());
 
@@ -105,9 +108,9 @@ describe('hog top in a terminal', () => {
   it('/ filters rows by command', async () => {
     session = TmuxSession.start(`${HOG_BIN} top -d 30`, 100, 30);
     await session.waitForScreen((l) => tableHeader(l) !== '', 'the first frame');
-    session.keys('/', 'Buffer.alloc(120', 'Enter');
+    session.keys('/', TAG, 'Enter');
     const filtered = await session.waitForScreen(
-      (l) => /filter "Buffer\.alloc\(120"/.test(l[3] ?? ''),
+      (l) => new RegExp(`filter "${TAG}"`).test(l[3] ?? ''),
       'the filter',
     );
     const rows = filtered.slice(filtered.indexOf(tableHeader(filtered)) + 1).filter((l) => l.trim() !== '');

@@ -43,9 +43,10 @@ function stopper(child: ChildProcess): () => Promise<void> {
  */
 export async function spawnAllocator(
   mib: number,
-  options: { uid?: number; cgroupDir?: string } = {},
+  options: { uid?: number; cgroupDir?: string; tag?: string } = {},
 ): Promise<Child> {
-  const code = `const b = Buffer.alloc(${mib} * 1024 * 1024, 1); globalThis.keep = b; process.stdout.write('ready\\n'); setInterval(() => {}, 1e6);`;
+  // a tag (a comment in the code, so in the command line) lets a test find this very child by name
+  const code = `${options.tag ? `/* ${options.tag} */ ` : ''}const b = Buffer.alloc(${mib} * 1024 * 1024, 1); globalThis.keep = b; process.stdout.write('ready\\n'); setInterval(() => {}, 1e6);`;
   const child = spawnNode(code, { ...options, stdout: 'pipe' });
   await new Promise<void>((resolve, reject) => {
     child.once('error', reject);
