@@ -12,15 +12,29 @@ export interface HogErrorOptions {
   cause?: unknown;
 }
 
+/**
+ * Marks hog's errors. Each command is bundled on its own (scripts/bundle.mjs), so the HogError class
+ * of a command is not the one the CLI entry sees: `instanceof` fails across bundles; this mark does not.
+ */
+const HOG_ERROR = Symbol.for('hog.error');
+
 export class HogError extends Error {
   readonly exitCode: ExitCode = 4;
   readonly hint: string | undefined;
+  readonly [HOG_ERROR] = true;
 
   constructor(message: string, options: HogErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.hint = options.hint;
   }
+}
+
+/** True for a HogError from any copy of this module. */
+export function isHogError(error: unknown): error is HogError {
+  return (
+    typeof error === 'object' && error !== null && (error as { [HOG_ERROR]?: boolean })[HOG_ERROR] === true
+  );
 }
 
 /** A flag, argument or input value that hog cannot use. */

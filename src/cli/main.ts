@@ -5,7 +5,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { realClock } from '../clock.js';
-import { HogError } from '../errors.js';
+import { isHogError } from '../errors.js';
 import type { CliContext, CommandModule } from './context.js';
 import { type Output, processOutput } from './output.js';
 import { assertLinux } from './platform.js';
@@ -134,7 +134,7 @@ function reportError(error: unknown, output: Output, verbose: boolean, command: 
   }
   // hog doctor speaks the Nagios plugin convention: any failure of its own is UNKNOWN (3)
   const doctor = command === 'doctor';
-  if (error instanceof HogError) {
+  if (isHogError(error)) {
     output.error(`hog: ${error.message}`);
     if (error.hint) output.error(`hint: ${error.hint}`);
     if (verbose) output.error(String(error.stack));

@@ -4,8 +4,19 @@
  * while others read; busy_timeout makes a second writer wait instead of failing.
  */
 import { existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+
+/**
+ * better-sqlite3 (a native addon, CommonJS) is required when a store is opened, not when this module
+ * loads: commands that may never touch the store (hog doctor without history) do not pay for it.
+ */
+function openDatabase(path: string, options: Database.Options): Database.Database {
+  const BetterSqlite3 = createRequire(import.meta.url)('better-sqlite3') as typeof Database;
+  return new BetterSqlite3(path, options);
+}
+
 import { errnoCode, NotFoundError, PermissionError, UnsupportedError, UsageError } from '../errors.js';
 import type { Sample } from '../memory/envelope.js';
 import type { SampleRow } from '../memory/recorder.js';
@@ -73,7 +84,7 @@ export class Store {
     let db: Database.Database;
     try {
       if (options.create) ensureDirectory(dirname(path));
-      db = new Database(path, { fileMustExist: !options.create });
+      db = openDatabase(path, { fileMustExist: !options.create });
       db.pragma('busy_timeout = 5000');
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
