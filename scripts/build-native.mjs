@@ -5,6 +5,8 @@
 //   hog_pcap.node      native/pcap: packet capture for hog net --capture. Also needs libpcap-dev.
 //   hog_disk.node      src/disk/native: the disk walker of hog disk (getdents64 + fstatat on several
 //                      threads). Needs a C++ compiler.
+//   hog_procread.node  native/procread: reads the stat/status/cmdline files of every process in one
+//                      call for hog ps and hog top. Needs a C compiler.
 // Without them hog builds and works all the same: hog net then runs ss each tick (more CPU),
 // --capture says what to install, hog disk uses its JavaScript walker (slower). Never fails the build.
 // Compiled directly with cc/c++: a Node-API addon needs only the Node-API headers (this Node's
@@ -21,6 +23,13 @@ const cc = process.env.CC || 'cc';
 const cxx = process.env.CXX || 'c++';
 
 const ADDONS = [
+  {
+    name: 'hog_procread',
+    source: 'native/procread/hog_procread.c',
+    libraries: [],
+    needs: [],
+    without: 'hog ps and hog top read /proc from JavaScript (slower)',
+  },
   {
     name: 'hog_sockdiag',
     source: 'native/sockdiag/hog_sockdiag.c',

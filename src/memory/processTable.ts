@@ -5,12 +5,13 @@
  * A process that exits while being read is skipped; one whose smaps_rollup is denied keeps its
  * other columns and is counted in `smapsDenied`.
  */
-import { readCmdline } from '../proc/cmdline.js';
+import { parseCmdline } from '../proc/cmdline.js';
 import { listPids } from '../proc/pids.js';
 import { isDenied, isVanished } from '../proc/procFile.js';
+import { type ProcFileSet, readProcFiles } from '../proc/procFiles.js';
 import { readSmapsRollup } from '../proc/smapsRollup.js';
-import { PF_KTHREAD, readStat } from '../proc/stat.js';
-import { readStatus } from '../proc/status.js';
+import { PF_KTHREAD, parseStat } from '../proc/stat.js';
+import { parseStatus } from '../proc/status.js';
 import { readUptime } from '../proc/uptime.js';
 
 export interface ProcessSample {
@@ -58,51 +59,73 @@ export interface CollectOptions {
 
 /** Read one process; undefined if it vanished. Other errors propagate. */
 export function readProcess(pid: number, procRoot: string, smaps: boolean): ProcessSample | undefined {
-  try {
-    const stat = readStat(pid, procRoot);
-    const status = readStatus(pid, procRoot);
-    const kernelThread = status.kthread ?? (stat.flags & PF_KTHREAD) !== 0;
-    const sample: ProcessSample = {
-      pid,
-      ppid: stat.ppid,
-      uid: status.euid, // effective uid, as ps and top show USER
-      state: stat.state,
-      comm: stat.comm,
-      args: kernelThread ? [] : readCmdline(pid, procRoot),
-      threads: stat.numThreads,
-      kernelThread,
-      cpuTicks: stat.utimeTicks + stat.stimeTicks,
-      startTimeTicks: stat.startTimeTicks,
-      resBytes: status.vmRssBytes ?? 0,
-      shrBytes: (status.rssFileBytes ?? 0) + (status.rssShmemBytes ?? 0),
-      virtBytes: status.vmSizeBytes ?? 0,
-      swapBytes: status.vmSwapBytes ?? 0,
-    };
-    if (smaps && !kernelThread && status.vmRssBytes !== undefined) {
-      try {
-        const rollup = readSmapsRollup(pid, procRoot);
-        sample.pssBytes = rollup?.pssBytes;
-        sample.ussBytes = rollup?.ussBytes;
-      } catch (error) {
-        if (!isDenied(error)) throw error;
-        sample.smapsDenied = true;
-      }
+  return sampleOf(readProcFiles(procRoot, [pid], FILES), 0, pid, procRoot, smaps);
+}
+
+const FILES = ['stat', 'status', 'cmdline'];
+
+/** A failed read: undefined when the process is gone, an error to throw otherwise. */
+function vanishedOrThrow(code: string, pid: number, name: string): undefined {
+  if (code === 'ENOENT' || code === 'ESRCH') return undefined;
+  throw Object.assign(new Error(`${code}: cannot read /proc/${pid}/${name}`), { code });
+}
+
+function sampleOf(
+  files: ProcFileSet,
+  index: number,
+  pid: number,
+  procRoot: string,
+  smaps: boolean,
+): ProcessSample | undefined {
+  const statBytes = files.get(index, 'stat');
+  if (typeof statBytes === 'string') return vanishedOrThrow(statBytes, pid, 'stat');
+  const statusBytes = files.get(index, 'status');
+  if (typeof statusBytes === 'string') return vanishedOrThrow(statusBytes, pid, 'status');
+  const cmdlineBytes = files.get(index, 'cmdline');
+  if (typeof cmdlineBytes === 'string') return vanishedOrThrow(cmdlineBytes, pid, 'cmdline');
+  const stat = parseStat(statBytes.toString('utf8'));
+  const status = parseStatus(statusBytes);
+  const kernelThread = status.kthread ?? (stat.flags & PF_KTHREAD) !== 0;
+  const sample: ProcessSample = {
+    pid,
+    ppid: stat.ppid,
+    uid: status.euid, // effective uid, as ps and top show USER
+    state: stat.state,
+    comm: stat.comm,
+    args: kernelThread ? [] : parseCmdline(cmdlineBytes.toString('utf8')),
+    threads: stat.numThreads,
+    kernelThread,
+    cpuTicks: stat.utimeTicks + stat.stimeTicks,
+    startTimeTicks: stat.startTimeTicks,
+    resBytes: status.vmRssBytes ?? 0,
+    shrBytes: (status.rssFileBytes ?? 0) + (status.rssShmemBytes ?? 0),
+    virtBytes: status.vmSizeBytes ?? 0,
+    swapBytes: status.vmSwapBytes ?? 0,
+  };
+  if (smaps && !kernelThread && status.vmRssBytes !== undefined) {
+    try {
+      const rollup = readSmapsRollup(pid, procRoot);
+      sample.pssBytes = rollup?.pssBytes;
+      sample.ussBytes = rollup?.ussBytes;
+    } catch (error) {
+      if (isVanished(error)) return undefined;
+      if (!isDenied(error)) throw error;
+      sample.smapsDenied = true;
     }
-    return sample;
-  } catch (error) {
-    if (isVanished(error)) return undefined;
-    throw error;
   }
+  return sample;
 }
 
 export function collectProcesses(options: CollectOptions = {}): ProcessSnapshot {
   const procRoot = options.procRoot ?? '/proc';
   const smaps = options.smaps ?? false;
   const uptimeSeconds = readUptime(procRoot).uptimeSeconds;
+  const pids = options.pids ?? listPids(procRoot);
+  const files = readProcFiles(procRoot, pids, FILES);
   const processes: ProcessSample[] = [];
   let smapsDenied = 0;
-  for (const pid of options.pids ?? listPids(procRoot)) {
-    const sample = readProcess(pid, procRoot, smaps);
+  for (const [index, pid] of pids.entries()) {
+    const sample = sampleOf(files, index, pid, procRoot, smaps);
     if (!sample) continue;
     if (sample.smapsDenied) smapsDenied++;
     processes.push(sample);
@@ -115,14 +138,17 @@ export function collectProcesses(options: CollectOptions = {}): ProcessSnapshot 
  */
 export function collectCpuTicks(options: CollectOptions = {}): Map<number, number> {
   const procRoot = options.procRoot ?? '/proc';
+  const pids = options.pids ?? listPids(procRoot);
+  const files = readProcFiles(procRoot, pids, ['stat']);
   const ticks = new Map<number, number>();
-  for (const pid of options.pids ?? listPids(procRoot)) {
-    try {
-      const stat = readStat(pid, procRoot);
-      ticks.set(pid, stat.utimeTicks + stat.stimeTicks);
-    } catch (error) {
-      if (!isVanished(error)) throw error;
+  for (const [index, pid] of pids.entries()) {
+    const bytes = files.get(index, 'stat');
+    if (typeof bytes === 'string') {
+      vanishedOrThrow(bytes, pid, 'stat');
+      continue;
     }
+    const stat = parseStat(bytes.toString('utf8'));
+    ticks.set(pid, stat.utimeTicks + stat.stimeTicks);
   }
   return ticks;
 }

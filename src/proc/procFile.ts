@@ -2,7 +2,7 @@
  * Reading procfs and sysfs files. They report size 0, so fs.readFileSync would allocate a fresh 64 KiB
  * buffer per read; a process table reads thousands of them, so one buffer is reused instead.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, openSync, readSync } from 'node:fs';
 import { errnoCode } from '../errors.js';
 
 let buffer = Buffer.allocUnsafe(64 * 1024);
@@ -13,6 +13,14 @@ export function readProcText(path: string): string {
   return buffer.toString('utf8', 0, length);
 }
 
+/**
+ * The bytes of a (pseudo-)file as a view of the shared buffer, valid only until the next read: for
+ * parsers that take numbers straight from the bytes without making a string of the whole file.
+ */
+export function readProcView(path: string): Buffer {
+  return buffer.subarray(0, readIntoBuffer(path));
+}
+
 /** The bytes of a (pseudo-)file, copied out of the shared buffer. */
 export function readProcBytes(path: string): Buffer {
   return Buffer.from(buffer.subarray(0, readIntoBuffer(path)));
@@ -20,7 +28,7 @@ export function readProcBytes(path: string): Buffer {
 
 /** Read the whole file into the shared buffer (growing it if needed); returns the length. */
 function readIntoBuffer(path: string): number {
-  const fd = openSync(path, 'r');
+  const fd = openSync(path, constants.O_RDONLY); // a number: Node parses a flags string on every call
   try {
     let length = 0;
     for (;;) {
