@@ -117,15 +117,17 @@ Examples:
             intervalSeconds: opts.interval,
             cpuMeasure: opts.interval > 0 ? 'interval' : 'lifetime',
             memTotalBytes: sample.memTotalBytes,
-            processes: rows.map((row) => ({
-              ...Object.fromEntries(columns.map((c) => [c.key, c.value(row)])),
-              ppid: row.ppid,
-              uid: row.uid,
-              name: row.comm,
-              threads: row.threads,
-              kernelThread: row.kernelThread,
-              ...(opts.tree ? { depth: row.depth } : {}),
-            })),
+            processes: rows.map((row) => {
+              const out: Record<string, unknown> = {};
+              for (const c of columns) out[c.key] = c.value(row);
+              out.ppid = row.ppid;
+              out.uid = row.uid;
+              out.name = row.comm;
+              out.threads = row.threads;
+              out.kernelThread = row.kernelThread;
+              if (opts.tree) out.depth = row.depth;
+              return out;
+            }),
             notes,
           }),
         );

@@ -40,11 +40,12 @@ export function parseStat(text: string): ProcStat {
   if (open < 0 || close < open) throw new Error(`malformed stat line: ${JSON.stringify(text.slice(0, 80))}`);
   const pid = Number(text.slice(0, open).trim());
   const comm = text.slice(open + 1, close);
-  // Field n of proc_pid_stat(5) (n >= 3) starts after the (n - 2)th space following ")". Walk the
-  // spaces once and keep the offsets, rather than splitting ~50 strings per process.
+  // Field n of proc_pid_stat(5) (n >= 3) starts after the (n - 2)th space following ")". Find the
+  // spaces with native indexOf up to the last field used (39, the CPU), rather than splitting ~50
+  // strings per process.
   const starts: number[] = [];
-  for (let i = close + 1; i < text.length && starts.length < 52; i++) {
-    if (text.charCodeAt(i) === 32) starts.push(i + 1);
+  for (let at = text.indexOf(' ', close); at >= 0 && starts.length < 38; at = text.indexOf(' ', at + 1)) {
+    starts.push(at + 1);
   }
   if (starts.length < 22 || !Number.isInteger(pid)) {
     throw new Error(`malformed stat line: ${JSON.stringify(text.slice(0, 80))}`);
@@ -52,7 +53,7 @@ export function parseStat(text: string): ProcStat {
   const field = (n: number): number => {
     const from = starts[n - 3] as number;
     const next = starts[n - 2];
-    return Number(text.slice(from, next === undefined ? text.length : next - 1));
+    return Number.parseInt(text.slice(from, next === undefined ? text.length : next - 1), 10);
   };
   return {
     pid,
