@@ -19,6 +19,10 @@ ensureDebianPackages(['python3-psutil', 'procps', 'time']);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const hog = `${root}bin/hog`;
 
+// bin/hog starts node without NODE_EXTRA_CA_CERTS (see bin/hog); the Node.js floor is measured alike
+const withoutExtraCerts = { ...process.env };
+delete withoutExtraCerts.NODE_EXTRA_CA_CERTS;
+
 const count = () => readdirSync('/proc').filter((n) => /^\d+$/.test(n)).length;
 const sleepers = [];
 while (count() < wanted + 20) sleepers.push(spawn('sleep', ['3600'], { stdio: 'ignore' }));
@@ -34,9 +38,21 @@ try {
       command: process.execPath,
       args: [`${root}bench/peers/si-processes.mjs`],
     },
+    // the floors: starting each runtime and doing nothing (psutil: with the module imported)
+    {
+      name: '(floor) node -e 0',
+      command: process.execPath,
+      args: ['-e', '0'],
+      options: { env: withoutExtraCerts },
+    },
+    {
+      name: '(floor) python3 -c "import psutil"',
+      command: '/usr/bin/python3',
+      args: ['-c', 'import psutil'],
+    },
   ];
   const results = interleaved(candidates, rounds);
-  const peaks = new Map(candidates.map((c) => [c.name, peakRssKiB(c.command, c.args)]));
+  const peaks = new Map(candidates.map((c) => [c.name, peakRssKiB(c.command, c.args, c.options)]));
   const hogDefault = interleaved(
     [{ name: 'hog ps --json (default -i 0.2)', command: hog, args: ['ps', '--json'] }],
     Math.min(rounds, 10),
