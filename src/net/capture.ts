@@ -1,6 +1,6 @@
 /**
  * `--capture IF`: packets from libpcap through hog's optional addon (native/pcap/hog_pcap.c, built
- * by scripts/build-pcap.mjs when libpcap-dev and a C compiler are present). The addon sums packets
+ * by scripts/build-native.mjs when libpcap-dev and a C compiler are present). The addon sums packets
  * per directional flow in C; this side turns them into connections seen from this host: a packet
  * from a local address is "out" for the flow (local=source), one to a local address is "in"
  * (local=destination). On loopback both ends are local, so one packet counts for both sockets, as
@@ -9,10 +9,8 @@
  *
  * Bytes counted: whole IP packets (IP and transport headers + payload), no link-layer header.
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { networkInterfaces } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { loadAddon } from '../addon.js';
 import { errnoCode, NotFoundError, PermissionError, UnsupportedError } from '../errors.js';
 import type { Endpoint } from './address.js';
 import { addressFromBytes } from './address.js';
@@ -69,42 +67,24 @@ export interface CaptureStats {
 const INSTALL_HINT =
   "install libpcap and a C compiler, then rebuild hog: apt-get install -y libpcap-dev build-essential && npm run build (in hog's directory)";
 
-/** Where the addon is: dist/native/hog_pcap.node, from the bundle (dist/cli-bundle) or from src/net. */
-export function addonCandidates(): string[] {
-  if (process.env.HOG_PCAP_ADDON) return [process.env.HOG_PCAP_ADDON];
-  return [
-    '../native/hog_pcap.node',
-    '../../dist/native/hog_pcap.node',
-    '../../../dist/native/hog_pcap.node',
-  ].map((relative) => fileURLToPath(new URL(relative, import.meta.url)));
-}
-
-/** Load the addon, or say exactly what to install. */
-export function loadPcapAddon(candidates = addonCandidates()): PcapAddon {
-  const path = candidates.find((p) => existsSync(p));
-  if (path === undefined) {
+/** Load the addon, or say exactly what to install. HOG_PCAP_ADDON names another file (tests). */
+export function loadPcapAddon(): PcapAddon {
+  const load = loadAddon<PcapAddon>('hog_pcap.node', 'HOG_PCAP_ADDON');
+  if (load.addon) return load.addon;
+  if (load.reason !== 'failed') {
     throw new UnsupportedError('packet capture is not available: hog was built without libpcap', {
       hint: INSTALL_HINT,
     });
   }
-  try {
-    return createRequire(import.meta.url)(path) as PcapAddon;
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    if (/libpcap/.test(message)) {
-      throw new UnsupportedError('packet capture is not available: libpcap is not installed', {
-        hint: 'apt-get install -y libpcap0.8 (or libpcap-dev to rebuild hog with it)',
-        cause: error,
-      });
-    }
-    throw new UnsupportedError(
-      `packet capture is not available: the addon ${path} does not load: ${message}`,
-      {
-        hint: INSTALL_HINT,
-        cause: error,
-      },
-    );
+  if (/libpcap/.test(load.message)) {
+    throw new UnsupportedError('packet capture is not available: libpcap is not installed', {
+      hint: 'apt-get install -y libpcap0.8 (or libpcap-dev to rebuild hog with it)',
+    });
   }
+  throw new UnsupportedError(
+    `packet capture is not available: the addon ${load.path} does not load: ${load.message}`,
+    { hint: INSTALL_HINT },
+  );
 }
 
 const PROTOS: Record<number, FlowProto> = { 6: 'tcp', 17: 'udp', 1: 'icmp', 58: 'icmp' };

@@ -4,9 +4,7 @@
  * start costs more CPU than everything else hog net does in a second. Without the addon (no C compiler
  * when hog was built) hog net falls back to running ss.
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { loadAddon } from '../addon.js';
 import { addressFromBytes, addressToBytes, type Endpoint } from './address.js';
 import { TCP_STATES } from './procNetSockets.js';
 import type { Protocol, SocketRecord } from './ssParse.js';
@@ -59,27 +57,9 @@ interface SockDiagAddon {
 /** TCP states (include/net/tcp_states.h) as a bit mask: all but LISTEN, TIME_WAIT and NEW_SYN_RECV. */
 export const CONNECTED_TCP_STATES = 0xffff & ~((1 << 10) | (1 << 6) | (1 << 12));
 
-let loaded: SockDiagAddon | null | undefined;
-
 /** The addon, or undefined when it was not built (then hog runs ss). HOG_SOCKDIAG_ADDON=none disables it. */
 export function loadSockDiag(): SockDiagAddon | undefined {
-  if (loaded !== undefined) return loaded ?? undefined;
-  loaded = null;
-  const override = process.env.HOG_SOCKDIAG_ADDON;
-  if (override === 'none') return undefined;
-  const candidates = override
-    ? [override]
-    : ['../native/hog_sockdiag.node', '../../dist/native/hog_sockdiag.node'].map((p) =>
-        fileURLToPath(new URL(p, import.meta.url)),
-      );
-  const path = candidates.find((p) => existsSync(p));
-  if (path === undefined) return undefined;
-  try {
-    loaded = createRequire(import.meta.url)(path) as SockDiagAddon;
-  } catch {
-    loaded = null;
-  }
-  return loaded ?? undefined;
+  return loadAddon<SockDiagAddon>('hog_sockdiag.node', 'HOG_SOCKDIAG_ADDON').addon;
 }
 
 /** tcp_info as the addon reports it (times in µs) -> hog's TcpInfo (ms), the same as parsed from ss. */

@@ -4,10 +4,8 @@
  * compiler at install, or HOG_PROCREAD_ADDON=none) each file is read here when asked for. Either way
  * a file comes back as bytes, or as the errno code of the failed read (ENOENT: the process is gone).
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { constants } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { loadAddon } from '../addon.js';
 import { errnoCode } from '../errors.js';
 import { readProcBytes } from './procFile.js';
 
@@ -26,28 +24,6 @@ export interface ProcFileSet {
   readonly reader: 'native' | 'javascript';
 }
 
-let addon: ProcReadAddon | null | undefined;
-
-function loadAddon(): ProcReadAddon | undefined {
-  if (addon !== undefined) return addon ?? undefined;
-  addon = null;
-  const override = process.env.HOG_PROCREAD_ADDON;
-  if (override === 'none') return undefined;
-  // beside the CLI bundle (dist/cli-bundle -> dist/native), or from src/proc when run from source
-  const path = (
-    override ? [override] : ['../native/hog_procread.node', '../../dist/native/hog_procread.node']
-  )
-    .map((p) => (override ? p : fileURLToPath(new URL(p, import.meta.url))))
-    .find((p) => existsSync(p));
-  if (path === undefined) return undefined;
-  try {
-    addon = createRequire(import.meta.url)(path) as ProcReadAddon;
-  } catch {
-    addon = null;
-  }
-  return addon ?? undefined;
-}
-
 const ERRNO_NAMES = new Map(Object.entries(constants.errno).map(([name, n]) => [n, name]));
 
 export function readProcFiles(
@@ -56,7 +32,9 @@ export function readProcFiles(
   names: readonly string[],
   options: { javascript?: boolean } = {},
 ): ProcFileSet {
-  const native = options.javascript ? undefined : loadAddon();
+  const native = options.javascript
+    ? undefined
+    : loadAddon<ProcReadAddon>('hog_procread.node', 'HOG_PROCREAD_ADDON').addon;
   const column = new Map(names.map((name, i) => [name, i]));
   if (native) {
     const { data, spans } = native.readFiles(procRoot, pids, names);
