@@ -41,6 +41,17 @@ export async function recordLoop(recorder: Recorder, options: LoopOptions): Prom
     options.beforeFlush?.();
     recorder.flush();
   };
+  // one abort listener for the whole loop (not one per tick): it ends the current sleep
+  let wake = () => {};
+  const onAbort = () => wake();
+  signal.addEventListener('abort', onAbort);
+  const sleep = (ms: number) =>
+    ms <= 0 || signal.aborted
+      ? undefined
+      : new Promise<void>((resolve) => {
+          wake = resolve;
+          clock.sleep(ms).then(resolve);
+        });
   try {
     for (;;) {
       if (signal.aborted) {
@@ -68,26 +79,15 @@ export async function recordLoop(recorder: Recorder, options: LoopOptions): Prom
       }
       due += intervalMs;
       if (due < now) due = now + intervalMs - ((now - start) % intervalMs);
-      await sleepUnless(clock, due - now, signal);
+      await sleep(due - now);
     }
     flush();
   } catch (caught) {
     if (!isDiskFull(caught)) throw caught;
     reason = 'disk-full';
     error = caught as Error;
+  } finally {
+    signal.removeEventListener('abort', onAbort);
   }
   return { reason: reason ?? 'stopped', ticks, ...(error ? { error } : {}) };
-}
-
-/** Sleep, but wake at once when the signal aborts. */
-function sleepUnless(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
-  if (ms <= 0 || signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    signal.addEventListener('abort', done);
-    clock.sleep(ms).then(done);
-  });
 }

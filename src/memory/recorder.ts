@@ -139,7 +139,9 @@ export class Recorder {
 
   /** Targets still running. */
   get alive(): number {
-    return this.targets.filter((t) => !t.gone).length;
+    let count = 0;
+    for (const t of this.targets) if (!t.gone) count++;
+    return count;
   }
 
   seriesIdOf(pid: number): number | undefined {
