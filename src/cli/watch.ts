@@ -5,6 +5,8 @@
  */
 import type { Command } from 'commander';
 import { NotFoundError, PermissionError } from '../errors.js';
+import { NodeHeapSource } from '../memory/inspectorHeap.js';
+import { MIN_HEAP_INTERVAL_MS } from '../memory/nodeHeap.js';
 import { readProcess } from '../memory/processTable.js';
 import { commandOf } from '../memory/processView.js';
 import type { TargetState } from '../memory/recorder.js';
@@ -32,6 +34,7 @@ import {
 interface WatchFlags extends RecordFlags {
   duration?: number;
   untilVerdict?: boolean;
+  heap?: boolean;
 }
 
 /** Flushes (about a second each) a conclusive verdict must hold before --until-verdict stops. */
@@ -47,16 +50,26 @@ export function register(program: Command, context: CliContext): void {
   addRecordOptions(command, 1)
     .option('-d, --duration <time>', 'stop after this long (e.g. 90s, 10m, 2h)', seconds('--duration'))
     .option('--until-verdict', `stop once every PID has a steady verdict (${UNTIL_STEADY} s unchanged)`)
+    .option(
+      '--heap',
+      "Node.js processes: also record the V8 heap through the process's inspector (opened with SIGUSR1, closed again at the end)",
+    )
     .addHelpText(
       'after',
       `
 Ctrl-C stops and keeps everything recorded. Verdicts: leaking, growing-then-stable, stable, shrinking,
 not-enough-data (a verdict needs 24 samples over 20 s).
 
+--heap reads process.memoryUsage() (heap used and total, external, array buffers) of Node.js targets
+through the V8 inspector, as Chrome DevTools does: hog sends SIGUSR1, the process opens its inspector on
+127.0.0.1 (port 9229 by default) and prints "Debugger listening on ..." to its stderr; hog closes it
+again when it stops, unless it was open before. Needs the rights to signal the process.
+
 Examples:
   hog watch 1234                        every second until Ctrl-C
   hog watch 1234 5678 -i 0.5 -d 10m     two processes, twice a second, for ten minutes
-  hog watch $(pgrep -n node) --until-verdict --json`,
+  hog watch $(pgrep -n node) --until-verdict --json
+  hog watch $(pgrep -n node) --heap      RSS and the V8 heap side by side`,
     )
     .action(async (pidTexts: string[], flags: WatchFlags, cmd: Command) => {
       const { procRoot } = rootsOf(cmd);
@@ -92,7 +105,7 @@ Examples:
         { kind: 'watch', command, options: { pids } },
         (session, store) => {
           for (const t of targets) session.recorder.add(t);
-          return watch(session, flags, context, store);
+          return watch(session, flags, context, store, procRoot);
         },
       );
     });
@@ -103,6 +116,7 @@ async function watch(
   flags: WatchFlags,
   context: CliContext,
   store: Store,
+  procRoot: string,
 ): Promise<void> {
   const { output, clock } = context;
   const live = output.isTTY && !flags.json;
@@ -116,6 +130,9 @@ async function watch(
   const stop = () => controller.abort();
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  const heaps = flags.heap
+    ? await recordNodeHeaps(session, procRoot, flags, context, controller.signal)
+    : { done: Promise.resolve() };
   const steady = new Map<TargetState, { cls: string; count: number }>();
   const reported = new Map<TargetState, string>();
   let lastProgress = clock.monotonic();
@@ -167,6 +184,8 @@ async function watch(
   });
   process.removeListener('SIGINT', stop);
   process.removeListener('SIGTERM', stop);
+  controller.abort();
+  await heaps.done;
   if (loop.reason === 'disk-full') {
     output.error(
       `hog: disk full while recording (${loop.error?.message}); stopped, what was written is kept in run ${session.runId}`,
@@ -213,4 +232,66 @@ function statusLine(state: TargetState, report: VerdictReport, width: number): s
     ? `${head}: ${state.endReason ?? 'gone'}; last RSS ${formatBytes(last?.bytes ?? 0)}`
     : `${head} ${formatDuration(report.spanSeconds)} RSS ${formatBytes(last?.bytes ?? 0)} ${spark} ${verdictSummary(report)}`;
   return truncate(body, width);
+}
+
+/**
+ * --heap: attach to each Node.js target's inspector and read its heap at the sampling interval (at
+ * most every MIN_HEAP_INTERVAL_MS) until `signal` aborts; then close what hog opened. A target that is
+ * not Node.js, or whose inspector does not open, is recorded without its heap, with a note saying why.
+ */
+async function recordNodeHeaps(
+  session: RecordingSession,
+  procRoot: string,
+  flags: WatchFlags,
+  context: CliContext,
+  signal: AbortSignal,
+): Promise<{ done: Promise<void> }> {
+  const { output, clock } = context;
+  const everyMs = Math.max(MIN_HEAP_INTERVAL_MS, flags.interval * 1000);
+  const sources: NodeHeapSource[] = [];
+  for (const state of session.recorder.targets) {
+    const { pid, name } = state.target;
+    try {
+      const source = await NodeHeapSource.attach(pid, procRoot);
+      sources.push(source);
+      const how = source.openedByHog ? 'opened with SIGUSR1' : 'already open';
+      session.recorder.note({
+        t: clock.now(),
+        kind: 'heap',
+        text: `V8 heap of PID ${pid} (${name}) read through its inspector on 127.0.0.1:${source.port} (${how})`,
+        seriesId: state.main.id,
+      });
+      if (!flags.json)
+        output.line(
+          `hog watch: PID ${pid} (${name}): V8 heap through the inspector on 127.0.0.1:${source.port} (${how})`,
+        );
+    } catch (error) {
+      const text = `no V8 heap for PID ${pid} (${name}): ${(error as Error).message}`;
+      session.recorder.note({ t: clock.now(), kind: 'heap', text, seriesId: state.main.id });
+      if (!flags.json) output.error(`hog watch: ${text}`);
+    }
+  }
+  const poll = async (source: NodeHeapSource) => {
+    while (!signal.aborted && !source.closed) {
+      try {
+        const report = await source.read();
+        if (report && !signal.aborted) session.recorder.heap([report]);
+      } catch {
+        break; // the process exited or closed its inspector: its series ends with the RSS one
+      }
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          signal.removeEventListener('abort', wake);
+          resolve();
+        }, everyMs);
+        signal.addEventListener('abort', wake, { once: true });
+      });
+    }
+  };
+  const done = Promise.all(sources.map(poll)).then(() => Promise.all(sources.map((s) => s.close())));
+  return { done: done.then(() => undefined) };
 }

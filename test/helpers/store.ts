@@ -9,10 +9,11 @@ export function tempDir(what: string): { dir: string; remove(): void } {
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** RSS samples of a run's series, read straight from the SQLite file (as another process would). */
+/** Samples of a run's series (RSS unless told), read straight from the SQLite file (as another process would). */
 export function storedSamples(
   db: string,
   runId?: number,
+  metric = 'rss',
 ): { seriesId: number; role: string; pid: number | null; t: number; value: number }[] {
   if (!existsSync(db)) return [];
   const raw = new Database(db, { readonly: true, fileMustExist: true });
@@ -23,9 +24,9 @@ export function storedSamples(
       .prepare(
         `SELECT s.id AS seriesId, s.role, s.pid, x.t, x.value FROM samples x
          JOIN series s ON s.id = x.series_id JOIN metrics m ON m.id = x.metric_id
-         WHERE m.name = 'rss' AND (? IS NULL OR s.run_id = ?) ORDER BY x.t`,
+         WHERE m.name = ? AND (? IS NULL OR s.run_id = ?) ORDER BY x.t`,
       )
-      .all(runId ?? null, runId ?? null) as never;
+      .all(metric, runId ?? null, runId ?? null) as never;
   } finally {
     raw.close();
   }
