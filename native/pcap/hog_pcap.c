@@ -56,15 +56,23 @@ static int table_init(table_t *t, size_t capacity) {
   return t->slots != NULL;
 }
 
+/* A multiply-xorshift over the key's 64-bit words: five multiplications a packet, where a byte-wise
+   FNV-1a took 35 and showed as an eighth of hog's CPU under a fast transfer. The table takes the low
+   bits, which the final xorshift mixes with the high ones. */
+static uint64_t mix(uint64_t h, uint64_t v) {
+  h = (h ^ v) * 0x9E3779B97F4A7C15ULL;
+  return h ^ (h >> 32);
+}
+
 static uint64_t hash_key(const flow_t *k) {
-  uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-  const uint8_t *parts[2] = {k->src, k->dst};
-  for (int p = 0; p < 2; p++)
-    for (int i = 0; i < 16; i++) h = (h ^ parts[p][i]) * 1099511628211ULL;
-  h = (h ^ k->proto) * 1099511628211ULL;
-  h = (h ^ k->sport) * 1099511628211ULL;
-  h = (h ^ k->dport) * 1099511628211ULL;
-  return h;
+  uint64_t w[4];
+  memcpy(w, k->src, 16);
+  memcpy(w + 2, k->dst, 16);
+  uint64_t h = mix(0, w[0]);
+  h = mix(h, w[1]);
+  h = mix(h, w[2]);
+  h = mix(h, w[3]);
+  return mix(h, ((uint64_t)k->proto << 32) | ((uint64_t)k->sport << 16) | k->dport);
 }
 
 static int same_key(const flow_t *a, const flow_t *b) {

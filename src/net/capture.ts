@@ -90,9 +90,9 @@ export function loadPcapAddon(): PcapAddon {
 const PROTOS: Record<number, FlowProto> = { 6: 'tcp', 17: 'udp', 1: 'icmp', 58: 'icmp' };
 
 /** The addresses of this host's interfaces, in hog's network namespace. */
-export function localAddresses(): Set<string> {
+export function localAddresses(interfaces = networkInterfaces()): Set<string> {
   const set = new Set<string>();
-  for (const list of Object.values(networkInterfaces())) {
+  for (const list of Object.values(interfaces)) {
     for (const a of list ?? []) set.add(a.address.replace(/%.*$/, ''));
   }
   return set;

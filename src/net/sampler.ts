@@ -38,10 +38,12 @@ export interface SamplerOptions {
 }
 
 /** The interface that holds each local address; loopback addresses go to the loopback interface. */
-export function interfaceOfAddress(): (address: string) => string | undefined {
+export function interfaceOfAddress(
+  interfaces = networkInterfaces(),
+): (address: string) => string | undefined {
   const byAddress = new Map<string, string>();
   let loopback: string | undefined;
-  for (const [name, list] of Object.entries(networkInterfaces())) {
+  for (const [name, list] of Object.entries(interfaces)) {
     for (const a of list ?? []) {
       byAddress.set(a.address.replace(/%.*$/, ''), name);
       if (a.internal) loopback = name;
@@ -121,11 +123,12 @@ export class NetSampler {
 
   async sample(): Promise<NetTick> {
     const { clock, capture } = this.options;
-    const captured = capture?.take(clock.monotonic(), localAddresses());
+    const interfaceList = networkInterfaces(); // one getifaddrs() a tick, for both uses below
+    const captured = capture?.take(clock.monotonic(), localAddresses(interfaceList));
     const { tcp, udp } = await this.sockets(captured);
     const now = clock.monotonic();
     const interfaces = readNetDev(this.options.procRoot);
-    const ifaceOf = interfaceOfAddress();
+    const ifaceOf = interfaceOfAddress(interfaceList);
     const notes: string[] = [];
     let observations: FlowObservation[];
     if (capture) {
