@@ -6,7 +6,7 @@
  * process.memoryUsage() in it at each interval: the same numbers `hog run`'s preload reports.
  * When hog stops it closes the inspector again, unless it was already open before hog came.
  */
-import { readdirSync, readlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { errnoCode } from '../errors.js';
 import { readProcNetSockets } from '../net/procNetSockets.js';
 import { socketInode } from '../net/socketOwners.js';
@@ -27,8 +27,11 @@ export function isNodeExecutable(exePath: string): boolean {
   return /^node(js)?[\d.]*$/.test(base);
 }
 
-/** Ports on which the process listens over TCP on a loopback or any address (its own netns). */
-export function listeningPorts(pid: number, procRoot: string): number[] {
+/**
+ * Ports on which the process listens over TCP (in its own network namespace); `loopbackOnly` keeps
+ * those bound to 127.0.0.1 or ::1, where an inspector listens unless told otherwise.
+ */
+export function listeningPorts(pid: number, procRoot: string, loopbackOnly = false): number[] {
   const inodes = new Set<number>();
   for (const fd of readdirSync(`${procRoot}/${pid}/fd`)) {
     let link: string;
@@ -43,9 +46,8 @@ export function listeningPorts(pid: number, procRoot: string): number[] {
   const ports = new Set<number>();
   for (const s of readProcNetSockets('tcp', `${procRoot}/${pid}`)) {
     const local = s.local.address;
-    const loopback =
-      local === '*' || local === '127.0.0.1' || local === '::1' || local === '::ffff:127.0.0.1';
-    if (s.state === 'LISTEN' && loopback && inodes.has(s.inode)) ports.add(s.local.port);
+    const loopback = local === '127.0.0.1' || local === '::1' || local === '::ffff:127.0.0.1';
+    if (s.state === 'LISTEN' && (loopback || !loopbackOnly) && inodes.has(s.inode)) ports.add(s.local.port);
   }
   return [...ports];
 }
@@ -77,8 +79,13 @@ export class NodeHeapSource {
     }
     if (!isNodeExecutable(exe)) throw new Error(`not a Node.js process (${exe})`);
     const before = listeningPorts(pid, procRoot);
-    const open = await findInspector(before, 300);
-    if (open) return NodeHeapSource.connect(pid, open, false);
+    // HTTP requests go only where an inspector should be, not to the application's own ports: to the
+    // old ports first only when the process was started with --inspect; then to the port SIGUSR1
+    // opens; and only when none opens, to old ports bound to loopback (an earlier SIGUSR1's inspector)
+    if (startedWithInspector(pid, procRoot)) {
+      const open = await findInspector(before, 300);
+      if (open) return NodeHeapSource.connect(pid, open, false);
+    }
     try {
       process.kill(pid, 'SIGUSR1');
     } catch (error) {
@@ -91,6 +98,8 @@ export class NodeHeapSource {
       const found = await findInspector(fresh, 500);
       if (found) return NodeHeapSource.connect(pid, found, true);
     }
+    const earlier = await findInspector(listeningPorts(pid, procRoot, true), 500);
+    if (earlier) return NodeHeapSource.connect(pid, earlier, false);
     throw new Error(
       `its inspector did not open within ${timeoutMs / 1000} s (port 9229 taken by another process? see the process's stderr)`,
     );
@@ -139,6 +148,18 @@ export class NodeHeapSource {
     }
     this.connection.close();
   }
+}
+
+/** --inspect, --inspect-brk or --inspect-port on the command line or in NODE_OPTIONS. */
+function startedWithInspector(pid: number, procRoot: string): boolean {
+  const mentions = (path: string) => {
+    try {
+      return /(^|\0|\s)--inspect(-brk|-port)?(=|\0|\s|$)/.test(readFileSync(path, 'latin1'));
+    } catch {
+      return false; // environ of another user's process: not readable without root
+    }
+  };
+  return mentions(`${procRoot}/${pid}/cmdline`) || mentions(`${procRoot}/${pid}/environ`);
 }
 
 /** The first port answering as a Node.js inspector, with its WebSocket path. */
