@@ -101,34 +101,29 @@ describe('hog watch --heap', () => {
     expect(target.alive()).toBe(true);
   });
 
-  it('uses an inspector that was already open and leaves it open', async () => {
-    const target = await spawnHeapHolder(['--inspect=127.0.0.1:0']);
+  /** hog watch --heap of a target whose inspector is open before hog comes: used, and left open. */
+  async function watchesOpenInspector(target: Awaited<ReturnType<typeof spawnHeapHolder>>, name: string) {
     const ports = await waitFor(() => {
       const p = listeningPorts(target.pid, '/proc');
       return p.length > 0 ? p : undefined;
     }, 'the inspector port');
-    const db = join(tmp.dir, 'already.db');
+    const db = join(tmp.dir, `${name}.db`);
     const result = await runHog(['watch', String(target.pid), '--heap', '-d', '2', '--db', db]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`127.0.0.1:${ports[0]} (already open)`);
     expect(last(db, 'heap_used')).toBeGreaterThan(10 * MiB);
     expect(listeningPorts(target.pid, '/proc')).toEqual(ports);
     expect(target.alive()).toBe(true);
+  }
+
+  it('uses an inspector that was already open and leaves it open', async () => {
+    await watchesOpenInspector(await spawnHeapHolder(['--inspect=127.0.0.1:0']), 'already');
   });
 
   it('finds an inspector that an earlier SIGUSR1 opened (no new port appears) and leaves it open', async () => {
     const target = await spawnHeapHolder();
     process.kill(target.pid, 'SIGUSR1');
-    const ports = await waitFor(() => {
-      const p = listeningPorts(target.pid, '/proc');
-      return p.length > 0 ? p : undefined;
-    }, 'the inspector port');
-    const db = join(tmp.dir, 'earlier.db');
-    const result = await runHog(['watch', String(target.pid), '--heap', '-d', '2', '--db', db]);
-    expect(result.code).toBe(0);
-    expect(result.stdout).toContain(`127.0.0.1:${ports[0]} (already open)`);
-    expect(last(db, 'heap_used')).toBeGreaterThan(10 * MiB);
-    expect(listeningPorts(target.pid, '/proc')).toEqual(ports);
+    await watchesOpenInspector(target, 'earlier');
   });
 
   it('records a process that is not Node.js without a heap, and says why', async () => {
