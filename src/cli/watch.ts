@@ -3,6 +3,7 @@
  * cleanly and keeps everything; a PID that exits ends its series with a note; --until-verdict stops
  * once every PID has had the same conclusive verdict for UNTIL_STEADY flushes in a row.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
 import { NotFoundError, PermissionError } from '../errors.js';
 import { NodeHeapSource } from '../memory/inspectorHeap.js';
@@ -279,17 +280,7 @@ async function recordNodeHeaps(
       } catch {
         break; // the process exited or closed its inspector: its series ends with the RSS one
       }
-      await new Promise<void>((resolve) => {
-        const wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-        const timer = setTimeout(() => {
-          signal.removeEventListener('abort', wake);
-          resolve();
-        }, everyMs);
-        signal.addEventListener('abort', wake, { once: true });
-      });
+      await sleep(everyMs, undefined, { signal }).catch(() => undefined); // an abort ends the wait
     }
   };
   const done = Promise.all(sources.map(poll)).then(() => Promise.all(sources.map((s) => s.close())));

@@ -6,10 +6,10 @@
  * process.memoryUsage() in it at each interval: the same numbers `hog run`'s preload reports.
  * When hog stops it closes the inspector again, unless it was already open before hog came.
  */
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { errnoCode } from '../errors.js';
 import { readProcNetSockets } from '../net/procNetSockets.js';
-import { socketInode } from '../net/socketOwners.js';
+import { socketsOf } from '../net/socketOwners.js';
 import { InspectorConnection, listInspectorTargets } from './inspectorClient.js';
 import { type HeapReport, parseHeapReport } from './nodeHeap.js';
 
@@ -32,17 +32,7 @@ export function isNodeExecutable(exePath: string): boolean {
  * those bound to 127.0.0.1 or ::1, where an inspector listens unless told otherwise.
  */
 export function listeningPorts(pid: number, procRoot: string, loopbackOnly = false): number[] {
-  const inodes = new Set<number>();
-  for (const fd of readdirSync(`${procRoot}/${pid}/fd`)) {
-    let link: string;
-    try {
-      link = readlinkSync(`${procRoot}/${pid}/fd/${fd}`);
-    } catch {
-      continue; // closed meanwhile
-    }
-    const inode = socketInode(link);
-    if (inode !== undefined) inodes.add(inode);
-  }
+  const inodes = socketsOf(pid, procRoot);
   const ports = new Set<number>();
   for (const s of readProcNetSockets('tcp', `${procRoot}/${pid}`)) {
     const local = s.local.address;

@@ -15,6 +15,24 @@ export function socketInode(link: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
+/**
+ * The sockets a process holds: inode -> its descriptor number. Throws when the descriptors cannot be
+ * listed (the process is gone, or another user's without root); a descriptor closed meanwhile is skipped.
+ */
+export function socketsOf(pid: number, procRoot: string): Map<number, number> {
+  const sockets = new Map<number, number>();
+  for (const fd of readdirSync(`${procRoot}/${pid}/fd`)) {
+    let inode: number | undefined;
+    try {
+      inode = socketInode(readlinkSync(`${procRoot}/${pid}/fd/${fd}`));
+    } catch {
+      continue;
+    }
+    if (inode !== undefined) sockets.set(inode, Number(fd));
+  }
+  return sockets;
+}
+
 export class SocketOwners {
   private readonly owners = new Map<number, SocketProcess[]>();
   private readonly names = new Map<number, string>();
@@ -53,29 +71,20 @@ export class SocketOwners {
   }
 
   private scanPid(pid: number, wanted: Set<number>): void {
-    let fds: string[];
+    let sockets: Map<number, number>;
     try {
-      fds = readdirSync(`${this.procRoot}/${pid}/fd`);
+      sockets = socketsOf(pid, this.procRoot);
     } catch {
       this.socketPids.delete(pid); // gone, or not ours to read
       return;
     }
-    let holds = false;
-    for (const fd of fds) {
-      let inode: number | undefined;
-      try {
-        inode = socketInode(readlinkSync(`${this.procRoot}/${pid}/fd/${fd}`));
-      } catch {
-        continue;
-      }
-      if (inode === undefined) continue;
-      holds = true;
+    for (const [inode, fd] of sockets) {
       if (!wanted.has(inode)) continue;
       const list = (this.owners.get(inode) ?? []).filter((p) => p.pid !== pid);
-      list.push({ pid, name: this.nameOf(pid), fd: Number(fd) });
+      list.push({ pid, name: this.nameOf(pid), fd });
       this.owners.set(inode, list);
     }
-    if (holds) this.socketPids.add(pid);
+    if (sockets.size > 0) this.socketPids.add(pid);
   }
 
   private nameOf(pid: number): string {
