@@ -104,11 +104,12 @@ export class BenchServer {
     return new Promise((resolve) => this.server.once('close', () => resolve()));
   }
 
-  close(): void {
+  /** Stop listening and drop every connection but `finishing` (a control connection still sending its result). */
+  close(finishing?: Socket): void {
     if (this.closing) return;
     this.closing = true;
     this.server.close();
-    for (const { socket } of this.held.values()) socket.destroy();
+    for (const { socket } of this.held.values()) if (socket !== finishing) socket.destroy();
   }
 
   /**
@@ -154,11 +155,8 @@ export class BenchServer {
         this.data(socket, header, counter);
       }
     });
-    const handshake = setTimeout(
-      () => this.drop(socket, peer, `no test started within ${this.handshakeMs / 1000} s`),
-      this.handshakeMs,
-    );
-    this.held.set(socket, { socket, handshake });
+    this.held.set(socket, { socket, handshake: undefined });
+    this.deadline(socket, peer);
     socket.once('close', () => {
       clearTimeout(this.held.get(socket)?.handshake);
       this.held.delete(socket);
@@ -166,6 +164,20 @@ export class BenchServer {
     });
     socket.setNoDelay(true);
     socket.on('error', () => socket.destroy());
+  }
+
+  /** (Re)start the time `socket` has to become part of a started test; undefined `peer`: stop it. */
+  private deadline(socket: Socket, peer: string | undefined): void {
+    const held = this.held.get(socket);
+    if (!held) return;
+    clearTimeout(held.handshake);
+    held.handshake =
+      peer === undefined
+        ? undefined
+        : setTimeout(
+            () => this.drop(socket, peer, `no test started within ${this.handshakeMs / 1000} s`),
+            this.handshakeMs,
+          );
   }
 
   private drop(socket: Socket, peer: string, reason: string): void {
@@ -252,6 +264,10 @@ export class BenchServer {
       return;
     }
     test.streams.push({ socket, received: counter });
+    // the stream now lives and dies with its test; the test's deadline restarts with each stream, so
+    // a client opening many streams over a slow link is not cut off, and a stalled one still is
+    this.deadline(socket, undefined);
+    this.deadline(test.control, test.peer);
     if (test.streams.length < test.hello.streams) return;
     this.pending.delete(cookie);
     if (this.running) {
@@ -265,9 +281,7 @@ export class BenchServer {
   private async run(test: Test): Promise<void> {
     this.running = test;
     this.events.onTest?.(test.client, test.hello);
-    for (const socket of [test.control, ...test.streams.map((s) => s.socket)]) {
-      clearTimeout(this.held.get(socket)?.handshake);
-    }
+    this.deadline(test.control, undefined);
     // a stream that stalls is closed; and the test ends by its length plus that grace, whatever the
     // peer does (a sender trickling a byte now and then would otherwise keep the receiver forever)
     for (const s of test.streams) s.socket.setTimeout(this.idleMs, () => s.socket.destroy());
@@ -295,7 +309,8 @@ export class BenchServer {
       clearTimeout(hardStop);
       for (const s of test.streams) s.socket.destroy();
       if (this.running === test) this.running = undefined;
-      if (this.options.oneOff) this.close();
+      // the result may still be on its way: the control connection closes by itself (or by its timeout)
+      if (this.options.oneOff) this.close(test.control);
     }
   }
 

@@ -60,6 +60,34 @@ async function startedTest() {
   return { data, dataClosed, result };
 }
 
+describe('BenchServer handshake deadline', () => {
+  it('restarts with each data stream: a client opening streams slowly is not cut off, one that stops is', async () => {
+    const server = new BenchServer({}, { handshakeTimeoutMs: 1000 });
+    closers.push(() => server.close());
+    const port = await server.listen(0, '127.0.0.1');
+    const control = await open(port);
+    const received = lines(control);
+    const controlClosed = new Promise<void>((resolve) => control.once('close', () => resolve()));
+    control.write(
+      `${JSON.stringify({ hello: 1, streams: 4, reverse: false, seconds: 1, intervalSeconds: 1, cookie: COOKIE })}\n`,
+    );
+    await waitFor(() => received().includes('{"ready":true}'), 'ready');
+    // three streams 600 ms apart: 1.8 s in all, past the 1 s deadline of the control connection
+    const streams: Socket[] = [];
+    for (let i = 0; i < 3; i++) {
+      await new Promise((r) => setTimeout(r, 600));
+      expect(control.destroyed).toBe(false);
+      const data = await open(port);
+      data.write(`HOGD${COOKIE}\n`);
+      streams.push(data);
+    }
+    // the fourth never comes: the test is dropped, its streams with it
+    await controlClosed;
+    await Promise.all(streams.map((d) => new Promise((r) => (d.destroyed ? r(0) : d.once('close', r)))));
+    expect(received()).toEqual(['{"ready":true}']);
+  });
+});
+
 describe('BenchServer with a peer that stalls after the start', () => {
   it('closes a data stream that sends nothing, and still reports', async () => {
     const test = await startedTest();
