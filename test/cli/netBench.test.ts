@@ -82,8 +82,10 @@ describe('hog net bench --server on loopback', () => {
     expect(listenersOn(server.port)).toEqual([
       `0100007F:${server.port.toString(16).toUpperCase().padStart(4, '0')}`,
     ]);
-    expect(server.stdout()).toContain(
-      'only this host can connect (loopback); --bind ADDR accepts other hosts',
+    await waitFor(
+      () =>
+        server.stdout().includes('only this host can connect (loopback); --bind ADDR accepts other hosts'),
+      'the note',
     );
     const client = await runHog(['net', 'bench', `127.0.0.1:${server.port}`, '-t', '1', '--json']);
     expect(client.code, client.stderr).toBe(0);
@@ -231,7 +233,10 @@ describe('hog net bench --server on loopback', () => {
   it('with --token on loopback, a client without it or with a wrong one is refused (exit 3)', async () => {
     const token = 'loopback-token-0123456789';
     const server = await startServer(['--token', token]);
-    expect(server.stdout()).toContain('clients must give the token (--token or HOG_BENCH_TOKEN)');
+    await waitFor(
+      () => server.stdout().includes('clients must give the token (--token or HOG_BENCH_TOKEN)'),
+      'the note',
+    );
     const target = `127.0.0.1:${server.port}`;
     const without = await runHog(['net', 'bench', target, '-t', '1']);
     expect(without.code).toBe(3);
