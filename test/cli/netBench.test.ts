@@ -315,6 +315,9 @@ describe.skipIf(!netnsAvailable())('hog net bench --server between two namespace
       expect(across.err()).toContain(
         `hog: no hog net bench server at ${pair.addressB}:${port} (connection refused)`,
       );
+      expect(across.err()).toContain(
+        `hint: start one there with: hog net bench --server --bind ${pair.addressB} --port ${port} (without --bind it listens on 127.0.0.1 only)`,
+      );
       loopbackOnly.child.kill();
 
       const open = collect(pair.b, ['net', 'bench', '--server', '--port', '0', '--bind', pair.addressB]);

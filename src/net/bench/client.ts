@@ -12,6 +12,7 @@ import {
   UnsupportedError,
   UsageError,
 } from '../../errors.js';
+import { isLoopbackAddress } from './access.js';
 import {
   DATA_MAGIC,
   encode,
@@ -91,7 +92,10 @@ function open(address: string, port: number, timeoutMs: number, counter?: ReadCo
       if (code === 'ECONNREFUSED') {
         reject(
           new NotFoundError(`no hog net bench server at ${address}:${port} (connection refused)`, {
-            hint: `start one there with: hog net bench --server --port ${port}`,
+            // a server runs on loopback only unless told --bind: the likely miss from another host
+            hint: isLoopbackAddress(address)
+              ? `start one there with: hog net bench --server --port ${port}`
+              : `start one there with: hog net bench --server --bind ${address} --port ${port} (without --bind it listens on 127.0.0.1 only)`,
             cause: error,
           }),
         );
