@@ -253,6 +253,27 @@ describe('hog net bench --server on loopback', () => {
   });
 });
 
+describe('hog net bench --server that cannot listen', () => {
+  it('names the address no interface has, and the port that is taken (exit 2)', async () => {
+    const absent = await runHog(['net', 'bench', '--server', '--bind', '192.0.2.1']);
+    expect(absent.code).toBe(2);
+    expect(absent.stderr).toBe(
+      'hog: cannot listen on 192.0.2.1:5210: no interface of this host has that address\nhint: ip -brief address lists the addresses here\n',
+    );
+    const taken = createServer();
+    const port = await new Promise<number>((resolve) =>
+      taken.listen(0, '127.0.0.1', () => resolve((taken.address() as { port: number }).port)),
+    );
+    try {
+      const busy = await runHog(['net', 'bench', '--server', '--port', String(port)]);
+      expect(busy.code).toBe(2);
+      expect(busy.stderr).toContain(`hog: cannot listen on 127.0.0.1:${port}: the port is taken`);
+    } finally {
+      taken.close();
+    }
+  });
+});
+
 describe('hog net bench client', () => {
   let silent: Server | undefined;
   afterAll(() => silent?.close());

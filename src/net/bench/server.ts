@@ -10,6 +10,7 @@
  * time of a data stream, and the length of a test. With a token, a hello without it is refused.
  */
 import { createServer, type Server, type Socket } from 'node:net';
+import { errnoCode, PermissionError, UsageError } from '../../errors.js';
 import { unmapAddress } from '../address.js';
 import { checkHello, HelloRefused } from './hello.js';
 import { ConnectionLimits } from './limits.js';
@@ -66,6 +67,30 @@ interface Held {
   handshake: NodeJS.Timeout | undefined;
 }
 
+/** Why the server cannot listen, as the user's error where it is theirs (the address, the port). */
+function listenError(error: Error, host: string, port: number): Error {
+  const where = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  switch (errnoCode(error)) {
+    case 'EADDRNOTAVAIL':
+      return new UsageError(`cannot listen on ${where}: no interface of this host has that address`, {
+        hint: 'ip -brief address lists the addresses here',
+        cause: error,
+      });
+    case 'EADDRINUSE':
+      return new UsageError(`cannot listen on ${where}: the port is taken`, {
+        hint: `ss -ltnp 'sport = :${port}' shows who holds it; --port 0 picks a free one`,
+        cause: error,
+      });
+    case 'EACCES':
+      return new PermissionError(`cannot listen on ${where}: ports below 1024 need root`, {
+        hint: 'use a port from 1024 up (the default is 5210), or run as root',
+        cause: error,
+      });
+    default:
+      return error;
+  }
+}
+
 export class BenchServer {
   private readonly server: Server;
   private readonly limits: ConnectionLimits;
@@ -91,9 +116,13 @@ export class BenchServer {
   /** Listen on `host` (an address; "::" or "0.0.0.0" for every interface); resolves the port. */
   listen(port: number, host: string): Promise<number> {
     return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
+      this.server.once('error', (error) => reject(listenError(error, host, port)));
       this.server.listen({ port, host, ipv6Only: false }, () => {
-        this.server.removeListener('error', reject);
+        this.server.removeAllListeners('error');
+        // an accept that fails (out of descriptors) must not end the server: the peer is lost, no more
+        this.server.on('error', (error) =>
+          this.events.onDropped?.('a peer', `accept failed: ${error.message}`),
+        );
         resolve((this.server.address() as { port: number }).port);
       });
     });
