@@ -164,7 +164,7 @@ export async function runBench(
   }
   const defaultPort = opts.port === undefined ? DEFAULT_BENCH_PORT : parsePort(opts.port);
   const { host, port } = parseHostPort(target, defaultPort);
-  const address = (await resolveHost(host))[0] as string;
+  const [first, ...others] = await resolveHost(host);
   if (!opts.json) {
     output.line(
       `Connecting to ${host} port ${port}: ${opts.parallel} stream(s), ${opts.time} s, ${opts.reverse ? 'reverse (server sends)' : 'client sends'}`,
@@ -172,7 +172,8 @@ export async function runBench(
     output.line(BENCH_HEADER);
   }
   const outcome = await runBenchClient({
-    address,
+    address: first as string,
+    otherAddresses: others,
     port,
     seconds: opts.time,
     streams: opts.parallel,
@@ -189,7 +190,7 @@ export async function runBench(
       JSON.stringify(
         {
           host,
-          address,
+          address: outcome.address,
           port,
           streams: opts.parallel,
           reverse: opts.reverse === true,

@@ -30,6 +30,11 @@ import { onreadOptions, ReadCounter, SEND_HIGH_WATER_MARK } from './stream.js';
 
 export interface BenchClientOptions {
   address: string;
+  /**
+   * The host's other addresses, tried in turn when one cannot be reached: "localhost" may resolve
+   * to ::1 first while the server listens on 127.0.0.1 only.
+   */
+  otherAddresses?: readonly string[];
   port: number;
   seconds: number;
   streams: number;
@@ -45,6 +50,8 @@ export interface BenchClientOptions {
 export const DEFAULT_CLIENT_TIMEOUT_MS = 5_000;
 
 export interface BenchOutcome {
+  /** The address the test ran against. */
+  address: string;
   local: SideResult;
   remote: SideResult;
   sender: SideResult;
@@ -184,10 +191,27 @@ class ControlReader {
   }
 }
 
+/** The control connection, to the first of the host's addresses that takes it. */
+async function openControl(
+  options: BenchClientOptions,
+  timeoutMs: number,
+): Promise<{ address: string; control: Socket }> {
+  const addresses = [options.address, ...(options.otherAddresses ?? [])];
+  for (const [i, address] of addresses.entries()) {
+    try {
+      return { address, control: await open(address, options.port, timeoutMs) };
+    } catch (error) {
+      // the next address may answer (a server on 127.0.0.1 only, asked through ::1); the last error stands
+      if (i === addresses.length - 1) throw error;
+    }
+  }
+  throw new Error('unreachable: at least one address');
+}
+
 export async function runBenchClient(options: BenchClientOptions): Promise<BenchOutcome> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_CLIENT_TIMEOUT_MS;
-  const { address, port } = options;
-  const control = await open(address, port, timeoutMs);
+  const { address, control } = await openControl(options, timeoutMs);
+  const { port } = options;
   const reader = new ControlReader(control);
   const streams: BenchStream[] = [];
   let hardStop: NodeJS.Timeout | undefined;
@@ -243,6 +267,7 @@ export async function runBenchClient(options: BenchClientOptions): Promise<Bench
     );
     const remote = checkResult(reply.result);
     return {
+      address,
       local,
       remote,
       sender: local.role === 'sender' ? local : remote,

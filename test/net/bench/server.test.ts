@@ -171,3 +171,22 @@ describe('runBenchClient against a server that misbehaves after the start', () =
     });
   });
 });
+
+describe('runBenchClient with several addresses', () => {
+  it('goes on to the next address when the first refuses (localhost as ::1 before 127.0.0.1)', async () => {
+    const server = new BenchServer();
+    closers.push(() => server.close());
+    const port = await server.listen(0, '127.0.0.1');
+    const outcome = await runBenchClient({
+      address: '::1',
+      otherAddresses: ['127.0.0.1'],
+      port,
+      seconds: 1,
+      streams: 1,
+      reverse: false,
+      intervalSeconds: 1,
+    });
+    expect(outcome.address).toBe('127.0.0.1');
+    expect(outcome.receiver.bytes).toBe(outcome.sender.bytes);
+  });
+});
