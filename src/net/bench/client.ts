@@ -208,6 +208,20 @@ async function openControl(
   throw new Error('unreachable: at least one address');
 }
 
+/** The hello for these options, with a fresh cookie that ties the data streams to it. */
+function helloFor(options: BenchClientOptions): Hello {
+  const hello: Hello = {
+    hello: PROTOCOL_VERSION,
+    streams: options.streams,
+    reverse: options.reverse,
+    seconds: options.seconds,
+    intervalSeconds: options.intervalSeconds,
+    cookie: randomBytes(16).toString('hex'),
+  };
+  if (options.token !== undefined) hello.token = options.token;
+  return hello;
+}
+
 export async function runBenchClient(options: BenchClientOptions): Promise<BenchOutcome> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_CLIENT_TIMEOUT_MS;
   const { address, control } = await openControl(options, timeoutMs);
@@ -216,23 +230,14 @@ export async function runBenchClient(options: BenchClientOptions): Promise<Bench
   const streams: BenchStream[] = [];
   let hardStop: NodeJS.Timeout | undefined;
   try {
-    const cookie = randomBytes(16).toString('hex');
-    const hello: Hello = {
-      hello: PROTOCOL_VERSION,
-      streams: options.streams,
-      reverse: options.reverse,
-      seconds: options.seconds,
-      intervalSeconds: options.intervalSeconds,
-      cookie,
-    };
-    if (options.token !== undefined) hello.token = options.token;
+    const hello = helloFor(options);
     control.write(encode(hello));
     await reader.next('ready', timeoutMs, () => silent(address, port, 'no reply to the hello', timeoutMs));
     for (let i = 0; i < options.streams; i++) {
       const received = options.reverse ? new ReadCounter() : undefined;
       const socket = await open(address, port, timeoutMs, received);
       socket.setNoDelay(false);
-      socket.write(`${DATA_MAGIC}${cookie}\n`);
+      socket.write(`${DATA_MAGIC}${hello.cookie}\n`);
       streams.push(received ? { socket, received } : { socket });
     }
     await reader.next(
