@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 // Benchmarks of hog net (issue 6), as root, in two network namespaces joined by a veth pair made here
 // and always removed:
 //  1. CPU overhead of `hog net -t` (socket statistics) and `hog net --capture` beside iftop -t and
@@ -7,7 +8,7 @@
 //  2. Throughput of `hog net bench` against iperf3 between the namespaces, alternating, same run.
 // Writes dated figures into the "hog net" section of bench/RESULTS.md.
 //   node bench/net.mjs            (NET_BENCH_ROUNDS=3 NET_BENCH_SECONDS=15 by default)
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -168,14 +169,31 @@ for (let round = 1; round <= ROUNDS; round++) {
 }
 
 // --- 2. hog net bench against iperf3 ---
-const benchServer = inNs(nsB, HOG, ['net', 'bench', '--server', '--port', '5210']);
+// the server listens on loopback unless told --bind, and then asks for a token
+const benchToken = randomBytes(24).toString('base64url');
+const benchServer = inNs(nsB, HOG, [
+  'net',
+  'bench',
+  '--server',
+  '--port',
+  '5210',
+  '--bind',
+  addrB,
+  '--token',
+  benchToken,
+]);
 const iperfServer = inNs(nsB, 'iperf3', ['-s', '-p', '5201']);
 await sleep(800);
 const hogRates = [];
 const iperfRates = [];
 for (let round = 1; round <= BENCH_ROUNDS; round++) {
   const hog = await output(
-    inNs(nsA, HOG, ['net', 'bench', addrB, '-t', String(BENCH_SECONDS), '--json'], 'pipe'),
+    inNs(
+      nsA,
+      HOG,
+      ['net', 'bench', addrB, '-t', String(BENCH_SECONDS), '--token', benchToken, '--json'],
+      'pipe',
+    ),
   );
   hogRates.push(JSON.parse(hog.text).receiver.bitsPerSecond / 1e9);
   const iperf = await output(

@@ -151,6 +151,14 @@ Examples:
     .argument('[target]', 'HOST[:PORT] of a hog net bench --server')
     .option('--server', 'wait for clients')
     .option('-p, --port <port>', 'server port (default 5210; 0 picks a free one)')
+    .option('--bind <addr>', 'server: listen on this address (default 127.0.0.1); needs a token')
+    .option('--token <token>', "the server's token (or HOG_BENCH_TOKEN); a server generates one with --bind")
+    .option(
+      '--timeout <seconds>',
+      'give up on a silent peer after this long (client: each step; server: the handshake)',
+      seconds('--timeout', { max: 600 }),
+      5,
+    )
     .option('-t, --time <seconds>', 'how long to send', seconds('--time', { max: 3600 }), 10)
     .option('-P, --parallel <N>', 'parallel TCP streams', positiveInt('--parallel'), 1)
     .option('-R, --reverse', 'the server sends, the client receives')

@@ -223,11 +223,24 @@ describe.skipIf(!netnsAvailable())('hog net between two namespaces', () => {
   );
 
   it('hog net bench moves data from one namespace to the other and reports both sides', async () => {
-    const server = pair.spawnIn(pair.b, HOG_BIN, ['net', 'bench', '--server', '--port', '0', '--one-off']);
+    // beyond loopback the server needs --bind, and then a token
+    const token = 'netns-bench-token-0123456789';
+    const server = pair.spawnIn(pair.b, HOG_BIN, [
+      'net',
+      'bench',
+      '--server',
+      '--port',
+      '0',
+      '--one-off',
+      '--bind',
+      pair.addressB,
+      '--token',
+      token,
+    ]);
     const serverOut = collect(server);
     try {
       const port = await waitFor(() => {
-        const m = /listening on port (\d+)/.exec(serverOut.lines.join('\n'));
+        const m = /listening on \S+ port (\d+)/.exec(serverOut.lines.join('\n'));
         return m ? Number(m[1]) : undefined;
       }, 'the bench server to listen');
       const client = pair.spawnIn(pair.a, HOG_BIN, [
@@ -238,6 +251,8 @@ describe.skipIf(!netnsAvailable())('hog net between two namespaces', () => {
         '2',
         '-P',
         '2',
+        '--token',
+        token,
         '--json',
       ]);
       const clientOut = collect(client);
