@@ -37,6 +37,13 @@ export class TmuxSession {
     execFileSync('tmux', ['resize-window', '-t', this.name, '-x', String(width), '-y', String(height)]);
   }
 
+  /** The PID of the program the pane started. */
+  panePid(): number {
+    return Number(
+      execFileSync('tmux', ['display-message', '-p', '-t', this.name, '#{pane_pid}'], { encoding: 'utf8' }),
+    );
+  }
+
   /** True once the program in the pane has exited. */
   exited(): boolean {
     const r = spawnSync('tmux', ['display-message', '-p', '-t', this.name, '#{pane_dead}'], {
