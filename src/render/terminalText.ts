@@ -6,7 +6,8 @@
  *
  * Escaped, as visible JavaScript-style escapes:
  * - C0 controls U+0000-U+001F: `\t`, `\n`, `\r`, the others `\xNN` (ESC is `\x1b`);
- * - DEL U+007F and the C1 controls U+0080-U+009F (`\x9b` is a one-character CSI to some terminals);
+ * - DEL U+007F and the C1 controls U+0080-U+009F as `\u007f`, `\u009b` (U+009B is a one-character
+ *   CSI to some terminals);
  * - lone UTF-16 surrogates (`\ud800`): they have no UTF-8 form, Node would print them as U+FFFD;
  * - the bidirectional controls (U+061C, U+200E/F, U+202A-U+202E, U+2066-U+2069) and the line and
  *   paragraph separators U+2028/U+2029: they reorder or break what follows them on the line, so a
@@ -14,6 +15,10 @@
  * Every other character, printable Unicode included, is kept. Backslashes are kept as they are, so a
  * name that literally holds the four characters `\x1b` reads like an escaped ESC; the point is that no
  * control reaches the terminal, and command lines stay readable (regexes, Windows paths).
+ *
+ * Everything past the C0 range is written `\uNNNN`, a valid escape inside a JSON string as well:
+ * JSON.stringify escapes C0 controls itself but leaves DEL, C1 and the rest raw, so --json output that
+ * passes through the same escaping (cli/output.ts) stays JSON that parses to the same text.
  *
  * Invalid UTF-8 never gets here as bytes: Node decodes file contents and names with U+FFFD in place of
  * each invalid sequence, which prints as a visible "�".
@@ -29,7 +34,7 @@ function escapeOne(ch: string): string {
   const named = NAMED[ch];
   if (named !== undefined) return named;
   const code = ch.codePointAt(0) ?? 0;
-  return code < 0x100
+  return code < 0x20
     ? `\\x${code.toString(16).padStart(2, '0')}`
     : `\\u${code.toString(16).padStart(4, '0')}`;
 }

@@ -9,9 +9,17 @@ describe('terminalText', () => {
     expect(terminalText('\x1b]0;title\x07')).toBe('\\x1b]0;title\\x07');
   });
 
-  it('escapes DEL and the C1 controls (0x9b is a one-character CSI)', () => {
-    expect(terminalText('x\x7fy')).toBe('x\\x7fy');
-    expect(terminalText('\x802J\x9b2J\x9f')).toBe('\\x802J\\x9b2J\\x9f');
+  it('escapes DEL and the C1 controls (U+009B is a one-character CSI)', () => {
+    expect(terminalText('x\x7fy')).toBe('x\\u007fy');
+    expect(terminalText('\x802J\x9b2J\x9f')).toBe('\\u00802J\\u009b2J\\u009f');
+  });
+
+  it('keeps JSON valid: what it escapes beyond C0 is written as JSON escapes it', () => {
+    const value = { command: 'a\x7f\x9b\u202e\u2028b\x1b\n' };
+    const text = terminalText(JSON.stringify(value));
+    expect(JSON.parse(text)).toEqual(value);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: checking that none is left is the point
+    expect(/[\u0000-\u001f\u007f-\u009f\u202e\u2028]/.test(text)).toBe(false);
   });
 
   it('escapes lone surrogates and keeps pairs', () => {
