@@ -1,12 +1,18 @@
 /**
  * hog top's k signals the process the user chose or nothing: the PID must still carry the start time
  * it had when the row was chosen. Real processes: one alive, one whose start time no longer matches
- * (what a reused PID looks like), one exited and reaped, one left as a zombie.
+ * (what a reused PID looks like), one exited and reaped, one left as a zombie; each through a pidfd
+ * (the hog_procread addon) and through kill(2), the way without it.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { currentProcess, type ProcessIdentity, signalProcess } from '../../src/memory/signalProcess.js';
+import {
+  currentProcess,
+  type ProcessIdentity,
+  signalProcess as signalWith,
+} from '../../src/memory/signalProcess.js';
+import { closePidfd, openPidfd, pidfdSignal } from '../../src/proc/pidfd.js';
 import { type Child, spawnCommand, waitFor } from '../helpers/processes.js';
 
 const started: Child[] = [];
@@ -34,7 +40,40 @@ function identity(pid: number): ProcessIdentity {
   return { pid, startTimeTicks: now.startTimeTicks, name: now.name };
 }
 
-describe('signalProcess', () => {
+const PIDFD = openPidfd(process.pid);
+if (typeof PIDFD === 'number') closePidfd(PIDFD);
+else
+  console.log(
+    `pidfd cases skipped: ${PIDFD} (the hog_procread addon is not built, or the kernel is older than 5.3)`,
+  );
+
+describe('a pidfd', () => {
+  it.skipIf(typeof PIDFD !== 'number')(
+    'names its process for good: once it is reaped, sending fails with ESRCH',
+    async () => {
+      const child = sleeper();
+      const fd = openPidfd(child.pid) as number;
+      try {
+        expect(pidfdSignal(fd, 'SIGCONT')).toBeUndefined();
+        child.process.kill('SIGKILL');
+        await endedBy(child);
+        expect(pidfdSignal(fd, 'SIGHUP')).toBe('ESRCH');
+      } finally {
+        closePidfd(fd);
+      }
+      expect(openPidfd(child.pid)).toBe('gone');
+    },
+  );
+});
+
+describe.each([
+  ['through a pidfd', true],
+  ['through kill(2)', false],
+])('signalProcess %s', (_how, pidfd) => {
+  const signalProcess = (target: ProcessIdentity, signal: NodeJS.Signals) =>
+    signalWith(target, signal, '/proc', { pidfd });
+  if (pidfd && typeof PIDFD !== 'number') return;
+
   it('reads the identity from /proc/PID/stat: field 22 and the command name', async () => {
     const child = sleeper();
     await waitFor(() => currentProcess(child.pid)?.name === 'sleep', 'the child to exec sleep');
