@@ -27,6 +27,11 @@
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\ud800-\udfff\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/u;
 const UNSAFE_ALL = new RegExp(UNSAFE.source, 'gu');
+/** The same without the newline, for blocks of lines (most of which then need no new string). */
+const UNSAFE_BUT_NEWLINE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: as above
+  /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\ud800-\udfff\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/u;
+const UNSAFE_BUT_NEWLINE_ALL = new RegExp(UNSAFE_BUT_NEWLINE.source, 'gu');
 
 const NAMED: Record<string, string> = { '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
@@ -45,8 +50,8 @@ function escapeOne(ch: string): string {
  */
 export function terminalText(text: string, options: { keepNewlines?: boolean } = {}): string {
   // most names need nothing: test first, so they are returned without building a new string
-  if (!UNSAFE.test(text)) return text;
-  return text.replace(UNSAFE_ALL, options.keepNewlines ? escapeAllButNewline : escapeOne);
+  if (options.keepNewlines) {
+    return UNSAFE_BUT_NEWLINE.test(text) ? text.replace(UNSAFE_BUT_NEWLINE_ALL, escapeOne) : text;
+  }
+  return UNSAFE.test(text) ? text.replace(UNSAFE_ALL, escapeOne) : text;
 }
-
-const escapeAllButNewline = (ch: string): string => (ch === '\n' ? ch : escapeOne(ch));
