@@ -1,11 +1,16 @@
 /**
  * Drive a program in a real pseudo-terminal through tmux: start it at a size, send keys, read the screen.
- * Each session runs on a tmux server of its own (-L NAME): on the shared default server, a test that
- * ends the last session makes the server exit while another test (or another checkout's suite) is
- * starting one on it ("server exited unexpectedly").
+ * Each session runs on a tmux server of its own, on a socket in the temp directory that kill() removes:
+ * on the shared default server, a test that ends the last session makes the server exit while another
+ * test (or another checkout's suite) is starting one on it ("server exited unexpectedly").
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { waitFor } from './processes.js';
+
+const socketOf = (name: string) => join(tmpdir(), `${name}.tmux`);
 
 export class TmuxSession {
   private constructor(readonly name: string) {}
@@ -14,8 +19,8 @@ export class TmuxSession {
     const name = `hog-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
     // remain-on-exit keeps the pane after the program ends, so a test can see that it exited
     execFileSync('tmux', [
-      '-L',
-      name,
+      '-S',
+      socketOf(name),
       'new-session',
       '-d',
       '-s',
@@ -26,12 +31,12 @@ export class TmuxSession {
       String(height),
       command,
     ]);
-    execFileSync('tmux', ['-L', name, 'set-option', '-t', name, 'remain-on-exit', 'on']);
+    execFileSync('tmux', ['-S', socketOf(name), 'set-option', '-t', name, 'remain-on-exit', 'on']);
     return new TmuxSession(name);
   }
 
   screen(): string[] {
-    return execFileSync('tmux', ['-L', this.name, 'capture-pane', '-p', '-t', this.name], {
+    return execFileSync('tmux', ['-S', socketOf(this.name), 'capture-pane', '-p', '-t', this.name], {
       encoding: 'utf8',
     })
       .replace(/\n$/, '')
@@ -39,13 +44,13 @@ export class TmuxSession {
   }
 
   keys(...keys: string[]): void {
-    execFileSync('tmux', ['-L', this.name, 'send-keys', '-t', this.name, ...keys]);
+    execFileSync('tmux', ['-S', socketOf(this.name), 'send-keys', '-t', this.name, ...keys]);
   }
 
   resize(width: number, height: number): void {
     execFileSync('tmux', [
-      '-L',
-      this.name,
+      '-S',
+      socketOf(this.name),
       'resize-window',
       '-t',
       this.name,
@@ -59,17 +64,25 @@ export class TmuxSession {
   /** The PID of the program the pane started. */
   panePid(): number {
     return Number(
-      execFileSync('tmux', ['-L', this.name, 'display-message', '-p', '-t', this.name, '#{pane_pid}'], {
-        encoding: 'utf8',
-      }),
+      execFileSync(
+        'tmux',
+        ['-S', socketOf(this.name), 'display-message', '-p', '-t', this.name, '#{pane_pid}'],
+        {
+          encoding: 'utf8',
+        },
+      ),
     );
   }
 
   /** True once the program in the pane has exited. */
   exited(): boolean {
-    const r = spawnSync('tmux', ['-L', this.name, 'display-message', '-p', '-t', this.name, '#{pane_dead}'], {
-      encoding: 'utf8',
-    });
+    const r = spawnSync(
+      'tmux',
+      ['-S', socketOf(this.name), 'display-message', '-p', '-t', this.name, '#{pane_dead}'],
+      {
+        encoding: 'utf8',
+      },
+    );
     return r.stdout.trim() === '1';
   }
 
@@ -89,6 +102,7 @@ export class TmuxSession {
   }
 
   kill(): void {
-    spawnSync('tmux', ['-L', this.name, 'kill-session', '-t', this.name]);
+    spawnSync('tmux', ['-S', socketOf(this.name), 'kill-server']);
+    rmSync(socketOf(this.name), { force: true });
   }
 }
