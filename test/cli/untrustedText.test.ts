@@ -54,7 +54,7 @@ describe('a process named with escape sequences', () => {
     return child;
   }
 
-  it('hog ps and hog top -b show its command line escaped; --json keeps it exact', async () => {
+  it('hog ps, hog top -b and hog watch show its name and command line escaped; --json keeps them exact', async () => {
     const { pid } = await start();
     expect(readFileSync(`/proc/${pid}/comm`, 'utf8')).toBe('\x1b[2Jevil\n');
 
@@ -67,6 +67,13 @@ describe('a process named with escape sequences', () => {
     expect(top.code, top.stderr).toBe(0);
     expect(RAW_CONTROL.test(top.stdout)).toBe(false);
     expect(top.stdout).toContain(`${ARGV0_SHOWN} 300`);
+
+    const watch = await runHog(['watch', String(pid), '-i', '0.2', '-d', '1'], { env });
+    expect(watch.code, watch.stderr).toBe(0);
+    expect(RAW_CONTROL.test(watch.stdout + watch.stderr)).toBe(false);
+    expect(watch.stdout.split('\n')[0]).toMatch(
+      new RegExp(`^hog watch: PID ${pid} \\(\\\\x1b\\[2Jevil\\) every 0.2s as run \\d+`),
+    );
 
     const raw = await runHog(['ps', '--pid', String(pid), '--json']);
     expect(RAW_CONTROL.test(raw.stdout)).toBe(false); // JSON escapes them itself
