@@ -6,7 +6,8 @@
 //   hog_disk.node      src/disk/native: the disk walker of hog disk (getdents64 + fstatat on several
 //                      threads). Needs a C++ compiler.
 //   hog_procread.node  native/procread: reads the stat/status/cmdline files of every process in one
-//                      call for hog ps and hog top. Needs a C compiler.
+//                      call for hog ps and hog top, and gives hog top's k pidfds (pidfd_open,
+//                      pidfd_send_signal) to signal exactly the process it checked. Needs a C compiler.
 // Without them hog builds and works all the same: hog net then runs ss each tick (more CPU),
 // --capture says what to install, hog disk uses its JavaScript walker (slower). Never fails the build.
 // Compiled directly with cc/c++: a Node-API addon needs only the Node-API headers (this Node's
@@ -28,7 +29,7 @@ const ADDONS = [
     source: 'native/procread/hog_procread.c',
     libraries: [],
     needs: [],
-    without: 'hog ps and hog top read /proc from JavaScript (slower)',
+    without: "hog ps and hog top read /proc from JavaScript (slower); top's k uses kill(2) after its check",
   },
   {
     name: 'hog_sockdiag',

@@ -47,6 +47,20 @@ export class NotFoundError extends HogError {
   override readonly exitCode = 2;
 }
 
+/** A file hog was given that does not parse: the message starts with FILE:LINE, like a compiler's. */
+export class ParseError extends HogError {
+  override readonly exitCode = 2;
+
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    reason: string,
+    options: HogErrorOptions = {},
+  ) {
+    super(`${file}:${line}: ${reason}`, options);
+  }
+}
+
 /** hog may not read or change something; the hint names what is missing. */
 export class PermissionError extends HogError {
   override readonly exitCode = 3;

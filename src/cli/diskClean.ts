@@ -19,6 +19,7 @@ import { quote, UsageError } from '../errors.js';
 import { readMountinfo } from '../proc/mountinfo.js';
 import { readProcText } from '../proc/procFile.js';
 import { renderTable, type TableColumn } from '../render/table.js';
+import { terminalText } from '../render/terminalText.js';
 import { formatBytes, formatCount, formatDuration } from '../render/units.js';
 import { confirm } from './confirm.js';
 import { type CliContext, rootsOf } from './context.js';
@@ -192,7 +193,8 @@ export async function runClean(
   }
   const logPath = opts.log ?? defaultLogPath();
   const applied = await applyPlan(plan, logPath, (r) => {
-    if (!opts.json && r.status !== 'done') output.error(`${r.status}: ${r.path}: ${r.message ?? ''}`);
+    if (!opts.json && r.status !== 'done')
+      output.error(`${r.status}: ${terminalText(r.path)}: ${terminalText(r.message ?? '')}`);
   });
   if (opts.json)
     output.line(JSON.stringify({ plan: stripPlanned(plan), applied: { ...applied, log: logPath }, notes }));
@@ -211,7 +213,7 @@ function stripPlanned(plan: CleanPlan) {
 
 export function renderPlan(plan: CleanPlan, width: number | undefined): string[] {
   const lines = [
-    `hog disk clean: plan for ${plan.roots.join(', ')} (older than ${formatDuration(plan.options.olderThanSeconds)}, compress from ${formatBytes(plan.options.compressOverBytes)})`,
+    `hog disk clean: plan for ${plan.roots.map((r) => terminalText(r)).join(', ')} (older than ${formatDuration(plan.options.olderThanSeconds)}, compress from ${formatBytes(plan.options.compressOverBytes)})`,
   ];
   if (plan.actions.length === 0)
     lines.push(
@@ -238,7 +240,7 @@ export function renderPlan(plan: CleanPlan, width: number | undefined): string[]
   if (plan.skipped.length > 0) {
     lines.push('', 'Left alone:');
     for (const s of plan.skipped.slice(0, 20))
-      lines.push(`  ${s.path} (${formatBytes(s.allocatedBytes)}): ${s.reason}`);
+      lines.push(`  ${terminalText(s.path)} (${formatBytes(s.allocatedBytes)}): ${s.reason}`);
     if (plan.skipped.length > 20) lines.push(`  … and ${plan.skipped.length - 20} more`);
   }
   return lines;

@@ -9,6 +9,7 @@ import { mountOf } from '../disk/filesystems.js';
 import { locateTarget, parsePidFd, reclaimWarnings, truncateTarget } from '../disk/reclaim.js';
 import { readMountinfo } from '../proc/mountinfo.js';
 import { renderTable, type TableColumn } from '../render/table.js';
+import { terminalText } from '../render/terminalText.js';
 import { formatBytes, formatCount } from '../render/units.js';
 import { confirm } from './confirm.js';
 import { type CliContext, rootsOf } from './context.js';
@@ -124,7 +125,7 @@ export async function runDeleted(opts: DeletedOptions, command: Command, context
     );
     for (const fs of filesystems) {
       output.line(
-        `  ${fs.mountPoint} (${fs.fsType ?? '?'}): ${formatCount(fs.files)} ${fs.files === 1 ? 'file' : 'files'}, ${formatBytes(fs.allocatedBytes)}`,
+        `  ${terminalText(fs.mountPoint)} (${fs.fsType ?? '?'}): ${formatCount(fs.files)} ${fs.files === 1 ? 'file' : 'files'}, ${formatBytes(fs.allocatedBytes)}`,
       );
     }
     const offset = files.filter((f) => writeMode(f) === 'offset');
@@ -152,9 +153,9 @@ async function reclaim(opts: DeletedOptions, procRoot: string, context: CliConte
   const free = () =>
     mount ? statfsSync(mount.mountPoint).bavail * statfsSync(mount.mountPoint).bsize : undefined;
   output.error(
-    `Truncate ${target.path} (deleted), ${formatBytes(target.allocatedBytes)} on disk, held by PID ${pid} (${target.command}) fd ${fd}, to 0 bytes?`,
+    `Truncate ${terminalText(target.path)} (deleted), ${formatBytes(target.allocatedBytes)} on disk, held by PID ${pid} (${terminalText(target.command)}) fd ${fd}, to 0 bytes?`,
   );
-  for (const w of warnings) output.error(`warning: ${w}`);
+  for (const w of warnings) output.error(`warning: ${terminalText(w)}`);
   if (!opts.yes && !(await confirm('Go ahead?', '--reclaim'))) {
     output.error('nothing done');
     return;
@@ -177,10 +178,10 @@ async function reclaim(opts: DeletedOptions, procRoot: string, context: CliConte
   };
   if (opts.json) output.line(JSON.stringify(result));
   else {
-    output.line(`truncated ${target.path} (deleted): ${formatBytes(freed)} freed`);
+    output.line(`truncated ${terminalText(target.path)} (deleted): ${formatBytes(freed)} freed`);
     if (before !== undefined && now !== undefined && mount) {
       output.line(
-        `available on ${mount.mountPoint}: ${formatBytes(before)} -> ${formatBytes(now)} (${now >= before ? '+' : ''}${formatBytes(now - before)})`,
+        `available on ${terminalText(mount.mountPoint)}: ${formatBytes(before)} -> ${formatBytes(now)} (${now >= before ? '+' : ''}${formatBytes(now - before)})`,
       );
     }
   }

@@ -12,6 +12,7 @@ import { DiskTree } from '../disk/tree.js';
 import { defaultThreads, walk } from '../disk/walk.js';
 import { readMountinfo } from '../proc/mountinfo.js';
 import { openProgressLine } from '../render/progressLine.js';
+import { terminalText } from '../render/terminalText.js';
 import { formatBytes, formatCount } from '../render/units.js';
 import { type CliContext, rootsOf } from './context.js';
 
@@ -126,7 +127,7 @@ export async function runDf(
 export function renderFilesystem(r: FilesystemReport): string[] {
   const b = formatBytes;
   const lines = [
-    `${r.mountPoint} (${r.fsType} on ${r.source}${r.mountedRoot !== '/' ? `, only ${r.mountedRoot} mounted here` : ''}): ${r.usePercent}% used`,
+    `${terminalText(r.mountPoint)} (${terminalText(r.fsType)} on ${terminalText(r.source)}${r.mountedRoot !== '/' ? `, only ${terminalText(r.mountedRoot)} mounted here` : ''}): ${r.usePercent}% used`,
     `  size ${b(r.sizeBytes)} = used ${b(r.usedBytes)} + available ${b(r.availableBytes)} + reserved for root ${b(r.reservedBytes)}`,
   ];
   if (r.visibleBytes !== undefined && r.unexplainedBytes !== undefined) {
@@ -144,6 +145,6 @@ export function renderFilesystem(r: FilesystemReport): string[] {
       ? `  inodes: ${formatCount(i.used)} of ${formatCount(i.total)} used (${i.usePercent}%)${i.visible !== undefined ? `, ${formatCount(i.visible)} seen by the scan` : ''}`
       : '  inodes: no fixed limit on this filesystem',
   );
-  for (const e of r.explanations) lines.push(`  - ${e}`);
+  for (const e of r.explanations) lines.push(`  - ${terminalText(e)}`);
   return lines;
 }

@@ -6,6 +6,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { realClock } from '../clock.js';
 import { isHogError } from '../errors.js';
+import { terminalText } from '../render/terminalText.js';
 import type { CliContext, CommandModule } from './context.js';
 import { type Output, processOutput } from './output.js';
 import { assertLinux } from './platform.js';
@@ -135,14 +136,15 @@ function reportError(error: unknown, output: Output, verbose: boolean, command: 
   // hog doctor speaks the Nagios plugin convention: any failure of its own is UNKNOWN (3)
   const doctor = command === 'doctor';
   if (isHogError(error)) {
-    output.error(`hog: ${error.message}`);
-    if (error.hint) output.error(`hint: ${error.hint}`);
+    // messages quote what the user or another user named (a path, a process name): escaped here once
+    output.error(`hog: ${terminalText(error.message)}`);
+    if (error.hint) output.error(`hint: ${terminalText(error.hint, { keepNewlines: true })}`);
     if (verbose) output.error(String(error.stack));
     if (verbose && error.cause) output.error(`cause: ${String((error.cause as Error).stack ?? error.cause)}`);
     return doctor ? 3 : error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
-  output.error(`hog: internal error: ${message}`);
+  output.error(`hog: internal error: ${terminalText(message)}`);
   output.error(
     verbose
       ? String((error as Error).stack)

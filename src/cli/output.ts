@@ -1,7 +1,14 @@
 /**
  * Where command output goes. Commands write lines through an Output so tests and pipes behave:
  * a closed pipe (`hog ps | head`) ends the program quietly instead of throwing EPIPE.
+ *
+ * line(), lines() and error() carry no terminal control of hog's own, so they escape any control
+ * character but the newline (terminalText.ts): a last guard should a name from another user reach one
+ * unescaped. Each command escapes such names where it prints them, newlines included; write() is raw,
+ * for the commands that draw in place with escape sequences.
  */
+import { terminalText } from '../render/terminalText.js';
+
 export interface Output {
   /** stdout is a terminal. */
   readonly isTTY: boolean;
@@ -33,13 +40,16 @@ export function processOutput(stdout: NodeJS.WriteStream = process.stdout, stder
       stdout.write(text);
     },
     line: (text = '') => {
-      stdout.write(`${text}\n`);
+      stdout.write(`${guard(text)}\n`);
     },
     lines: (lines) => {
-      if (lines.length > 0) stdout.write(`${lines.join('\n')}\n`);
+      if (lines.length > 0) stdout.write(`${guard(lines.join('\n'))}\n`);
     },
     error: (text) => {
-      stderr.write(`${text}\n`);
+      stderr.write(`${guard(text)}\n`);
     },
   };
 }
+
+/** hog's own lines: every control character but the newline escaped. */
+const guard = (text: string): string => terminalText(text, { keepNewlines: true });

@@ -24,6 +24,7 @@ import { rasterize } from '../render/raster.js';
 import { recordingChart } from '../render/recordingChart.js';
 import { sparkline } from '../render/sparkline.js';
 import { sceneToSvg } from '../render/svg.js';
+import { terminalText } from '../render/terminalText.js';
 import { formatBytes, formatDuration } from '../render/units.js';
 import { verdictSummary } from '../render/verdictText.js';
 import { defaultDbPath } from '../store/paths.js';
@@ -86,7 +87,7 @@ Examples:
         ? verdictReport(judge(rss), recording.run.endedAt ?? Date.now(), stored?.forecast)
         : undefined;
       const { output } = context;
-      for (const p of loaded.problems) output.error(`note: ${p}`);
+      for (const p of loaded.problems) output.error(`note: ${terminalText(p)}`);
 
       if (flags.output !== undefined) {
         const scene = layoutChart(recordingChart(recording, verdict), flags.width, flags.height);
@@ -131,7 +132,9 @@ Examples:
         return;
       }
       if (flags.output !== undefined) {
-        output.line(`wrote ${flags.output}: ${verdict ? verdictSummary(verdict) : 'no samples'}`);
+        output.line(
+          `wrote ${terminalText(flags.output)}: ${verdict ? verdictSummary(verdict) : 'no samples'}`,
+        );
         return;
       }
       output.lines(textSummary(recording, verdict, output.columns ?? 100));
@@ -208,14 +211,15 @@ function writeOutput(path: string, data: string | Buffer): void {
 
 /** Sparklines of every line the chart would draw, on one shared scale, and the verdict. */
 function textSummary(recording: Recording, verdict: VerdictReport | undefined, width: number): string[] {
-  const lines = [`${recording.run.command || recording.source}`, `${recording.source}`];
+  // the command line and the series names come from the recorded processes (other users' text)
+  const lines = [terminalText(recording.run.command || recording.source), terminalText(recording.source)];
   const rows: { label: string; values: number[]; last: number; peak: number }[] = [];
   for (const s of recording.series.slice(0, 13)) {
     for (const [metric, points] of Object.entries(s.metrics) as [Metric, { bytes: number }[]][]) {
       if (points.length === 0) continue;
       const values = points.map((p) => p.bytes);
       rows.push({
-        label: `${seriesLabel(s)} ${METRIC_LABEL[metric]}`,
+        label: `${terminalText(seriesLabel(s))} ${METRIC_LABEL[metric]}`,
         values,
         last: values[values.length - 1] as number,
         peak: Math.max(...values),
@@ -235,6 +239,6 @@ function textSummary(recording: Recording, verdict: VerdictReport | undefined, w
     `  ${formatDuration((end - recording.run.startedAt) / 1000)} recorded, ${recording.markers.length} function markers`,
   );
   if (verdict) lines.push(`verdict: ${verdictSummary(verdict)}`);
-  for (const note of recording.notes) lines.push(`note: ${note.text}`);
+  for (const note of recording.notes) lines.push(`note: ${terminalText(note.text)}`);
   return lines;
 }

@@ -9,6 +9,7 @@ import { type Recording, seriesLabel } from '../memory/recording.js';
 import type { SeriesVerdict } from '../memory/session.js';
 import { RecordingSession } from '../memory/session.js';
 import { sparkline } from '../render/sparkline.js';
+import { terminalText } from '../render/terminalText.js';
 import { formatBytes, formatDuration } from '../render/units.js';
 import { verdictSummary } from '../render/verdictText.js';
 import { defaultDbPath } from '../store/paths.js';
@@ -108,13 +109,13 @@ export function summaryLines(
       Math.max(10, Math.min(40, width - 60)),
     );
     lines.push(
-      `  ${s.label}: RSS ${formatBytes(s.firstBytes)} -> ${formatBytes(s.lastBytes)}, peak ${formatBytes(s.peakBytes)}, ${s.samples} samples`,
+      `  ${terminalText(s.label)}: RSS ${formatBytes(s.firstBytes)} -> ${formatBytes(s.lastBytes)}, peak ${formatBytes(s.peakBytes)}, ${s.samples} samples`,
       `    ${spark}`,
       `    ${verdictSummary(s.verdict)}`,
     );
   }
   if (summaries.length > shown.length) lines.push(`  ... and ${summaries.length - shown.length} more series`);
-  for (const note of recording.notes) lines.push(`  note: ${note.text}`);
+  for (const note of recording.notes) lines.push(`  note: ${terminalText(note.text)}`);
   return lines;
 }
 

@@ -12,6 +12,7 @@ import { NotFoundError, UsageError } from '../errors.js';
 import { recordLoop } from '../memory/recordLoop.js';
 import type { RecordingSession } from '../memory/session.js';
 import { readStat } from '../proc/stat.js';
+import { terminalText } from '../render/terminalText.js';
 import type { Store } from '../store/store.js';
 import { type CliContext, rootsOf } from './context.js';
 import {
@@ -106,7 +107,7 @@ async function runCommand(
   session.recorder.add({ pid, startTicks, name, command: argv.join(' ') });
   if (!flags.quiet && !flags.json) {
     output.error(
-      `hog: recording PID ${pid} (${name}) every ${flags.interval}s as run ${session.runId} in ${store.path}`,
+      `hog: recording PID ${pid} (${terminalText(name)}) every ${flags.interval}s as run ${session.runId} in ${store.path}`,
     );
   }
   const controller = new AbortController();
@@ -172,7 +173,9 @@ async function runCommand(
   }
   if (flags.quiet) return;
   const how = exit.signal ? `was killed by ${exit.signal}` : `exited with ${exit.code}`;
-  output.error(`hog: run ${session.runId}: ${argv.join(' ')} ${how} after ${durationOf(result.recording)}`);
+  output.error(
+    `hog: run ${session.runId}: ${terminalText(argv.join(' '))} ${how} after ${durationOf(result.recording)}`,
+  );
   for (const line of summaryLines(result.recording, summaries, output.columns ?? 100)) output.error(line);
   if (flags.output) output.error(`  wrote ${flags.output} (mprof format)`);
   output.error(`  next: hog plot ${session.runId} -o run-${session.runId}.svg`);

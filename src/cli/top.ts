@@ -14,6 +14,7 @@ import {
   selectRows,
   toRows,
 } from '../memory/processView.js';
+import { type ProcessIdentity, signalProcess } from '../memory/signalProcess.js';
 import { systemMemory } from '../memory/systemMemory.js';
 import { decodeKeys, type Effect, handleKey, initialTopState, type TopState } from '../memory/topModel.js';
 import { readLoadAvg } from '../proc/loadavg.js';
@@ -78,7 +79,7 @@ Examples:
       }
       await sampler.prime();
       if (batch) await runBatch(sampler, opts, sort, context);
-      else await runInteractive(sampler, opts, sort);
+      else await runInteractive(sampler, opts, sort, procRoot);
     });
 }
 
@@ -156,7 +157,12 @@ async function runBatch(
   }
 }
 
-async function runInteractive(sampler: TopSampler, opts: TopOptions, sort: SortKey): Promise<void> {
+async function runInteractive(
+  sampler: TopSampler,
+  opts: TopOptions,
+  sort: SortKey,
+  procRoot: string,
+): Promise<void> {
   const stdout = process.stdout;
   const stdin = process.stdin;
   const screen = openScreen(stdout, stdin);
@@ -200,7 +206,7 @@ async function runInteractive(sampler: TopSampler, opts: TopOptions, sort: SortK
       if (!effect) return;
       if (effect.kind === 'quit') return finish();
       if (effect.kind === 'kill') {
-        state = { ...state, message: sendSignal(effect.pid, effect.signal) };
+        state = { ...state, message: sendSignal(effect.target, effect.signal, procRoot) };
         // look again shortly, so the killed process disappears without waiting a whole delay
         if (timer) clearTimeout(timer);
         timer = setTimeout(refresh, 300);
@@ -213,7 +219,11 @@ async function runInteractive(sampler: TopSampler, opts: TopOptions, sort: SortK
         const result = handleKey(state, key, {
           firstPid: frame.rows[Math.min(state.scroll, Math.max(0, frame.rows.length - 1))]?.pid,
           pageRows: Math.max(1, height - HEADER_LINES - 1),
-          hasPid: (pid) => data.all.some((r) => r.pid === pid),
+          // the row as the user saw it: its start time was read from /proc/PID/stat at that refresh
+          lookup: (pid) => {
+            const row = data.all.find((r) => r.pid === pid);
+            return row && { pid, startTimeTicks: row.startTimeTicks, name: row.comm };
+          },
         });
         state = result.state;
         perform(result.effect);
@@ -227,16 +237,20 @@ async function runInteractive(sampler: TopSampler, opts: TopOptions, sort: SortK
   });
 }
 
-/** Send a signal and say what happened, in words a user can act on. */
-export function sendSignal(pid: number, signal: string): string {
-  try {
-    process.kill(pid, `SIG${signal}` as NodeJS.Signals);
-    return `sent SIG${signal} to PID ${pid}`;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EPERM')
-      return `not allowed to signal PID ${pid}: it belongs to another user (run hog as root)`;
-    if (code === 'ESRCH') return `PID ${pid} has already exited`;
-    return `kill ${pid} failed: ${(error as Error).message}`;
+/** Signal the process the user chose, if its PID is still its own; say what happened, in words a user can act on. */
+function sendSignal(target: ProcessIdentity, signal: string, procRoot: string): string {
+  const { pid, name } = target;
+  const outcome = signalProcess(target, `SIG${signal}` as NodeJS.Signals, procRoot);
+  switch (outcome.kind) {
+    case 'sent':
+      return `sent SIG${signal} to PID ${pid} (${name})`;
+    case 'gone':
+      return `PID ${pid} (${name}) has already exited: nothing sent`;
+    case 'replaced':
+      return `PID ${pid} is no longer the ${name} you chose: another process (${outcome.now.name}) has it now; nothing sent`;
+    case 'denied':
+      return `not allowed to signal PID ${pid} (${name}): it belongs to another user (run hog as root)`;
+    case 'failed':
+      return `kill ${pid} failed: ${outcome.message}`;
   }
 }

@@ -18,6 +18,7 @@ import { isDenied } from '../proc/procFile.js';
 import { readSmapsRollup } from '../proc/smapsRollup.js';
 import { sparkline } from '../render/sparkline.js';
 import { truncate } from '../render/table.js';
+import { terminalText } from '../render/terminalText.js';
 import { formatBytes, formatDuration } from '../render/units.js';
 import { verdictSummary } from '../render/verdictText.js';
 import type { Store } from '../store/store.js';
@@ -122,7 +123,9 @@ async function watch(
   const { output, clock } = context;
   const live = output.isTTY && !flags.json;
   if (!flags.json) {
-    const who = session.recorder.targets.map((t) => `PID ${t.target.pid} (${t.target.name})`).join(', ');
+    const who = session.recorder.targets
+      .map((t) => `PID ${t.target.pid} (${terminalText(t.target.name)})`)
+      .join(', ');
     output.line(
       `hog watch: ${who} every ${flags.interval}s as run ${session.runId} in ${store.path}; Ctrl-C stops`,
     );
@@ -228,7 +231,7 @@ function statusLine(state: TargetState, report: VerdictReport, width: number): s
     state.history.slice(-600).map((s) => s.bytes),
     20,
   );
-  const head = `PID ${state.target.pid} (${state.target.name})`;
+  const head = `PID ${state.target.pid} (${terminalText(state.target.name)})`;
   const body = state.gone
     ? `${head}: ${state.endReason ?? 'gone'}; last RSS ${formatBytes(last?.bytes ?? 0)}`
     : `${head} ${formatDuration(report.spanSeconds)} RSS ${formatBytes(last?.bytes ?? 0)} ${spark} ${verdictSummary(report)}`;
@@ -264,12 +267,12 @@ async function recordNodeHeaps(
       });
       if (!flags.json)
         output.line(
-          `hog watch: PID ${pid} (${name}): V8 heap through the inspector on 127.0.0.1:${source.port} (${how})`,
+          `hog watch: PID ${pid} (${terminalText(name)}): V8 heap through the inspector on 127.0.0.1:${source.port} (${how})`,
         );
     } catch (error) {
       const text = `no V8 heap for PID ${pid} (${name}): ${(error as Error).message}`;
       session.recorder.note({ t: clock.now(), kind: 'heap', text, seriesId: state.main.id });
-      if (!flags.json) output.error(`hog watch: ${text}`);
+      if (!flags.json) output.error(`hog watch: ${terminalText(text)}`);
     }
   }
   const poll = async (source: NodeHeapSource) => {

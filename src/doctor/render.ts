@@ -2,6 +2,7 @@
  * The doctor's terminal report: findings ranked by severity, each with its evidence and the next
  * commands to run. OK findings take one line unless `verbose`.
  */
+import { terminalText } from '../render/terminalText.js';
 import { wrap } from '../render/wrap.js';
 import type { Finding, Severity } from './finding.js';
 import { nagiosStatus } from './finding.js';
@@ -28,20 +29,22 @@ export function renderDoctor(findings: readonly Finding[], options: RenderOption
     .filter(([, n]) => n > 0)
     .map(([s, n]) => `${n} ${s}`);
   const lines = [
-    `hog doctor: ${status.label} (${counts.join(', ') || 'no findings'}) on ${options.host} at ${options.time.toISOString()}`,
+    `hog doctor: ${status.label} (${counts.join(', ') || 'no findings'}) on ${terminalText(options.host)} at ${options.time.toISOString()}`,
     '',
   ];
   const indent = ' '.repeat(18);
   const width = Math.max(40, options.width - indent.length);
+  // findings name processes, cgroups and paths of other users: escaped before wrapping, so widths hold
+  const t = terminalText;
   for (const f of findings) {
     const head = `${LABEL[f.severity].padEnd(9)}${f.resource.padEnd(9)}`;
-    const title = wrap(f.title, width);
+    const title = wrap(t(f.title), width);
     lines.push(`${head}${title[0] ?? ''}`, ...title.slice(1).map((t) => indent + t));
     const quiet = (f.severity === 'ok' || f.severity === 'info') && !options.verbose;
     if (quiet && f.severity === 'ok') continue;
-    if (!quiet) for (const e of f.evidence) lines.push(`${indent}${e.label}: ${e.text}`);
-    if (f.detail && !quiet) lines.push(...wrap(f.detail, width).map((t) => indent + t));
-    for (const next of f.next) lines.push(`${indent}next: ${next}`);
+    if (!quiet) for (const e of f.evidence) lines.push(`${indent}${t(e.label)}: ${t(e.text)}`);
+    if (f.detail && !quiet) lines.push(...wrap(t(f.detail), width).map((t) => indent + t));
+    for (const next of f.next) lines.push(`${indent}next: ${t(next)}`);
   }
   return lines;
 }

@@ -6,6 +6,7 @@
  * the effects.
  */
 import type { SortKey } from './processView.js';
+import type { ProcessIdentity } from './signalProcess.js';
 
 export type Key =
   | { kind: 'char'; char: string }
@@ -21,8 +22,8 @@ export type Key =
 export type Prompt =
   | { kind: 'filter'; text: string }
   | { kind: 'killPid'; text: string; defaultPid: number | undefined }
-  | { kind: 'killSignal'; text: string; pid: number }
-  | { kind: 'killConfirm'; pid: number; signal: string };
+  | { kind: 'killSignal'; text: string; target: ProcessIdentity }
+  | { kind: 'killConfirm'; target: ProcessIdentity; signal: string };
 
 export interface TopState {
   sort: SortKey;
@@ -34,7 +35,10 @@ export interface TopState {
   message: string | undefined;
 }
 
-export type Effect = { kind: 'quit' } | { kind: 'kill'; pid: number; signal: string } | { kind: 'redraw' };
+export type Effect =
+  | { kind: 'quit' }
+  | { kind: 'kill'; target: ProcessIdentity; signal: string }
+  | { kind: 'redraw' };
 
 export const initialTopState = (sort: SortKey = 'mem'): TopState => ({
   sort,
@@ -71,8 +75,11 @@ export interface KeyContext {
   firstPid: number | undefined;
   /** Rows that fit on screen, for page scrolling. */
   pageRows: number;
-  /** Whether a PID is in the current table (k refuses unknown PIDs). */
-  hasPid: (pid: number) => boolean;
+  /**
+   * The process with this PID in the table the user is looking at (k refuses PIDs not in it): its
+   * start time goes with the PID to the end, so the signal reaches that process or nobody.
+   */
+  lookup: (pid: number) => ProcessIdentity | undefined;
 }
 
 export function handleKey(state: TopState, key: Key, ctx: KeyContext): { state: TopState; effect?: Effect } {
@@ -141,7 +148,7 @@ function handlePromptKey(
     if (key.kind === 'char' && (key.char === 'y' || key.char === 'Y')) {
       return {
         state: { ...state, prompt: undefined },
-        effect: { kind: 'kill', pid: prompt.pid, signal: prompt.signal },
+        effect: { kind: 'kill', target: prompt.target, signal: prompt.signal },
       };
     }
     return { state: { ...state, prompt: undefined, message: 'kill cancelled' }, effect: { kind: 'redraw' } };
@@ -175,14 +182,15 @@ function handlePromptKey(
           effect: { kind: 'redraw' },
         };
       }
-      if (!ctx.hasPid(pid)) {
+      const target = ctx.lookup(pid);
+      if (target === undefined) {
         return {
           state: { ...state, prompt: undefined, message: `no process ${pid} in the table` },
           effect: { kind: 'redraw' },
         };
       }
       return {
-        state: { ...state, prompt: { kind: 'killSignal', text: '', pid } },
+        state: { ...state, prompt: { kind: 'killSignal', text: '', target } },
         effect: { kind: 'redraw' },
       };
     }
@@ -199,24 +207,24 @@ function handlePromptKey(
         };
       }
       return {
-        state: { ...state, prompt: { kind: 'killConfirm', pid: prompt.pid, signal } },
+        state: { ...state, prompt: { kind: 'killConfirm', target: prompt.target, signal } },
         effect: { kind: 'redraw' },
       };
     }
   }
 }
 
-/** The prompt line as shown to the user. */
-export function promptText(prompt: Prompt, describe: (pid: number) => string): string {
+/** The prompt line as shown to the user (the name is another user's text: render escapes the line). */
+export function promptText(prompt: Prompt): string {
   switch (prompt.kind) {
     case 'filter':
       return `Filter (command or PID, Enter to apply, empty to clear): ${prompt.text}`;
     case 'killPid':
       return `PID to signal/kill [default pid = ${prompt.defaultPid ?? '-'}]: ${prompt.text}`;
     case 'killSignal':
-      return `Send PID ${prompt.pid} (${describe(prompt.pid)}) signal [TERM; or KILL, INT, HUP, STOP...]: ${prompt.text}`;
+      return `Send PID ${prompt.target.pid} (${prompt.target.name}) signal [TERM; or KILL, INT, HUP, STOP...]: ${prompt.text}`;
     case 'killConfirm':
-      return `Really send SIG${prompt.signal} to PID ${prompt.pid} (${describe(prompt.pid)})? [y/N] `;
+      return `Really send SIG${prompt.signal} to PID ${prompt.target.pid} (${prompt.target.name})? [y/N] `;
   }
 }
 

@@ -5,6 +5,7 @@
  * bytes allocated in the frame and below it. Hover for the numbers, click a frame to zoom into it,
  * click the top bar to zoom out, type in the search box to highlight functions or files.
  */
+import { escapeXml } from '../render/svg.js';
 import type { SampleNode } from './sampling.js';
 
 /** Compact node for the page: name, file, line, self bytes, total bytes, children. */
@@ -32,10 +33,6 @@ function scriptJson(value: unknown): string {
     .replace(/\u2029/g, '\\u2029');
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
 export function flameGraphHtml(root: SampleNode, options: { title: string; churn: boolean }): string {
   const tree = toFlameTree(root);
   const subtitle = options.churn
@@ -45,7 +42,7 @@ export function flameGraphHtml(root: SampleNode, options: { title: string; churn
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<title>${escapeHtml(options.title)}</title>
+<title>${escapeXml(options.title)}</title>
 <style>
 body { font: 12px/1.4 system-ui, sans-serif; margin: 0; color: #222; background: #fff; }
 header { padding: 8px 12px; border-bottom: 1px solid #ddd; display: flex; gap: 16px; align-items: center; flex-wrap: wrap; }
@@ -63,8 +60,8 @@ header h1 { font-size: 14px; margin: 0; }
 </head>
 <body>
 <header>
-  <h1>${escapeHtml(options.title)}</h1>
-  <span>${escapeHtml(subtitle)}: <b id="total"></b></span>
+  <h1>${escapeXml(options.title)}</h1>
+  <span>${escapeXml(subtitle)}: <b id="total"></b></span>
   <input id="search" placeholder="search function or file">
   <span id="match"></span>
   <span id="crumbs"></span>

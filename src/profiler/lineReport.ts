@@ -7,7 +7,8 @@
  * with the original source lines. Pure: a run's results and the source texts in, a value out, which
  * prints as tables or as --json.
  */
-import { pad, printable } from '../render/table.js';
+import { pad } from '../render/table.js';
+import { terminalText } from '../render/terminalText.js';
 import { formatBytes } from '../render/units.js';
 import { wrap } from '../render/wrap.js';
 import type { FunctionIdentity, FunctionResult, ProfileMode } from './functionRecord.js';
@@ -179,7 +180,7 @@ export function renderLineReport(
     for (const row of fn.rows) {
       const occurrences = row.occurrences === null ? '' : String(row.occurrences);
       lines.push(
-        `${pad(String(row.line), 6, 'right')} ${pad(bytes(row.memUsage), 12, 'right')} ${pad(bytes(row.increment), 12, 'right')}  ${pad(occurrences, 10, 'right')}   ${printable(expandTabs(row.content))}`.trimEnd(),
+        `${pad(String(row.line), 6, 'right')} ${pad(bytes(row.memUsage), 12, 'right')} ${pad(bytes(row.increment), 12, 'right')}  ${pad(occurrences, 10, 'right')}   ${terminalText(expandTabs(row.content))}`.trimEnd(),
       );
     }
     lines.push('');

@@ -5,6 +5,7 @@
  */
 import type { DirectoryReport, EntryReport, FileReport, ScanReport } from '../disk/scanReport.js';
 import { renderTable, type TableColumn } from './table.js';
+import { terminalText } from './terminalText.js';
 import { formatAge, formatBytes, formatCount, formatDuration } from './units.js';
 
 interface TreeRow {
@@ -38,7 +39,9 @@ export function renderScanReport(
     ? `${formatBytes(t.apparentBytes)} apparent (${formatBytes(t.allocatedBytes)} on disk)`
     : `${formatBytes(t.allocatedBytes)} on disk (${formatBytes(t.apparentBytes)} apparent)`;
   const what =
-    report.roots.length === 1 ? (report.roots[0] as EntryReport).path : `${report.roots.length} paths`;
+    report.roots.length === 1
+      ? terminalText((report.roots[0] as EntryReport).path)
+      : `${report.roots.length} paths`;
   const single = report.roots.length === 1 && report.roots[0]?.type !== 'directory';
   lines.push(
     single
@@ -150,14 +153,17 @@ export function scanNotes(report: ScanReport, isRoot: boolean): string[] {
   }
   if (report.errors.length > 0) {
     const denied = report.errors.filter((e) => e.code === 'EACCES' || e.code === 'EPERM').length;
-    const shown = report.errors.slice(0, 5).map((e) => `${e.path}: ${e.message}`);
+    const shown = report.errors.slice(0, 5).map((e) => terminalText(`${e.path}: ${e.message}`));
     notes.push(
       `${formatCount(report.errors.length)} ${report.errors.length === 1 ? 'directory' : 'directories'} could not be read fully; what is inside is not counted: ${shown.join('; ')}${report.errors.length > 5 ? '; …' : ''}`,
     );
     if (denied > 0 && !isRoot) notes.push('run hog as root (sudo) to read what this user may not');
   }
   if (report.skippedMounts.length > 0) {
-    const shown = report.skippedMounts.slice(0, 5).join(', ');
+    const shown = report.skippedMounts
+      .slice(0, 5)
+      .map((m) => terminalText(m))
+      .join(', ');
     notes.push(
       `not entered (another or a pseudo filesystem): ${shown}${report.skippedMounts.length > 5 ? `, and ${report.skippedMounts.length - 5} more` : ''}`,
     );

@@ -4,7 +4,8 @@
  * Pure: never wider than `width` nor longer than `height`.
  */
 import type { BrowserState } from '../disk/browserModel.js';
-import { pad, printable, truncate } from './table.js';
+import { pad, truncate } from './table.js';
+import { terminalText } from './terminalText.js';
 import { formatAge, formatBytes, formatCount } from './units.js';
 
 export interface BrowserRow {
@@ -87,7 +88,7 @@ export function renderBrowserFrame(
   if (state.help) return HELP_LINES.slice(0, height).map((l) => truncate(l, width));
   const basis = state.basis === 'allocated' ? 'disk usage' : 'apparent size';
   const lines: string[] = [
-    `hog disk -i  ${printable(data.path)}  ${formatBytes(data.dirBytes)}`,
+    `hog disk -i  ${terminalText(data.path)}  ${formatBytes(data.dirBytes)}`,
     `sort: ${SORT_TEXT[state.sort]} ${state.descending ? 'desc' : 'asc'}, ${basis}${data.readOnly ? ', read-only (saved scan)' : ''}   ? help  q quit`,
   ];
   const pageRows = browserPageRows(height, state.info);
@@ -107,13 +108,13 @@ export function renderBrowserFrame(
       parts.push(pad(row.category, 8, 'left'), pad(formatAge(row.newest * 1000, data.now), 7, 'right'));
       parts.push(pad(row.isDir ? formatCount(row.files) : '', 8, 'right'));
     }
-    parts.push(`${printable(row.name)}${row.isDir ? '/' : ''}${row.note ? `  ${row.note}` : ''}`);
+    parts.push(`${terminalText(row.name)}${row.isDir ? '/' : ''}${row.note ? `  ${row.note}` : ''}`);
     lines.push(truncate(parts.join(' '), width));
   }
   if (state.info && data.info) {
     const i = data.info;
     lines.push(
-      `─ ${printable(i.path)}`,
+      `─ ${terminalText(i.path)}`,
       `  type: ${i.type}${i.note ? ` (${i.note})` : ''}    category: ${i.kind}`,
       `  disk usage: ${formatBytes(i.allocatedBytes)}    apparent size: ${formatBytes(i.apparentBytes)}`,
       `  files: ${formatCount(i.files)}    newest modification: ${new Date(i.newest * 1000).toISOString().replace('T', ' ').slice(0, 19)} (${formatAge(i.newest * 1000, data.now)} ago)`,
@@ -121,10 +122,10 @@ export function renderBrowserFrame(
       '',
     );
   }
-  let status = state.message ?? '';
+  let status = terminalText(state.message ?? ''); // may name a path
   if (data.confirm) {
     const c = data.confirm;
-    status = `Delete ${printable(c.path)}${c.isDir ? `/ and everything in it (${formatCount(c.files)} files)` : ''}, ${formatBytes(c.bytes)}? [y/N] `;
+    status = `Delete ${terminalText(c.path)}${c.isDir ? `/ and everything in it (${formatCount(c.files)} files)` : ''}, ${formatBytes(c.bytes)}? [y/N] `;
   }
   lines.push(status);
   const t = data.totals;

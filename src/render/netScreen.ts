@@ -7,6 +7,7 @@ import type { NetState } from '../net/netModel.js';
 import type { NetRow } from '../net/netView.js';
 import { renderNetTable } from './netColumns.js';
 import { truncate } from './table.js';
+import { terminalText } from './terminalText.js';
 import { formatBytes, formatDuration, formatPercent, formatRate } from './units.js';
 import { wrap } from './wrap.js';
 
@@ -27,7 +28,7 @@ export function interfaceSummary(interfaces: readonly InterfaceRow[], bytes: boo
     .filter((i) => i.totalIn + i.totalOut > 0 || i.speedBitsPerSecond !== undefined)
     .sort((a, b) => b.rates[10].in + b.rates[10].out - (a.rates[10].in + a.rates[10].out));
   return shown.map((i) => {
-    const rate = `${i.name} in ${formatRate(i.rates[10].in, { bytes })} out ${formatRate(i.rates[10].out, { bytes })}`;
+    const rate = `${terminalText(i.name)} in ${formatRate(i.rates[10].in, { bytes })} out ${formatRate(i.rates[10].out, { bytes })}`;
     if (i.speedBitsPerSecond === undefined) return rate;
     return `${rate} (${formatPercent(i.utilisationPercent ?? 0)} of ${formatRate(i.speedBitsPerSecond / 8)})`;
   });
@@ -58,9 +59,9 @@ export function renderNetFrame(
   const header = [
     `hog net - ${clock(snapshot.time)} every ${options.intervalSeconds}s, by ${state.by}, sort ${SORT_LABEL[state.sort]}, ${mode}${options.narrowed ? `, ${options.narrowed}` : ''}${state.paused ? ' [paused]' : ''}`,
     `${interfaceSummary(snapshot.interfaces, state.bytes).join('  |  ') || 'no traffic on any interface yet'} (10s)`,
-    `c p r i group  1 2 3 t n sort  / filter  b bytes  a idle  space pause  q quit${state.filter ? `  filter "${state.filter}"` : ''}`,
+    `c p r i group  1 2 3 t n sort  / filter  b bytes  a idle  space pause  q quit${state.filter ? `  filter "${terminalText(state.filter)}"` : ''}`,
     state.prompt !== undefined
-      ? `Filter (process, PID, address or port; Enter applies, empty clears): ${state.prompt}`
+      ? `Filter (process, PID, address or port; Enter applies, empty clears): ${terminalText(state.prompt)}`
       : (snapshot.notes[0] ?? ''),
   ];
   const pageRows = Math.max(0, height - NET_HEADER_LINES - 1);
@@ -77,7 +78,7 @@ export function renderNetFrame(
 }
 
 function emptyMessage(state: NetState, snapshot: NetSnapshot): string {
-  if (state.filter) return `no ${state.by} matches "${state.filter}"`;
+  if (state.filter) return `no ${state.by} matches "${terminalText(state.filter)}"`;
   if (snapshot.elapsedSeconds < 0.01) return 'measuring...';
   return state.all ? 'no connections' : 'no traffic since hog started (a shows idle connections)';
 }
@@ -115,6 +116,6 @@ export function renderNetReport(
     const plural = { connection: 'connections', process: 'processes', remote: 'remote hosts' }[by];
     lines.push('', `${rows.length} ${plural}, ${formatBytes(total)} in total`);
   }
-  for (const note of snapshot.notes) lines.push(`note: ${note}`);
+  for (const note of snapshot.notes) lines.push(`note: ${terminalText(note)}`);
   return lines;
 }

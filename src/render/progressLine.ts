@@ -3,6 +3,7 @@
  * of the line. Cleared when done, so nothing of it stays in the scrollback or in a pipe.
  */
 import { truncate } from './table.js';
+import { terminalText } from './terminalText.js';
 
 export interface ProgressLine {
   update(text: string): void;
@@ -14,7 +15,8 @@ export function openProgressLine(stream: NodeJS.WriteStream): ProgressLine {
   return {
     update(text) {
       const width = stream.columns || 80;
-      stream.write(`\r${truncate(text, width - 1)}\x1b[K`);
+      // the text names the path being scanned: a newline or an escape in it must not reach the terminal
+      stream.write(`\r${truncate(terminalText(text), width - 1)}\x1b[K`);
       shown = true;
     },
     stop() {

@@ -1,8 +1,14 @@
 /** A chart scene (chartScene.ts) as an SVG document. */
 import type { Scene, SceneItem } from './chartScene.js';
+import { terminalText } from './terminalText.js';
 
+/**
+ * Text for SVG and HTML: markup characters as entities, and control characters as the same visible
+ * escapes as on a terminal (terminalText.ts). XML 1.0 has no form at all for most C0 controls, not
+ * even &#27;: one ESC in a process title would make the whole SVG unreadable.
+ */
 export function escapeXml(text: string): string {
-  return text.replace(
+  return terminalText(text).replace(
     /[<>&"']/g,
     (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] as string,
   );

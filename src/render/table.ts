@@ -2,6 +2,8 @@
  * Plain-text tables: right-aligned numbers, left-aligned text, the last column (usually COMMAND) cut to
  * the terminal width when there is one. Shared by every command that prints rows.
  */
+import { terminalText } from './terminalText.js';
+
 export interface TableColumn<R> {
   header: string;
   align: 'left' | 'right';
@@ -62,18 +64,13 @@ export function pad(text: string, width: number, align: 'left' | 'right'): strin
   return align === 'right' ? fill + text : text + fill;
 }
 
-/** Control characters in names (a newline in a file name, an escape in a process title) print as "?". */
-export function printable(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: replacing control characters is the point
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
-}
-
 export function renderTable<R>(
   columns: readonly TableColumn<R>[],
   rows: readonly R[],
   options: TableOptions = {},
 ): string[] {
-  const cells = rows.map((row) => columns.map((c) => printable(c.text(row))));
+  // cells hold names and command lines from other users: escaped here, once for every table
+  const cells = rows.map((row) => columns.map((c) => terminalText(c.text(row))));
   const widths = columns.map((c, i) =>
     Math.max(c.minWidth ?? 0, cellWidth(c.header), ...cells.map((r) => cellWidth(r[i] ?? ''))),
   );

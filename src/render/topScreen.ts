@@ -11,6 +11,7 @@ import { promptText, type TopState } from '../memory/topModel.js';
 import type { LoadAvg } from '../proc/loadavg.js';
 import type { Pressure } from '../proc/pressure.js';
 import { renderTable, truncate } from './table.js';
+import { terminalText } from './terminalText.js';
 import { formatBytes, formatBytesShort, formatDuration } from './units.js';
 
 export interface TopFrameData {
@@ -76,11 +77,11 @@ export function renderTopFrame(state: TopState, data: TopFrameData, width: numbe
     `hog top - ${clock} up ${formatDuration(data.uptimeSeconds)}, load ${load}, ${data.totalProcesses} processes, every ${data.delaySeconds}s`,
     `Mem: ${formatBytes(m.totalBytes)} total, ${formatBytes(m.usedBytes)} used, ${formatBytes(m.availableBytes)} avail, ${formatBytes(m.buffCacheBytes)} buff/cache`,
     `Swap: ${formatBytes(m.swapTotalBytes)} total, ${formatBytes(m.swapUsedBytes)} used   ${psi}`,
-    `Sort ${SORT_LABEL[state.sort]}${state.tree ? ' tree' : ''}${state.filter ? `  filter "${state.filter}"` : ''}  M mem P cpu N pid T tree / filter k kill q quit`,
+    `Sort ${SORT_LABEL[state.sort]}${state.tree ? ' tree' : ''}${state.filter ? `  filter "${terminalText(state.filter)}"` : ''}  M mem P cpu N pid T tree / filter k kill q quit`,
   ];
-  const describe = (pid: number) => data.rows.find((r) => r.pid === pid)?.comm ?? '?';
-  const status = state.prompt ? promptText(state.prompt, describe) : (state.message ?? '');
-  header.push(status);
+  // the status names processes (the kill prompt, its result) and echoes what the user typed
+  const status = state.prompt ? promptText(state.prompt) : (state.message ?? '');
+  header.push(terminalText(status));
 
   const pageRows = Math.max(0, height - HEADER_LINES - 1);
   const scroll = Math.min(state.scroll, Math.max(0, data.rows.length - pageRows));

@@ -1,5 +1,6 @@
 /** A verdict in words, one line: what `hog watch`, `hog run`, `hog plot` and the doctor print. */
 import type { VerdictReport } from '../memory/verdictReport.js';
+import { terminalText } from './terminalText.js';
 import { formatBytes, formatBytesPerMinute, formatDuration } from './units.js';
 
 export function verdictSummary(report: VerdictReport): string {
@@ -32,7 +33,7 @@ export function forecastText(report: VerdictReport): string {
   if (!f) return '';
   const what =
     f.limit === 'cgroup'
-      ? `cgroup ${f.cgroupPath ?? ''} limit ${formatBytes(f.limitBytes)}`
+      ? `cgroup ${terminalText(f.cgroupPath ?? '')} limit ${formatBytes(f.limitBytes)}`
       : `MemAvailable ${formatBytes(f.limitBytes)}`;
   return `limit in ~${formatDuration(f.secondsToLimit)} (${what})`;
 }

@@ -47,13 +47,65 @@ describe('hog plot of memory_profiler files', () => {
     expect(out.verdict.class).toBe('not-enough-data');
   });
 
-  it('skips corrupt and truncated lines, counts them and says which', async () => {
-    const result = await runHog(['plot', `${FIXTURES}mprof/corrupt.dat`, '--json'], { env });
+  it('stops at the first bad line of a file: hog: FILE:LINE: why, exit 2, nothing on stdout', async () => {
+    const corrupt = `${FIXTURES}mprof/corrupt.dat`;
+    const result = await runHog(['plot', corrupt, '--json'], { env });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.split('\n')[0]).toBe(
+      `hog: ${corrupt}:4: MEM <MiB> is not a decimal number: "twelve"`,
+    );
+    expect(result.stderr).toMatch(
+      /^hint: an mprof \.dat file has lines "CMDLINE <command>", "MEM <MiB> <seconds>"/m,
+    );
+    const cases: [string, string, string][] = [
+      [
+        '1e15 s (crashed with "Invalid time value")',
+        'MEM 1 1e15',
+        '2: MEM <seconds> 1e15 is not a Unix time from 1990 to 2100',
+      ],
+      [
+        '1e400 MiB',
+        'MEM 1e400 1700000000',
+        '2: MEM <MiB> 1e400 is out of range (0 to 4294967296 MiB, 4 PiB)',
+      ],
+      ['1e23 MiB', 'MEM 1e23 1700000000', '2: MEM <MiB> 1e23 is out of range (0 to 4294967296 MiB, 4 PiB)'],
+      ['NaN', 'MEM NaN 1700000000', '2: MEM <MiB> is not a decimal number: "NaN"'],
+      [
+        'negative time',
+        'MEM 1 -1700000000',
+        '2: MEM <seconds> -1700000000 is not a Unix time from 1990 to 2100',
+      ],
+      [
+        'truncated',
+        'MEM 1\nMEM 2 1700000001',
+        '2: incomplete line: no MEM <seconds>; expected "MEM <MiB> <seconds>"',
+      ],
+      [
+        'backwards',
+        'MEM 1 1700000005\nMEM 2 1700000001',
+        "3: time 1700000001 is before the previous sample's (1700000005, line 2)",
+      ],
+    ];
+    for (const [what, lines, error] of cases) {
+      const file = join(tmp.dir, 'bad.dat');
+      writeFileSync(file, `CMDLINE python3 app.py\n${lines}\nMEM 3 1700000009\n`);
+      for (const args of [[], ['-o', join(tmp.dir, 'bad.svg')]]) {
+        const bad = await runHog(['plot', file, ...args], { env });
+        expect(bad.code, what).toBe(2);
+        expect(bad.stdout, what).toBe('');
+        expect(bad.stderr.split('\n')[0], what).toBe(`hog: ${file}:${error}`);
+      }
+    }
+  });
+
+  it('skips other line types and an incomplete last line, counts them and says which', async () => {
+    const result = await runHog(['plot', `${FIXTURES}mprof/skipped.dat`, '--json'], { env });
     expect(result.code).toBe(0);
     const out = json<PlotJson>(result);
-    expect(out.skippedLines).toBe(5);
+    expect(out.skippedLines).toBe(4);
     expect(result.stderr).toMatch(
-      /^note: 5 line\(s\) of .*corrupt\.dat skipped: line 4: MEM needs <MiB> <seconds>; line 6: .*; \.\.\.$/m,
+      /^note: 4 line\(s\) of .*skipped\.dat skipped: line 6: unknown line type "GARBAGE"; line 7: empty line; line 10: unknown line type "MARK"; \.\.\.$/m,
     );
     expect(out.series.map((s) => s.role)).toEqual(['main', 'child']);
   });

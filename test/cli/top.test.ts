@@ -2,6 +2,7 @@
  * hog top in a real pseudo-terminal (tmux): keys change the sort, a resize redraws to the new size,
  * k signals a process after confirmation, q exits. And batch mode when stdout is not a terminal.
  */
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +25,26 @@ function shortSize(text: string): number {
 const TAG = `hog-top-test-${process.pid}`;
 
 const tableHeader = (lines: string[]) => lines.find((l) => /^\s+PID USER/.test(l)) ?? '';
+
+/** Why this machine cannot make a PID namespace with its own /proc, or undefined if it can. */
+function pidNamespaceUnavailable(): string | undefined {
+  const r = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'true'], { encoding: 'utf8' });
+  return r.status === 0
+    ? undefined
+    : `no PID namespace here (unshare: ${r.error?.message ?? r.stderr.trim()})`;
+}
+
+/** A shell script run inside the PID and mount namespaces of process `init` (nsenter). */
+function runIn(init: number, script: string): { stdout(): string; done: Promise<number | null> } {
+  const child = spawn('nsenter', ['-t', String(init), '-p', '-m', '--', 'sh', '-c', script], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  return { stdout: () => out, done: new Promise((resolve) => child.on('close', resolve)) };
+}
 
 describe('hog top in a terminal', () => {
   let big: Child;
@@ -99,10 +120,87 @@ describe('hog top in a terminal', () => {
       session.keys('y');
       const signal = await new Promise((resolve) => victim.process.once('exit', (_c, s) => resolve(s)));
       expect(signal).toBe('SIGKILL');
-      await session.waitForScreen((l) => l[4] === `sent SIGKILL to PID ${victim.pid}`, 'the result message');
+      await session.waitForScreen(
+        (l) => l[4] === `sent SIGKILL to PID ${victim.pid} (sleep)`,
+        'the result message',
+      );
     } finally {
       await victim.stop();
     }
+  });
+
+  it('k sends nothing when the chosen process exits before the confirmation', async () => {
+    const victim = spawnCommand('sleep', ['300']);
+    try {
+      session = TmuxSession.start(`${HOG_BIN} top -d 30`, 100, 30);
+      await session.waitForScreen((l) => tableHeader(l) !== '', 'the first frame');
+      session.keys('k', String(victim.pid), 'Enter', 'KILL', 'Enter');
+      await session.waitForScreen(
+        (l) => (l[4] ?? '').startsWith(`Really send SIGKILL to PID ${victim.pid} (sleep)?`),
+        'the confirmation',
+      );
+      await victim.stop(); // ended and reaped by this test process: the PID is free
+      session.keys('y');
+      await session.waitForScreen(
+        (l) => l[4] === `PID ${victim.pid} (sleep) has already exited: nothing sent`,
+        'the refusal',
+      );
+    } finally {
+      await victim.stop();
+    }
+  });
+
+  it('k sends nothing when the chosen PID is another process by the confirmation (a reused PID)', async (ctx) => {
+    const why = pidNamespaceUnavailable();
+    if (why) {
+      console.log(`skipped: ${why}`);
+      ctx.skip();
+    }
+    // In a PID namespace of its own, hog top and a victim; the namespace's init is bash, which reaps
+    // the victim once it is killed. Writing the namespace's ns_last_pid then hands the victim's PID to
+    // the next process: a PID reused on purpose, between the choice and the confirmation.
+    const dir = mkdtempSync(join(tmpdir(), 'hog-top-reuse-'));
+    session = TmuxSession.start(
+      `unshare --pid --fork --mount-proc bash -c 'sleep 300 & echo $! > ${dir}/victim; ${HOG_BIN} top -d 30; kill %1'`,
+      100,
+      30,
+    );
+    const victim = await waitFor(() => {
+      const text = existsSync(`${dir}/victim`) ? readFileSync(`${dir}/victim`, 'utf8') : '';
+      return text.endsWith('\n') ? Number(text) : undefined;
+    }, 'the victim in the namespace');
+    await session.waitForScreen((l) => tableHeader(l) !== '', 'the first frame');
+    const unshare = session.panePid();
+    const init = Number(readFileSync(`/proc/${unshare}/task/${unshare}/children`, 'utf8').trim());
+    const inNamespace = (script: string) => runIn(init, script);
+
+    session.keys('k', String(victim), 'Enter', 'HUP', 'Enter');
+    await session.waitForScreen(
+      (l) => (l[4] ?? '').startsWith(`Really send SIGHUP to PID ${victim} (sleep)?`),
+      'the confirmation',
+    );
+    await inNamespace(`kill ${victim}`).done;
+    await waitFor(
+      async () => (await inNamespace(`kill -0 ${victim} 2>/dev/null`).done) !== 0,
+      'the victim to be reaped',
+    );
+    const replacement = inNamespace(
+      `echo ${victim - 1} > /proc/sys/kernel/ns_last_pid; sleep 300 & echo $!; wait $!; echo "status $?"`,
+    );
+    const got = await waitFor(() => /^(\d+)\n/.exec(replacement.stdout())?.[1], 'the replacement PID');
+    expect(Number(got)).toBe(victim);
+
+    session.keys('y');
+    await session.waitForScreen(
+      (l) =>
+        l[4] ===
+        `PID ${victim} is no longer the sleep you chose: another process (sleep) has it now; nothing sent`,
+      'the refusal',
+    );
+    // had hog sent SIGHUP, the replacement would have died of it (status 129) before this SIGKILL (137)
+    await inNamespace(`kill -KILL ${victim}`).done;
+    await replacement.done;
+    expect(replacement.stdout()).toBe(`${victim}\nstatus 137\n`);
   });
 
   it('/ filters rows by command', async () => {

@@ -6,10 +6,16 @@ import {
   initialTopState,
   type Key,
   parseSignal,
+  promptText,
   type TopState,
 } from '../../src/memory/topModel.js';
 
-const ctx = { firstPid: 42, pageRows: 10, hasPid: (pid: number) => [42, 7].includes(pid) };
+/** The table the user sees: two processes, with their start times when the rows were read. */
+const ROWS = [
+  { pid: 42, startTimeTicks: 1000, name: 'node' },
+  { pid: 7, startTimeTicks: 77, name: 'sleep' },
+];
+const ctx = { firstPid: 42, pageRows: 10, lookup: (pid: number) => ROWS.find((r) => r.pid === pid) };
 const char = (c: string): Key => ({ kind: 'char', char: c });
 
 function press(state: TopState, ...keys: Key[]) {
@@ -50,8 +56,12 @@ describe('hog top keys', () => {
 
   it('k asks PID (default: first row), then signal (default TERM), then confirmation', () => {
     const s = press(initialTopState(), char('k'), { kind: 'enter' }, { kind: 'enter' });
-    expect(s.state.prompt).toEqual({ kind: 'killConfirm', pid: 42, signal: 'TERM' });
-    expect(press(s.state, char('y')).effect).toEqual({ kind: 'kill', pid: 42, signal: 'TERM' });
+    const target = { pid: 42, startTimeTicks: 1000, name: 'node' };
+    expect(s.state.prompt).toEqual({ kind: 'killConfirm', target, signal: 'TERM' });
+    expect(promptText(s.state.prompt as NonNullable<TopState['prompt']>)).toBe(
+      'Really send SIGTERM to PID 42 (node)? [y/N] ',
+    );
+    expect(press(s.state, char('y')).effect).toEqual({ kind: 'kill', target, signal: 'TERM' });
     const declined = press(s.state, char('n'));
     expect(declined.effect).toEqual({ kind: 'redraw' });
     expect(declined.state.message).toBe('kill cancelled');
@@ -67,7 +77,11 @@ describe('hog top keys', () => {
       { kind: 'enter' },
       char('y'),
     );
-    expect(s.effect).toEqual({ kind: 'kill', pid: 7, signal: 'KILL' });
+    expect(s.effect).toEqual({
+      kind: 'kill',
+      target: { pid: 7, startTimeTicks: 77, name: 'sleep' },
+      signal: 'KILL',
+    });
   });
 
   it('k refuses a PID that is not in the table and an unknown signal', () => {

@@ -61,10 +61,10 @@ describe('allocation sites', () => {
     expect(tree.t).toBe(5200);
     expect(tree.c[0]).toMatchObject({ n: 'main', t: 5000 });
     const html = flameGraphHtml(node('(root)', '', 0, 0, [node('</script><b>', '/x.js', 1, 10)]), {
-      title: 'a <title>',
+      title: 'a <title>\x1b[2J',
       churn: true,
     });
-    expect(html).toContain('<title>a &#60;title&#62;</title>');
+    expect(html).toContain('<title>a &lt;title&gt;\\x1b[2J</title>');
     expect(html).not.toContain('</script><b>'); // data cannot close the script element
     expect(html).toContain('\\u003c/script>\\u003cb>');
     expect(html).not.toMatch(/https?:\/\//);

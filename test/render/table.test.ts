@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cellWidth, printable, renderTable, type TableColumn, truncate } from '../../src/render/table.js';
+import { cellWidth, renderTable, type TableColumn, truncate } from '../../src/render/table.js';
 
 interface R {
   n: number;
@@ -25,8 +25,13 @@ describe('renderTable', () => {
     expect(lines.every((l) => cellWidth(l) <= 20)).toBe(true);
   });
 
-  it('prints control characters in names as "?"', () => {
-    expect(printable('a\nb\x1b[31m')).toBe('a?b?[31m');
+  it('escapes control characters in cells, and sizes columns by the escaped text', () => {
+    expect(
+      renderTable(columns, [
+        { n: 1, s: 'a\nb\x1b[31m' },
+        { n: 22, s: 'c' },
+      ]),
+    ).toEqual([' N NAME', ' 1 a\\nb\\x1b[31m', '22 c']);
   });
 
   it('counts wide characters as two cells', () => {
