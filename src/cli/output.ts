@@ -17,7 +17,12 @@ export interface Output {
 export function processOutput(stdout: NodeJS.WriteStream = process.stdout, stderr = process.stderr): Output {
   stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(0);
+    // EIO: the terminal hung up (a dropped SSH session); a recording still ends cleanly, unheard
+    if (error.code === 'EIO') return;
     throw error;
+  });
+  stderr.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EIO' && error.code !== 'EPIPE') throw error;
   });
   return {
     get isTTY() {
