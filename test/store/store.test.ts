@@ -22,7 +22,7 @@ describe('store location', () => {
 });
 
 describe('the SQLite store', () => {
-  it('creates the file and its directory with the schema and hog\'s mark, and reads back a run', () => {
+  it("creates the file and its directory with the schema and hog's mark, and reads back a run", () => {
     const path = join(dir, 'a', 'b', 'hog.db');
     const store = Store.open(path, { create: true });
     const run = store.createRun({
