@@ -2,6 +2,8 @@
  * Where command output goes. Commands write lines through an Output so tests and pipes behave:
  * a closed pipe (`hog ps | head`) ends the program quietly instead of throwing EPIPE.
  */
+import { closeSync } from 'node:fs';
+import { isatty } from 'node:tty';
 export interface Output {
   /** stdout is a terminal. */
   readonly isTTY: boolean;
@@ -15,6 +17,7 @@ export interface Output {
 }
 
 export function processOutput(stdout: NodeJS.WriteStream = process.stdout, stderr = process.stderr): Output {
+  releaseHungUpTerminalAtExit();
   stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(0);
     // EIO: the terminal hung up (a dropped SSH session); a recording still ends cleanly, unheard
@@ -47,4 +50,25 @@ export function processOutput(stdout: NodeJS.WriteStream = process.stdout, stder
       stderr.write(`${text}\n`);
     },
   };
+}
+
+/**
+ * Node 20 aborts as it exits (SIGABRT, exit 134: ResetStdio's tcsetattr check, nodejs/node#51519, fixed
+ * by nodejs/node#58200 in later releases) when the terminal it started on has hung up, as after a
+ * dropped SSH session. A hung-up terminal fails isatty(); its descriptors are closed at the very end,
+ * on 'exit', after which no JavaScript runs that could reuse them: Node then skips them.
+ */
+function releaseHungUpTerminalAtExit(): void {
+  const onTerminal = [0, 1, 2].filter((fd) => isatty(fd));
+  if (onTerminal.length === 0) return;
+  process.once('exit', () => {
+    for (const fd of onTerminal) {
+      if (isatty(fd)) continue;
+      try {
+        closeSync(fd);
+      } catch {
+        // already closed
+      }
+    }
+  });
 }

@@ -13,7 +13,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/store.js';
 import { NOBODY } from '../helpers/disk.js';
-import { json, runHog, startHog, stopStartedHogs } from '../helpers/hog.js';
+import { HOG_BIN, json, runHog, startHog, stopStartedHogs } from '../helpers/hog.js';
 import { spawnCommand, waitFor } from '../helpers/processes.js';
 import { storedSamples, tempDir } from '../helpers/store.js';
 
@@ -232,6 +232,42 @@ describe('SIGHUP (a dropped SSH session)', () => {
     const runs = json<RunsJson>(await runHog(['runs', '--db', db, '--json']));
     expect(runs.runs.map((r) => r.state)).toEqual(['ended', 'ended']);
     expect(intact(db)).toEqual({ check: 'ok', journal: 'delete' });
+  });
+});
+
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+if (!hasTmux) console.log('skipping the terminal hangup test: tmux is not installed');
+
+describe.runIf(hasTmux)('a terminal that hangs up (the SSH session drops)', () => {
+  it('ends hog watch and hog run cleanly: run ended, store closed, the exit of SIGHUP (no abort)', async () => {
+    const target = spawnCommand('sleep', ['60']);
+    const cases = [
+      { name: 'watch', args: `watch ${target.pid} -i 0.1 --db`, code: '0' },
+      { name: 'run', args: 'run -i 0.1 --db', code: '129', command: ' -- sleep 30' },
+    ];
+    for (const c of cases) {
+      const db = join(tmp.dir, `tty-${c.name}.db`);
+      const status = join(tmp.dir, `tty-${c.name}.status`);
+      const err = join(tmp.dir, `tty-${c.name}.err`);
+      const session = `hog-test-${process.pid}-${c.name}`;
+      // the shell tmux starts leads the session and dies of the hangup; the kernel then sends SIGHUP to
+      // the foreground group: hog, and a subshell that ignores it to write down hog's exit status
+      const inner = `(trap "" HUP; ${HOG_BIN} ${c.args} ${db}${c.command ?? ''} 2>${err}; echo $? > ${status}) & wait`;
+      spawnSync('tmux', ['new-session', '-d', '-s', session, '-x', '100', '-y', '20', 'sh', '-c', inner]);
+      await waitFor(() => storedSamples(db).length >= 5, `hog ${c.name} in a terminal to store samples`);
+      spawnSync('tmux', ['kill-session', '-t', session]);
+      const code = await waitFor(
+        () => existsSync(status) && readFileSync(status, 'utf8').trim(),
+        'hog to exit',
+      );
+      // Node 20 aborts (134) when it exits on a hung-up terminal unless hog lets go of it first
+      expect(code, readFileSync(err, 'utf8')).toBe(c.code);
+      expect(readFileSync(err, 'utf8')).not.toContain('Assertion failed');
+      const runs = json<RunsJson>(await runHog(['runs', '--db', db, '--json']));
+      expect(runs.runs.map((r) => r.state)).toEqual(['ended']);
+      expect(filesOf(tmp.dir, `tty-${c.name}.db`)).toEqual([`tty-${c.name}.db`]);
+    }
+    await target.stop();
   });
 });
 
