@@ -69,6 +69,9 @@ export function openReadOnly(
   path: string,
   timeoutMs: number,
 ): { db: Database.Database; kind: Exclude<StoreKind, { kind: 'foreign' | 'newer' }> } {
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new UsageError(`the store ${path} is a directory`, { hint: 'give --db (or HOG_DB) a file path' });
+  }
   let db: Database.Database | undefined;
   try {
     db = openDatabase(path, { readonly: true, fileMustExist: true, timeout: timeoutMs });

@@ -107,12 +107,10 @@ export class Store {
    */
   static openForWriting(path: string): Store {
     const store = new Store(path, 'write', undefined);
-    if (!hasContent(path)) {
-      try {
-        ensureDirectory(dirname(path));
-      } catch (error) {
-        throw cannotOpen(path, error);
-      }
+    try {
+      if (!hasContent(path)) ensureDirectory(dirname(path));
+    } catch (error) {
+      throw cannotOpen(path, error);
     }
     try {
       store.ensureReady();
