@@ -70,6 +70,14 @@ describe("another program's SQLite file", () => {
     }
     // refused before the command starts, as a bad -o path is: nothing ran, nothing to lose
     expect(existsSync(ran)).toBe(false);
+    // the doctor's leak history reads the same store: one UNKNOWN finding that says why
+    const doctor = await runHog(['doctor', '--only', 'memory.leak-history'], { env: { HOG_DB: app } });
+    expect(doctor.code).toBe(3);
+    expect(doctor.stdout.replace(/\s+/g, ' ')).toContain(
+      `check memory.leak-history failed: ${app} is not a hog store: it holds tables hog did not make (runs)`,
+    );
+    expect(sha(app)).toBe(before);
+    expect(filesOf(dir, 'app.db')).toEqual(['app.db']);
     const db = new Database(app, { readonly: true });
     expect(db.prepare('SELECT * FROM runs').all()).toEqual([{ name: 'sunday', miles: 10.5 }]);
     db.close();
