@@ -2,7 +2,9 @@
  * One recording, from the store's run row to the final verdicts: what `hog run` and `hog watch` share.
  * It opens the store (and the mprof file) before anything starts, so a bad path fails early; prepares
  * the marker file and the Node.js heap preload; ingests what targets append to them; judges the series
- * (live and at the end) and stores each verdict with its series.
+ * (live and at the end) and stores each verdict with its series. Everything for the store goes through
+ * its sink, which keeps it while another writer holds the lock (storeSink.ts): a store that is busy, full
+ * or failing never ends the recording early nor keeps `hog run`'s command from running.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
@@ -10,8 +12,7 @@ import { join } from 'node:path';
 import type { Clock } from '../clock.js';
 import { errnoCode, isDiskFull, PermissionError, UsageError } from '../errors.js';
 import { selfIdentity } from '../store/runState.js';
-import type { Store } from '../store/store.js';
-import { WRITE_BUSY_MS } from '../store/store.js';
+import { type Store, WRITE_BUSY_MS } from '../store/store.js';
 import { StoreSink } from '../store/storeSink.js';
 import { forecast } from './forecast.js';
 import { JsonLinesTail } from './jsonLinesTail.js';
@@ -92,7 +93,12 @@ export class RecordingSession {
       () => options.clock.now(),
     );
     // the run row now, for its number; a locked store gets it at a later flush (the recording goes on)
-    this.storeSink.flush();
+    try {
+      this.storeSink.flush();
+    } catch (error) {
+      mprof?.close();
+      throw error;
+    }
     const sinks: RecorderSink[] = [this.storeSink];
     if (mprof) sinks.push(mprof);
     this.recorder = new Recorder(
