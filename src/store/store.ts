@@ -42,8 +42,11 @@ export interface OpenOptions {
   create: boolean;
 }
 
-/** How long a write waits for another writer's lock by default (ms): short, so sampling goes on. */
-export const WRITE_BUSY_MS = 250;
+/**
+ * How long a write waits for another writer's lock by default (ms): a few of SQLite's busy-handler
+ * retries, short enough that sampling goes on (a flush that waited in vain is retried at the next).
+ */
+export const WRITE_BUSY_MS = 100;
 /** How long a read waits for a writer in rollback-journal mode (ms). */
 export const READ_BUSY_MS = 5000;
 
