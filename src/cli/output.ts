@@ -7,6 +7,8 @@
  * unescaped. Each command escapes such names where it prints them, newlines included; write() is raw,
  * for the commands that draw in place with escape sequences.
  */
+import { closeSync } from 'node:fs';
+import { isatty } from 'node:tty';
 import { terminalText } from '../render/terminalText.js';
 
 export interface Output {
@@ -22,9 +24,15 @@ export interface Output {
 }
 
 export function processOutput(stdout: NodeJS.WriteStream = process.stdout, stderr = process.stderr): Output {
+  releaseHungUpTerminalAtExit();
   stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(0);
+    // EIO: the terminal hung up (a dropped SSH session); a recording still ends cleanly, unheard
+    if (error.code === 'EIO') return;
     throw error;
+  });
+  stderr.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EIO' && error.code !== 'EPIPE') throw error;
   });
   return {
     get isTTY() {
@@ -53,3 +61,24 @@ export function processOutput(stdout: NodeJS.WriteStream = process.stdout, stder
 
 /** hog's own lines: every control character but the newline escaped. */
 const guard = (text: string): string => terminalText(text, { keepNewlines: true });
+
+/**
+ * Node 20 aborts as it exits (SIGABRT, exit 134: ResetStdio's tcsetattr check, nodejs/node#51519, fixed
+ * by nodejs/node#58200 in later releases) when the terminal it started on has hung up, as after a
+ * dropped SSH session. A hung-up terminal fails isatty(); its descriptors are closed at the very end,
+ * on 'exit', after which no JavaScript runs that could reuse them: Node then skips them.
+ */
+function releaseHungUpTerminalAtExit(): void {
+  const onTerminal = [0, 1, 2].filter((fd) => isatty(fd));
+  if (onTerminal.length === 0) return;
+  process.once('exit', () => {
+    for (const fd of onTerminal) {
+      if (isatty(fd)) continue;
+      try {
+        closeSync(fd);
+      } catch {
+        // already closed
+      }
+    }
+  });
+}

@@ -13,6 +13,7 @@ import {
   type Metric,
   primarySeries,
   type Recording,
+  type RunState,
   seriesLabel,
 } from '../memory/recording.js';
 import { judge } from '../memory/verdict.js';
@@ -28,6 +29,7 @@ import { terminalText } from '../render/terminalText.js';
 import { formatBytes, formatDuration } from '../render/units.js';
 import { verdictSummary } from '../render/verdictText.js';
 import { defaultDbPath } from '../store/paths.js';
+import { recordedUntil, runState } from '../store/runState.js';
 import { Store } from '../store/store.js';
 import type { CliContext } from './context.js';
 import { positiveInt } from './optionValues.js';
@@ -103,7 +105,7 @@ Examples:
         output.line(
           JSON.stringify({
             source: recording.source,
-            run: recording.run,
+            run: { ...recording.run, state: runStateOf(recording) },
             series: recording.series.map((s) => ({
               label: seriesLabel(s),
               role: s.role,
@@ -183,7 +185,7 @@ function load(what: string, dbPath: string): Loaded {
         : [];
     return { recording: parsed.recording, storedVerdict: undefined, skipped: parsed.skipped, problems };
   }
-  const store = Store.open(dbPath, { create: false });
+  const store = Store.openForReading(dbPath);
   try {
     const id = what === 'last' ? store.lastRunId() : Number(what);
     if (id === undefined)
@@ -195,6 +197,11 @@ function load(what: string, dbPath: string): Loaded {
   } finally {
     store.close();
   }
+}
+
+/** ended for files (mprof has no recorder); else as runState.ts judges it. */
+function runStateOf(recording: Recording): RunState {
+  return recording.run.recorder || recording.run.lastDataAt ? runState(recording.run, Date.now()) : 'ended';
 }
 
 function writeOutput(path: string, data: string | Buffer): void {
@@ -234,9 +241,14 @@ function textSummary(recording: Recording, verdict: VerdictReport | undefined, w
       `  ${r.label.slice(0, labelWidth).padEnd(labelWidth)} ${sparkline(r.values, sparkWidth, { min: 0, max })} last ${formatBytes(r.last)} peak ${formatBytes(r.peak)}`,
     );
   }
-  const end = recording.run.endedAt ?? recording.run.startedAt;
+  // a run whose recorder died has no end: its span is up to the last thing recorded
+  const state = runStateOf(recording);
+  const how =
+    state === 'ended'
+      ? ''
+      : ` (${state === 'running' ? 'still recording' : 'interrupted: its recorder stopped without ending it'})`;
   lines.push(
-    `  ${formatDuration((end - recording.run.startedAt) / 1000)} recorded, ${recording.markers.length} function markers`,
+    `  ${formatDuration((recordedUntil(recording.run) - recording.run.startedAt) / 1000)} recorded${how}, ${recording.markers.length} function markers`,
   );
   if (verdict) lines.push(`verdict: ${verdictSummary(verdict)}`);
   for (const note of recording.notes) lines.push(`note: ${terminalText(note.text)}`);

@@ -13,6 +13,7 @@ import { terminalText } from '../render/terminalText.js';
 import { formatBytes, formatDuration } from '../render/units.js';
 import { verdictSummary } from '../render/verdictText.js';
 import { defaultDbPath } from '../store/paths.js';
+import { storeError } from '../store/sqliteErrors.js';
 import { Store } from '../store/store.js';
 import type { CliContext } from './context.js';
 import { seconds } from './optionValues.js';
@@ -119,6 +120,13 @@ export function summaryLines(
   return lines;
 }
 
+/** "run 12", or what to call a run whose row the store has not taken yet (locked since the start). */
+export function runName(session: RecordingSession): string {
+  return session.runId === undefined
+    ? 'a run (the store is locked: numbered once written)'
+    : `run ${session.runId}`;
+}
+
 export function durationOf(recording: Recording): string {
   const end = recording.run.endedAt ?? recording.run.startedAt;
   return formatDuration((end - recording.run.startedAt) / 1000);
@@ -136,7 +144,7 @@ export async function withSession(
   body: (session: RecordingSession, store: Store) => Promise<void>,
 ): Promise<void> {
   const outPath = mprofPath(flags);
-  const store = Store.open(flags.db ?? defaultDbPath(), { create: true });
+  const store = Store.openForWriting(flags.db ?? defaultDbPath());
   let session: RecordingSession | undefined;
   try {
     session = new RecordingSession({
@@ -159,7 +167,7 @@ export async function withSession(
     await body(session, store);
   } catch (error) {
     session?.abandon();
-    throw error;
+    throw storeError(store.path, error);
   } finally {
     store.close();
   }

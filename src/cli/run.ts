@@ -19,6 +19,7 @@ import {
   addRecordOptions,
   durationOf,
   type RecordFlags,
+  runName,
   summarize,
   summaryLines,
   withSession,
@@ -107,7 +108,7 @@ async function runCommand(
   session.recorder.add({ pid, startTicks, name, command: argv.join(' ') });
   if (!flags.quiet && !flags.json) {
     output.error(
-      `hog: recording PID ${pid} (${terminalText(name)}) every ${flags.interval}s as run ${session.runId} in ${store.path}`,
+      `hog: recording PID ${pid} (${terminalText(name)}) every ${flags.interval}s as ${runName(session)} in ${store.path}`,
     );
   }
   const controller = new AbortController();
@@ -132,9 +133,11 @@ async function runCommand(
       }
     },
   });
-  if (loop.reason === 'disk-full') {
+  if (loop.reason === 'disk-full' || loop.reason === 'store-failed') {
+    // the store failed, not the command: it runs on, and its exit code is still hog's
+    const what = loop.reason === 'disk-full' ? 'disk full while recording' : 'cannot write the store';
     output.error(
-      `hog: disk full while recording (${loop.error?.message}); recording stopped, what was written is kept in run ${session.runId}; the command keeps running`,
+      `hog: ${what} (${loop.error?.message}); recording stopped, what was written is kept in run ${session.runId ?? '(none)'}; the command keeps running`,
     );
   }
   exit = exit ?? (await exited);
@@ -145,23 +148,24 @@ async function runCommand(
 
   const exitCode = exit.code ?? 128 + (exit.signal ? (osConstants.signals[exit.signal] ?? 0) : 0);
   context.exitCode = exitCode;
-  if (loop.reason !== 'disk-full') session.ingest(true);
+  if (loop.reason === 'targets-gone' || loop.reason === 'stopped') session.ingest(true);
   const result = session.finish({
     exitCode: exit.code ?? undefined,
     exitSignal: exit.signal ?? undefined,
     reason: 'exited',
   });
+  if (result.unstored) output.error(`hog: ${result.unstored}`);
   const summaries = summarize(result.recording, result.verdicts);
   if (flags.json) {
     output.line(
       JSON.stringify({
-        run: result.recording.run.id,
+        run: session.runId ?? null,
         db: store.path,
         command: argv,
         exitCode: exit.code,
         exitSignal: exit.signal,
         // the recording ends when the command exits, unless the disk filled up first
-        stoppedBy: loop.reason === 'disk-full' ? 'disk-full' : 'exited',
+        stoppedBy: loop.reason === 'disk-full' || loop.reason === 'store-failed' ? loop.reason : 'exited',
         intervalSeconds: flags.interval,
         output: flags.output ?? null,
         series: summaries,
@@ -173,12 +177,12 @@ async function runCommand(
   }
   if (flags.quiet) return;
   const how = exit.signal ? `was killed by ${exit.signal}` : `exited with ${exit.code}`;
-  output.error(
-    `hog: run ${session.runId}: ${terminalText(argv.join(' '))} ${how} after ${durationOf(result.recording)}`,
-  );
+  const which = session.runId === undefined ? 'not stored' : `run ${session.runId}`;
+  output.error(`hog: ${which}: ${terminalText(argv.join(' '))} ${how} after ${durationOf(result.recording)}`);
   for (const line of summaryLines(result.recording, summaries, output.columns ?? 100)) output.error(line);
   if (flags.output) output.error(`  wrote ${flags.output} (mprof format)`);
-  output.error(`  next: hog plot ${session.runId} -o run-${session.runId}.svg`);
+  if (session.runId !== undefined)
+    output.error(`  next: hog plot ${session.runId} -o run-${session.runId}.svg`);
 }
 
 /** The executable a command name runs, as the shell finds it; an error before anything starts. */

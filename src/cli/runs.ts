@@ -1,11 +1,15 @@
 /**
- * `hog runs`: the recordings in the store, newest first, with their verdicts.
+ * `hog runs`: the recordings in the store, newest first, with their verdicts. It only reads the store:
+ * a missing file is "no recordings yet", never a new file. A run whose recorder died before ending it
+ * shows as interrupted, with the time to its last recorded sample (runState.ts).
  */
 import type { Command } from 'commander';
+import type { RunState } from '../memory/recording.js';
 import type { VerdictReport } from '../memory/verdictReport.js';
 import { renderTable, type TableColumn } from '../render/table.js';
 import { formatBytesPerMinute, formatBytesShort, formatDuration } from '../render/units.js';
 import { defaultDbPath } from '../store/paths.js';
+import { bootId, recordedUntil, runState } from '../store/runState.js';
 import { type RunSummary, Store } from '../store/store.js';
 import type { CliContext } from './context.js';
 import { positiveInt } from './optionValues.js';
@@ -23,7 +27,15 @@ function verdictText(run: RunSummary): string {
   return v.class;
 }
 
-const COLUMNS: TableColumn<RunSummary>[] = [
+type Listed = RunSummary & { state: RunState };
+
+/** How long it ran: to its end, or to the last thing recorded for a run still going or interrupted. */
+function timeText(r: Listed): string {
+  const span = formatDuration((recordedUntil(r) - r.startedAt) / 1000);
+  return r.state === 'ended' ? span : `${span} ${r.state}`;
+}
+
+const COLUMNS: TableColumn<Listed>[] = [
   { header: 'RUN', align: 'right', text: (r) => String(r.id) },
   { header: 'KIND', align: 'left', text: (r) => r.kind },
   {
@@ -34,7 +46,7 @@ const COLUMNS: TableColumn<RunSummary>[] = [
   {
     header: 'TIME',
     align: 'right',
-    text: (r) => (r.endedAt === undefined ? 'running' : formatDuration((r.endedAt - r.startedAt) / 1000)),
+    text: timeText,
   },
   { header: 'SAMPLES', align: 'right', text: (r) => String(r.samples) },
   {
@@ -76,9 +88,13 @@ Examples:
           );
         return;
       }
-      const store = Store.open(path, { create: false });
+      const store = Store.openForReading(path);
       try {
-        const runs = store.listRuns(flags.limit);
+        const now = Date.now();
+        const boot = bootId();
+        const runs: Listed[] = store
+          .listRuns(flags.limit)
+          .map((r) => ({ ...r, state: runState(r, now, boot) }));
         if (flags.json) {
           output.line(JSON.stringify({ db: path, runs }));
           return;

@@ -28,6 +28,7 @@ import {
   addRecordOptions,
   durationOf,
   type RecordFlags,
+  runName,
   summarize,
   summaryLines,
   withSession,
@@ -127,13 +128,14 @@ async function watch(
       .map((t) => `PID ${t.target.pid} (${terminalText(t.target.name)})`)
       .join(', ');
     output.line(
-      `hog watch: ${who} every ${flags.interval}s as run ${session.runId} in ${store.path}; Ctrl-C stops`,
+      `hog watch: ${who} every ${flags.interval}s as ${runName(session)} in ${store.path}; Ctrl-C stops`,
     );
   }
   const controller = new AbortController();
   const stop = () => controller.abort();
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  process.on('SIGHUP', stop); // a dropped SSH session ends the recording as cleanly as SIGTERM
   const heaps = flags.heap
     ? await recordNodeHeaps(session, procRoot, flags, context, controller.signal)
     : { done: Promise.resolve() };
@@ -188,21 +190,24 @@ async function watch(
   });
   process.removeListener('SIGINT', stop);
   process.removeListener('SIGTERM', stop);
+  process.removeListener('SIGHUP', stop);
   controller.abort();
   await heaps.done;
-  if (loop.reason === 'disk-full') {
+  if (loop.reason === 'disk-full' || loop.reason === 'store-failed') {
+    const what = loop.reason === 'disk-full' ? 'disk full while recording' : 'cannot write the store';
     output.error(
-      `hog: disk full while recording (${loop.error?.message}); stopped, what was written is kept in run ${session.runId}`,
+      `hog: ${what} (${loop.error?.message}); stopped, what was written is kept in run ${session.runId ?? '(none)'}`,
     );
     context.exitCode = 4;
     return;
   }
   const result = session.finish({});
+  if (result.unstored) output.error(`hog: ${result.unstored}`);
   const summaries = summarize(result.recording, result.verdicts);
   if (flags.json) {
     output.line(
       JSON.stringify({
-        run: result.recording.run.id,
+        run: session.runId ?? null,
         db: store.path,
         stoppedBy: loop.reason,
         intervalSeconds: flags.interval,
@@ -219,10 +224,12 @@ async function watch(
     stopped: 'stopped',
     verdict: 'verdict reached',
     'disk-full': 'disk full',
+    'store-failed': 'store failed',
   }[loop.reason];
-  output.line(`hog watch: run ${session.runId}, ${durationOf(result.recording)} (${why})`);
+  output.line(`hog watch: run ${session.runId ?? '(not stored)'}, ${durationOf(result.recording)} (${why})`);
   output.lines(summaryLines(result.recording, summaries, output.columns ?? 100));
-  output.line(`  next: hog plot ${session.runId} -o run-${session.runId}.svg`);
+  if (session.runId !== undefined)
+    output.line(`  next: hog plot ${session.runId} -o run-${session.runId}.svg`);
 }
 
 function statusLine(state: TargetState, report: VerdictReport, width: number): string {

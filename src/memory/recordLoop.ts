@@ -1,8 +1,9 @@
 /**
  * The sampling loop shared by `hog run` and `hog watch`: tick on a fixed schedule (no drift: tick k is
  * due at start + k·interval; late ticks are skipped, never bunched), flush about once a second, stop
- * when the targets are gone, the duration is over, the caller says so (Ctrl-C, a verdict), or the disk
- * is full — then what was written is kept and the reason returned.
+ * when the targets are gone, the duration is over, the caller says so (Ctrl-C, a verdict), or writing
+ * fails (a full disk, a corrupt store; a store another writer has locked is not a failure: the sink keeps
+ * the rows for the next flush) — then what was written is kept and the reason returned.
  */
 import type { Clock } from '../clock.js';
 import { isDiskFull } from '../errors.js';
@@ -10,7 +11,10 @@ import type { Recorder } from './recorder.js';
 
 export const FLUSH_MS = 1000;
 
-export type StopReason = 'targets-gone' | 'duration' | 'stopped' | 'verdict' | 'disk-full';
+export type StopReason = 'targets-gone' | 'duration' | 'stopped' | 'verdict' | 'disk-full' | 'store-failed';
+
+/** A sink's flush failed: the recording stops writing (the cause says why). */
+class WriteFailure extends Error {}
 
 export interface LoopOptions {
   clock: Clock;
@@ -39,7 +43,11 @@ export async function recordLoop(recorder: Recorder, options: LoopOptions): Prom
   let error: Error | undefined;
   const flush = () => {
     options.beforeFlush?.();
-    recorder.flush();
+    try {
+      recorder.flush();
+    } catch (failure) {
+      throw new WriteFailure('write failed', { cause: failure });
+    }
   };
   // one abort listener for the whole loop (not one per tick): it ends the current sleep
   let wake = () => {};
@@ -83,9 +91,9 @@ export async function recordLoop(recorder: Recorder, options: LoopOptions): Prom
     }
     flush();
   } catch (caught) {
-    if (!isDiskFull(caught)) throw caught;
-    reason = 'disk-full';
-    error = caught as Error;
+    if (!(caught instanceof WriteFailure)) throw caught;
+    error = caught.cause as Error;
+    reason = isDiskFull(error) ? 'disk-full' : 'store-failed';
   } finally {
     signal.removeEventListener('abort', onAbort);
   }

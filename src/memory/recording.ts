@@ -82,7 +82,21 @@ export interface RunInfo {
   intervalMs?: number | undefined;
   exitCode?: number | undefined;
   exitSignal?: string | undefined;
+  /** The hog process recording it, to tell a run still recording from one whose recorder died. */
+  recorder?: RecorderIdentity | undefined;
+  /** Time of the last sample, marker or note stored: where an interrupted run really ends. */
+  lastDataAt?: number | undefined;
 }
+
+/** A process on one boot of one machine: PID, start time in clock ticks, /proc/sys/kernel/random/boot_id. */
+export interface RecorderIdentity {
+  pid: number;
+  startTicks: number;
+  bootId: string;
+}
+
+/** ended: the recorder ended it; running: its recorder is alive; interrupted: it died first. */
+export type RunState = 'ended' | 'running' | 'interrupted';
 
 export interface Recording {
   run: RunInfo;

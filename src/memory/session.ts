@@ -2,14 +2,17 @@
  * One recording, from the store's run row to the final verdicts: what `hog run` and `hog watch` share.
  * It opens the store (and the mprof file) before anything starts, so a bad path fails early; prepares
  * the marker file and the Node.js heap preload; ingests what targets append to them; judges the series
- * (live and at the end) and stores each verdict with its series.
+ * (live and at the end) and stores each verdict with its series. Everything for the store goes through
+ * its sink, which keeps it while another writer holds the lock (storeSink.ts): a store that is busy, full
+ * or failing never ends the recording early nor keeps `hog run`'s command from running.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock } from '../clock.js';
 import { errnoCode, isDiskFull, PermissionError, UsageError } from '../errors.js';
-import type { Store } from '../store/store.js';
+import { selfIdentity } from '../store/runState.js';
+import { type Store, WRITE_BUSY_MS } from '../store/store.js';
 import { StoreSink } from '../store/storeSink.js';
 import { forecast } from './forecast.js';
 import { JsonLinesTail } from './jsonLinesTail.js';
@@ -56,10 +59,13 @@ export interface SeriesVerdict {
   verdict: VerdictReport;
 }
 
+/** How long the end of a recording waits for a locked store before saying what was not stored. */
+export const FINAL_WAIT_MS = 10_000;
+
 export class RecordingSession {
-  readonly runId: number;
   readonly recorder: Recorder;
   readonly storeSink: StoreSink;
+  private readonly startedAt: number;
   private readonly mprof: MprofWriter | undefined;
   private tempDir: string | undefined;
   private markerTail: JsonLinesTail | undefined;
@@ -72,15 +78,27 @@ export class RecordingSession {
     let mprof: MprofWriter | undefined;
     if (options.mprofPath !== undefined) mprof = openMprof(options.mprofPath, options.command);
     this.mprof = mprof;
-    this.runId = options.store.createRun({
-      kind: options.kind,
-      command: options.command,
-      host: hostname(),
-      startedAt: options.clock.now(),
-      intervalMs: options.intervalMs,
-      options: options.options ?? {},
-    });
-    this.storeSink = new StoreSink(options.store, this.runId);
+    this.startedAt = options.clock.now();
+    this.storeSink = new StoreSink(
+      options.store,
+      {
+        kind: options.kind,
+        command: options.command,
+        host: hostname(),
+        startedAt: this.startedAt,
+        intervalMs: options.intervalMs,
+        // who records it: a reader tells a run whose recorder died from one still going (runState.ts)
+        options: { ...options.options, recorder: selfIdentity() },
+      },
+      () => options.clock.now(),
+    );
+    // the run row now, for its number; a locked store gets it at a later flush (the recording goes on)
+    try {
+      this.storeSink.flush();
+    } catch (error) {
+      mprof?.close();
+      throw error;
+    }
     const sinks: RecorderSink[] = [this.storeSink];
     if (mprof) sinks.push(mprof);
     this.recorder = new Recorder(
@@ -93,6 +111,11 @@ export class RecordingSession {
       },
       sinks,
     );
+  }
+
+  /** The run's number in the store; undefined while the store has been locked since the start. */
+  get runId(): number | undefined {
+    return this.storeSink.id;
   }
 
   /**
@@ -158,11 +181,9 @@ export class RecordingSession {
   storeLiveVerdicts(): void {
     const now = this.options.clock.monotonic();
     for (const [id, report] of this.live) {
-      const dbId = this.storeSink.dbId(id);
       const last = this.stored.get(id);
-      if (dbId === undefined || (last && last.cls === report.class && now - last.at < STORE_VERDICT_MS))
-        continue;
-      this.options.store.setVerdict(dbId, report);
+      if (last && last.cls === report.class && now - last.at < STORE_VERDICT_MS) continue;
+      this.storeSink.verdict(id, report);
       this.stored.set(id, { cls: report.class, at: now });
     }
   }
@@ -182,49 +203,50 @@ export class RecordingSession {
 
   /**
    * End the run: store its end, judge every series on what the store holds, keep the verdicts, close
-   * the files. Returns the recording as stored and the verdicts.
+   * the files. Never throws for the store: a store that stays locked (FINAL_WAIT_MS), fills up or fails
+   * leaves the summary to what was stored, or to what is in memory, and `unstored` says what is missing.
    */
   finish(end: { exitCode?: number | undefined; exitSignal?: string | undefined; reason?: string }): {
     recording: Recording;
     verdicts: SeriesVerdict[];
+    unstored?: string | undefined;
   } {
     const { store, clock } = this.options;
     const now = clock.now();
     for (const problem of this.problems()) this.recorder.note({ t: now, kind: 'skipped', text: problem });
-    // what cannot be written for lack of space is left out: the summary still comes from what was
-    let stored = true;
-    const write = (action: () => void) => {
-      if (!stored) return;
-      try {
-        action();
-      } catch (error) {
-        if (!isDiskFull(error)) throw error;
-        stored = false;
-      }
-    };
+    for (const state of this.recorder.targets) this.recorder.finish(state, end.reason ?? 'stopped');
+    this.storeSink.endRun({ endedAt: now, exitCode: end.exitCode, exitSignal: end.exitSignal });
+    let failure: Error | undefined;
+    let mprofFailed = false;
     try {
-      for (const state of this.recorder.targets)
-        write(() => this.recorder.finish(state, end.reason ?? 'stopped'));
-      write(() => this.recorder.flush());
-      write(() =>
-        store.endRun(this.runId, { endedAt: now, exitCode: end.exitCode, exitSignal: end.exitSignal }),
-      );
+      failure = this.flushStore(FINAL_WAIT_MS);
     } finally {
       this.recorder.close();
-      const failed = this.closeMprof();
-      if (failed) stored = false;
+      mprofFailed = this.closeMprof() !== undefined;
       if (this.tempDir) rmSync(this.tempDir, { recursive: true, force: true });
     }
-    const recording = store.loadRun(this.runId);
+    let recording: Recording | undefined;
+    const runId = this.runId;
+    if (runId !== undefined) {
+      try {
+        recording = store.loadRun(runId);
+      } catch (error) {
+        failure ??= error as Error;
+      }
+    }
+    const fromStore = recording !== undefined;
+    recording ??= this.inMemory(now, end);
     if (recording.run.endedAt === undefined) recording.run.endedAt = now;
     const verdicts: SeriesVerdict[] = [];
     for (const series of recording.series) {
       const rss = series.metrics.rss ?? [];
       if (rss.length === 0) continue;
-      const live = this.recorder.targets.find((t) => this.storeSink.dbId(t.main.id) === series.id);
+      const live = this.recorder.targets.find(
+        (t) => (fromStore ? this.storeSink.dbId(t.main.id) : t.main.id) === series.id,
+      );
       const liveForecast = live ? this.live.get(live.main.id)?.forecast : undefined;
       const report = verdictReport(judge(rss), now, liveForecast);
-      write(() => store.setVerdict(series.id, report));
+      if (fromStore) this.storeSink.storedVerdict(series.id, report);
       verdicts.push({
         seriesId: series.id,
         label: seriesLabel(series),
@@ -233,14 +255,91 @@ export class RecordingSession {
         verdict: report,
       });
     }
-    if (!stored) {
+    if (fromStore && !failure) failure = this.flushStore(FINAL_WAIT_MS);
+    if ((failure && isDiskFull(failure)) || mprofFailed) {
       recording.notes.push({
         t: now,
         kind: 'disk-full',
         text: 'the disk filled up: the end of the recording could not be stored',
       });
     }
-    return { recording, verdicts };
+    return { recording, verdicts, unstored: this.unstored(failure) };
+  }
+
+  /**
+   * Write what the store sink holds, retrying while another writer has the lock, for up to `waitMs`
+   * (real time: it is SQLite's busy handler that waits). The error that kept something out, if any.
+   */
+  private flushStore(waitMs: number): Error | undefined {
+    const { store } = this.options;
+    const until = performance.now() + waitMs;
+    try {
+      for (;;) {
+        store.setBusyTimeout(Math.max(50, Math.min(1000, until - performance.now())));
+        // a flush after a locked stretch queues a note about it: one more round writes that
+        if (this.storeSink.flush() && !this.storeSink.pending) return undefined;
+        if (performance.now() >= until) {
+          return this.storeSink.lastBusy ?? new Error('the store stayed locked by another writer');
+        }
+      }
+    } catch (error) {
+      return error as Error;
+    } finally {
+      store.setBusyTimeout(WRITE_BUSY_MS);
+    }
+  }
+
+  /** What did not reach the store, in words (undefined when everything did). */
+  private unstored(failure: Error | undefined): string | undefined {
+    const u = this.storeSink.unwritten();
+    const parts: string[] = [];
+    if (u.run) parts.push('the whole recording');
+    else {
+      if (u.samples > 0) parts.push(`${u.samples} sample values`);
+      if (u.markers > 0) parts.push(`${u.markers} markers`);
+      if (u.notes > 0) parts.push(`${u.notes} notes`);
+      if (failure && parts.length === 0) parts.push('the end of the run');
+    }
+    if (u.dropped > 0) parts.push(`${u.dropped} values dropped while the store was locked (buffer full)`);
+    if (parts.length === 0) return undefined;
+    const why = failure ? ` (${failure.message})` : '';
+    return `not stored in ${this.options.store.path}: ${parts.join(', ')}${why}`;
+  }
+
+  /** The recording as the recorder holds it (RSS of each target), for a store that took nothing. */
+  private inMemory(
+    now: number,
+    end: { exitCode?: number | undefined; exitSignal?: string | undefined },
+  ): Recording {
+    const { kind, command, intervalMs } = this.options;
+    return {
+      run: {
+        id: 0,
+        kind,
+        command,
+        host: hostname(),
+        startedAt: this.startedAt,
+        endedAt: now,
+        intervalMs,
+        exitCode: end.exitCode,
+        exitSignal: end.exitSignal,
+      },
+      series: this.recorder.targets.map((state) => ({
+        id: state.main.id,
+        role: state.role,
+        pid: state.target.pid,
+        startTicks: state.target.startTicks,
+        name: state.target.name,
+        command: state.target.command,
+        startedAt: this.startedAt,
+        endedAt: now,
+        endReason: state.endReason,
+        metrics: { rss: state.history },
+      })),
+      markers: [],
+      notes: [],
+      source: 'memory (not stored)',
+    };
   }
 
   /** Remove the temp files if the session ends early (a command that could not start). */

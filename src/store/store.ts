@@ -1,23 +1,18 @@
 /**
- * The embedded SQLite store (better-sqlite3, WAL): recordings of `hog run` and `hog watch`, read back
- * by `hog runs`, `hog plot` and the doctor, and shared with `hog serve`. WAL lets one writer record
- * while others read; busy_timeout makes a second writer wait instead of failing.
+ * The embedded SQLite store (better-sqlite3, WAL while recording): recordings of `hog run` and
+ * `hog watch`, read back by `hog runs`, `hog plot` and the doctor, and shared with `hog serve`.
+ *
+ * Two ways in (open.ts): readers open it read-only and never create, migrate or mark it; writers check
+ * an existing file is hog's before opening it read-write. A writer that finds the file locked by another
+ * writer (SQLITE_BUSY after its busy timeout) is still returned, not ready: the check and the set-up
+ * are retried by ensureReady() before its first write (the recorder buffers until then).
+ * When the last writer closes it, the store goes back to rollback-journal mode, so users who may read
+ * it but not write its directory can open it without creating a -shm file.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
-
-/**
- * better-sqlite3 (a native addon, CommonJS) is required when a store is opened, not when this module
- * loads: commands that may never touch the store (hog doctor without history) do not pay for it.
- */
-function openDatabase(path: string, options: Database.Options): Database.Database {
-  const BetterSqlite3 = createRequire(import.meta.url)('better-sqlite3') as typeof Database;
-  return new BetterSqlite3(path, options);
-}
-
-import { errnoCode, NotFoundError, PermissionError, UnsupportedError, UsageError } from '../errors.js';
+import { NotFoundError } from '../errors.js';
 import type { Sample } from '../memory/envelope.js';
 import type { SampleRow } from '../memory/recorder.js';
 import type {
@@ -27,10 +22,11 @@ import type {
   RecordedSeries,
   Recording,
   RunInfo,
-  RunKind,
   SeriesInfo,
 } from '../memory/recording.js';
-import { MIGRATIONS } from './schema.js';
+import { cannotOpen, ensureDirectory, hasContent, openDatabase, openReadOnly, setUp } from './open.js';
+import { latest, type RunRow, runInfo, type SeriesRow, seriesInfo } from './rows.js';
+import { isBusy, storeError } from './sqliteErrors.js';
 
 export interface RunSummary extends RunInfo {
   series: number;
@@ -46,68 +42,175 @@ export interface OpenOptions {
   create: boolean;
 }
 
+/**
+ * How long a write waits for another writer's lock by default (ms): a few of SQLite's busy-handler
+ * retries, short enough that sampling goes on (a flush that waited in vain is retried at the next).
+ */
+export const WRITE_BUSY_MS = 100;
+/** How long a read waits for a writer in rollback-journal mode (ms). */
+export const READ_BUSY_MS = 5000;
+
 export class Store {
   private readonly metricIds = new Map<Metric, number>();
-  private readonly insertSample: Database.Statement;
-  private readonly insertMarker: Database.Statement;
-  private readonly insertNote: Database.Statement;
+  private statements:
+    | { sample: Database.Statement; marker: Database.Statement; note: Database.Statement }
+    | undefined;
+  /** A read-write connection, opened once the file is known to be hog's (writers only). */
+  private rw: Database.Database | undefined;
+  private checked = false;
+  private ready = false;
+  private busyMs = WRITE_BUSY_MS;
 
   private constructor(
     readonly path: string,
-    private readonly db: Database.Database,
+    readonly mode: 'read' | 'write',
+    /** The reader's connection; for a writer, the read-write one once it is open. */
+    private ro: Database.Database | undefined,
+    /** No table at all (a zero-length file): nothing recorded yet. */
+    private readonly empty = false,
   ) {
-    for (const row of db.prepare('SELECT id, name FROM metrics').all() as { id: number; name: Metric }[]) {
-      this.metricIds.set(row.name, row.id);
-    }
-    // prepared once: a recorder writes every second, and preparing costs more than a few inserts
-    this.insertSample = db.prepare(
-      'INSERT OR REPLACE INTO samples (series_id, metric_id, t, value) VALUES (?, ?, ?, ?)',
-    );
-    this.insertMarker = db.prepare(
-      'INSERT INTO markers (run_id, t, event, name, pid) VALUES (?, ?, ?, ?, ?)',
-    );
-    this.insertNote = db.prepare(
-      'INSERT INTO notes (run_id, series_id, t, kind, text) VALUES (?, ?, ?, ?, ?)',
-    );
+    if (ro && !empty) this.loadMetricIds(ro);
   }
 
   static exists(path: string): boolean {
     return existsSync(path);
   }
 
+  /** Readers (create: false) and writers (create: true); see openForReading and openForWriting. */
   static open(path: string, options: OpenOptions): Store {
-    if (!options.create && !existsSync(path)) {
+    return options.create ? Store.openForWriting(path) : Store.openForReading(path);
+  }
+
+  /** Open an existing store to read it: never creates, migrates or marks it. */
+  static openForReading(path: string): Store {
+    if (!existsSync(path)) {
       throw new NotFoundError(`no recordings yet: ${path} does not exist`, {
         hint: 'record one with `hog run -- CMD` or `hog watch PID`, or point at another store with --db',
       });
     }
-    let db: Database.Database;
+    let opened: ReturnType<typeof openReadOnly>;
     try {
-      if (options.create) ensureDirectory(dirname(path));
-      db = openDatabase(path, { fileMustExist: !options.create });
-      db.pragma('busy_timeout = 5000');
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
-      db.pragma('foreign_keys = ON');
+      opened = openReadOnly(path, READ_BUSY_MS);
     } catch (error) {
-      const code = errnoCode(error);
-      const denied = code === 'EACCES' || code === 'EPERM' || code === 'SQLITE_READONLY' || code === 'EROFS';
-      const message = `cannot open the store ${path}: ${(error as Error).message}`;
-      const hint = 'choose a writable file with --db FILE (or set HOG_DB)';
-      throw denied
-        ? new PermissionError(message, { hint, cause: error })
-        : new UsageError(message, { hint, cause: error });
+      throw storeError(path, error);
     }
-    migrate(db, path);
-    return new Store(path, db);
+    const { db, kind } = opened;
+    try {
+      return new Store(path, 'read', db, kind.kind === 'empty');
+    } catch (error) {
+      db.close();
+      throw storeError(path, error);
+    }
+  }
+
+  /**
+   * Open (or create) a store to record into. A file that is not hog's, is corrupt, or was written by a
+   * newer hog is refused here, before anything is written; one that another writer has locked is
+   * returned not ready (see ensureReady).
+   */
+  static openForWriting(path: string): Store {
+    const store = new Store(path, 'write', undefined);
+    try {
+      if (!hasContent(path)) ensureDirectory(dirname(path));
+    } catch (error) {
+      throw cannotOpen(path, error);
+    }
+    try {
+      store.ensureReady();
+    } catch (error) {
+      if (!isBusy(error)) {
+        store.close();
+        throw error;
+      }
+    }
+    return store;
+  }
+
+  /** Ready to write: the file checked, set up and in WAL mode. Throws SQLITE_BUSY while locked. */
+  ensureReady(): void {
+    if (this.ready) return;
+    if (!this.checked && hasContent(this.path)) {
+      // read-only first: another program's database is never opened read-write
+      openReadOnly(this.path, this.busyMs).db.close();
+    }
+    this.checked = true;
+    try {
+      if (!this.rw) {
+        this.rw = openDatabase(this.path, { timeout: this.busyMs });
+        this.ro = this.rw;
+      }
+      setUp(this.rw, this.path);
+      if (this.rw.pragma('journal_mode', { simple: true }) !== 'wal') this.rw.pragma('journal_mode = WAL');
+      this.rw.pragma('synchronous = NORMAL');
+      this.rw.pragma('foreign_keys = ON');
+    } catch (error) {
+      if (isBusy(error)) throw error;
+      throw this.rw ? storeError(this.path, error) : cannotOpen(this.path, error);
+    }
+    this.loadMetricIds(this.rw);
+    // prepared once: a recorder writes every second, and preparing costs more than a few inserts
+    this.statements = {
+      sample: this.rw.prepare(
+        'INSERT OR REPLACE INTO samples (series_id, metric_id, t, value) VALUES (?, ?, ?, ?)',
+      ),
+      marker: this.rw.prepare('INSERT INTO markers (run_id, t, event, name, pid) VALUES (?, ?, ?, ?, ?)'),
+      note: this.rw.prepare('INSERT INTO notes (run_id, series_id, t, kind, text) VALUES (?, ?, ?, ?, ?)'),
+    };
+    this.ready = true;
+  }
+
+  /** How long the next writes wait for another writer's lock before SQLITE_BUSY. */
+  setBusyTimeout(ms: number): void {
+    this.busyMs = Math.max(1, Math.round(ms));
+    this.rw?.pragma(`busy_timeout = ${this.busyMs}`);
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    const db = this.rw ?? this.ro;
+    if (!db?.open) return;
+    if (this.rw && this.ready) {
+      try {
+        // only the last connection can leave WAL mode; the others fail at once and leave it to that one
+        this.rw.pragma('busy_timeout = 0');
+        this.rw.pragma('journal_mode = DELETE');
+      } catch {
+        // another connection is open: it will do it when it closes
+      }
+    }
+    db.close();
+  }
+
+  /** Run `body` in one IMMEDIATE transaction (it waits for the lock up to the busy timeout). */
+  transaction<T>(body: () => T): T {
+    return this.writer().transaction(body).immediate();
+  }
+
+  private writer(): Database.Database {
+    this.ensureReady();
+    return this.rw as Database.Database;
+  }
+
+  private get db(): Database.Database {
+    return (this.rw ?? this.ro) as Database.Database;
+  }
+
+  private loadMetricIds(db: Database.Database): void {
+    for (const row of db.prepare('SELECT id, name FROM metrics').all() as { id: number; name: Metric }[]) {
+      this.metricIds.set(row.name, row.id);
+    }
+  }
+
+  /** A read, with SQLite's failures (a corrupt page, a lock) said as hog's errors. */
+  private read<T>(body: () => T): T {
+    try {
+      return body();
+    } catch (error) {
+      throw storeError(this.path, error);
+    }
   }
 
   createRun(run: Omit<RunInfo, 'id'> & { options?: object }): number {
-    const result = this.db
+    const result = this.writer()
       .prepare(
         'INSERT INTO runs (kind, command, host, started_at, interval_ms, options) VALUES (?, ?, ?, ?, ?, ?)',
       )
@@ -126,13 +229,13 @@ export class Store {
     runId: number,
     end: { endedAt: number; exitCode?: number | undefined; exitSignal?: string | undefined },
   ): void {
-    this.db
+    this.writer()
       .prepare('UPDATE runs SET ended_at = ?, exit_code = ?, exit_signal = ? WHERE id = ?')
       .run(end.endedAt, end.exitCode ?? null, end.exitSignal ?? null, runId);
   }
 
   addSeries(runId: number, info: SeriesInfo): number {
-    const result = this.db
+    const result = this.writer()
       .prepare(
         'INSERT INTO series (run_id, role, pid, start_ticks, name, command, started_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
       )
@@ -149,13 +252,15 @@ export class Store {
   }
 
   endSeries(seriesId: number, endedAt: number, reason: string): void {
-    this.db
+    this.writer()
       .prepare('UPDATE series SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL')
       .run(endedAt, reason, seriesId);
   }
 
   setVerdict(seriesId: number, verdict: unknown): void {
-    this.db.prepare('UPDATE series SET verdict = ? WHERE id = ?').run(JSON.stringify(verdict), seriesId);
+    this.writer()
+      .prepare('UPDATE series SET verdict = ? WHERE id = ?')
+      .run(JSON.stringify(verdict), seriesId);
   }
 
   /** Everything buffered since the last flush, in one transaction (one fsync in WAL mode). */
@@ -164,15 +269,14 @@ export class Store {
     markers: readonly (Marker & { runId: number })[];
     notes: readonly (Note & { runId: number })[];
   }): void {
-    this.db.transaction(() => {
-      for (const s of batch.samples) {
-        this.insertSample.run(s.seriesId, this.metricId(s.metric), Math.round(s.t), s.value);
-      }
-      for (const m of batch.markers)
-        this.insertMarker.run(m.runId, Math.round(m.t), m.event, m.name, m.pid ?? null);
-      for (const n of batch.notes)
-        this.insertNote.run(n.runId, n.seriesId ?? null, Math.round(n.t), n.kind, n.text);
-    })();
+    // a transaction inside the caller's becomes a savepoint (better-sqlite3 nests them)
+    this.transaction(() => {
+      const { sample, marker, note } = this.statements as NonNullable<Store['statements']>;
+      for (const s of batch.samples)
+        sample.run(s.seriesId, this.metricId(s.metric), Math.round(s.t), s.value);
+      for (const m of batch.markers) marker.run(m.runId, Math.round(m.t), m.event, m.name, m.pid ?? null);
+      for (const n of batch.notes) note.run(n.runId, n.seriesId ?? null, Math.round(n.t), n.kind, n.text);
+    });
   }
 
   private metricId(metric: Metric): number {
@@ -183,96 +287,114 @@ export class Store {
 
   /** The most recent runs first. */
   listRuns(limit = 20): RunSummary[] {
-    const rows = this.db
-      .prepare(
-        `SELECT r.*,
-           (SELECT COUNT(*) FROM series s WHERE s.run_id = r.id) AS series_count,
-           (SELECT COUNT(*) FROM samples x JOIN series s ON s.id = x.series_id WHERE s.run_id = r.id) AS sample_count
-         FROM runs r ORDER BY r.id DESC LIMIT ?`,
-      )
-      .all(limit) as (RunRow & { series_count: number; sample_count: number })[];
-    const rss = this.metricId('rss');
-    return rows.map((row) => {
-      const primary = this.db
+    if (this.empty) return [];
+    return this.read(() => {
+      const rows = this.db
         .prepare(
-          `SELECT id, verdict FROM series WHERE run_id = ?
-           ORDER BY CASE role WHEN 'total' THEN 0 WHEN 'main' THEN 1 ELSE 2 END, id LIMIT 1`,
+          `SELECT r.*,
+             (SELECT COUNT(*) FROM series s WHERE s.run_id = r.id) AS series_count,
+             (SELECT COUNT(*) FROM samples x JOIN series s ON s.id = x.series_id WHERE s.run_id = r.id) AS sample_count,
+           (SELECT MAX(x.t) FROM samples x JOIN series s ON s.id = x.series_id WHERE s.run_id = r.id) AS last_sample_at
+           FROM runs r ORDER BY r.id DESC LIMIT ?`,
         )
-        .get(row.id) as { id: number; verdict: string | null } | undefined;
-      const peak = primary
-        ? (this.db
-            .prepare('SELECT MAX(value) AS peak FROM samples WHERE series_id = ? AND metric_id = ?')
-            .get(primary.id, rss) as { peak: number | null })
-        : undefined;
-      return {
-        ...runInfo(row),
-        series: row.series_count,
-        samples: row.sample_count,
-        peakBytes: peak?.peak ?? undefined,
-        verdict: primary?.verdict ? JSON.parse(primary.verdict) : undefined,
-      };
+        .all(limit) as (RunRow & {
+        series_count: number;
+        sample_count: number;
+        last_sample_at: number | null;
+      })[];
+      const rss = this.metricId('rss');
+      return rows.map((row) => {
+        const primary = this.db
+          .prepare(
+            `SELECT id, verdict FROM series WHERE run_id = ?
+             ORDER BY CASE role WHEN 'total' THEN 0 WHEN 'main' THEN 1 ELSE 2 END, id LIMIT 1`,
+          )
+          .get(row.id) as { id: number; verdict: string | null } | undefined;
+        const peak = primary
+          ? (this.db
+              .prepare('SELECT MAX(value) AS peak FROM samples WHERE series_id = ? AND metric_id = ?')
+              .get(primary.id, rss) as { peak: number | null })
+          : undefined;
+        return {
+          ...runInfo(row, row.last_sample_at ?? undefined),
+          series: row.series_count,
+          samples: row.sample_count,
+          peakBytes: peak?.peak ?? undefined,
+          verdict: primary?.verdict ? JSON.parse(primary.verdict) : undefined,
+        };
+      });
     });
   }
 
   /** The id of the latest run, if any. */
   lastRunId(): number | undefined {
-    const row = this.db.prepare('SELECT MAX(id) AS id FROM runs').get() as { id: number | null };
-    return row.id ?? undefined;
+    if (this.empty) return undefined;
+    return this.read(() => {
+      const row = this.db.prepare('SELECT MAX(id) AS id FROM runs').get() as { id: number | null };
+      return row.id ?? undefined;
+    });
   }
 
   loadRun(runId: number): Recording {
-    const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(runId) as RunRow | undefined;
-    if (!row) {
-      throw new NotFoundError(`no run ${runId} in ${this.path}`, {
-        hint: 'list the recordings with `hog runs`',
-      });
-    }
-    const names = new Map([...this.metricIds].map(([name, id]) => [id, name]));
-    const seriesRows = this.db
-      .prepare('SELECT * FROM series WHERE run_id = ? ORDER BY id')
-      .all(runId) as SeriesRow[];
-    const sampleQuery = this.db.prepare(
-      'SELECT metric_id, t, value FROM samples WHERE series_id = ? ORDER BY metric_id, t',
-    );
-    const series: RecordedSeries[] = seriesRows.map((s) => {
-      const metrics: Partial<Record<Metric, Sample[]>> = {};
-      for (const x of sampleQuery.iterate(s.id) as Iterable<{
-        metric_id: number;
-        t: number;
-        value: number;
-      }>) {
-        const name = names.get(x.metric_id);
-        if (!name) continue;
-        let list = metrics[name];
-        if (!list) {
-          list = [];
-          metrics[name] = list;
-        }
-        list.push({ t: x.t, bytes: x.value });
+    return this.read(() => {
+      const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(runId) as RunRow | undefined;
+      if (!row) {
+        throw new NotFoundError(`no run ${runId} in ${this.path}`, {
+          hint: 'list the recordings with `hog runs`',
+        });
       }
-      return { id: s.id, ...seriesInfo(s), metrics };
+      const names = new Map([...this.metricIds].map(([name, id]) => [id, name]));
+      const seriesRows = this.db
+        .prepare('SELECT * FROM series WHERE run_id = ? ORDER BY id')
+        .all(runId) as SeriesRow[];
+      const sampleQuery = this.db.prepare(
+        'SELECT metric_id, t, value FROM samples WHERE series_id = ? ORDER BY metric_id, t',
+      );
+      const series: RecordedSeries[] = seriesRows.map((s) => {
+        const metrics: Partial<Record<Metric, Sample[]>> = {};
+        for (const x of sampleQuery.iterate(s.id) as Iterable<{
+          metric_id: number;
+          t: number;
+          value: number;
+        }>) {
+          const name = names.get(x.metric_id);
+          if (!name) continue;
+          let list = metrics[name];
+          if (!list) {
+            list = [];
+            metrics[name] = list;
+          }
+          list.push({ t: x.t, bytes: x.value });
+        }
+        return { id: s.id, ...seriesInfo(s), metrics };
+      });
+      const markers = (
+        this.db
+          .prepare('SELECT t, event, name, pid FROM markers WHERE run_id = ? ORDER BY t, id')
+          .all(runId) as {
+          t: number;
+          event: 'enter' | 'exit';
+          name: string;
+          pid: number | null;
+        }[]
+      ).map((m) => ({ t: m.t, event: m.event, name: m.name, pid: m.pid ?? undefined }));
+      const notes = (
+        this.db
+          .prepare('SELECT t, kind, text, series_id FROM notes WHERE run_id = ? ORDER BY t, id')
+          .all(runId) as {
+          t: number;
+          kind: string;
+          text: string;
+          series_id: number | null;
+        }[]
+      ).map((n) => ({ t: n.t, kind: n.kind, text: n.text, seriesId: n.series_id ?? undefined }));
+      // the last thing recorded: where a run whose recorder died really ends
+      let last: number | undefined;
+      for (const s of series)
+        for (const points of Object.values(s.metrics)) last = latest(last, points.at(-1)?.t);
+      last = latest(latest(last, markers.at(-1)?.t), notes.at(-1)?.t);
+      return { run: runInfo(row, last), series, markers, notes, source: `run ${runId} in ${this.path}` };
     });
-    const markers = (
-      this.db
-        .prepare('SELECT t, event, name, pid FROM markers WHERE run_id = ? ORDER BY t, id')
-        .all(runId) as {
-        t: number;
-        event: 'enter' | 'exit';
-        name: string;
-        pid: number | null;
-      }[]
-    ).map((m) => ({ t: m.t, event: m.event, name: m.name, pid: m.pid ?? undefined }));
-    const notes = (
-      this.db
-        .prepare('SELECT t, kind, text, series_id FROM notes WHERE run_id = ? ORDER BY t, id')
-        .all(runId) as {
-        t: number;
-        kind: string;
-        text: string;
-        series_id: number | null;
-      }[]
-    ).map((n) => ({ t: n.t, kind: n.kind, text: n.text, seriesId: n.series_id ?? undefined }));
-    return { run: runInfo(row), series, markers, notes, source: `run ${runId} in ${this.path}` };
   }
 
   /**
@@ -280,112 +402,20 @@ export class Store {
    * newest first: what the doctor judges the machine's recent history by.
    */
   recentSeries(sinceMs: number): (SeriesInfo & { id: number; runId: number; verdict: unknown })[] {
-    const rows = this.db
-      .prepare(
-        `SELECT * FROM series WHERE verdict IS NOT NULL AND (ended_at IS NULL OR ended_at >= ?)
-         ORDER BY id DESC LIMIT 200`,
-      )
-      .all(sinceMs) as SeriesRow[];
-    return rows.map((s) => ({
-      id: s.id,
-      runId: s.run_id,
-      ...seriesInfo(s),
-      verdict: JSON.parse(s.verdict as string),
-    }));
-  }
-}
-
-interface RunRow {
-  id: number;
-  kind: RunKind;
-  command: string;
-  host: string;
-  started_at: number;
-  ended_at: number | null;
-  interval_ms: number | null;
-  exit_code: number | null;
-  exit_signal: string | null;
-}
-
-interface SeriesRow {
-  id: number;
-  run_id: number;
-  role: SeriesInfo['role'];
-  pid: number | null;
-  start_ticks: number | null;
-  name: string;
-  command: string;
-  started_at: number;
-  ended_at: number | null;
-  end_reason: string | null;
-  verdict: string | null;
-}
-
-function runInfo(row: RunRow): RunInfo {
-  return {
-    id: row.id,
-    kind: row.kind,
-    command: row.command,
-    host: row.host,
-    startedAt: row.started_at,
-    endedAt: row.ended_at ?? undefined,
-    intervalMs: row.interval_ms ?? undefined,
-    exitCode: row.exit_code ?? undefined,
-    exitSignal: row.exit_signal ?? undefined,
-  };
-}
-
-function seriesInfo(s: SeriesRow): SeriesInfo {
-  return {
-    role: s.role,
-    pid: s.pid ?? undefined,
-    startTicks: s.start_ticks ?? undefined,
-    name: s.name,
-    command: s.command,
-    startedAt: s.started_at,
-    endedAt: s.ended_at ?? undefined,
-    endReason: s.end_reason ?? undefined,
-  };
-}
-
-/**
- * mkdir -p, one level at a time. Node 20's mkdirSync({ recursive: true }) never returns for a path
- * under /proc (it loops on the error procfs gives), so a --db there would hang hog.
- */
-function ensureDirectory(dir: string): void {
-  if (existsSync(dir)) return;
-  const parent = dirname(dir);
-  if (parent !== dir) ensureDirectory(parent);
-  try {
-    mkdirSync(dir);
-  } catch (error) {
-    if (errnoCode(error) !== 'EEXIST') throw error;
-  }
-}
-
-/**
- * Apply the migrations this file has not seen yet; refuse a file written by a newer hog. The check and
- * the migrations run in one IMMEDIATE transaction, so two hogs creating the same new file at once do
- * not both create the tables: the second waits (busy_timeout), then finds them there.
- */
-function migrate(db: Database.Database, path: string): void {
-  const apply = db.transaction(() => {
-    const version = db.pragma('user_version', { simple: true }) as number;
-    if (version > MIGRATIONS.length) {
-      throw new UnsupportedError(
-        `the store ${path} has schema version ${version}, newer than this hog understands (${MIGRATIONS.length})`,
-        { hint: 'upgrade hog, or use another store with --db FILE' },
-      );
-    }
-    for (let v = version; v < MIGRATIONS.length; v++) {
-      db.exec(MIGRATIONS[v] as string);
-      db.pragma(`user_version = ${v + 1}`);
-    }
-  });
-  try {
-    apply.immediate();
-  } catch (error) {
-    db.close();
-    throw error;
+    if (this.empty) return [];
+    return this.read(() => {
+      const rows = this.db
+        .prepare(
+          `SELECT * FROM series WHERE verdict IS NOT NULL AND (ended_at IS NULL OR ended_at >= ?)
+           ORDER BY id DESC LIMIT 200`,
+        )
+        .all(sinceMs) as SeriesRow[];
+      return rows.map((s) => ({
+        id: s.id,
+        runId: s.run_id,
+        ...seriesInfo(s),
+        verdict: JSON.parse(s.verdict as string),
+      }));
+    });
   }
 }

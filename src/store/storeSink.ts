@@ -1,22 +1,64 @@
 /**
- * The recorder's sink into the store: series rows are written when they appear, samples, markers and
- * notes are buffered and written in one transaction per flush (about once a second).
+ * The recorder's sink into the store. Everything is buffered (the run row itself, series, samples,
+ * markers, notes, verdicts, ends) and written in one IMMEDIATE transaction per flush, about once a
+ * second. When another writer holds the lock past the busy timeout, the flush keeps its buffer and the
+ * next one tries again: a lock costs no samples and does not stop the recording. The buffer is bounded
+ * (MAX_PENDING rows); what does not fit is counted and said, not silently lost. Other failures (a full
+ * disk, a corrupt file) are thrown: the recording stops writing.
  */
 
 import type { RecorderSink, SampleRow } from '../memory/recorder.js';
-import type { Marker, Note, SeriesInfo } from '../memory/recording.js';
+import type { Marker, Note, RunInfo, SeriesInfo } from '../memory/recording.js';
+import { isBusy } from './sqliteErrors.js';
 import type { Store } from './store.js';
 
+/** Rows kept while the store is locked: ~100 bytes each, so about 20 MB at most. */
+export const MAX_PENDING = 200_000;
+
+export type RunRecord = Omit<RunInfo, 'id'> & { options?: object };
+
+interface RunEnd {
+  endedAt: number;
+  exitCode?: number | undefined;
+  exitSignal?: string | undefined;
+}
+
+/** What has not reached the store (yet). */
+export interface Unwritten {
+  run: boolean;
+  samples: number;
+  markers: number;
+  notes: number;
+  /** Rows dropped because the buffer was full while the store was locked. */
+  dropped: number;
+}
+
 export class StoreSink implements RecorderSink {
+  private runId: number | undefined;
   private readonly ids = new Map<number, number>();
+  private newSeries: { id: number; info: SeriesInfo }[] = [];
   private rows: SampleRow[] = [];
-  private markerRows: (Marker & { runId: number })[] = [];
-  private noteRows: (Note & { runId: number })[] = [];
+  private markerRows: Marker[] = [];
+  private noteRows: Note[] = [];
+  private ends: { id: number; t: number; reason: string }[] = [];
+  /** Latest verdict per series: by the recorder's id (live) or the store's (final). */
+  private verdicts = new Map<string, { id: number; byDbId: boolean; verdict: unknown }>();
+  private runEnd: RunEnd | undefined;
+  private dropped = 0;
+  /** When the store was first found locked in the current stretch, and the last busy error. */
+  busySince: number | undefined;
+  lastBusy: Error | undefined;
 
   constructor(
     readonly store: Store,
-    readonly runId: number,
+    private readonly run: RunRecord,
+    private readonly now: () => number = Date.now,
   ) {}
+
+  /** The run's id in the store, once its row is written. */
+  get id(): number | undefined {
+    return this.runId;
+  }
 
   /** The store's id of a recorder series. */
   dbId(id: number): number | undefined {
@@ -24,36 +66,126 @@ export class StoreSink implements RecorderSink {
   }
 
   addSeries(id: number, info: SeriesInfo): void {
-    this.ids.set(id, this.store.addSeries(this.runId, info));
+    this.newSeries.push({ id, info });
   }
 
   endSeries(id: number, t: number, reason: string): void {
-    const dbId = this.ids.get(id);
-    if (dbId !== undefined) this.store.endSeries(dbId, t, reason);
+    this.ends.push({ id, t, reason });
   }
 
   samples(rows: readonly SampleRow[]): void {
-    for (const row of rows) {
-      const seriesId = this.ids.get(row.seriesId);
-      if (seriesId !== undefined) this.rows.push({ ...row, seriesId });
-    }
+    for (const row of rows) if (this.room()) this.rows.push(row);
   }
 
   markers(markers: readonly Marker[]): void {
-    for (const m of markers) this.markerRows.push({ ...m, runId: this.runId });
+    for (const m of markers) if (this.room()) this.markerRows.push(m);
   }
 
   note(note: Note): void {
-    const seriesId = note.seriesId === undefined ? undefined : this.ids.get(note.seriesId);
-    this.noteRows.push({ ...note, seriesId, runId: this.runId });
+    if (this.room()) this.noteRows.push(note);
   }
 
-  flush(): void {
-    if (this.rows.length === 0 && this.markerRows.length === 0 && this.noteRows.length === 0) return;
-    const batch = { samples: this.rows, markers: this.markerRows, notes: this.noteRows };
+  /** The live verdict of a recorder series (only the latest is kept until the flush). */
+  verdict(id: number, verdict: unknown): void {
+    this.verdicts.set(`r${id}`, { id, byDbId: false, verdict });
+  }
+
+  /** The final verdict of a series loaded back from the store. */
+  storedVerdict(dbId: number, verdict: unknown): void {
+    this.verdicts.set(`d${dbId}`, { id: dbId, byDbId: true, verdict });
+  }
+
+  endRun(end: RunEnd): void {
+    this.runEnd = end;
+  }
+
+  private room(): boolean {
+    if (this.rows.length + this.markerRows.length + this.noteRows.length < MAX_PENDING) return true;
+    this.dropped++;
+    return false;
+  }
+
+  get pending(): boolean {
+    return (
+      this.runId === undefined ||
+      this.newSeries.length + this.rows.length + this.markerRows.length + this.noteRows.length > 0 ||
+      this.ends.length > 0 ||
+      this.verdicts.size > 0 ||
+      this.runEnd !== undefined
+    );
+  }
+
+  unwritten(): Unwritten {
+    return {
+      run: this.runId === undefined,
+      samples: this.rows.length,
+      markers: this.markerRows.length,
+      notes: this.noteRows.length,
+      dropped: this.dropped,
+    };
+  }
+
+  /**
+   * Write everything buffered in one transaction. Returns false, keeping the buffer, while another
+   * writer holds the lock; throws any other failure (the buffer is kept then too).
+   */
+  flush(): boolean {
+    if (!this.pending) return true;
+    let runId = this.runId;
+    const assigned = new Map<number, number>();
+    const idOf = (id: number | undefined) =>
+      id === undefined ? undefined : (this.ids.get(id) ?? assigned.get(id));
+    try {
+      this.store.transaction(() => {
+        const store = this.store;
+        if (runId === undefined) runId = store.createRun(this.run);
+        const run = runId;
+        for (const s of this.newSeries) assigned.set(s.id, store.addSeries(run, s.info));
+        const samples: SampleRow[] = [];
+        for (const row of this.rows) {
+          const seriesId = idOf(row.seriesId);
+          if (seriesId !== undefined) samples.push({ ...row, seriesId });
+        }
+        store.write({
+          samples,
+          markers: this.markerRows.map((m) => ({ ...m, runId: run })),
+          notes: this.noteRows.map((n) => ({ ...n, seriesId: idOf(n.seriesId), runId: run })),
+        });
+        for (const e of this.ends) {
+          const id = idOf(e.id);
+          if (id !== undefined) store.endSeries(id, e.t, e.reason);
+        }
+        for (const v of this.verdicts.values()) {
+          const id = v.byDbId ? v.id : idOf(v.id);
+          if (id !== undefined) store.setVerdict(id, v.verdict);
+        }
+        if (this.runEnd) store.endRun(run, this.runEnd);
+      });
+    } catch (error) {
+      if (!isBusy(error)) throw error;
+      this.busySince ??= this.now();
+      this.lastBusy = error as Error;
+      return false;
+    }
+    // committed: only now do the ids count and the buffers go
+    this.runId = runId;
+    for (const [id, dbId] of assigned) this.ids.set(id, dbId);
+    this.newSeries = [];
     this.rows = [];
     this.markerRows = [];
     this.noteRows = [];
-    this.store.write(batch);
+    this.ends = [];
+    this.verdicts.clear();
+    this.runEnd = undefined;
+    if (this.busySince !== undefined) {
+      const seconds = Math.round((this.now() - this.busySince) / 100) / 10;
+      this.noteRows.push({
+        t: this.now(),
+        kind: 'store-busy',
+        text: `the store was locked by another writer for ${seconds}s; what was recorded meanwhile was kept and written when it was free`,
+      });
+      this.busySince = undefined;
+    }
+    return true;
   }
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { NotFoundError, UnsupportedError } from '../../src/errors.js';
+import { HOG_APPLICATION_ID } from '../../src/store/identity.js';
 import { defaultDbPath } from '../../src/store/paths.js';
 import { MIGRATIONS } from '../../src/store/schema.js';
 import { Store } from '../../src/store/store.js';
@@ -21,7 +22,7 @@ describe('store location', () => {
 });
 
 describe('the SQLite store', () => {
-  it('creates the file and its directory in WAL mode with the schema, and reads back a run', () => {
+  it("creates the file and its directory with the schema and hog's mark, and reads back a run", () => {
     const path = join(dir, 'a', 'b', 'hog.db');
     const store = Store.open(path, { create: true });
     const run = store.createRun({
@@ -85,8 +86,11 @@ describe('the SQLite store', () => {
     again.close();
 
     const raw = new Database(path, { readonly: true });
-    expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+    // WAL while recording; back to a rollback journal once the last writer closed it (readers who
+    // cannot write the directory need no -shm file then)
+    expect(raw.pragma('journal_mode', { simple: true })).toBe('delete');
     expect(raw.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(raw.pragma('application_id', { simple: true })).toBe(HOG_APPLICATION_ID);
     raw.close();
   });
 
@@ -99,6 +103,7 @@ describe('the SQLite store', () => {
   it('refuses a store written by a newer hog, and an unwritable location, with hints', () => {
     const path = join(dir, 'newer.db');
     const raw = new Database(path);
+    raw.pragma(`application_id = ${HOG_APPLICATION_ID}`);
     raw.pragma(`user_version = ${MIGRATIONS.length + 1}`);
     raw.close();
     expect(() => Store.open(path, { create: true })).toThrow(UnsupportedError);

@@ -34,7 +34,7 @@ export const leakHistory: Check = {
     }
     // SQLite (a native addon) is loaded only when there is history to read: doctor starts fast
     const { Store } = await import('../../store/store.js');
-    const store = Store.open(context.dbPath, { create: false });
+    const store = Store.openForReading(context.dbPath);
     let series: ReturnType<StoreType['recentSeries']>;
     try {
       series = store.recentSeries(context.clock.now() - HISTORY_HOURS * 3600 * 1000);
