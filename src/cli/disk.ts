@@ -122,15 +122,17 @@ a large file of zeros.`,
         .default(50 * 1024 * 1024, '50M'),
     )
     .option('--force', 'allow a system directory (/, /usr, /etc...) as PATH')
+    .option('--cross-mounts', 'also clean below mount points inside a PATH (bind mounts included)')
     .option('--log <file>', 'where to record what was done (default ~/.local/state/hog/clean.log)')
     .option('--json', 'print the plan (and results) as JSON')
     .addHelpText(
       'after',
       `
 Without PATH, hog looks in the usual places: /var/log, /var/cache, /var/tmp, /tmp, /var/crash,
-/var/lib/systemd/coredump and ~/.cache. It never leaves a PATH, never follows a symlink, stays on one
-filesystem, skips files a process has open (deleting them would free nothing), and checks each file
-again just before acting on it.`,
+/var/lib/systemd/coredump and ~/.cache. It never leaves a PATH, never follows a symlink, stays on the
+mount of each PATH (told by mount ID, so a bind mount inside is left alone; --cross-mounts enters
+them), skips files a process has open (deleting them would free nothing), and checks each file again
+just before unlinking it by descriptor.`,
     )
     .action(async (paths: string[], opts, command: Command) => {
       await runClean(paths, opts, command, context);
