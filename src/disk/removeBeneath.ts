@@ -151,10 +151,15 @@ export class RootDir {
     return found;
   }
 
-  /** Re-check `rel` against `expect` and unlink it (a directory with what it holds when recursive). */
-  remove(rel: Buffer, expect: Expected, recursive = false): Removal {
+  /**
+   * Re-check `rel` against `expect` and unlink it (a directory with what it holds when recursive).
+   * `mountId`: the mount the entry and everything removed below it must be on (default: the root's,
+   * unless the root was opened with crossMounts).
+   */
+  remove(rel: Buffer, expect: Expected, recursive = false, mountId?: number): Removal {
+    const bounds = mountId === undefined ? this.bounds : { mountId, crossMounts: false };
     const result = this.withParent(rel, (fd, name) =>
-      this.addon.removeAt(fd, name, expect, this.bounds, recursive),
+      this.addon.removeAt(fd, name, expect, bounds, recursive),
     );
     return isRefusal(result)
       ? { removed: false, ...result, files: 0, directories: 0, bytes: 0, kept: 0 }
