@@ -156,7 +156,7 @@ describe('the rename race (issue 10)', () => {
   const RUNS = 50;
 
   it(`zero files outside the root deleted over ${RUNS} runs of applyPlan while a directory swaps with a symlink`, async (context) => {
-    const swapper = swapperBinary();
+    const swapper = swapperBinary(base);
     if ('skip' in swapper) {
       console.warn(`skipped: ${swapper.skip}`);
       context.skip();

@@ -4,8 +4,7 @@
  * until it is told to stop, then puts them back as they were and prints how many swaps it made.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const SOURCE = `
@@ -44,20 +43,13 @@ int main(int argc, char** argv) {
 }
 `;
 
-let built: { path: string } | { skip: string } | undefined;
-
-/** The compiled swapper, or why it cannot be had (no C compiler). */
-export function swapperBinary(): { path: string } | { skip: string } {
-  if (built) return built;
-  const dir = mkdtempSync(join(tmpdir(), 'hog-test-swapper-'));
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+/** Compile the swapper into `dir` (the test's temporary directory), or say why it cannot be had. */
+export function swapperBinary(dir: string): { path: string } | { skip: string } {
   writeFileSync(join(dir, 'swap.c'), SOURCE);
   const cc = spawnSync('cc', ['-O2', '-o', join(dir, 'swap'), join(dir, 'swap.c')], { encoding: 'utf8' });
-  built =
-    cc.error || cc.status !== 0
-      ? { skip: `no C compiler to build the swapper: ${cc.error?.message ?? cc.stderr}` }
-      : { path: join(dir, 'swap') };
-  return built;
+  return cc.error || cc.status !== 0
+    ? { skip: `no C compiler to build the swapper: ${cc.error?.message ?? cc.stderr}` }
+    : { path: join(dir, 'swap') };
 }
 
 export interface Swapper {
