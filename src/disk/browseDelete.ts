@@ -56,7 +56,9 @@ export class EntryDeleter {
     if (rel === undefined) return 'the scanned root itself is not deleted';
     const found = root.identify(rel);
     if (isRefusal(found)) return found.reason;
-    const isDir = (found.mode & 0o170000) === 0o040000;
+    const type = found.mode & 0o170000;
+    if (type === 0o120000) return 'now a symlink: not followed';
+    const isDir = type === 0o040000;
     if (isDir !== this.tree.isDir(entry))
       return `it is no longer a ${this.tree.isDir(entry) ? 'directory' : 'file'}, as scanned`;
     this.prepared.set(entry, found);
