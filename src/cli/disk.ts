@@ -80,6 +80,7 @@ entered below a PATH. Totals equal du -sB1 (and du -sb with --apparent).`,
     .option('--min-size <size>', 'list only files at least this big on disk', sizeValue('--min-size'), 0)
     .option('--reclaim <PID:FD>', 'free one file by truncating it through /proc/PID/fd/FD (asks first)')
     .option('-y, --yes', 'with --reclaim: do not ask for confirmation')
+    .option('--force', 'with --reclaim: truncate even when a writer does not append (the file turns sparse)')
     .addHelpText(
       'after',
       `
@@ -87,7 +88,9 @@ A file that is deleted while a process holds it open keeps its blocks until the 
 closes. Restarting the process frees them; --reclaim truncates the file to 0 bytes through the
 process's descriptor instead, without a restart. If the writer does not append (no O_APPEND), its
 next write lands at its old offset and the file becomes sparse: it takes little space but reads as
-a large file of zeros.`,
+a large file of zeros; hog asks for --force then. It refuses, whatever the flags, a file that any
+process maps into memory (truncating it would kill that process with SIGBUS) and shared memory
+(memfd, System V, /dev/shm).`,
     )
     .action(async (opts, command: Command) => {
       await runDeleted(opts, command, context);
