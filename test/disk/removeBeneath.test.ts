@@ -16,6 +16,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/disk/cleanApply.js';
 import type { CleanAction, CleanPlan } from '../../src/disk/cleanPlan.js';
@@ -175,7 +176,9 @@ describe('the rename race (issue 10)', () => {
       for (let i = 0; i < FILES; i++) {
         writeFileSync(join(outside, `f${i}.log.1`), 'victim');
         writeFileSync(join(root, 'd', `f${i}.log.1`), 'planned');
-        actions.push(plannedDelete(root, join(root, 'd', `f${i}.log.1`)));
+        const action = plannedDelete(root, join(root, 'd', `f${i}.log.1`));
+        // every other file is compressed: read, written and unlinked through the parent's descriptor
+        actions.push(i % 2 === 0 ? action : { ...action, action: 'compress' });
       }
       symlinkSync('../outside', join(root, 'link'));
       const log = join(dir, 'clean.log');
@@ -187,19 +190,24 @@ describe('the rename race (issue 10)', () => {
         swaps += await running.stop();
       }
       // the swapper put the names back: d is the directory again, link the symlink
-      expect(readdirSync(outside).sort()).toHaveLength(FILES);
+      expect(readdirSync(outside).sort()).toHaveLength(FILES); // no .gz written there either
       for (const name of readdirSync(outside))
         expect(readFileSync(join(outside, name), 'utf8')).toBe('victim');
       const left = new Set(readdirSync(join(root, 'd')));
       const gone = results.filter((r) => r.status === 'done');
       for (const r of gone) expect(left.has(r.path.split('/').pop() as string)).toBe(false);
-      expect(left.size).toBe(FILES - gone.length);
+      const compressed = gone.filter((r) => r.action === 'compress');
+      for (const r of compressed)
+        expect(gunzipSync(readFileSync(join(root, 'd', `${r.path.split('/').pop()}.gz`))).toString()).toBe(
+          'planned',
+        );
+      expect(left.size).toBe(FILES - gone.length + compressed.length);
       // the log records what was really unlinked, under the real path
       const logged = readFileSync(log, 'utf8')
         .trim()
         .split('\n')
         .map((l) => JSON.parse(l))
-        .filter((e) => e.event === 'delete');
+        .filter((e) => e.event === 'delete' || e.event === 'compress');
       expect(logged).toHaveLength(FILES);
       for (const e of logged) {
         expect(e.path.startsWith(`${root}/d/`)).toBe(true);
