@@ -65,14 +65,14 @@ interface RemoveAddon {
   renameAt(dirFd: number, from: Buffer, to: Buffer): void;
 }
 
-/** The addon's remove functions, or why they are not there. */
+/** The addon's remove functions, or why they are not there (HOG_DISK_ADDON=none: as if not built). */
 export function removeAddon(): RemoveAddon {
-  const load = loadAddon<Partial<RemoveAddon>>('hog_disk.node');
+  const load = loadAddon<Partial<RemoveAddon>>('hog_disk.node', 'HOG_DISK_ADDON');
   if (load.addon && typeof load.addon.removeAt === 'function') return load.addon as RemoveAddon;
   throw new UnsupportedError(
     load.addon
       ? `${load.path} is an older build without race-free deletion; nothing was deleted`
-      : `hog deletes only through its native disk addon (openat/unlinkat by descriptor), which ${load.reason === 'failed' ? `did not load: ${load.message}` : 'was not built'}; nothing was deleted`,
+      : `hog deletes only through its native disk addon (openat/unlinkat by descriptor), which ${load.reason === 'failed' ? `did not load: ${load.message}` : load.reason === 'disabled' ? `is disabled (${load.message})` : 'was not built'}; nothing was deleted`,
     {
       hint: "install a C++ compiler (apt-get install build-essential), then run `npm run build` in hog's directory",
     },

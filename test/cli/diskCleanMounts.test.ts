@@ -93,6 +93,20 @@ describe('the rename race through the CLI', () => {
   });
 });
 
+describe('without the native addon', () => {
+  it('--apply refuses before scanning (exit 4) and deletes nothing', async () => {
+    mkdirSync(join(base, 'log'));
+    oldFile(join(base, 'log', 'app.log.1'), 'old');
+    const r = await runHog(['disk', 'clean', base, '--apply', '--yes'], { env: { HOG_DISK_ADDON: 'none' } });
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(
+      /^hog: hog deletes only through its native disk addon \(openat\/unlinkat by descriptor\), which is disabled \(HOG_DISK_ADDON=none\); nothing was deleted$/m,
+    );
+    expect(r.stderr).toMatch(/hint: install a C\+\+ compiler/);
+    expect(existsSync(join(base, 'log', 'app.log.1'))).toBe(true);
+  });
+});
+
 /** Run `script` (sh) in a private mount namespace; its arguments are $1... */
 function inNamespace(script: string, args: string[], env: NodeJS.ProcessEnv = {}) {
   return spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script, 'sh', ...args], {
