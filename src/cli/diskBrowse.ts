@@ -3,14 +3,13 @@
  * (disk/browserModel.ts) and performs its effects — deleting after the user confirmed, quitting.
  */
 
-import { EntryDeleter } from '../disk/browseDelete.js';
+import { EntryDeleter, handleKeyWithDeleter } from '../disk/browseDelete.js';
 import {
   type BrowserEffect,
   type BrowserState,
   type BrowserView,
   clampView,
   decodeBrowserKeys,
-  handleBrowserKey,
   initialBrowserState,
   type SortField,
 } from '../disk/browserModel.js';
@@ -144,10 +143,6 @@ export async function browse(
 
   // d: the entry is looked up by descriptor when the question opens, and removed by descriptor on y
   const deleter = new EntryDeleter(tree, top);
-  const prepare = (entry: number): string | undefined => {
-    const why = deleter.prepare(entry);
-    return why === undefined ? undefined : `cannot delete ${tree.path(entry)}: ${why}`;
-  };
   const remove = (entry: number): string => {
     const r = deleter.remove(entry);
     const counts =
@@ -188,11 +183,8 @@ export async function browse(
     };
     const onData = (chunk: Buffer) => {
       for (const key of decodeBrowserKeys(chunk.toString('utf8'), decodeKeys)) {
-        const result = handleBrowserKey(state, key, view());
-        const asking = result.state.confirm !== undefined && state.confirm === undefined;
+        const result = handleKeyWithDeleter(state, key, view(), deleter, (e) => tree.path(e));
         state = result.state;
-        const refused = asking && state.confirm ? prepare(state.confirm.entry) : undefined;
-        if (refused !== undefined) state = { ...state, confirm: undefined, message: refused };
         perform(result.effect);
         if (result.effect?.kind === 'quit') return;
       }

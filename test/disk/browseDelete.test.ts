@@ -7,13 +7,12 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EntryDeleter } from '../../src/disk/browseDelete.js';
+import { EntryDeleter, handleKeyWithDeleter } from '../../src/disk/browseDelete.js';
 import {
   type BrowserEffect,
   type BrowserKey,
   type BrowserState,
   type BrowserView,
-  handleBrowserKey,
   initialBrowserState,
 } from '../../src/disk/browserModel.js';
 import { DiskTree } from '../../src/disk/tree.js';
@@ -67,16 +66,10 @@ class Browser {
     };
   }
   key(key: BrowserKey): BrowserEffect | undefined {
-    const result = handleBrowserKey(this.state, key, this.view());
-    const asking = result.state.confirm !== undefined && this.state.confirm === undefined;
+    const result = handleKeyWithDeleter(this.state, key, this.view(), this.deleter, (e) => this.tree.path(e));
+    const refused = result.state.message?.startsWith('cannot delete ');
     this.state = result.state;
-    if (asking && this.state.confirm) {
-      const why = this.deleter.prepare(this.state.confirm.entry);
-      if (why !== undefined) {
-        this.state = { ...this.state, confirm: undefined };
-        this.messages.push(why);
-      }
-    }
+    if (refused) this.messages.push((result.state.message as string).replace(/^cannot delete [^:]*: /, ''));
     if (result.effect?.kind === 'delete') {
       const r = this.deleter.remove(result.effect.entry);
       this.messages.push(r.removed ? `removed ${r.files} files, ${r.directories} directories` : r.reason);
