@@ -102,8 +102,12 @@ bool StatAt(int dirfd, const char* name, Identity& out) {
   return true;
 }
 
+// Directories on the way are opened O_PATH: enough to resolve names relative to them, to statx and to
+// unlinkat, and it needs only search permission (a 0711 home directory), not read permission.
+const int kPathFlags = O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+
 int OpenDirectoryNoFollow(const std::string& path) {
-  const int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+  const int flags = kPathFlags;
   if (path.empty() || path[0] != '/') {
     errno = EINVAL;
     return -1;
@@ -129,7 +133,7 @@ int OpenDirectoryNoFollow(const std::string& path) {
 }
 
 int OpenParent(int root_fd, const std::string& rel, const Bounds& bounds, std::string& name, RemoveResult& result) {
-  const int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+  const int flags = kPathFlags;
   int fd = fcntl(root_fd, F_DUPFD_CLOEXEC, 0);
   if (fd < 0) {
     result.code = errno;
