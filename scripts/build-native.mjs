@@ -4,7 +4,7 @@
 //                      hog net spawns no ss per tick. Needs a C compiler and the kernel headers.
 //   hog_pcap.node      native/pcap: packet capture for hog net --capture. Also needs libpcap-dev.
 //   hog_disk.node      src/disk/native: the disk walker of hog disk (getdents64 + fstatat on several
-//                      threads). Needs a C++ compiler.
+//                      threads) and race-free deletion by descriptor. Needs a C++ compiler.
 //   hog_procread.node  native/procread: reads the stat/status/cmdline files of every process in one
 //                      call for hog ps and hog top, and gives hog top's k pidfds (pidfd_open,
 //                      pidfd_send_signal) to signal exactly the process it checked. Needs a C compiler.
@@ -47,8 +47,14 @@ const ADDONS = [
   },
   {
     name: 'hog_disk',
-    sources: ['src/disk/native/walker.cc', 'src/disk/native/totals.cc', 'src/disk/native/addon.cc'],
-    headers: ['src/disk/native/walker.h'],
+    sources: [
+      'src/disk/native/walker.cc',
+      'src/disk/native/totals.cc',
+      'src/disk/native/remove.cc',
+      'src/disk/native/removeApi.cc',
+      'src/disk/native/addon.cc',
+    ],
+    headers: ['src/disk/native/walker.h', 'src/disk/native/remove.h'],
     compiler: cxx,
     flags: ['-std=c++17', '-pthread'],
     libraries: ['-lpthread'],

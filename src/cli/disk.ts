@@ -80,6 +80,7 @@ entered below a PATH. Totals equal du -sB1 (and du -sb with --apparent).`,
     .option('--min-size <size>', 'list only files at least this big on disk', sizeValue('--min-size'), 0)
     .option('--reclaim <PID:FD>', 'free one file by truncating it through /proc/PID/fd/FD (asks first)')
     .option('-y, --yes', 'with --reclaim: do not ask for confirmation')
+    .option('--force', 'with --reclaim: truncate even when a writer does not append (the file turns sparse)')
     .addHelpText(
       'after',
       `
@@ -87,7 +88,9 @@ A file that is deleted while a process holds it open keeps its blocks until the 
 closes. Restarting the process frees them; --reclaim truncates the file to 0 bytes through the
 process's descriptor instead, without a restart. If the writer does not append (no O_APPEND), its
 next write lands at its old offset and the file becomes sparse: it takes little space but reads as
-a large file of zeros.`,
+a large file of zeros; hog asks for --force then. It refuses, whatever the flags, a file that any
+process maps into memory (truncating it would kill that process with SIGBUS) and shared memory
+(memfd, System V, /dev/shm).`,
     )
     .action(async (opts, command: Command) => {
       await runDeleted(opts, command, context);
@@ -122,15 +125,17 @@ a large file of zeros.`,
         .default(50 * 1024 * 1024, '50M'),
     )
     .option('--force', 'allow a system directory (/, /usr, /etc...) as PATH')
+    .option('--cross-mounts', 'also clean below mount points inside a PATH (bind mounts included)')
     .option('--log <file>', 'where to record what was done (default ~/.local/state/hog/clean.log)')
     .option('--json', 'print the plan (and results) as JSON')
     .addHelpText(
       'after',
       `
 Without PATH, hog looks in the usual places: /var/log, /var/cache, /var/tmp, /tmp, /var/crash,
-/var/lib/systemd/coredump and ~/.cache. It never leaves a PATH, never follows a symlink, stays on one
-filesystem, skips files a process has open (deleting them would free nothing), and checks each file
-again just before acting on it.`,
+/var/lib/systemd/coredump and ~/.cache. It never leaves a PATH, never follows a symlink, stays on the
+mount of each PATH (told by mount ID, so a bind mount inside is left alone; --cross-mounts enters
+them), skips files a process has open (deleting them would free nothing), and checks each file again
+just before unlinking it by descriptor.`,
     )
     .action(async (paths: string[], opts, command: Command) => {
       await runClean(paths, opts, command, context);

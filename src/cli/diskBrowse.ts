@@ -2,14 +2,14 @@
  * The `hog disk -i` loop: draws frames of the browser, feeds keys to the pure model
  * (disk/browserModel.ts) and performs its effects — deleting after the user confirmed, quitting.
  */
-import { rmSync } from 'node:fs';
+
+import { EntryDeleter, handleKeyWithDeleter } from '../disk/browseDelete.js';
 import {
   type BrowserEffect,
   type BrowserState,
   type BrowserView,
   clampView,
   decodeBrowserKeys,
-  handleBrowserKey,
   initialBrowserState,
   type SortField,
 } from '../disk/browserModel.js';
@@ -141,17 +141,23 @@ export async function browse(
     };
   };
 
+  // d: the entry is looked up by descriptor when the question opens, and removed by descriptor on y
+  const deleter = new EntryDeleter(tree, top);
   const remove = (entry: number): string => {
-    const path = tree.pathBytes(entry);
-    const freed = tree.bytes(entry, 'allocated');
-    try {
-      rmSync(path, { recursive: true, force: false });
-    } catch (error) {
-      return `could not delete ${tree.path(entry)}: ${(error as Error).message}`;
+    const r = deleter.remove(entry);
+    const counts =
+      r.directories === 0 && r.files === 1
+        ? ''
+        : `${r.files} ${r.files === 1 ? 'file' : 'files'}, ${r.directories} ${r.directories === 1 ? 'directory' : 'directories'}, `;
+    const what = `${counts}${formatBytes(r.bytes)} freed`;
+    if (r.removed) {
+      tree.remove(entry);
+      listings.clear();
+      return `deleted ${tree.path(entry)}: ${what}`;
     }
-    tree.remove(entry);
-    listings.clear();
-    return `deleted ${tree.path(entry)}: ${formatBytes(freed)} freed`;
+    return r.files + r.directories > 0
+      ? `partly deleted ${tree.path(entry)} (${what}): ${r.reason}`
+      : `nothing deleted: ${tree.path(entry)}: ${r.reason}`;
   };
 
   const screen = openScreen(stdout, stdin);
@@ -165,6 +171,7 @@ export async function browse(
       stdin.removeListener('data', onData);
       stdout.removeListener('resize', draw);
       stdin.pause();
+      deleter.close();
       screen.close();
       resolve();
     };
@@ -176,7 +183,7 @@ export async function browse(
     };
     const onData = (chunk: Buffer) => {
       for (const key of decodeBrowserKeys(chunk.toString('utf8'), decodeKeys)) {
-        const result = handleBrowserKey(state, key, view());
+        const result = handleKeyWithDeleter(state, key, view(), deleter, (e) => tree.path(e));
         state = result.state;
         perform(result.effect);
         if (result.effect?.kind === 'quit') return;

@@ -12,6 +12,7 @@ import { applyPlan, defaultLogPath } from '../disk/cleanApply.js';
 import { type CleanPlan, planCleanup } from '../disk/cleanPlan.js';
 import { cannotRemove, isElfCore, openFiles, refusalReason } from '../disk/cleanSafety.js';
 import { isReadOnly, mountOf, pseudoDevices } from '../disk/filesystems.js';
+import { removeAddon } from '../disk/removeBeneath.js';
 import { checkRoot } from '../disk/roots.js';
 import { DiskTree } from '../disk/tree.js';
 import { defaultThreads, walk } from '../disk/walk.js';
@@ -30,6 +31,7 @@ interface CleanCliOptions {
   olderThan: number;
   compressOver: number;
   force?: boolean;
+  crossMounts?: boolean;
   log?: string;
   json?: boolean;
 }
@@ -83,6 +85,9 @@ export async function runClean(
   const explicit = paths.length > 0;
   const notes: string[] = [];
   const roots: string[] = [];
+  // what each root was when scanned: --apply touches nothing under a root replaced since
+  const rootIds = new Map<string, { dev: number; ino: number }>();
+  if (opts.apply) removeAddon(); // without race-free deletion, say so before scanning
   for (const given of explicit ? paths : defaultPlaces().filter((p) => existsSync(p))) {
     const root = checkRoot(given);
     if (!root.stats.isDirectory()) {
@@ -111,6 +116,8 @@ export async function runClean(
       );
     }
     roots.push(real);
+    const st = lstatSync(real);
+    rootIds.set(real, { dev: st.dev, ino: st.ino });
   }
   if (roots.length === 0)
     throw new UsageError('nothing to clean: none of the usual places exist here', {
@@ -119,7 +126,10 @@ export async function runClean(
 
   const { raw } = await walk({
     roots,
-    oneFileSystem: true,
+    // stay on each root's mount (by mount ID: a bind mount of the same filesystem is another mount)
+    oneFileSystem: !opts.crossMounts,
+    oneMount: !opts.crossMounts,
+    mountPoints: mounts.map((m) => m.mountPoint),
     excludes: [],
     skipDevs: pseudoDevices(mounts),
     keepDepth: -1,
@@ -192,10 +202,15 @@ export async function runClean(
     return;
   }
   const logPath = opts.log ?? defaultLogPath();
-  const applied = await applyPlan(plan, logPath, (r) => {
-    if (!opts.json && r.status !== 'done')
-      output.error(`${r.status}: ${terminalText(r.path)}: ${terminalText(r.message ?? '')}`);
-  });
+  const applied = await applyPlan(
+    plan,
+    logPath,
+    (r) => {
+      if (!opts.json && r.status !== 'done')
+        output.error(`${r.status}: ${terminalText(r.path)}: ${terminalText(r.message ?? '')}`);
+    },
+    { crossMounts: opts.crossMounts === true, rootIds },
+  );
   if (opts.json)
     output.line(JSON.stringify({ plan: stripPlanned(plan), applied: { ...applied, log: logPath }, notes }));
   else {

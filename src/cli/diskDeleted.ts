@@ -6,7 +6,15 @@ import { statfsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { type DeletedFile, findDeletedOpenFiles, totalsByFilesystem, writeMode } from '../disk/deleted.js';
 import { mountOf } from '../disk/filesystems.js';
-import { locateTarget, parsePidFd, reclaimWarnings, truncateTarget } from '../disk/reclaim.js';
+import {
+  harmOfTruncating,
+  locateTarget,
+  offsetWriters,
+  parsePidFd,
+  reclaimWarnings,
+  truncateTarget,
+} from '../disk/reclaim.js';
+import { UsageError } from '../errors.js';
 import { readMountinfo } from '../proc/mountinfo.js';
 import { renderTable, type TableColumn } from '../render/table.js';
 import { terminalText } from '../render/terminalText.js';
@@ -19,6 +27,7 @@ interface DeletedOptions {
   minSize: number;
   reclaim?: string;
   yes?: boolean;
+  force?: boolean;
 }
 
 interface Row {
@@ -142,12 +151,27 @@ export async function runDeleted(opts: DeletedOptions, command: Command, context
 async function reclaim(opts: DeletedOptions, procRoot: string, context: CliContext): Promise<void> {
   const { pid, fd } = parsePidFd(opts.reclaim as string);
   const target = locateTarget(pid, fd, procRoot);
+  // a mapped file or shared memory: truncating it would kill a process (SIGBUS); never forced
+  const { harm, unchecked } = harmOfTruncating(target, procRoot);
+  if (harm) throw harm;
   const mounts = readMountinfo('self', procRoot);
   const others =
     findDeletedOpenFiles(procRoot, mounts)
       .files.find((f) => f.dev === target.dev && f.ino === target.ino)
       ?.holders.filter((h) => h.pid !== pid || h.fd !== fd) ?? [];
   const warnings = reclaimWarnings(target, others);
+  for (const u of unchecked.slice(0, 5))
+    warnings.push(
+      `the memory maps of PID ${u.pid} (${u.command}) cannot be read even as root: if it maps this file, truncating it kills it (SIGBUS)`,
+    );
+  const offset = offsetWriters([{ pid, fd, fdinfo: target.fdinfo }, ...others]);
+  if (offset.length > 0 && !opts.force) {
+    const w = offset[0] as (typeof offset)[number];
+    throw new UsageError(
+      `PID ${w.pid} fd ${w.fd} writes to ${target.path} without O_APPEND (at offset ${w.fdinfo?.pos}): after the truncation its next write leaves a file of that size with a hole (sparse: little space, but it reads as zeros); nothing done`,
+      { hint: 'add --force to truncate anyway, or restart the process to free the space' },
+    );
+  }
   const { output } = context;
   const mount = mountOf(target.path, mounts);
   const free = () =>
@@ -161,7 +185,11 @@ async function reclaim(opts: DeletedOptions, procRoot: string, context: CliConte
     return;
   }
   const before = free();
-  const after = truncateTarget(target, procRoot);
+  // checked again once hog holds the file: a process may have mapped it while the question was open
+  const after = truncateTarget(target, procRoot, () => {
+    const again = harmOfTruncating(target, procRoot).harm;
+    if (again) throw again;
+  });
   const freed = target.allocatedBytes - after;
   const now = free();
   const result = {

@@ -1,9 +1,9 @@
 /**
  * The guard rails of `hog disk clean`: which directories it refuses, whether a filesystem can be
- * written, which files are open (deleting an open file frees nothing until it is closed), and the
- * checks made just before touching a file.
+ * written, which files are open (deleting an open file frees nothing until it is closed). The checks
+ * made just before touching a file are done by descriptor (removeBeneath.ts).
  */
-import { accessSync, constants, lstatSync, realpathSync, statSync } from 'node:fs';
+import { accessSync, constants, lstatSync, statSync } from 'node:fs';
 import { forEachOpenFd } from '../proc/fds.js';
 
 /** Never cleaned as a whole, without --force: the root and the top-level system directories. */
@@ -73,30 +73,6 @@ export interface Planned {
   ino: number;
   size: number;
   mtimeMs: number;
-}
-
-/**
- * Just before acting: the path still names the same regular file (not a symlink, same inode, size and
- * mtime), and its directory, resolved through any symlink, is still inside the root. Returns why not.
- */
-export function changedSincePlanned(path: Buffer, root: string, planned: Planned): string | undefined {
-  let st: ReturnType<typeof lstatSync>;
-  try {
-    st = lstatSync(path);
-  } catch {
-    return 'gone';
-  }
-  if (!st.isFile()) return 'no longer a regular file';
-  if (st.dev !== planned.dev || st.ino !== planned.ino) return 'replaced by another file';
-  if (st.size !== planned.size || Math.floor(st.mtimeMs) !== Math.floor(planned.mtimeMs))
-    return 'changed since the plan';
-  const slash = path.lastIndexOf(0x2f);
-  const dir = realpathSync(slash > 0 ? path.subarray(0, slash) : Buffer.from('/'), {
-    encoding: 'buffer',
-  }).toString('utf8');
-  if (dir !== root && !dir.startsWith(root === '/' ? '/' : `${root}/`))
-    return `its directory now leads outside ${root}`;
-  return undefined;
 }
 
 /** An ELF core file: "\x7fELF", then e_type (offset 16, 2 bytes in the file's byte order) = 4 (ET_CORE). */

@@ -77,6 +77,8 @@ export async function walkJs(
   const top = new TopFiles(request.topFiles, request.byApparent);
   const exclude = new ExcludeMatcher(request.excludes);
   const skipDevs = new Set(request.skipDevs);
+  // without statx here, the mount points of /proc/self/mountinfo tell where another mount starts
+  const mountPoints = new Set(request.oneMount ? (request.mountPoints ?? []) : []);
   let vanished = 0;
   const progress: WalkProgress = {
     files: 0,
@@ -157,7 +159,8 @@ export async function walkJs(
         continue;
       }
       const k = kindOf(st);
-      if (st.dev !== job.dev && (request.oneFileSystem || skipDevs.has(st.dev))) {
+      const otherMount = k === KIND_DIR && mountPoints.size > 0 && mountPoints.has(path.toString('utf8'));
+      if (otherMount || (st.dev !== job.dev && (request.oneFileSystem || skipDevs.has(st.dev)))) {
         scan.add(job.index, name, k | FLAG_OTHER_FS, 0, 0, seconds(st));
         continue;
       }

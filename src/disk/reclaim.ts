@@ -1,13 +1,20 @@
 /**
  * Give back the space of a deleted-but-open file without restarting its process: truncate it to 0
- * bytes through the process's own descriptor (/proc/PID/fd/FD is a link to the unnamed file). The
- * process keeps its descriptor; if it writes at an offset rather than appending, its next write
- * recreates the file's size with a hole before it (a sparse file: little space, but it reads as zeros).
+ * bytes through the process's own descriptor (/proc/PID/fd/FD reopens the unnamed file; the descriptor
+ * hog opens is checked to be the same device and inode before ftruncate). The process keeps its
+ * descriptor; if it writes at an offset rather than appending, its next write recreates the file's
+ * size with a hole before it (a sparse file: little space, but it reads as zeros), so that needs
+ * --force.
+ *
+ * Never forced: a file some process maps (touching a page past the new end kills it with SIGBUS), and
+ * shared memory (memfd, SysV, POSIX /dev/shm objects), which is a process's memory, not a disk file.
  */
-import { readlinkSync, statSync, truncateSync } from 'node:fs';
+import { closeSync, constants, fstatSync, ftruncateSync, openSync, readlinkSync, statSync } from 'node:fs';
 import { errnoCode, NotFoundError, PermissionError, quote, UsageError } from '../errors.js';
 import { type FdInfo, readFdInfo } from '../proc/fdinfo.js';
-import { readProcText } from '../proc/procFile.js';
+import { readMapsFiles, splitDev } from '../proc/maps.js';
+import { listPids } from '../proc/pids.js';
+import { isDenied, readProcText } from '../proc/procFile.js';
 import { isDeletedFile } from './deleted.js';
 
 export interface ReclaimTarget {
@@ -87,6 +94,98 @@ export function locateTarget(pid: number, fd: number, procRoot = '/proc'): Recla
   };
 }
 
+/** Shared memory by the name the kernel gives it, or undefined. */
+export function sharedMemoryKind(path: string): string | undefined {
+  if (path.startsWith('/memfd:')) return 'a memfd (memory a process made with memfd_create)';
+  if (path.startsWith('/SYSV')) return 'a System V shared memory segment';
+  if (path.startsWith('/dev/shm/')) return 'a POSIX shared memory object (/dev/shm)';
+  return undefined;
+}
+
+export interface Mapper {
+  pid: number;
+  command: string;
+}
+
+/** Processes that map the inode dev:ino, and those whose maps could not be read. */
+export function processesMapping(
+  dev: number,
+  ino: number,
+  procRoot = '/proc',
+): { mappers: Mapper[]; denied: Mapper[] } {
+  const { major, minor } = splitDev(dev);
+  const mappers: Mapper[] = [];
+  const denied: Mapper[] = [];
+  for (const pid of listPids(procRoot)) {
+    let maps: ReturnType<typeof readMapsFiles>;
+    try {
+      maps = readMapsFiles(pid, procRoot);
+    } catch (error) {
+      if (isDenied(error)) denied.push({ pid, command: commandOf(pid, procRoot) });
+      continue; // exited meanwhile
+    }
+    if (maps.some((m) => m.inode === ino && m.major === major && m.minor === minor))
+      mappers.push({ pid, command: commandOf(pid, procRoot) });
+  }
+  return { mappers, denied };
+}
+
+function commandOf(pid: number, procRoot: string): string {
+  try {
+    return readProcText(`${procRoot}/${pid}/comm`).trim();
+  } catch {
+    return '?';
+  }
+}
+
+/**
+ * Why truncating the target would harm a process, as an error to exit with (2), or undefined
+ * (--force does not override these); and the processes whose maps even root could not read (a
+ * sandbox's init, an LSM's rule), to warn about.
+ */
+export function harmOfTruncating(
+  target: ReclaimTarget,
+  procRoot = '/proc',
+  uid = process.getuid?.() ?? 0,
+): { harm?: UsageError; unchecked: Mapper[] } {
+  const hint = `restart PID ${target.pid} (${target.command}) instead: the space is freed when the last holder closes it; --force does not override this`;
+  const shared = sharedMemoryKind(target.path);
+  if (shared)
+    return {
+      unchecked: [],
+      harm: new UsageError(
+        `refusing to truncate ${target.pid}:${target.fd}: it is ${shared}, not a file on disk; processes use it as memory, and truncating it kills those that touch it (SIGBUS)`,
+        { hint },
+      ),
+    };
+  const { mappers, denied } = processesMapping(target.dev, target.ino, procRoot);
+  if (mappers.length > 0) {
+    const who = mappers
+      .slice(0, 5)
+      .map((m) => `PID ${m.pid} (${m.command})`)
+      .join(', ');
+    const harm = new UsageError(
+      `refusing to truncate ${quote(target.path)} (deleted): ${who}${mappers.length > 5 ? ` and ${mappers.length - 5} more` : ''} ${mappers.length === 1 ? 'maps' : 'map'} it into memory, and truncating a mapped file kills the process with SIGBUS when it touches a page past the new end`,
+      { hint },
+    );
+    return { harm, unchecked: [] };
+  }
+  if (denied.length > 0 && uid !== 0)
+    return {
+      unchecked: denied,
+      harm: new UsageError(
+        `refusing to truncate ${quote(target.path)} (deleted): the memory maps of ${denied.length} processes of other users cannot be read, and one that maps the file would be killed (SIGBUS)`,
+        { hint: 'run hog as root (sudo) so that every process can be checked' },
+      ),
+    };
+  return { unchecked: denied };
+}
+
+/** Writers that do not append: after the truncation their next write leaves a sparse file (--force). */
+export function offsetWriters(holders: { pid: number; fd: number; fdinfo: FdInfo | undefined }[]) {
+  return holders.filter((h) => h.fdinfo?.writable === true && !h.fdinfo.append);
+}
+
 /** What the user should know before saying yes. */
 export function reclaimWarnings(
   target: ReclaimTarget,
@@ -108,33 +207,52 @@ export function reclaimWarnings(
   return warnings;
 }
 
-/** Truncate through the descriptor; returns the file's allocated bytes after. */
-export function truncateTarget(target: ReclaimTarget, procRoot = '/proc'): number {
+/**
+ * Truncate through a descriptor of hog's own, opened from /proc/PID/fd/FD and checked to be the file
+ * that was looked at (the process may have closed it and reused the number since); `recheck` runs
+ * once the file is pinned by that descriptor, just before ftruncate. Returns the allocated bytes after.
+ */
+export function truncateTarget(
+  target: ReclaimTarget,
+  procRoot = '/proc',
+  recheck: () => void = () => {},
+): number {
   const link = `${procRoot}/${target.pid}/fd/${target.fd}`;
-  // check again: the descriptor number may have been reused for another file since it was listed
-  const st = statSync(link);
-  if (st.dev !== target.dev || st.ino !== target.ino || !isDeletedFile(st)) {
-    throw new UsageError(`${target.pid}:${target.fd} changed since it was looked at; nothing done`, {
+  const changed = () =>
+    new UsageError(`${target.pid}:${target.fd} changed since it was looked at; nothing done`, {
       hint: 'run `hog disk deleted` again',
     });
+  let fd: number;
+  try {
+    fd = openSync(link, constants.O_WRONLY | constants.O_NOCTTY | constants.O_NONBLOCK);
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') throw changed();
+    throw truncateError(error, target);
   }
   try {
-    truncateSync(link, 0);
+    const st = fstatSync(fd);
+    if (st.dev !== target.dev || st.ino !== target.ino || !isDeletedFile(st)) throw changed();
+    recheck();
+    ftruncateSync(fd, 0);
+    return fstatSync(fd).blocks * 512;
   } catch (error) {
-    const code = errnoCode(error);
-    if (code === 'EACCES' || code === 'EPERM') {
-      throw new PermissionError(`not allowed to truncate ${quote(target.path)} (held by PID ${target.pid})`, {
-        hint: 'run hog as root (sudo), or as the owner of the file',
-        cause: error,
-      });
-    }
-    if (code === 'EROFS') {
-      throw new UsageError(`${quote(target.path)} is on a read-only filesystem`, {
-        hint: 'restart the process instead',
-        cause: error,
-      });
-    }
-    throw error;
+    throw errnoCode(error) === undefined ? error : truncateError(error, target);
+  } finally {
+    closeSync(fd);
   }
-  return statSync(link).blocks * 512;
+}
+
+function truncateError(error: unknown, target: ReclaimTarget): unknown {
+  const code = errnoCode(error);
+  if (code === 'EACCES' || code === 'EPERM')
+    return new PermissionError(`not allowed to truncate ${quote(target.path)} (held by PID ${target.pid})`, {
+      hint: 'run hog as root (sudo), or as the owner of the file',
+      cause: error,
+    });
+  if (code === 'EROFS')
+    return new UsageError(`${quote(target.path)} is on a read-only filesystem`, {
+      hint: 'restart the process instead',
+      cause: error,
+    });
+  return error;
 }

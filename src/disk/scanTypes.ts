@@ -28,6 +28,13 @@ export interface WalkRequest {
   /** Absolute paths; a root that is a symlink is followed (like du -D). */
   roots: string[];
   oneFileSystem: boolean;
+  /**
+   * Stay on each root's mount, told by mount ID (a bind mount of the same filesystem inside a root has
+   * the root's st_dev, so -x alone crosses it). The native walker asks statx (STATX_MNT_ID); the
+   * JavaScript one compares paths with `mountPoints` (from /proc/self/mountinfo).
+   */
+  oneMount?: boolean;
+  mountPoints?: string[];
   /** du --exclude patterns (fnmatch). */
   excludes: string[];
   /** Devices (st_dev) never entered below a root: pseudo filesystems. */

@@ -1,8 +1,9 @@
 /**
  * hog disk -i in a real terminal (tmux): it lists the largest entries first, opens directories, sorts,
- * deletes after confirmation (the file is gone and the totals drop), redraws on resize, quits with q.
+ * deletes after confirmation (the file is gone and the totals drop), refuses an entry swapped for a
+ * symlink, redraws on resize, quits with q.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { removeTree, tempDir } from '../helpers/disk.js';
@@ -99,6 +100,33 @@ describe('hog disk -i in a terminal', () => {
       'a redraw at 50x12',
     );
     expect(narrow.every((l) => l.length <= 50)).toBe(true);
+  });
+
+  it('d under a directory swapped for a symlink after the scan says so and deletes nothing (issue 10)', async () => {
+    const outside = `${dir}-outside`;
+    mkdirSync(outside);
+    writeFileSync(join(outside, 'one.bin'), 'keep me');
+    session = TmuxSession.start(`${HOG_BIN} disk -i ${dir}`, 140, 24);
+    await session.waitForScreen((l) => l[0]?.startsWith('hog disk -i') === true, 'the first frame');
+    session.keys('Enter');
+    const inside = await session.waitForScreen(
+      (l) => l[0]?.startsWith(`hog disk -i  ${dir}/big`) === true,
+      'big/',
+    );
+    expect(inside[2]).toMatch(/ one\.bin$/);
+    // big/ now leads out of the scanned tree: rmSync(big/one.bin) followed it and deleted outside/one.bin
+    renameSync(join(dir, 'big'), join(dir, 'big.moved'));
+    symlinkSync(outside, join(dir, 'big'));
+    try {
+      session.keys('d');
+      const refusal = `cannot delete ${dir}/big/one.bin: big is no longer a directory (replaced by a symlink or a file): not followed`;
+      await session.waitForScreen((l) => l.some((x) => x === refusal), 'the refusal');
+      session.keys('y'); // no question is open: nothing happens
+      expect(readFileSync(join(outside, 'one.bin'), 'utf8')).toBe('keep me');
+      expect(existsSync(join(dir, 'big.moved', 'one.bin'))).toBe(true);
+    } finally {
+      removeTree(outside);
+    }
   });
 
   it('without a terminal it says -i needs one', async () => {

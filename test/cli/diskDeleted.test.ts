@@ -114,17 +114,23 @@ describe.runIf(isRoot)('a deleted 50 MiB file held open', () => {
     );
   });
 
-  it('--reclaim refuses without a terminal or --yes, then truncates and the free space grows by 50 MiB', async () => {
+  it('--reclaim of a writer at an offset needs --force, then truncates and the free space grows by 50 MiB', async () => {
     const report = json<DeletedJson>(await runHog(['disk', 'deleted', '--json']));
     const fd = report.files.find((f) => f.path === join(fs.path, 'big.log'))?.holders[0]?.fd;
     const target = `${writer.pid}:${fd}`;
-    const refused = await runHog(['disk', 'deleted', '--reclaim', target]);
+    const refused = await runHog(['disk', 'deleted', '--reclaim', target, '--yes']);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/warning: PID \d+ fd \d+ writes without O_APPEND at offset 52428800/);
-    expect(refused.stderr).toMatch(/hint: add --yes/);
+    expect(refused.stderr).toMatch(
+      /^hog: PID \d+ fd \d+ writes to \S+big\.log without O_APPEND \(at offset 52428800\)/m,
+    );
+    expect(refused.stderr).toMatch(/hint: add --force to truncate anyway/);
+    const unasked = await runHog(['disk', 'deleted', '--reclaim', target, '--force']);
+    expect(unasked.code).toBe(2);
+    expect(unasked.stderr).toMatch(/warning: PID \d+ fd \d+ writes without O_APPEND at offset 52428800/);
+    expect(unasked.stderr).toMatch(/hint: add --yes/);
 
     const before = free(fs.path);
-    const result = await runHog(['disk', 'deleted', '--reclaim', target, '--yes', '--json']);
+    const result = await runHog(['disk', 'deleted', '--reclaim', target, '--yes', '--force', '--json']);
     expect(result.code).toBe(0);
     const done = JSON.parse(result.stdout);
     expect(done).toMatchObject({ freedBytes: 50 * MiB, allocatedBytesAfter: 0, mountPoint: fs.path });

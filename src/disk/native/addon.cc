@@ -11,6 +11,11 @@
 
 #include "walker.h"
 
+namespace hog {
+// removeApi.cc: openRoot, openParent, statAt, removeAt, openFileAt, createAt, renameAt
+void RegisterRemove(napi_env env, napi_value exports);
+}  // namespace hog
+
 using namespace hog;
 
 namespace {
@@ -264,6 +269,9 @@ napi_value StartScan(napi_env env, napi_callback_info info) {
   napi_get_value_bool(env, Property(env, options, "oneFileSystem"), &flag);
   o.one_file_system = flag;
   flag = false;
+  napi_get_value_bool(env, Property(env, options, "oneMount"), &flag);
+  o.one_mount = flag;
+  flag = false;
   napi_get_value_bool(env, Property(env, options, "byApparent"), &flag);
   o.by_apparent = flag;
   int32_t number = 0;
@@ -329,6 +337,7 @@ napi_value Init(napi_env env, napi_value exports) {
   Set(env, exports, "scan", fn);
   CHECK(napi_create_function(env, "progress", NAPI_AUTO_LENGTH, Progress, nullptr, &fn));
   Set(env, exports, "progress", fn);
+  RegisterRemove(env, exports);
   return exports;
 }
 

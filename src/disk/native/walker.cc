@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "walker.h"
+#include "remove.h"
 
 #include <algorithm>
 #include <atomic>
@@ -125,6 +126,13 @@ bool Skipped(const Options& options, uint64_t root_dev, uint64_t dev) {
   return std::find(options.skip_devs.begin(), options.skip_devs.end(), dev) != options.skip_devs.end();
 }
 
+// With one_mount: is this subdirectory the root of another mount (a bind mount of the same filesystem
+// has the same st_dev, so only the mount ID tells)? One statx per directory (remove.cc's StatAt).
+bool OtherMount(const Job& job, int dirfd, const char* name) {
+  Identity id;
+  return StatAt(dirfd, name, id) && id.mnt_id != job.mnt;
+}
+
 // Open a directory by its path; a path longer than PATH_MAX (a very deep tree) is opened one component
 // at a time, each relative to the one before, as du does with its directory descriptors.
 int OpenDirectory(const std::string& path) {
@@ -215,7 +223,7 @@ void VisitDirectory(Scan& scan, ThreadState& state, const Job& job, std::vector<
       double allocated = static_cast<double>(st.st_blocks) * 512.0;
       double mtime = MtimeOf(st);
       uint64_t dev = st.st_dev;
-      if (Skipped(options, job.dev, dev)) {
+      if (Skipped(options, job.dev, dev) || (options.one_mount && kind == KIND_DIR && OtherMount(job, fd, name))) {
         children.push_back({name, static_cast<uint8_t>(kind | FLAG_OTHER_FS), 0, 0, mtime, dev, st.st_ino, false});
         continue;
       }
@@ -259,7 +267,7 @@ void Apply(Scan& scan, ThreadState& state, const Job& job, Listing& listing) {
     int32_t index = Append(scan, job.index, child.name, kind, child.apparent, child.allocated, child.mtime);
     if (child.link) state.links.push_back({child.dev, child.ino, index, job.index, "", child.apparent, child.allocated, child.mtime});
     if ((child.kind & 0x0f) == KIND_DIR && !(child.kind & FLAG_OTHER_FS)) {
-      scan.stack.push_back({job.path == "/" ? "/" + child.name : job.path + "/" + child.name, index, job.depth + 1, job.dev});
+      scan.stack.push_back({job.path == "/" ? "/" + child.name : job.path + "/" + child.name, index, job.depth + 1, job.dev, job.mnt});
     }
   }
 }
@@ -297,6 +305,16 @@ void Work(Scan& scan, ThreadState& state) {
 
 }  // namespace
 
+// The mount ID of a root (followed when it is a symlink, as stat does), 0 when it cannot be read.
+static uint64_t RootMount(const std::string& root) {
+  int fd = open(root.c_str(), O_PATH | O_CLOEXEC);
+  if (fd < 0) return 0;
+  Identity id;
+  bool ok = StatAt(fd, "", id);
+  close(fd);
+  return ok ? id.mnt_id : 0;
+}
+
 void Walk(Scan& scan) {
   const Options& options = scan.options;
   std::vector<LinkRecord> root_links;
@@ -311,7 +329,7 @@ void Walk(Scan& scan) {
     int32_t index = Append(scan, -1, root, static_cast<uint8_t>(kind | (link ? FLAG_HARDLINK : 0)),
                            static_cast<double>(st.st_size), static_cast<double>(st.st_blocks) * 512.0, MtimeOf(st));
     if (link) root_links.push_back({st.st_dev, st.st_ino, index, -1, "", 0, 0, 0});
-    if (kind == KIND_DIR) scan.stack.push_back({root, index, 0, static_cast<uint64_t>(st.st_dev)});
+    if (kind == KIND_DIR) scan.stack.push_back({root, index, 0, static_cast<uint64_t>(st.st_dev), RootMount(root)});
   }
   int count = std::max(1, options.threads);
   scan.states.resize(count);

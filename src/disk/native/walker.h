@@ -30,6 +30,8 @@ enum : uint8_t {
 struct Options {
   std::vector<std::string> roots;
   bool one_file_system = false;
+  // stay on each root's mount, told by mount ID: a bind mount of the same filesystem is not entered
+  bool one_mount = false;
   std::vector<std::string> excludes;
   bool exclude_needs_path = false;
   std::vector<uint64_t> skip_devs;  // pseudo filesystems (proc, sysfs...) never entered below a root
@@ -52,6 +54,7 @@ struct Job {
   int32_t index;
   int depth;
   uint64_t dev;  // the device of the root this job descends from
+  uint64_t mnt;  // the mount ID of that root (with one_mount)
 };
 
 struct Aggregate {
