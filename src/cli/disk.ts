@@ -123,7 +123,8 @@ a large file of zeros.`,
     )
     .option('--force', 'allow a system directory (/, /usr, /etc...) as PATH')
     .option('--log <file>', 'where to record what was done (default ~/.local/state/hog/clean.log)')
-    .option('--json', 'print the plan (and results) as JSON')
+    .option('--all', 'list every file of the plan, not the sums per directory')
+    .option('--json', 'print the plan (and results) as JSON, every action included')
     .addHelpText(
       'after',
       `

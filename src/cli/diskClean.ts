@@ -9,17 +9,22 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { classifyTree } from '../disk/categoryReport.js';
 import { applyPlan, defaultLogPath } from '../disk/cleanApply.js';
-import { type CleanPlan, planCleanup } from '../disk/cleanPlan.js';
+import { runCommands } from '../disk/cleanCommands.js';
+import { planCleanup } from '../disk/cleanPlan.js';
 import { cannotRemove, isElfCore, openFiles, refusalReason } from '../disk/cleanSafety.js';
+import { DisposableMatcher, defaultCacheHomes } from '../disk/disposable.js';
 import { isReadOnly, mountOf, pseudoDevices } from '../disk/filesystems.js';
 import { checkRoot } from '../disk/roots.js';
+import { TempRules } from '../disk/tempRules.js';
+import { readTmpfilesRules } from '../disk/tmpfilesRules.js';
 import { DiskTree } from '../disk/tree.js';
 import { defaultThreads, walk } from '../disk/walk.js';
 import { quote, UsageError } from '../errors.js';
+import { readLocks } from '../proc/locks.js';
 import { readMountinfo } from '../proc/mountinfo.js';
 import { readProcText } from '../proc/procFile.js';
-import { renderTable, type TableColumn } from '../render/table.js';
-import { formatBytes, formatCount, formatDuration } from '../render/units.js';
+import { renderPlan, writePlanJson } from '../render/cleanPlan.js';
+import { formatBytes, formatCount } from '../render/units.js';
 import { confirm } from './confirm.js';
 import { type CliContext, rootsOf } from './context.js';
 
@@ -31,6 +36,7 @@ interface CleanCliOptions {
   force?: boolean;
   log?: string;
   json?: boolean;
+  all?: boolean;
 }
 
 /** Where logs, caches, temporary files and crash dumps collect on a Linux system. */
@@ -141,12 +147,17 @@ export async function runClean(
     );
   if (raw.errors.length > 0)
     notes.push(`${raw.errors.length} directories could not be read: what is inside is not in the plan`);
+  const locks = readLocks(procRoot);
+  const tmpfiles = readTmpfilesRules();
+  for (const e of tmpfiles.errors.slice(0, 3))
+    notes.push(`tmpfiles.d: ${e.source}: ${e.message} (line ignored)`);
   const plan = planCleanup(
     tree,
     classifyTree(tree),
     {
       lstat: (p) => lstatSync(p),
       openBy: (dev, ino) => open.inodes.get(`${dev}:${ino}`),
+      lockedBy: (dev, ino) => (locks.size > 0 ? locks.get(`${dev}:${ino}`) : undefined),
       isCoreDump: (p) => {
         try {
           return isElfCore(readHeader(p, 20));
@@ -158,13 +169,20 @@ export async function runClean(
       compressedBytes: estimateCompressed,
     },
     { olderThanSeconds: opts.olderThan, compressOverBytes: opts.compressOver, nowMs: context.clock.now() },
+    { temp: new TempRules(tmpfiles), caches: new DisposableMatcher(defaultCacheHomes()) },
   );
+  const emit = (line: string) => output.line(line);
+  const empty = plan.actions.length === 0 && plan.commands.length === 0;
 
-  if (!opts.apply) {
-    if (opts.json) output.line(JSON.stringify({ plan: stripPlanned(plan), applied: null, notes }));
+  if (!opts.apply || empty) {
+    if (opts.json)
+      writePlanJson(plan, (t) => output.write(t), {
+        applied: opts.apply ? { results: [], freedBytes: 0, log: null } : null,
+        notes,
+      });
     else {
-      output.lines(renderPlan(plan, output.columns));
-      if (plan.actions.length > 0)
+      renderPlan(plan, output.columns, emit, opts.all);
+      if (!empty)
         output.line(
           `\nNothing was changed. To do it: hog disk clean ${explicit ? paths.join(' ') : ''}${explicit ? ' ' : ''}--apply`,
         );
@@ -172,20 +190,15 @@ export async function runClean(
     for (const n of notes) output.error(`note: ${n}`);
     return;
   }
-  if (plan.actions.length === 0) {
-    if (opts.json)
-      output.line(
-        JSON.stringify({
-          plan: stripPlanned(plan),
-          applied: { results: [], freedBytes: 0, log: null },
-          notes,
-        }),
-      );
-    else output.lines(renderPlan(plan, output.columns));
-    return;
-  }
-  if (!opts.json) output.lines(renderPlan(plan, output.columns));
-  const question = `Delete ${plan.actions.filter((a) => a.action === 'delete').length} files and compress ${plan.actions.filter((a) => a.action === 'compress').length}, freeing about ${formatBytes(plan.freesBytes)}?`;
+  if (!opts.json) renderPlan(plan, output.columns, emit, opts.all);
+  const deletes = plan.actions.count('delete');
+  const compresses = plan.actions.length - deletes;
+  const steps = [
+    ...plan.commands.map((c) => `run ${c.command.join(' ')}`),
+    deletes > 0 ? `delete ${formatCount(deletes)} files` : '',
+    compresses > 0 ? `compress ${formatCount(compresses)} logs` : '',
+  ].filter((s) => s !== '');
+  const question = `${steps.join(', ').replace(/^./, (c) => c.toUpperCase())}, freeing about ${formatBytes(plan.freesBytes)}?`;
   if (!opts.yes && !(await confirm(question, 'hog disk clean --apply'))) {
     output.error('nothing done');
     return;
@@ -194,52 +207,22 @@ export async function runClean(
   const applied = await applyPlan(plan, logPath, (r) => {
     if (!opts.json && r.status !== 'done') output.error(`${r.status}: ${r.path}: ${r.message ?? ''}`);
   });
+  const ran = runCommands(plan.commands, logPath);
+  for (const r of ran)
+    if (!opts.json && r.status !== 'done') output.error(`failed: ${r.command}: ${r.message ?? ''}`);
+  const freed = applied.freedBytes + ran.reduce((sum, r) => sum + r.freedBytes, 0);
   if (opts.json)
-    output.line(JSON.stringify({ plan: stripPlanned(plan), applied: { ...applied, log: logPath }, notes }));
+    writePlanJson(plan, (t) => output.write(t), {
+      applied: { ...applied, commands: ran, freedBytes: freed, log: logPath },
+      notes,
+    });
   else {
-    const done = applied.results.filter((r) => r.status === 'done').length;
+    let done = 0;
+    for (const r of applied.results) if (r.status === 'done') done++;
+    for (const r of ran) if (r.status === 'done') done++;
     output.line(
-      `\nDone: ${formatCount(done)} of ${formatCount(plan.actions.length)} actions, ${formatBytes(applied.freedBytes)} freed. Log: ${logPath}`,
+      `\nDone: ${formatCount(done)} of ${formatCount(plan.actions.length + plan.commands.length)} actions, ${formatBytes(freed)} freed. Log: ${logPath}`,
     );
   }
   for (const n of notes) output.error(`note: ${n}`);
-}
-
-function stripPlanned(plan: CleanPlan) {
-  return { ...plan, actions: plan.actions.map(({ planned: _planned, ...rest }) => rest) };
-}
-
-export function renderPlan(plan: CleanPlan, width: number | undefined): string[] {
-  const lines = [
-    `hog disk clean: plan for ${plan.roots.join(', ')} (older than ${formatDuration(plan.options.olderThanSeconds)}, compress from ${formatBytes(plan.options.compressOverBytes)})`,
-  ];
-  if (plan.actions.length === 0)
-    lines.push(
-      '',
-      'Nothing to clean: no old rotated logs, big logs, stale caches, old temporary files or core dumps.',
-    );
-  else {
-    const columns: TableColumn<CleanPlan['actions'][number]>[] = [
-      { header: 'ACTION', align: 'left', text: (a) => a.action },
-      {
-        header: 'FREES',
-        align: 'right',
-        text: (a) => `${a.estimated ? '~' : ''}${formatBytes(a.freesBytes)}`,
-      },
-      { header: 'WHY', align: 'left', text: (a) => a.reason },
-      { header: 'PATH', align: 'left', flex: true, text: (a) => a.path },
-    ];
-    lines.push('', ...renderTable(columns, plan.actions, { width }));
-    lines.push(
-      '',
-      `${formatCount(plan.actions.length)} actions free ${plan.actions.some((a) => a.estimated) ? 'about ' : ''}${formatBytes(plan.freesBytes)}.`,
-    );
-  }
-  if (plan.skipped.length > 0) {
-    lines.push('', 'Left alone:');
-    for (const s of plan.skipped.slice(0, 20))
-      lines.push(`  ${s.path} (${formatBytes(s.allocatedBytes)}): ${s.reason}`);
-    if (plan.skipped.length > 20) lines.push(`  … and ${plan.skipped.length - 20} more`);
-  }
-  return lines;
 }

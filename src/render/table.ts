@@ -68,27 +68,56 @@ export function printable(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 }
 
+/** Column widths for rows given as any iterable (one pass, no spread: a million rows are fine). */
+export function columnWidths<R>(columns: readonly TableColumn<R>[], rows: Iterable<R>): number[] {
+  const widths = columns.map((c) => Math.max(c.minWidth ?? 0, cellWidth(c.header)));
+  for (const row of rows) {
+    for (let i = 0; i < columns.length; i++) {
+      const w = cellWidth(printable((columns[i] as TableColumn<R>).text(row)));
+      if (w > (widths[i] as number)) widths[i] = w;
+    }
+  }
+  return widths;
+}
+
+/** One line of a table whose widths are known: for printing rows as they come. */
+export function formatRow<R>(
+  columns: readonly TableColumn<R>[],
+  widths: readonly number[],
+  values: readonly string[],
+  width?: number,
+): string {
+  const parts = values.map((value, i) => {
+    const column = columns[i] as TableColumn<R>;
+    const last = i === values.length - 1;
+    // the last left-aligned column is not padded, so lines carry no trailing spaces
+    return last && column.align === 'left' ? value : pad(value, widths[i] ?? 0, column.align);
+  });
+  const line = parts.join(' ');
+  return width !== undefined ? truncate(line, width) : line;
+}
+
+/** The cells of one row, control characters escaped. */
+export function rowCells<R>(columns: readonly TableColumn<R>[], row: R): string[] {
+  return columns.map((c) => printable(c.text(row)));
+}
+
 export function renderTable<R>(
   columns: readonly TableColumn<R>[],
   rows: readonly R[],
   options: TableOptions = {},
 ): string[] {
-  const cells = rows.map((row) => columns.map((c) => printable(c.text(row))));
-  const widths = columns.map((c, i) =>
-    Math.max(c.minWidth ?? 0, cellWidth(c.header), ...cells.map((r) => cellWidth(r[i] ?? ''))),
-  );
+  const widths = columnWidths(columns, rows);
   const lines: string[] = [];
-  const format = (values: string[]): string => {
-    const parts = values.map((value, i) => {
-      const column = columns[i] as TableColumn<R>;
-      const last = i === values.length - 1;
-      // the last left-aligned column is not padded, so lines carry no trailing spaces
-      return last && column.align === 'left' ? value : pad(value, widths[i] ?? 0, column.align);
-    });
-    const line = parts.join(' ');
-    return options.width !== undefined ? truncate(line, options.width) : line;
-  };
-  if (options.header !== false) lines.push(format(columns.map((c) => c.header)));
-  for (const row of cells) lines.push(format(row));
+  if (options.header !== false)
+    lines.push(
+      formatRow(
+        columns,
+        widths,
+        columns.map((c) => c.header),
+        options.width,
+      ),
+    );
+  for (const row of rows) lines.push(formatRow(columns, widths, rowCells(columns, row), options.width));
   return lines;
 }
