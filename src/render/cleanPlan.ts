@@ -3,7 +3,13 @@
  * for /tmp/build-123's 4,000 files); --all lists every file, row by row as it is printed; --json
  * writes every action, in pieces, so a plan of a million files never becomes one string.
  */
-import type { CleanPlan, CommandAction, KeptGroup, PlanGroup } from '../disk/cleanPlan.js';
+import {
+  ageText,
+  type CleanPlan,
+  type CommandAction,
+  type KeptGroup,
+  type PlanGroup,
+} from '../disk/cleanPlan.js';
 import type { CleanAction } from '../disk/planStore.js';
 import { columnWidths, formatRow, printable, renderTable, rowCells, type TableColumn } from './table.js';
 import { formatBytes, formatCount, formatDuration } from './units.js';
@@ -13,7 +19,7 @@ export const GROUPS_SHOWN = 40;
 const KEPT_SHOWN = 20;
 
 function ageRange(g: PlanGroup): string {
-  const text = (s: number) => formatDuration(Math.max(0, Math.round(s)));
+  const text = (s: number) => ageText(Math.max(0, s));
   return g.minAgeSeconds === g.maxAgeSeconds || g.files === 1
     ? `${text(g.maxAgeSeconds)} old`
     : `${text(g.minAgeSeconds)} to ${text(g.maxAgeSeconds)} old`;
@@ -39,18 +45,20 @@ function commandLines(commands: CommandAction[]): string[] {
   const lines = ['', 'Caches emptied by their own tool (one action each):'];
   for (const c of commands)
     lines.push(
-      `  run ${c.command.join(' ')}: frees ${formatBytes(c.freesBytes)}, ${formatCount(c.files)} files of ${printable(c.what)} in ${printable(c.path)}`,
+      `  run ${c.command.join(' ')}: frees ${formatBytes(c.freesBytes)}, ${files(c.files)} of ${printable(c.what)} in ${printable(c.path)}`,
       `      (${c.source})`,
     );
   return lines;
 }
+
+const files = (n: number) => `${formatCount(n)} file${n === 1 ? '' : 's'}`;
 
 function keptLines(kept: KeptGroup[]): string[] {
   if (kept.length === 0) return [];
   const lines = ['', 'Looked at and not touched:'];
   for (const k of kept.slice(0, KEPT_SHOWN))
     lines.push(
-      `  ${printable(k.path)}: ${formatCount(k.files)} files, ${formatBytes(k.allocatedBytes)}: ${printable(k.reason)}`,
+      `  ${printable(k.path)}: ${files(k.files)}, ${formatBytes(k.allocatedBytes)}: ${printable(k.reason)}`,
     );
   if (kept.length > KEPT_SHOWN) lines.push(`  … and ${formatCount(kept.length - KEPT_SHOWN)} more`);
   return lines;
@@ -69,11 +77,16 @@ export function planHeader(plan: CleanPlan): string {
   return `hog disk clean: plan for ${plan.roots.map(printable).join(', ')} (older than ${formatDuration(plan.options.olderThanSeconds)}, compress from ${formatBytes(plan.options.compressOverBytes)})`;
 }
 
+function directories(groups: PlanGroup[]): string {
+  const n = new Set(groups.map((g) => g.path)).size;
+  return `${formatCount(n)} ${n === 1 ? 'directory' : 'directories'}`;
+}
+
 function totalLine(plan: CleanPlan): string {
   const files = plan.actions.length;
   const commands = plan.commands.length;
   const parts = [
-    files > 0 ? `${formatCount(files)} file actions in ${formatCount(plan.groups.length)} directories` : '',
+    files > 0 ? `${formatCount(files)} file actions in ${directories(plan.groups)}` : '',
     commands > 0 ? `${commands} command${commands === 1 ? '' : 's'}` : '',
   ].filter((p) => p !== '');
   const estimated = plan.groups.some((g) => g.estimated);
