@@ -39,6 +39,7 @@ interface CleanJson {
       reason: string;
     }[];
     skipped: { path: string; reason: string }[];
+    kept: { path: string; files: number; allocatedBytes: number; reason: string }[];
     freesBytes: number;
   };
   applied: {
