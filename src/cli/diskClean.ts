@@ -172,16 +172,22 @@ export async function runClean(
     { temp: new TempRules(tmpfiles), caches: new DisposableMatcher(defaultCacheHomes()) },
   );
   const emit = (line: string) => output.line(line);
+  const drained = () => output.drained?.() ?? Promise.resolve();
   const empty = plan.actions.length === 0 && plan.commands.length === 0;
 
   if (!opts.apply || empty) {
     if (opts.json)
-      writePlanJson(plan, (t) => output.write(t), {
-        applied: opts.apply ? { results: [], freedBytes: 0, log: null } : null,
-        notes,
-      });
+      await writePlanJson(
+        plan,
+        (t) => output.write(t),
+        {
+          applied: opts.apply ? { results: [], freedBytes: 0, log: null } : null,
+          notes,
+        },
+        drained,
+      );
     else {
-      renderPlan(plan, output.columns, emit, opts.all);
+      await renderPlan(plan, output.columns, emit, opts.all, drained);
       if (!empty)
         output.line(
           `\nNothing was changed. To do it: hog disk clean ${explicit ? paths.join(' ') : ''}${explicit ? ' ' : ''}--apply`,
@@ -190,7 +196,7 @@ export async function runClean(
     for (const n of notes) output.error(`note: ${n}`);
     return;
   }
-  if (!opts.json) renderPlan(plan, output.columns, emit, opts.all);
+  if (!opts.json) await renderPlan(plan, output.columns, emit, opts.all, drained);
   const deletes = plan.actions.count('delete');
   const compresses = plan.actions.length - deletes;
   const steps = [
@@ -212,10 +218,15 @@ export async function runClean(
     if (!opts.json && r.status !== 'done') output.error(`failed: ${r.command}: ${r.message ?? ''}`);
   const freed = applied.freedBytes + ran.reduce((sum, r) => sum + r.freedBytes, 0);
   if (opts.json)
-    writePlanJson(plan, (t) => output.write(t), {
-      applied: { ...applied, commands: ran, freedBytes: freed, log: logPath },
-      notes,
-    });
+    await writePlanJson(
+      plan,
+      (t) => output.write(t),
+      {
+        applied: { ...applied, commands: ran, freedBytes: freed, log: logPath },
+        notes,
+      },
+      drained,
+    );
   else {
     let done = 0;
     for (const r of applied.results) if (r.status === 'done') done++;

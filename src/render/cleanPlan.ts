@@ -97,12 +97,13 @@ function totalLine(plan: CleanPlan): string {
  * The plan grouped by directory; with `all`, every file instead, handed to `emit` row by row (the
  * widths come from a first pass over the actions, so no row is kept).
  */
-export function renderPlan(
+export async function renderPlan(
   plan: CleanPlan,
   width: number | undefined,
   emit: (line: string) => void,
   all = false,
-): void {
+  drained: () => Promise<void> = async () => {},
+): Promise<void> {
   emit(planHeader(plan));
   if (plan.actions.length === 0 && plan.commands.length === 0) {
     emit('');
@@ -119,8 +120,18 @@ export function renderPlan(
           width,
         ),
       );
-      for (const a of plan.actions)
-        emit(formatRow(ACTION_COLUMNS, widths, rowCells(ACTION_COLUMNS, a), width));
+      // rows go out in batches of ~64 KiB: one write per row to a pipe costs a request object each
+      let batch = '';
+      for (const a of plan.actions) {
+        const row = formatRow(ACTION_COLUMNS, widths, rowCells(ACTION_COLUMNS, a), width);
+        batch += batch === '' ? row : `\n${row}`;
+        if (batch.length >= 65536) {
+          emit(batch);
+          batch = '';
+          await drained();
+        }
+      }
+      if (batch !== '') emit(batch);
     } else {
       for (const line of renderTable(GROUP_COLUMNS, plan.groups.slice(0, GROUPS_SHOWN), { width }))
         emit(line);
@@ -149,32 +160,34 @@ function actionJson(a: CleanAction): string {
  * The plan (and what was done) as one JSON document, written in pieces of about 64 KiB: every action
  * and every skipped file, then the groups, commands and what was kept.
  */
-export function writePlanJson(
+export async function writePlanJson(
   plan: CleanPlan,
   write: (text: string) => void,
   extra: { applied: unknown; notes: string[] },
-): void {
+  drained: () => Promise<void> = async () => {},
+): Promise<void> {
   let buffer = `{"plan":{"roots":${JSON.stringify(plan.roots)},"options":${JSON.stringify(plan.options)},"actions":[`;
-  const flush = (force: boolean) => {
+  const flush = async (force: boolean) => {
     if (force || buffer.length >= 65536) {
       write(buffer);
       buffer = '';
+      await drained();
     }
   };
   let first = true;
   for (const a of plan.actions) {
     buffer += `${first ? '' : ','}\n${actionJson(a)}`;
     first = false;
-    flush(false);
+    await flush(false);
   }
   buffer += '],"skipped":[';
   first = true;
   for (const s of plan.skipped) {
     buffer += `${first ? '' : ','}\n${JSON.stringify(s)}`;
     first = false;
-    flush(false);
+    await flush(false);
   }
   buffer += `],"commands":${JSON.stringify(plan.commands)},"groups":${JSON.stringify(plan.groups)},"kept":${JSON.stringify(plan.kept)},"freesBytes":${plan.freesBytes}}`;
   buffer += `,"applied":${JSON.stringify(extra.applied)},"notes":${JSON.stringify(extra.notes)}}\n`;
-  flush(true);
+  await flush(true);
 }
