@@ -129,9 +129,13 @@ a large file of zeros.`,
       'after',
       `
 Without PATH, hog looks in the usual places: /var/log, /var/cache, /var/tmp, /tmp, /var/crash,
-/var/lib/systemd/coredump and ~/.cache. It never leaves a PATH, never follows a symlink, stays on one
-filesystem, skips files a process has open (deleting them would free nothing), and checks each file
-again just before acting on it.`,
+/var/lib/systemd/coredump and ~/.cache. Only what is known to be disposable is planned: in /tmp,
+/var/tmp and the directories tmpfiles.d ages, what systemd-tmpfiles would remove (access, change and
+modification time all older than the age; tmpfiles.d x/X lines, locked files and .git work trees are
+kept); in caches, only the caches hog knows to be regenerable (apt's becomes one apt-get clean), others
+are reported; old rotated logs, big logs to compress, old core dumps. The plan is summed per directory
+(--all lists every file). hog never leaves a PATH, never follows a symlink, stays on one filesystem,
+skips files a process has open or locked, and checks each file again just before acting on it.`,
     )
     .action(async (paths: string[], opts, command: Command) => {
       await runClean(paths, opts, command, context);

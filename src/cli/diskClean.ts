@@ -148,6 +148,7 @@ export async function runClean(
   if (raw.errors.length > 0)
     notes.push(`${raw.errors.length} directories could not be read: what is inside is not in the plan`);
   const locks = readLocks(procRoot);
+  const uid = process.getuid?.() ?? 0; // once, not per file (a system call each)
   const tmpfiles = readTmpfilesRules();
   for (const e of tmpfiles.errors.slice(0, 3))
     notes.push(`tmpfiles.d: ${e.source}: ${e.message} (line ignored)`);
@@ -165,7 +166,7 @@ export async function runClean(
           return false;
         }
       },
-      cannotRemove: (p) => cannotRemove(p),
+      cannotRemove: (p) => cannotRemove(p, uid),
       compressedBytes: estimateCompressed,
     },
     { olderThanSeconds: opts.olderThan, compressOverBytes: opts.compressOver, nowMs: context.clock.now() },

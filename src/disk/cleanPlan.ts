@@ -258,7 +258,7 @@ function oldEnough(c: Context, i: number, cand: Candidate, st: FileStat): boolea
   const p = c.tree.parentOf(i);
   cand.ageSeconds = (c.options.nowMs - youngestTime(st, false, cand.aged.by)) / 1000;
   if (!agedOut(st, false, cand.aged.cutoffMs, cand.aged.by)) {
-    c.b.keep(c.zones.group[p] as number, `used or changed within ${cand.aged.limit}`, allocated);
+    c.b.keep(c.zones.top[p] as number, `used or changed within ${cand.aged.limit}`, allocated);
     return false;
   }
   if (cand.kind === 'temporary file' && st.mode & S_ISVTX) {
