@@ -163,7 +163,7 @@ function actionJson(a: CleanAction): string {
 export async function writePlanJson(
   plan: CleanPlan,
   write: (text: string) => void,
-  extra: { applied: unknown; notes: string[] },
+  extra: { applied: ({ results: readonly unknown[] } & Record<string, unknown>) | null; notes: string[] },
   drained: () => Promise<void> = async () => {},
 ): Promise<void> {
   let buffer = `{"plan":{"roots":${JSON.stringify(plan.roots)},"options":${JSON.stringify(plan.options)},"actions":[`;
@@ -188,6 +188,18 @@ export async function writePlanJson(
     await flush(false);
   }
   buffer += `],"commands":${JSON.stringify(plan.commands)},"groups":${JSON.stringify(plan.groups)},"kept":${JSON.stringify(plan.kept)},"freesBytes":${plan.freesBytes}}`;
-  buffer += `,"applied":${JSON.stringify(extra.applied)},"notes":${JSON.stringify(extra.notes)}}\n`;
+  buffer += ',"applied":';
+  if (extra.applied === null) buffer += 'null';
+  else {
+    // what was done, one result per action: as long as the plan, so written in pieces too
+    const { results, ...rest } = extra.applied;
+    buffer += `${JSON.stringify(rest).slice(0, -1)}${Object.keys(rest).length > 0 ? ',' : ''}"results":[`;
+    for (let i = 0; i < results.length; i++) {
+      buffer += `${i === 0 ? '' : ','}\n${JSON.stringify(results[i])}`;
+      await flush(false);
+    }
+    buffer += ']}';
+  }
+  buffer += `,"notes":${JSON.stringify(extra.notes)}}\n`;
   await flush(true);
 }
