@@ -7,7 +7,7 @@
  *
  * Proves: debconf's database, apt's lock and CACHEDIR.TAG are not planned; apt's packages are one
  * apt-get clean; in /tmp a main.py with old mtime and atime but a new ctime stays, so do a .git work
- * tree, a tmpfiles.d x exclusion, an flock'd file and a file held open, while a file with all its
+ * tree, a tmpfiles.d x exclusion, an flock'd file, a file in an flock'd directory and a file held open, while a file with all its
  * times old is planned; --apply removes only that file and runs apt-get clean.
  */
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
@@ -45,6 +45,7 @@ const TMP_FILES: Record<string, boolean> = {
   'keep-x/data': true,
   flocked: true,
   held: true,
+  'lockdir/inside': true,
 };
 
 function buildImage(): void {
@@ -102,11 +103,13 @@ echo 'x /tmp/keep-*' > /etc/tmpfiles.d/hog-test.conf
 # --no-fork: the job's PID is the lock holder itself, so killing it ends everything this script started
 flock --no-fork -x /tmp/flocked sleep 30 &
 locker=$!
+flock --no-fork -x /tmp/lockdir sleep 30 &
+dirlocker=$!
 sleep 30 < /tmp/held &
 holder=$!
-for i in $(seq 100); do grep -q " $locker " /proc/locks && break; sleep 0.05; done
+for i in $(seq 100); do grep -q " $locker " /proc/locks && grep -q " $dirlocker " /proc/locks && break; sleep 0.05; done
 "${HOG_BIN}" disk clean --json ${args.join(' ')} /var/cache /tmp > /var/cache/.out || echo "hog exit $?" >&2
-kill $locker $holder
+kill $locker $dirlocker $holder
 wait
 cat /var/cache/.out
 echo '--- after'
@@ -154,6 +157,9 @@ describe.skipIf(missing !== undefined)('hog disk clean /var/cache /tmp in a moun
       '/tmp/proj': 'a version-controlled work tree: not temporary',
       '/tmp/keep-x': 'excluded from cleaning by tmpfiles.d (/etc/tmpfiles.d/hog-test.conf:1)',
     });
+    expect(kept['/tmp/lockdir']).toMatch(
+      /^a directory locked \(FLOCK\) by PID \d+: systemd-tmpfiles leaves locked directories alone$/,
+    );
     const skipped = Object.fromEntries(plan.skipped.map((s) => [s.path, s.reason]));
     expect(skipped['/tmp/flocked']).toMatch(/^locked \(FLOCK\) by PID \d+: in use$/);
     expect(skipped['/tmp/held']).toMatch(
@@ -171,6 +177,7 @@ describe.skipIf(missing !== undefined)('hog disk clean /var/cache /tmp in a moun
       '/tmp/flocked',
       '/tmp/held',
       '/tmp/keep-x/data',
+      '/tmp/lockdir/inside',
       '/tmp/main.py',
       '/tmp/proj/.git/objects/ab/cdef',
       '/tmp/proj/main.c',

@@ -57,6 +57,8 @@ beforeAll(async () => {
   file('tmp/proj/main.c');
   file('tmp/keep-me/data');
   locked.add(file('tmp/flocked'));
+  file('tmp/locked-dir/inside');
+  locked.add(join(d, 'tmp/locked-dir'));
   open.add(file('tmp/held-open'));
   const { raw } = await walk({
     roots: ['var/cache', 'home/ann/.cache', 'tmp'].map((r) => join(d, r)),
@@ -152,6 +154,9 @@ describe('planCleanup: only what is known to be disposable', () => {
     expect(kept('tmp')).toEqual([[1, 'used or changed within 7d']]); // main.py
     expect(kept('tmp/proj')).toEqual([[2, 'a version-controlled work tree: not temporary']]);
     expect(kept('tmp/keep-me')).toEqual([[1, 'excluded from cleaning by tmpfiles.d (test.conf:1)']]);
+    expect(kept('tmp/locked-dir')).toEqual([
+      [1, 'a directory locked (FLOCK) by PID 4242: systemd-tmpfiles leaves locked directories alone'],
+    ]);
     const skipped = new Map([...plan.skipped].map((s) => [s.path.slice(d.length + 1), s.reason]));
     expect(Object.fromEntries(skipped)).toEqual({
       'tmp/flocked': 'locked (FLOCK) by PID 4242: in use',
