@@ -125,9 +125,14 @@ function tempCandidate(c: Context, i: number, p: number): Candidate | undefined 
   if (!root) return undefined;
   const bytes = tree.ownBytes(i, 'allocated');
   if (places.temp.hasExclusions) {
-    const x = places.temp.excludesEntry(tree.path(i));
-    if (x) {
-      b.keep(zones.group[p] as number, `excluded from cleaning by tmpfiles.d (${x})`, bytes);
+    const path = tree.path(i);
+    const x = places.temp.excludesEntry(path);
+    const own = x ? undefined : places.temp.ownLine(path);
+    if (x || own) {
+      const reason = x
+        ? `excluded from cleaning by tmpfiles.d (${x})`
+        : `has a tmpfiles.d line of its own (${own}): not cleaned with its directory`;
+      b.keep(zones.group[p] as number, reason, bytes);
       return undefined;
     }
   }

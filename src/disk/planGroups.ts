@@ -189,7 +189,12 @@ export class PlanBuilder {
         allocatedBytes: k.bytes,
         reason: k.reason,
       });
-    kept.sort((a, b) => b.allocatedBytes - a.allocatedBytes || a.path.localeCompare(b.path));
+    kept.sort(
+      (a, b) =>
+        b.allocatedBytes - a.allocatedBytes ||
+        a.path.localeCompare(b.path) ||
+        a.reason.localeCompare(b.reason),
+    );
     const commands: CommandAction[] = [];
     for (const c of this.commands.values()) {
       const cache = this.table[c.entry] as DisposableCache;

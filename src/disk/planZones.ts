@@ -73,6 +73,8 @@ function step(
   }
   const tempRoot = r.temp.rootOf(path);
   if (tempRoot >= 0) return { kind: Z_TEMP, arg: tempRoot, top: i, group: i };
+  const own = parent.kind === Z_TEMP ? r.temp.ownLine(path) : undefined;
+  if (own) return excludedBy(`has a tmpfiles.d line of its own (${own}): not cleaned with its directory`);
   const cache = r.caches.entryOf(path, name);
   if (cache >= 0) return { kind: Z_CACHE, arg: cache, top: i, group: i };
   // below a temp root, each of its entries is one group ("/tmp/build-123": 4,000 files, one line)

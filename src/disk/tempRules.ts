@@ -9,7 +9,7 @@
  * time for a directory (tmpfiles ignores a directory's ctime: removing an entry inside changes it).
  * A main.py copied with its old mtime (cp -p) has a new ctime, so it stays.
  */
-import { type AgeBy, DEFAULT_AGE_BY, type TmpfilesParse, tmpfilesGlob } from './tmpfilesRules.js';
+import { type AgeBy, DEFAULT_AGE_BY, GLOB_TYPES, type TmpfilesParse, tmpfilesGlob } from './tmpfilesRules.js';
 
 export interface EntryTimes {
   atimeMs: number;
@@ -62,11 +62,17 @@ export class TempRules {
   private readonly trees: { re: RegExp; source: string }[] = [];
   /** X lines: the path itself. */
   private readonly entries: { re: RegExp; source: string }[] = [];
+  /** Paths with a line of their own (tmpfiles.c dir_cleanup: "a separate entry exists"). */
+  private readonly ownExact = new Map<string, string>();
+  private readonly ownGlobs: { re: RegExp; source: string }[] = [];
 
   constructor(parsed: TmpfilesParse, defaults: readonly string[] = DEFAULT_TEMP_DIRS) {
     for (const line of parsed.lines) {
       if (line.type === 'x') this.trees.push({ re: tmpfilesGlob(line.path), source: line.source });
       else if (line.type === 'X') this.entries.push({ re: tmpfilesGlob(line.path), source: line.source });
+      else if (GLOB_TYPES.has(line.type))
+        this.ownGlobs.push({ re: tmpfilesGlob(line.path), source: line.source });
+      else if (!this.ownExact.has(line.path)) this.ownExact.set(line.path, line.source);
     }
     for (const line of parsed.lines) {
       const age = line.bootOnly ? undefined : line.age;
@@ -121,8 +127,13 @@ export class TempRules {
     return this.excludesTree(path) ?? this.entries.find((t) => t.re.test(path))?.source;
   }
 
+  /** The line of its own a path has (systemd-tmpfiles then leaves it out of its directory's cleaning), or undefined. */
+  ownLine(path: string): string | undefined {
+    return this.ownExact.get(path) ?? this.ownGlobs.find((g) => g.re.test(path))?.source;
+  }
+
   /** Whether any exclusion exists (when none, file paths need not be built to be tested). */
   get hasExclusions(): boolean {
-    return this.trees.length + this.entries.length > 0;
+    return this.trees.length + this.entries.length + this.ownExact.size + this.ownGlobs.length > 0;
   }
 }

@@ -1,8 +1,9 @@
 /**
- * tmpfiles.d(5), the part that says what systemd-tmpfiles --clean may remove: lines with an Age field
- * (d, D, e, v, q, Q, C: "remove what is older than AGE in this directory") and the exclusions (x: a
- * path and everything below it; X: the path itself only). hog's temp cleanup follows the same rules,
- * so it never removes what the system's own cleaner keeps.
+ * tmpfiles.d(5), as systemd-tmpfiles --clean reads it: lines with an Age field (d, D, e, v, q, Q, C:
+ * "remove what is older than AGE in this directory"), the exclusions (x: a path and everything below
+ * it; X: the path itself only), and every other line, since a path with a line of its own is not
+ * cleaned as part of its directory. hog's temp cleanup follows the same rules, so it never removes
+ * what the system's own cleaner keeps.
  *
  * A parser of one file's text (parseTmpfiles), apart from the reader that finds the files
  * (readTmpfilesRules: a file in an earlier directory masks one of the same name in a later one, files
@@ -54,7 +55,9 @@ export interface TmpfilesParse {
 
 /** Types whose Age field asks for cleaning (tmpfiles.d(5) "Age"). */
 const AGED_TYPES = new Set(['d', 'D', 'e', 'v', 'q', 'Q', 'C']);
-const EXCLUDE_TYPES = new Set(['x', 'X']);
+/** Every type tmpfiles.d(5) defines; the ones whose path may be a glob (tmpfiles.c's takes_glob). */
+const KNOWN_TYPES = new Set('fFwdDevqQpLcbCxXrRzZtThHaA'.split(''));
+export const GLOB_TYPES = new Set('wexXrRzZtThHaA'.split(''));
 
 /** Specifiers with a fixed meaning on every system (tmpfiles.d(5) "Specifiers"); the others vary per host or user. */
 const FIXED_SPECIFIERS: Record<string, string> = {
@@ -173,14 +176,17 @@ export function parseTmpfiles(text: string, file: string): TmpfilesParse {
       errors.push({ source, message: `unknown type ${JSON.stringify(typeField)}` });
       return;
     }
-    if (!AGED_TYPES.has(type) && !EXCLUDE_TYPES.has(type)) return;
-    const path = resolveSpecifiers(pathField, EXCLUDE_TYPES.has(type) || type === 'e');
+    if (!KNOWN_TYPES.has(type)) {
+      errors.push({ source, message: `unknown type ${JSON.stringify(typeField)}` });
+      return;
+    }
+    const path = resolveSpecifiers(pathField, GLOB_TYPES.has(type));
     if (path === undefined) return; // a per-host or per-user path (%h, %U): not one hog can place
     if (!path.startsWith('/')) {
       errors.push({ source, message: `path ${JSON.stringify(pathField)} is not absolute` });
       return;
     }
-    const age = parseAge(f[5] ?? '-');
+    const age = AGED_TYPES.has(type) ? parseAge(f[5] ?? '-') : undefined;
     if (age === 'bad') {
       errors.push({ source, message: `bad age ${JSON.stringify(f[5])}` });
       return;

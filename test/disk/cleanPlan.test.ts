@@ -3,7 +3,7 @@
  * directory (the places are parameters): only what is known to be disposable is planned. debconf's
  * database, apt's lock, CACHEDIR.TAG and unknown caches are not; apt's cache is one apt-get clean; in
  * the temp directory a file goes only when atime, mtime and ctime are all old, and never when a
- * tmpfiles.d x line, a .git work tree, a lock or an open descriptor keeps it. The ctime of a real file
+ * tmpfiles.d x line or a line of its own, a .git work tree, a lock or an open descriptor keeps it. The ctime of a real file
  * cannot be set back, so "old" files get old timestamps from the facts; main.py keeps its real ones.
  */
 import { lstatSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
@@ -51,6 +51,7 @@ beforeAll(async () => {
   file('home/ann/.cache/someapp/state.db');
   real.add(file('tmp/main.py')); // old atime and mtime, but a new ctime: just made
   file('tmp/old.txt');
+  file('tmp/app.pid');
   file('tmp/build-1/out/a.o');
   file('tmp/build-1/out/b.o');
   file('tmp/proj/.git/objects/ab/cdef');
@@ -94,7 +95,9 @@ beforeAll(async () => {
     },
     { olderThanSeconds: 7 * 86400, compressOverBytes: 50 * 1024 * 1024, nowMs: NOW },
     {
-      temp: new TempRules(parseTmpfiles(`x ${d}/tmp/keep-*\n`, 'test.conf'), [join(d, 'tmp')]),
+      temp: new TempRules(parseTmpfiles(`x ${d}/tmp/keep-*\nf ${d}/tmp/app.pid 0644 - - -\n`, 'test.conf'), [
+        join(d, 'tmp'),
+      ]),
       caches: new DisposableMatcher({ system: [join(d, 'var/cache')], user: [join(d, 'home/*/.cache')] }),
     },
   );
@@ -150,8 +153,11 @@ describe('planCleanup: only what is known to be disposable', () => {
     expect(paths().some((p) => p.includes('apt'))).toBe(false);
   });
 
-  it('in the temp dir: a new ctime, a .git work tree, a tmpfiles.d x line, a lock, an open file keep a file', () => {
-    expect(kept('tmp')).toEqual([[1, 'used or changed within 7d']]); // main.py
+  it('in the temp dir: a new ctime, a .git work tree, a tmpfiles.d x line or a line of its own, a lock, an open file keep a file', () => {
+    expect(kept('tmp')).toEqual([
+      [1, 'has a tmpfiles.d line of its own (test.conf:2): not cleaned with its directory'], // app.pid
+      [1, 'used or changed within 7d'], // main.py
+    ]);
     expect(kept('tmp/proj')).toEqual([[2, 'a version-controlled work tree: not temporary']]);
     expect(kept('tmp/keep-me')).toEqual([[1, 'excluded from cleaning by tmpfiles.d (test.conf:1)']]);
     expect(kept('tmp/locked-dir')).toEqual([

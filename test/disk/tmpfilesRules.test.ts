@@ -50,6 +50,7 @@ f /etc/motd - - - -`,
       ['d', '/var/cache/app', 7 * 86400],
       ['x', '/tmp/keep-*', undefined],
       ['D', '/tmp/.X11-unix', 10 * 86400],
+      ['f', '/etc/motd', undefined],
     ]);
     expect(lines[1]?.age?.by.file).toEqual({ atime: false, ctime: false, mtime: true, btime: false });
     expect(lines[2]?.age?.belowFirstLevel).toBe(true);
@@ -118,6 +119,12 @@ describe('TempRules', () => {
     expect(rules.excludesTree('/var/tmp/shallow')).toBeUndefined();
     expect(rules.excludesEntry('/var/tmp/shallow')).toBe(`${DIR}/local.conf:6`);
     expect(rules.excludesEntry('/tmp/main.py')).toBeUndefined();
+  });
+  it('a path with a line of its own is not cleaned with its directory (a separate entry exists)', () => {
+    expect(rules.ownLine('/tmp/.X11-unix')).toBe(`${DIR}/local.conf:8`);
+    expect(rules.ownLine('/var/cache/app')).toBe(`${DIR}/local.conf:4`);
+    expect(rules.ownLine('/tmp/systemd-private-abc')).toMatch(/systemd-tmp\.conf:\d+$/); // R! glob
+    expect(rules.ownLine('/tmp/main.py')).toBeUndefined();
   });
 });
 
