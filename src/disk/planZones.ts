@@ -38,6 +38,10 @@ interface ZoneRules {
 }
 
 const VCS = new Set(['.git', '.hg', '.svn']);
+/** What a directory's children say about it: a work tree (has .git), or a bare repository (HEAD, objects, refs). */
+const HAS_VCS = 1;
+const BARE: Record<string, number> = { HEAD: 2, objects: 4, refs: 8 };
+const IS_BARE = 2 | 4 | 8;
 
 interface Step {
   kind: number;
@@ -66,7 +70,8 @@ function step(
   const x = r.temp.excludesTree(path);
   if (x) return excludedBy(`excluded from cleaning by tmpfiles.d (${x})`);
   const inCleanZone = parent.kind === Z_TEMP || parent.kind === Z_CACHE;
-  if (vcs && inCleanZone) return excludedBy('a version-controlled work tree: not temporary');
+  if ((vcs || VCS.has(name)) && inCleanZone)
+    return excludedBy('a version-controlled repository or work tree: not temporary');
   if (parent.kind === Z_TEMP) {
     const locked = r.lockedDir(path);
     if (locked) return excludedBy(`a directory ${locked}: systemd-tmpfiles leaves locked directories alone`);
@@ -96,12 +101,17 @@ export function computeZones(tree: DiskTree, rules: Int16Array, r: ZoneRules): Z
     excluded: [],
     partial: new Set(),
   };
-  // a directory holding .git (or .hg, .svn) is someone's work: marked before its parent is reached
-  const vcs = new Uint8Array(tree.count);
+  // a directory holding .git (or .hg, .svn), or a bare repository, is someone's work: marked before
+  // the pass reaches it (children come after their parent); names are compared only when short
+  const marks = new Uint8Array(tree.count);
   for (let i = 0; i < tree.count; i++) {
     const p = tree.parentOf(i);
-    if (p >= 0 && VCS.has(tree.name(i))) vcs[p] = 1;
+    if (p < 0 || tree.nameBytes(i).length > 7) continue;
+    const name = tree.name(i);
+    if (VCS.has(name)) marks[p] = (marks[p] as number) | HAS_VCS;
+    else if (BARE[name] !== undefined) marks[p] = (marks[p] as number) | (BARE[name] as number);
   }
+  const isVcs = (i: number) => (marks[i] as number) & HAS_VCS || ((marks[i] as number) & IS_BARE) === IS_BARE;
   const paths = new Map<number, string>();
   for (let i = 0; i < tree.count; i++) {
     if (!tree.isDir(i)) continue;
@@ -110,7 +120,7 @@ export function computeZones(tree: DiskTree, rules: Int16Array, r: ZoneRules): Z
     let path: string;
     if (p < 0) {
       path = tree.path(i).replace(/(.)\/+$/, '$1');
-      s = rootStep(path, i, rules[i] as number, r, z, vcs[i] === 1);
+      s = rootStep(path, i, rules[i] as number, r, z, Boolean(isVcs(i)));
     } else {
       const parentPath = paths.get(p) as string;
       path = `${parentPath === '/' ? '' : parentPath}/${tree.name(i)}`;
@@ -127,7 +137,7 @@ export function computeZones(tree: DiskTree, rules: Int16Array, r: ZoneRules): Z
         rules[i] as number,
         r,
         z,
-        vcs[i] === 1,
+        Boolean(isVcs(i)),
       );
     }
     // one path per directory (children may come anywhere after their parent): bounded by the directories

@@ -154,7 +154,7 @@ describe.skipIf(missing !== undefined)('hog disk clean /var/cache /tmp in a moun
       '/var/cache/fontconfig': 'lock file, cache marker or not part of the cache: never removed',
       '/var/cache/apt': 'lock file, cache marker or not part of the cache: never removed',
       '/tmp': 'used or changed within 7d', // main.py: old mtime and atime, new ctime
-      '/tmp/proj': 'a version-controlled work tree: not temporary',
+      '/tmp/proj': 'a version-controlled repository or work tree: not temporary',
       '/tmp/keep-x': 'excluded from cleaning by tmpfiles.d (/etc/tmpfiles.d/hog-test.conf:1)',
     });
     expect(kept['/tmp/lockdir']).toMatch(

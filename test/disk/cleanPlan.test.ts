@@ -56,6 +56,7 @@ beforeAll(async () => {
   file('tmp/build-1/out/b.o');
   file('tmp/proj/.git/objects/ab/cdef');
   file('tmp/proj/main.c');
+  for (const f of ['HEAD', 'objects/ab/0123', 'refs/heads/main']) file(`tmp/repo.git/${f}`);
   file('tmp/keep-me/data');
   locked.add(file('tmp/flocked'));
   file('tmp/locked-dir/inside');
@@ -158,7 +159,10 @@ describe('planCleanup: only what is known to be disposable', () => {
       [1, 'has a tmpfiles.d line of its own (test.conf:2): not cleaned with its directory'], // app.pid
       [1, 'used or changed within 7d'], // main.py
     ]);
-    expect(kept('tmp/proj')).toEqual([[2, 'a version-controlled work tree: not temporary']]);
+    expect(kept('tmp/proj')).toEqual([[2, 'a version-controlled repository or work tree: not temporary']]);
+    expect(kept('tmp/repo.git')).toEqual([
+      [3, 'a version-controlled repository or work tree: not temporary'],
+    ]); // bare
     expect(kept('tmp/keep-me')).toEqual([[1, 'excluded from cleaning by tmpfiles.d (test.conf:1)']]);
     expect(kept('tmp/locked-dir')).toEqual([
       [1, 'a directory locked (FLOCK) by PID 4242: systemd-tmpfiles leaves locked directories alone'],
