@@ -10,7 +10,7 @@ import type { Command } from 'commander';
 import { classifyTree } from '../disk/categoryReport.js';
 import { applyPlan, defaultLogPath } from '../disk/cleanApply.js';
 import { runCommands } from '../disk/cleanCommands.js';
-import { planCleanup } from '../disk/cleanPlan.js';
+import { type CleanPlan, planCleanup } from '../disk/cleanPlan.js';
 import { cannotRemove, isElfCore, openFiles, refusalReason } from '../disk/cleanSafety.js';
 import { DisposableMatcher, defaultCacheHomes } from '../disk/disposable.js';
 import { isReadOnly, mountOf, pseudoDevices } from '../disk/filesystems.js';
@@ -27,6 +27,7 @@ import { renderPlan, writePlanJson } from '../render/cleanPlan.js';
 import { formatBytes, formatCount } from '../render/units.js';
 import { confirm } from './confirm.js';
 import { type CliContext, rootsOf } from './context.js';
+import type { Output } from './output.js';
 
 interface CleanCliOptions {
   apply?: boolean;
@@ -74,6 +75,56 @@ function estimateCompressed(path: Buffer, apparentBytes: number): number {
   } catch {
     return apparentBytes;
   }
+}
+
+/** The plan for a scanned tree, with the facts read from this machine: open files, locks, tmpfiles.d. */
+function makePlan(
+  tree: DiskTree,
+  unreadable: number,
+  procRoot: string,
+  opts: CleanCliOptions,
+  nowMs: number,
+  notes: string[],
+): CleanPlan {
+  const comm = (pid: number) => {
+    try {
+      return readProcText(`${procRoot}/${pid}/comm`).trim();
+    } catch {
+      return '?';
+    }
+  };
+  const open = openFiles(procRoot, comm);
+  if (open.denied > 0)
+    notes.push(
+      `files open in ${open.denied} processes of other users cannot be seen (run as root): such a file would be removed without freeing space`,
+    );
+  if (unreadable > 0)
+    notes.push(`${unreadable} directories could not be read: what is inside is not in the plan`);
+  const locks = readLocks(procRoot);
+  const uid = process.getuid?.() ?? 0; // once, not per file (a system call each)
+  const tmpfiles = readTmpfilesRules();
+  for (const e of tmpfiles.errors.slice(0, 3))
+    notes.push(`tmpfiles.d: ${e.source}: ${e.message} (line ignored)`);
+  return planCleanup(
+    tree,
+    classifyTree(tree),
+    {
+      lstat: (p) => lstatSync(p),
+      openBy: (dev, ino) => open.inodes.get(`${dev}:${ino}`),
+      lockedBy: (dev, ino) => (locks.size > 0 ? locks.get(`${dev}:${ino}`) : undefined),
+      isCoreDump: (p) => {
+        try {
+          return isElfCore(readHeader(p, 20));
+        } catch {
+          return false;
+        }
+      },
+      cannotRemove: (p) => cannotRemove(p, uid),
+      compressedBytes: estimateCompressed,
+    },
+    { olderThanSeconds: opts.olderThan, compressOverBytes: opts.compressOver, nowMs },
+    { temp: new TempRules(tmpfiles), caches: new DisposableMatcher(defaultCacheHomes()) },
+  );
 }
 
 export async function runClean(
@@ -132,46 +183,7 @@ export async function runClean(
     byApparent: false,
     threads: defaultThreads(),
   });
-  const tree = new DiskTree(raw);
-  const comm = (pid: number) => {
-    try {
-      return readProcText(`${procRoot}/${pid}/comm`).trim();
-    } catch {
-      return '?';
-    }
-  };
-  const open = openFiles(procRoot, comm);
-  if (open.denied > 0)
-    notes.push(
-      `files open in ${open.denied} processes of other users cannot be seen (run as root): such a file would be removed without freeing space`,
-    );
-  if (raw.errors.length > 0)
-    notes.push(`${raw.errors.length} directories could not be read: what is inside is not in the plan`);
-  const locks = readLocks(procRoot);
-  const uid = process.getuid?.() ?? 0; // once, not per file (a system call each)
-  const tmpfiles = readTmpfilesRules();
-  for (const e of tmpfiles.errors.slice(0, 3))
-    notes.push(`tmpfiles.d: ${e.source}: ${e.message} (line ignored)`);
-  const plan = planCleanup(
-    tree,
-    classifyTree(tree),
-    {
-      lstat: (p) => lstatSync(p),
-      openBy: (dev, ino) => open.inodes.get(`${dev}:${ino}`),
-      lockedBy: (dev, ino) => (locks.size > 0 ? locks.get(`${dev}:${ino}`) : undefined),
-      isCoreDump: (p) => {
-        try {
-          return isElfCore(readHeader(p, 20));
-        } catch {
-          return false;
-        }
-      },
-      cannotRemove: (p) => cannotRemove(p, uid),
-      compressedBytes: estimateCompressed,
-    },
-    { olderThanSeconds: opts.olderThan, compressOverBytes: opts.compressOver, nowMs: context.clock.now() },
-    { temp: new TempRules(tmpfiles), caches: new DisposableMatcher(defaultCacheHomes()) },
-  );
+  const plan = makePlan(new DiskTree(raw), raw.errors.length, procRoot, opts, context.clock.now(), notes);
   const emit = (line: string) => output.line(line);
   const drained = () => output.drained?.() ?? Promise.resolve();
   const empty = plan.actions.length === 0 && plan.commands.length === 0;
@@ -198,6 +210,17 @@ export async function runClean(
     return;
   }
   if (!opts.json) await renderPlan(plan, output.columns, emit, opts.all, drained);
+  await applyAndReport(plan, opts, output, drained, notes);
+}
+
+/** Ask, carry the plan out (files, then the commands), and say what was done. */
+async function applyAndReport(
+  plan: CleanPlan,
+  opts: CleanCliOptions,
+  output: Output,
+  drained: () => Promise<void>,
+  notes: string[],
+): Promise<void> {
   const deletes = plan.actions.count('delete');
   const compresses = plan.actions.length - deletes;
   const steps = [
