@@ -74,7 +74,7 @@ pipe. ${machineLine()}.
 ${table}
 
 Before issue 10 the grouped table crashed ("Maximum call stack size exceeded") past ~120,000 actions and a
-plan of 1,000,000 files took 1.84 GB. The plan now lives in typed arrays (~50 bytes an action) next to
+plan of 1,000,000 files took 1.84 GB. The plan now lives in typed arrays (56 bytes an action) next to
 the scan, so the plan costs little more than the scan itself; --json and --all write 64 KiB pieces and
 wait for the pipe to drain.`;
   console.log(markdown);

@@ -10,7 +10,8 @@
  *   caches            only the caches of disposable.ts, each with its source, by the same age rule;
  *                     apt's cache is one `apt-get clean`; any other cache is reported, not touched
  *   old rotated logs  delete, when last written before --older-than (a rotated log is not written again)
- *   big logs          gzip (rotated, or not open by any process), at least --compress-over
+ *   big logs          gzip (rotated, or not open by any process and not written for an hour), at
+ *                     least --compress-over
  *   core dumps        delete, when older than --older-than (a file named "core" is checked to be one)
  * Never: directories, lock files and cache markers, files with other hard links (deleting one name
  * frees nothing), files a process holds open or locked, backups, the systemd journal.
@@ -90,6 +91,8 @@ export interface PlanPlaces {
 
 const COMPRESSED = /\.(gz|xz|bz2|zst|lz4|zip|Z)$/;
 const S_ISVTX = 0o1000;
+/** A log (not rotated) written this recently is still live: not compressed. */
+const LIVE_LOG_SECONDS = 3600;
 
 export function ageText(seconds: number): string {
   const days = seconds / 86400;
@@ -210,7 +213,17 @@ function logOrCoreCandidate(c: Context, i: number): Candidate | undefined {
         ageSeconds,
       };
     }
-    if (!compressed && allocated >= options.compressOverBytes)
+    if (!compressed && allocated >= options.compressOverBytes) {
+      // a live log a program opens, appends to and closes (cron jobs, shell >>) is not open between
+      // writes: compressing it in place would lose what is written meanwhile
+      if (!rotated && ageSeconds < LIVE_LOG_SECONDS) {
+        b.skip(
+          i,
+          `log written ${Math.floor(ageSeconds / 60)} min ago: rotate it (logrotate) rather than compress it in place`,
+          allocated,
+        );
+        return undefined;
+      }
       return {
         action: 'compress',
         kind: rotated ? 'rotated log' : 'log',
@@ -218,6 +231,7 @@ function logOrCoreCandidate(c: Context, i: number): Candidate | undefined {
         reason: `${rotated ? 'rotated ' : ''}log of ${Math.round(allocated / 1048576)} MiB, not compressed`,
         ageSeconds,
       };
+    }
     return undefined;
   }
   if (kind === 'core dump' && ageSeconds >= options.olderThanSeconds) {

@@ -1,5 +1,5 @@
 /**
- * A cleanup plan held in flat typed arrays, one row per action (~50 bytes), instead of one object per
+ * A cleanup plan held in flat typed arrays, one row per action (56 bytes), instead of one object per
  * file: a plan of a million files fits in ~50 MB where objects took 1.8 GB. Rows are turned into
  * CleanAction objects one at a time, as the plan is printed, streamed as JSON or applied.
  * Strings that repeat (reasons, kinds) are stored once.

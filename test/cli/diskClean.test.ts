@@ -77,6 +77,7 @@ beforeEach(() => {
   age(join(dir, 'log', 'app.log.3.gz'), 20);
   writeFileSync(join(dir, 'log', 'app.log.1'), 'a line of log text\n'.repeat(200_000)); // 3.8 MB, compresses well
   writeFileSync(join(dir, 'log', 'recent.log.2.gz'), Buffer.alloc(10_000, 1)); // rotated, but recent
+  writeFileSync(join(dir, 'log', 'live.log'), 'a line of log text\n'.repeat(100_000)); // still written to
   mkdirSync(join(dir, '.cache'));
   writeFileSync(join(dir, '.cache', 'stale'), Buffer.alloc(40_000, 1));
   age(join(dir, '.cache', 'stale'), 40);
@@ -109,6 +110,9 @@ describe('hog disk clean DIR', () => {
     expect(byPath.get(join(dir, 'log', 'app.log.1'))).toMatchObject({ action: 'compress', estimated: true });
     expect(byPath.get(join(dir, 'log', 'app.log.1'))?.freesBytes).toBeGreaterThan(3 * MiB);
     expect(byPath.get(join(dir, 'core.4242'))).toMatchObject({ action: 'delete', kind: 'core dump' });
+    expect(result.plan.skipped.find((s) => s.path === join(dir, 'log', 'live.log'))?.reason).toBe(
+      'log written 0 min ago: rotate it (logrotate) rather than compress it in place',
+    );
     // left alone: recent rotated log, a cache nobody vouches for, a .tmp outside a temp directory, a
     // "core" that is no core dump, a backup
     expect([...byPath.keys()].sort()).toEqual(
