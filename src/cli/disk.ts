@@ -127,15 +127,20 @@ process maps into memory (truncating it would kill that process with SIGBUS) and
     .option('--force', 'allow a system directory (/, /usr, /etc...) as PATH')
     .option('--cross-mounts', 'also clean below mount points inside a PATH (bind mounts included)')
     .option('--log <file>', 'where to record what was done (default ~/.local/state/hog/clean.log)')
-    .option('--json', 'print the plan (and results) as JSON')
+    .option('--all', 'list every file of the plan, not the sums per directory')
+    .option('--json', 'print the plan (and results) as JSON, every action included')
     .addHelpText(
       'after',
       `
 Without PATH, hog looks in the usual places: /var/log, /var/cache, /var/tmp, /tmp, /var/crash,
-/var/lib/systemd/coredump and ~/.cache. It never leaves a PATH, never follows a symlink, stays on the
-mount of each PATH (told by mount ID, so a bind mount inside is left alone; --cross-mounts enters
-them), skips files a process has open (deleting them would free nothing), and checks each file again
-just before unlinking it by descriptor.`,
+/var/lib/systemd/coredump and ~/.cache. Only what is known to be disposable is planned: in /tmp,
+/var/tmp and the directories tmpfiles.d ages, what systemd-tmpfiles would remove (access, change and
+modification time all older than the age; tmpfiles.d x/X lines, locked files and .git work trees are
+kept); in caches, only the caches hog knows to be regenerable (apt's becomes one apt-get clean), others
+are reported; old rotated logs, big logs to compress, old core dumps. The plan is summed per directory
+(--all lists every file). hog never leaves a PATH, never follows a symlink, stays on the mount of each PATH (told by mount ID,
+so a bind mount inside is left alone; --cross-mounts enters them), skips files a process has open or
+locked, and checks each file again just before unlinking it by descriptor.`,
     )
     .action(async (paths: string[], opts, command: Command) => {
       await runClean(paths, opts, command, context);

@@ -9,21 +9,27 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { classifyTree } from '../disk/categoryReport.js';
 import { applyPlan, defaultLogPath } from '../disk/cleanApply.js';
+import { runCommands } from '../disk/cleanCommands.js';
 import { type CleanPlan, planCleanup } from '../disk/cleanPlan.js';
 import { cannotRemove, isElfCore, openFiles, refusalReason } from '../disk/cleanSafety.js';
+import { DisposableMatcher, defaultCacheHomes } from '../disk/disposable.js';
 import { isReadOnly, mountOf, pseudoDevices } from '../disk/filesystems.js';
 import { removeAddon } from '../disk/removeBeneath.js';
 import { checkRoot } from '../disk/roots.js';
+import { TempRules } from '../disk/tempRules.js';
+import { readTmpfilesRules } from '../disk/tmpfilesRules.js';
 import { DiskTree } from '../disk/tree.js';
 import { defaultThreads, walk } from '../disk/walk.js';
 import { quote, UsageError } from '../errors.js';
+import { readLocks } from '../proc/locks.js';
 import { readMountinfo } from '../proc/mountinfo.js';
 import { readProcText } from '../proc/procFile.js';
-import { renderTable, type TableColumn } from '../render/table.js';
+import { renderPlan, writePlanJson } from '../render/cleanPlan.js';
 import { terminalText } from '../render/terminalText.js';
-import { formatBytes, formatCount, formatDuration } from '../render/units.js';
+import { formatBytes, formatCount } from '../render/units.js';
 import { confirm } from './confirm.js';
 import { type CliContext, rootsOf } from './context.js';
+import type { Output } from './output.js';
 
 interface CleanCliOptions {
   apply?: boolean;
@@ -34,6 +40,7 @@ interface CleanCliOptions {
   crossMounts?: boolean;
   log?: string;
   json?: boolean;
+  all?: boolean;
 }
 
 /** Where logs, caches, temporary files and crash dumps collect on a Linux system. */
@@ -71,6 +78,56 @@ function estimateCompressed(path: Buffer, apparentBytes: number): number {
   } catch {
     return apparentBytes;
   }
+}
+
+/** The plan for a scanned tree, with the facts read from this machine: open files, locks, tmpfiles.d. */
+function makePlan(
+  tree: DiskTree,
+  unreadable: number,
+  procRoot: string,
+  opts: CleanCliOptions,
+  nowMs: number,
+  notes: string[],
+): CleanPlan {
+  const comm = (pid: number) => {
+    try {
+      return readProcText(`${procRoot}/${pid}/comm`).trim();
+    } catch {
+      return '?';
+    }
+  };
+  const open = openFiles(procRoot, comm);
+  if (open.denied > 0)
+    notes.push(
+      `files open in ${open.denied} processes of other users cannot be seen (run as root): such a file would be removed without freeing space`,
+    );
+  if (unreadable > 0)
+    notes.push(`${unreadable} directories could not be read: what is inside is not in the plan`);
+  const locks = readLocks(procRoot);
+  const uid = process.getuid?.() ?? 0; // once, not per file (a system call each)
+  const tmpfiles = readTmpfilesRules();
+  for (const e of tmpfiles.errors.slice(0, 3))
+    notes.push(`tmpfiles.d: ${e.source}: ${e.message} (line ignored)`);
+  return planCleanup(
+    tree,
+    classifyTree(tree),
+    {
+      lstat: (p) => lstatSync(p),
+      openBy: (dev, ino) => open.inodes.get(`${dev}:${ino}`),
+      lockedBy: (dev, ino) => (locks.size > 0 ? locks.get(`${dev}:${ino}`) : undefined),
+      isCoreDump: (p) => {
+        try {
+          return isElfCore(readHeader(p, 20));
+        } catch {
+          return false;
+        }
+      },
+      cannotRemove: (p) => cannotRemove(p, uid),
+      compressedBytes: estimateCompressed,
+    },
+    { olderThanSeconds: opts.olderThan, compressOverBytes: opts.compressOver, nowMs },
+    { temp: new TempRules(tmpfiles), caches: new DisposableMatcher(defaultCacheHomes()) },
+  );
 }
 
 export async function runClean(
@@ -137,45 +194,25 @@ export async function runClean(
     byApparent: false,
     threads: defaultThreads(),
   });
-  const tree = new DiskTree(raw);
-  const comm = (pid: number) => {
-    try {
-      return readProcText(`${procRoot}/${pid}/comm`).trim();
-    } catch {
-      return '?';
-    }
-  };
-  const open = openFiles(procRoot, comm);
-  if (open.denied > 0)
-    notes.push(
-      `files open in ${open.denied} processes of other users cannot be seen (run as root): such a file would be removed without freeing space`,
-    );
-  if (raw.errors.length > 0)
-    notes.push(`${raw.errors.length} directories could not be read: what is inside is not in the plan`);
-  const plan = planCleanup(
-    tree,
-    classifyTree(tree),
-    {
-      lstat: (p) => lstatSync(p),
-      openBy: (dev, ino) => open.inodes.get(`${dev}:${ino}`),
-      isCoreDump: (p) => {
-        try {
-          return isElfCore(readHeader(p, 20));
-        } catch {
-          return false;
-        }
-      },
-      cannotRemove: (p) => cannotRemove(p),
-      compressedBytes: estimateCompressed,
-    },
-    { olderThanSeconds: opts.olderThan, compressOverBytes: opts.compressOver, nowMs: context.clock.now() },
-  );
+  const plan = makePlan(new DiskTree(raw), raw.errors.length, procRoot, opts, context.clock.now(), notes);
+  const emit = (line: string) => output.line(line);
+  const drained = () => output.drained?.() ?? Promise.resolve();
+  const empty = plan.actions.length === 0 && plan.commands.length === 0;
 
-  if (!opts.apply) {
-    if (opts.json) output.line(JSON.stringify({ plan: stripPlanned(plan), applied: null, notes }));
+  if (!opts.apply || empty) {
+    if (opts.json)
+      await writePlanJson(
+        plan,
+        (t) => output.write(t),
+        {
+          applied: opts.apply ? { results: [], freedBytes: 0, log: null } : null,
+          notes,
+        },
+        drained,
+      );
     else {
-      output.lines(renderPlan(plan, output.columns));
-      if (plan.actions.length > 0)
+      await renderPlan(plan, output.columns, emit, opts.all, drained);
+      if (!empty)
         output.line(
           `\nNothing was changed. To do it: hog disk clean ${explicit ? paths.join(' ') : ''}${explicit ? ' ' : ''}--apply`,
         );
@@ -183,20 +220,27 @@ export async function runClean(
     for (const n of notes) output.error(`note: ${n}`);
     return;
   }
-  if (plan.actions.length === 0) {
-    if (opts.json)
-      output.line(
-        JSON.stringify({
-          plan: stripPlanned(plan),
-          applied: { results: [], freedBytes: 0, log: null },
-          notes,
-        }),
-      );
-    else output.lines(renderPlan(plan, output.columns));
-    return;
-  }
-  if (!opts.json) output.lines(renderPlan(plan, output.columns));
-  const question = `Delete ${plan.actions.filter((a) => a.action === 'delete').length} files and compress ${plan.actions.filter((a) => a.action === 'compress').length}, freeing about ${formatBytes(plan.freesBytes)}?`;
+  if (!opts.json) await renderPlan(plan, output.columns, emit, opts.all, drained);
+  await applyAndReport(plan, opts, output, drained, notes, rootIds);
+}
+
+/** Ask, carry the plan out (files, then the commands), and say what was done. */
+async function applyAndReport(
+  plan: CleanPlan,
+  opts: CleanCliOptions,
+  output: Output,
+  drained: () => Promise<void>,
+  notes: string[],
+  rootIds: Map<string, { dev: number; ino: number }>,
+): Promise<void> {
+  const deletes = plan.actions.count('delete');
+  const compresses = plan.actions.length - deletes;
+  const steps = [
+    ...plan.commands.map((c) => `run ${c.command.join(' ')}`),
+    deletes > 0 ? `delete ${formatCount(deletes)} files` : '',
+    compresses > 0 ? `compress ${formatCount(compresses)} logs` : '',
+  ].filter((s) => s !== '');
+  const question = `${steps.join(', ').replace(/^./, (c) => c.toUpperCase())}, freeing about ${formatBytes(plan.freesBytes)}?`;
   if (!opts.yes && !(await confirm(question, 'hog disk clean --apply'))) {
     output.error('nothing done');
     return;
@@ -211,52 +255,28 @@ export async function runClean(
     },
     { crossMounts: opts.crossMounts === true, rootIds },
   );
+  const ran = runCommands(plan.commands, logPath);
+  for (const r of ran)
+    if (!opts.json && r.status !== 'done')
+      output.error(`failed: ${terminalText(r.command)}: ${terminalText(r.message ?? '')}`);
+  const freed = applied.freedBytes + ran.reduce((sum, r) => sum + r.freedBytes, 0);
   if (opts.json)
-    output.line(JSON.stringify({ plan: stripPlanned(plan), applied: { ...applied, log: logPath }, notes }));
+    await writePlanJson(
+      plan,
+      (t) => output.write(t),
+      {
+        applied: { ...applied, commands: ran, freedBytes: freed, log: logPath },
+        notes,
+      },
+      drained,
+    );
   else {
-    const done = applied.results.filter((r) => r.status === 'done').length;
+    let done = 0;
+    for (const r of applied.results) if (r.status === 'done') done++;
+    for (const r of ran) if (r.status === 'done') done++;
     output.line(
-      `\nDone: ${formatCount(done)} of ${formatCount(plan.actions.length)} actions, ${formatBytes(applied.freedBytes)} freed. Log: ${logPath}`,
+      `\nDone: ${formatCount(done)} of ${formatCount(plan.actions.length + plan.commands.length)} actions, ${formatBytes(freed)} freed. Log: ${logPath}`,
     );
   }
   for (const n of notes) output.error(`note: ${n}`);
-}
-
-function stripPlanned(plan: CleanPlan) {
-  return { ...plan, actions: plan.actions.map(({ planned: _planned, ...rest }) => rest) };
-}
-
-export function renderPlan(plan: CleanPlan, width: number | undefined): string[] {
-  const lines = [
-    `hog disk clean: plan for ${plan.roots.map((r) => terminalText(r)).join(', ')} (older than ${formatDuration(plan.options.olderThanSeconds)}, compress from ${formatBytes(plan.options.compressOverBytes)})`,
-  ];
-  if (plan.actions.length === 0)
-    lines.push(
-      '',
-      'Nothing to clean: no old rotated logs, big logs, stale caches, old temporary files or core dumps.',
-    );
-  else {
-    const columns: TableColumn<CleanPlan['actions'][number]>[] = [
-      { header: 'ACTION', align: 'left', text: (a) => a.action },
-      {
-        header: 'FREES',
-        align: 'right',
-        text: (a) => `${a.estimated ? '~' : ''}${formatBytes(a.freesBytes)}`,
-      },
-      { header: 'WHY', align: 'left', text: (a) => a.reason },
-      { header: 'PATH', align: 'left', flex: true, text: (a) => a.path },
-    ];
-    lines.push('', ...renderTable(columns, plan.actions, { width }));
-    lines.push(
-      '',
-      `${formatCount(plan.actions.length)} actions free ${plan.actions.some((a) => a.estimated) ? 'about ' : ''}${formatBytes(plan.freesBytes)}.`,
-    );
-  }
-  if (plan.skipped.length > 0) {
-    lines.push('', 'Left alone:');
-    for (const s of plan.skipped.slice(0, 20))
-      lines.push(`  ${terminalText(s.path)} (${formatBytes(s.allocatedBytes)}): ${s.reason}`);
-    if (plan.skipped.length > 20) lines.push(`  … and ${plan.skipped.length - 20} more`);
-  }
-  return lines;
 }

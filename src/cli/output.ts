@@ -21,6 +21,11 @@ export interface Output {
   line(text?: string): void;
   lines(lines: readonly string[]): void;
   error(text: string): void;
+  /**
+   * Resolves when what was written has gone out (stdout to a pipe queues in memory when the reader is
+   * slower): a command that prints a million lines awaits it now and then, so its memory stays bounded.
+   */
+  drained?(): Promise<void>;
 }
 
 export function processOutput(stdout: NodeJS.WriteStream = process.stdout, stderr = process.stderr): Output {
@@ -56,6 +61,19 @@ export function processOutput(stdout: NodeJS.WriteStream = process.stdout, stder
     error: (text) => {
       stderr.write(`${guard(text)}\n`);
     },
+    drained: () =>
+      stdout.writableNeedDrain
+        ? new Promise<void>((resolve) => {
+            const done = () => {
+              stdout.off('drain', done);
+              stdout.off('close', done);
+              resolve();
+            };
+            stdout.once('drain', done);
+            stdout.once('close', done);
+          })
+        : // a write that completed at once still frees its request on the event loop: let it turn
+          new Promise<void>((resolve) => setImmediate(resolve)),
   };
 }
 

@@ -180,7 +180,7 @@ async function applyAction(root: RootDir, action: CleanAction): Promise<ActionRe
 }
 
 /** Each root of the plan opened once, or why it may not be touched. */
-function openRoots(plan: CleanPlan, options: ApplyOptions): Map<string, RootDir | string> {
+function openRoots(plan: PlanToApply, options: ApplyOptions): Map<string, RootDir | string> {
   const roots = new Map<string, RootDir | string>();
   for (const path of plan.roots) {
     try {
@@ -199,8 +199,16 @@ function openRoots(plan: CleanPlan, options: ApplyOptions): Map<string, RootDir 
   return roots;
 }
 
+/** What applying needs of a plan: the roots and the file actions, however the plan stores them. */
+export interface PlanToApply {
+  roots: readonly string[];
+  options: CleanPlan['options'];
+  actions: Iterable<CleanAction> & { readonly length: number };
+  freesBytes: number;
+}
+
 export async function applyPlan(
-  plan: CleanPlan,
+  plan: PlanToApply,
   logPath: string,
   onResult: (result: ActionResult) => void = () => {},
   options: ApplyOptions = {},

@@ -64,28 +64,66 @@ export function pad(text: string, width: number, align: 'left' | 'right'): strin
   return align === 'right' ? fill + text : text + fill;
 }
 
+/** Column widths for rows given as any iterable (one pass, no spread: a million rows are fine). */
+export function columnWidths<R>(columns: readonly TableColumn<R>[], rows: Iterable<R>): number[] {
+  function* cells(): Iterable<string[]> {
+    for (const row of rows) yield rowCells(columns, row);
+  }
+  return cellWidths(columns, cells());
+}
+
+/** Column widths of rows already formatted and escaped. */
+function cellWidths<R>(columns: readonly TableColumn<R>[], cellRows: Iterable<readonly string[]>): number[] {
+  const widths = columns.map((c) => Math.max(c.minWidth ?? 0, cellWidth(c.header)));
+  for (const row of cellRows) {
+    for (let i = 0; i < row.length; i++) {
+      const w = cellWidth(row[i] as string);
+      if (w > (widths[i] as number)) widths[i] = w;
+    }
+  }
+  return widths;
+}
+
+/** One line of a table whose widths are known: for printing rows as they come. */
+export function formatRow<R>(
+  columns: readonly TableColumn<R>[],
+  widths: readonly number[],
+  values: readonly string[],
+  width?: number,
+): string {
+  const parts = values.map((value, i) => {
+    const column = columns[i] as TableColumn<R>;
+    const last = i === values.length - 1;
+    // the last left-aligned column is not padded, so lines carry no trailing spaces
+    return last && column.align === 'left' ? value : pad(value, widths[i] ?? 0, column.align);
+  });
+  const line = parts.join(' ');
+  return width !== undefined ? truncate(line, width) : line;
+}
+
+/** The cells of one row: names and command lines from other users, escaped here for every table. */
+export function rowCells<R>(columns: readonly TableColumn<R>[], row: R): string[] {
+  return columns.map((c) => terminalText(c.text(row)));
+}
+
 export function renderTable<R>(
   columns: readonly TableColumn<R>[],
   rows: readonly R[],
   options: TableOptions = {},
 ): string[] {
-  // cells hold names and command lines from other users: escaped here, once for every table
-  const cells = rows.map((row) => columns.map((c) => terminalText(c.text(row))));
-  const widths = columns.map((c, i) =>
-    Math.max(c.minWidth ?? 0, cellWidth(c.header), ...cells.map((r) => cellWidth(r[i] ?? ''))),
-  );
+  // each cell is formatted and escaped once (hog ps prints hundreds of rows at every start)
+  const cells = rows.map((row) => rowCells(columns, row));
+  const widths = cellWidths(columns, cells);
   const lines: string[] = [];
-  const format = (values: string[]): string => {
-    const parts = values.map((value, i) => {
-      const column = columns[i] as TableColumn<R>;
-      const last = i === values.length - 1;
-      // the last left-aligned column is not padded, so lines carry no trailing spaces
-      return last && column.align === 'left' ? value : pad(value, widths[i] ?? 0, column.align);
-    });
-    const line = parts.join(' ');
-    return options.width !== undefined ? truncate(line, options.width) : line;
-  };
-  if (options.header !== false) lines.push(format(columns.map((c) => c.header)));
-  for (const row of cells) lines.push(format(row));
+  if (options.header !== false)
+    lines.push(
+      formatRow(
+        columns,
+        widths,
+        columns.map((c) => c.header),
+        options.width,
+      ),
+    );
+  for (const row of cells) lines.push(formatRow(columns, widths, row, options.width));
   return lines;
 }

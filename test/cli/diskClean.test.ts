@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isElfCore, refusalReason } from '../../src/disk/cleanSafety.js';
-import { isRoot, mountTmpfs, NOBODY, removeTree, tempDir } from '../helpers/disk.js';
+import { isRoot, mountTmpfs, NOBODY, removeTree, scratchDir, tempDir } from '../helpers/disk.js';
 import { json, runHog } from '../helpers/hog.js';
 
 const DAY = 86400;
@@ -37,6 +37,7 @@ interface CleanJson {
       reason: string;
     }[];
     skipped: { path: string; reason: string }[];
+    kept: { path: string; files: number; allocatedBytes: number; reason: string }[];
     freesBytes: number;
   };
   applied: {
@@ -58,12 +59,13 @@ let dir: string;
 let holder: ChildProcess | undefined;
 
 beforeEach(() => {
-  dir = tempDir('clean');
+  dir = scratchDir('clean');
   mkdirSync(join(dir, 'log'));
   writeFileSync(join(dir, 'log', 'app.log.3.gz'), Buffer.alloc(300_000, 1));
   age(join(dir, 'log', 'app.log.3.gz'), 20);
   writeFileSync(join(dir, 'log', 'app.log.1'), 'a line of log text\n'.repeat(200_000)); // 3.8 MB, compresses well
   writeFileSync(join(dir, 'log', 'recent.log.2.gz'), Buffer.alloc(10_000, 1)); // rotated, but recent
+  writeFileSync(join(dir, 'log', 'live.log'), 'a line of log text\n'.repeat(100_000)); // still written to
   mkdirSync(join(dir, '.cache'));
   writeFileSync(join(dir, '.cache', 'stale'), Buffer.alloc(40_000, 1));
   age(join(dir, '.cache', 'stale'), 40);
@@ -95,26 +97,47 @@ describe('hog disk clean DIR', () => {
     });
     expect(byPath.get(join(dir, 'log', 'app.log.1'))).toMatchObject({ action: 'compress', estimated: true });
     expect(byPath.get(join(dir, 'log', 'app.log.1'))?.freesBytes).toBeGreaterThan(3 * MiB);
-    expect(byPath.get(join(dir, '.cache', 'stale'))).toMatchObject({ action: 'delete', kind: 'cache file' });
-    expect(byPath.get(join(dir, 'tmp', 'old.tmp'))).toMatchObject({
-      action: 'delete',
-      kind: 'temporary file',
-    });
     expect(byPath.get(join(dir, 'core.4242'))).toMatchObject({ action: 'delete', kind: 'core dump' });
-    // left alone: recent rotated log, fresh cache, a "core" that is no core dump, a backup
-    for (const kept of ['log/recent.log.2.gz', '.cache/fresh', 'core', 'notes.bak'])
-      expect(byPath.has(join(dir, kept))).toBe(false);
+    expect(result.plan.skipped.find((s) => s.path === join(dir, 'log', 'live.log'))?.reason).toBe(
+      'log written 0 min ago: rotate it (logrotate) rather than compress it in place',
+    );
+    // left alone: recent rotated log, a cache nobody vouches for, a .tmp outside a temp directory, a
+    // "core" that is no core dump, a backup
+    expect([...byPath.keys()].sort()).toEqual(
+      ['core.4242', 'log/app.log.1', 'log/app.log.3.gz'].map((p) => join(dir, p)),
+    );
+    expect(result.plan.kept).toEqual(
+      expect.arrayContaining([
+        { path: join(dir, '.cache'), files: 2, allocatedBytes: 81920, reason: 'unknown cache, not touched' },
+        {
+          path: join(dir, 'tmp'),
+          files: 1,
+          allocatedBytes: 4096,
+          reason:
+            'temporary by its name, but not in a temporary directory (/tmp, /var/tmp, tmpfiles.d): not touched',
+        },
+      ]),
+    );
     expect(result.plan.freesBytes).toBe(result.plan.actions.reduce((s, a) => s + a.freesBytes, 0));
     expect(result.applied).toBeNull();
     expect(existsSync(join(dir, 'log', 'app.log.3.gz'))).toBe(true);
 
     const text = await runHog(['disk', 'clean', '--compress-over', '1M', dir]);
-    expect(text.stdout).toMatch(/^ACTION\s+FREES\s+WHY\s+PATH$/m);
+    expect(text.stdout).toMatch(/^ACTION\s+FILES\s+FREES\s+WHY\s+PATH$/m);
     expect(text.stdout).toMatch(
+      /^delete\s+1\s+296\.0 KiB rotated logs, last written over 7d ago; 20d old\s+.*\/log$/m,
+    );
+    expect(text.stdout).toMatch(
+      /^compress\s+1\s+~[\d.]+ MiB rotated logs of over 1 MiB, not compressed; 0h old\s+.*\/log$/m,
+    );
+    expect(text.stdout).toMatch(/^3 file actions in 2 directories free about [\d.]+ MiB\.$/m);
+    expect(text.stdout).toMatch(/Nothing was changed\. To do it: hog disk clean .* --apply/);
+
+    const all = await runHog(['disk', 'clean', '--all', '--compress-over', '1M', dir]);
+    expect(all.stdout).toMatch(/^ACTION\s+FREES\s+WHY\s+PATH$/m);
+    expect(all.stdout).toMatch(
       /^delete\s+296\.0 KiB rotated log, last written 20d ago \(over 7d\)\s+.*app\.log\.3\.gz$/m,
     );
-    expect(text.stdout).toMatch(/^compress\s+~[\d.]+ MiB rotated log of 4 MiB, not compressed/m);
-    expect(text.stdout).toMatch(/Nothing was changed\. To do it: hog disk clean .* --apply/);
   });
 
   it('--apply --yes does it, logs each step, and gzip keeps the content', async () => {
@@ -166,7 +189,7 @@ describe('hog disk clean DIR', () => {
   });
 
   it('leaves open files, hard-linked files and anything behind a symlink alone', async () => {
-    const open = join(dir, 'tmp', 'open.tmp');
+    const open = join(dir, 'log', 'open.log.1');
     writeFileSync(open, 'held');
     age(open, 30);
     holder = spawn(
@@ -180,14 +203,14 @@ describe('hog disk clean DIR', () => {
       },
     );
     await new Promise<void>((resolve) => holder?.stdout?.once('data', () => resolve()));
-    const linked = join(dir, 'tmp', 'linked.tmp');
+    const linked = join(dir, 'log', 'linked.log.1');
     writeFileSync(linked, 'two names');
     linkSync(linked, join(dir, 'second-name'));
     age(linked, 30);
     const outside = tempDir('outside');
-    writeFileSync(join(outside, 'victim.tmp'), 'must survive');
-    age(join(outside, 'victim.tmp'), 30);
-    symlinkSync(outside, join(dir, 'tmp', 'escape'));
+    writeFileSync(join(outside, 'victim.log.1'), 'must survive');
+    age(join(outside, 'victim.log.1'), 30);
+    symlinkSync(outside, join(dir, 'log', 'escape'));
     try {
       const result = json<CleanJson>(await runHog(['disk', 'clean', '--json', dir]));
       const paths = result.plan.actions.map((a) => a.path);
@@ -199,7 +222,7 @@ describe('hog disk clean DIR', () => {
       );
       expect(result.plan.skipped.find((s) => s.path === linked)?.reason).toMatch(/other hard links/);
       await runHog(['disk', 'clean', '--apply', '--yes', '--log', join(outside, 'log'), dir]);
-      expect(readFileSync(join(outside, 'victim.tmp'), 'utf8')).toBe('must survive');
+      expect(readFileSync(join(outside, 'victim.log.1'), 'utf8')).toBe('must survive');
       expect(existsSync(open)).toBe(true);
     } finally {
       removeTree(outside);
@@ -210,15 +233,19 @@ describe('hog disk clean DIR', () => {
 describe.runIf(isRoot)('as nobody', () => {
   it('leaves out what this user may not remove, and says why', async () => {
     chmodSync(dir, 0o755);
-    chmodSync(join(dir, 'tmp'), 0o1777); // like /tmp: everyone may write, only owners may remove
-    writeFileSync(join(dir, 'tmp', 'mine.tmp'), 'x');
-    chownSync(join(dir, 'tmp', 'mine.tmp'), NOBODY, NOBODY);
-    age(join(dir, 'tmp', 'mine.tmp'), 30);
+    const shared = join(dir, 'log', 'shared');
+    mkdirSync(shared);
+    chmodSync(shared, 0o1777); // like /tmp: everyone may write, only owners may remove
+    writeFileSync(join(shared, 'mine.log.1'), 'x');
+    chownSync(join(shared, 'mine.log.1'), NOBODY, NOBODY);
+    age(join(shared, 'mine.log.1'), 30);
+    writeFileSync(join(shared, 'theirs.log.1'), 'x');
+    age(join(shared, 'theirs.log.1'), 30);
     const result = json<CleanJson>(await runHog(['disk', 'clean', '--json', dir], { uid: NOBODY }));
     const paths = result.plan.actions.map((a) => a.path);
-    expect(paths).toEqual([join(dir, 'tmp', 'mine.tmp')]);
+    expect(paths).toEqual([join(shared, 'mine.log.1')]);
     const reasons = new Map(result.plan.skipped.map((s) => [s.path, s.reason]));
-    expect(reasons.get(join(dir, 'tmp', 'old.tmp'))).toBe(
+    expect(reasons.get(join(shared, 'theirs.log.1'))).toBe(
       "another user's file in a sticky directory: only its owner or root may remove it",
     );
     expect(reasons.get(join(dir, 'log', 'app.log.3.gz'))).toBe(

@@ -20,7 +20,7 @@ import {
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isRoot, removeTree, tempDir } from '../helpers/disk.js';
+import { isRoot, removeTree, scratchDir } from '../helpers/disk.js';
 import { HOG_BIN, runHog } from '../helpers/hog.js';
 import { startSwapper, swapperBinary } from '../helpers/swapper.js';
 
@@ -40,7 +40,7 @@ interface CleanJson {
 
 let base: string;
 beforeEach(() => {
-  base = tempDir('clean-mounts');
+  base = scratchDir('clean-mounts');
 });
 afterEach(() => removeTree(base));
 

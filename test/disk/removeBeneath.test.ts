@@ -18,8 +18,8 @@ import {
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { applyPlan } from '../../src/disk/cleanApply.js';
-import type { CleanAction, CleanPlan } from '../../src/disk/cleanPlan.js';
+import { applyPlan, type PlanToApply } from '../../src/disk/cleanApply.js';
+import type { CleanAction } from '../../src/disk/cleanPlan.js';
 import { isRefusal, RootDir } from '../../src/disk/removeBeneath.js';
 import { removeTree, tempDir } from '../helpers/disk.js';
 import { startSwapper, swapperBinary } from '../helpers/swapper.js';
@@ -50,12 +50,11 @@ function plannedDelete(root: string, path: string): CleanAction {
   };
 }
 
-function planOf(root: string, actions: CleanAction[]): CleanPlan {
+function planOf(root: string, actions: CleanAction[]): PlanToApply {
   return {
     roots: [root],
     options: { olderThanSeconds: 0, compressOverBytes: 0 },
     actions,
-    skipped: [],
     freesBytes: actions.reduce((s, a) => s + a.freesBytes, 0),
   };
 }

@@ -7,12 +7,24 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export const isRoot = process.getuid?.() === 0;
 
 /** A fresh directory under /tmp, named after issue 5 and this process. */
 export function tempDir(label: string): string {
   return mkdtempSync(join(tmpdir(), `hog-test-5-${process.pid}-${label}-`));
+}
+
+/**
+ * A fresh directory outside any temporary directory (test/.scratch, git-ignored), for the cleanup
+ * tests: in /tmp every file follows systemd-tmpfiles' age rule, which would decide instead of the rule
+ * under test.
+ */
+export function scratchDir(label: string): string {
+  const base = fileURLToPath(new URL('../.scratch/', import.meta.url));
+  mkdirSync(base, { recursive: true });
+  return mkdtempSync(join(base, `${label}-${process.pid}-`));
 }
 
 export function removeTree(path: string): void {
