@@ -46,6 +46,9 @@ export interface NetWindowOptions {
   qdiscs?: () => Promise<Map<string, QdiscStats> | undefined>;
 }
 
+/** The second qdisc reading is taken this long before the window's end (see beginNetWindow). */
+const QDISC_LEAD_MS = 50;
+
 /** A window whose first sample is taken: finish() waits out the rest of it and takes the last. */
 export interface OpenNetWindow {
   finish(): Promise<NetWindow>;
@@ -60,7 +63,6 @@ export interface OpenNetWindow {
 export async function beginNetWindow(options: NetWindowOptions): Promise<OpenNetWindow> {
   const sampler = new NetSampler({ procRoot: options.procRoot, clock: options.clock, watchClosed: false });
   try {
-    const qdiscsBefore = (options.qdiscs ?? readQdiscStats)();
     const links = new Map<string, LinkInfo>();
     const linkOf = (name: string) => {
       let link = links.get(name);
@@ -74,12 +76,19 @@ export async function beginNetWindow(options: NetWindowOptions): Promise<OpenNet
     const segmentsBefore = safeSegments(options.procRoot);
     const first = await sampler.sample();
     monitor.update(first);
+    // tc is a process: spawning it blocks ~15 ms, so both readings are taken inside the window (just
+    // after the first sample, QDISC_LEAD_MS before the last) rather than delaying either end of it
+    const readQdiscs = options.qdiscs ?? readQdiscStats;
+    const qdiscsBefore = readQdiscs();
+    const end = first.now + options.seconds * 1000;
     return {
       finish: async () => {
         try {
-          const left = first.now + options.seconds * 1000 - options.clock.monotonic();
+          const untilQdiscs = end - QDISC_LEAD_MS - options.clock.monotonic();
+          if (untilQdiscs > 0) await options.clock.sleep(untilQdiscs);
+          const qdiscsAfter = readQdiscs();
+          const left = end - options.clock.monotonic();
           if (left > 0) await options.clock.sleep(left);
-          const qdiscsAfter = (options.qdiscs ?? readQdiscStats)();
           const last = await sampler.sample();
           monitor.update(last);
           const segmentsAfter = safeSegments(options.procRoot);
