@@ -135,6 +135,26 @@ describe('runChecks with the network window started first', () => {
     ]);
   });
 
+  it('reports a window that cannot be taken on each network check, and the other checks still run', async () => {
+    // the captured machine has no net/dev: the window fails while the memory check runs; the failure
+    // reaches the network checks (no unhandled rejection, which would end the process)
+    const context = createDoctorContext(
+      { procRoot: `${FIXTURES}machine/proc`, sysRoot: '/sys', etcRoot: `${FIXTURES}machine/etc`, fsRoot: '' },
+      manualClock(),
+      true,
+    );
+    const report = await runChecks([memoryAvailable, linkUtilisation, topTalker], context);
+    expect(report.checks.map((c) => [c.id, c.status])).toEqual([
+      ['memory.available', 'ran'],
+      ['network.link-utilisation', 'failed'],
+      ['network.top-talker', 'failed'],
+    ]);
+    const failed = report.findings.filter((f) => f.severity === 'unknown').map((f) => f.check);
+    expect(failed).toEqual(['network.link-utilisation', 'network.top-talker']);
+    expect(report.checks[1]?.error).toBe(report.checks[2]?.error);
+    expect(report.checks[1]?.error).toContain('net/dev');
+  });
+
   it('calls every prepare() before the first run(), then runs in registry order', async () => {
     const events: string[] = [];
     const make = (id: string, waits: boolean): Check => ({

@@ -3,7 +3,8 @@
  * network namespaces over veth said "CRITICAL ... is saturated: 208% of its 10.0 Gb/s link". veth
  * reports a nominal 10000 Mb/s; the doctor must not judge the link by it, and must say why.
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOG_BIN } from '../helpers/hog.js';
 import { createNetnsPair, type NetnsPair, netnsAvailable } from '../helpers/netns.js';
@@ -41,6 +42,38 @@ describe.skipIf(why !== undefined)('hog doctor during an unlimited iperf3 over v
     pair = createNetnsPair('d');
   });
   afterAll(() => pair?.remove());
+
+  it("reads a veth, a tap and a bridge from the namespace's sysfs as virtual, with their reported speed", () => {
+    const ip = (...args: string[]) => execFileSync('ip', ['-n', pair.a, ...args], { stdio: 'ignore' });
+    ip('tuntap', 'add', 'dev', 'hogtap0', 'mode', 'tap');
+    ip('link', 'add', 'hogbr0', 'type', 'bridge');
+    const link = fileURLToPath(new URL('../../dist/net/link.js', import.meta.url));
+    const script = `import { readLinkInfo } from ${JSON.stringify(link)};
+      for (const name of process.argv.slice(1)) console.log(JSON.stringify(readLinkInfo(name)));`;
+    const out = pair.execIn(pair.a, process.execPath, [
+      '--input-type=module',
+      '-e',
+      script,
+      pair.vethA,
+      'hogtap0',
+      'hogbr0',
+      'lo',
+    ]);
+    const infos = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(infos.map((i) => [i.kind, i.virtual, i.speedBitsPerSecond ?? null])).toEqual([
+      ['virtual', true, null],
+      ['tap', true, null],
+      ['bridge', true, null],
+      ['loopback', true, null],
+    ]);
+    // veth reports 10000 Mb/s whatever it carries; a bridge and lo report none
+    expect(infos[0].reportedSpeedBitsPerSecond).toBe(10_000_000_000);
+    expect(infos[2].reportedSpeedBitsPerSecond ?? null).toBe(null);
+    expect(infos[3].reportedSpeedBitsPerSecond ?? null).toBe(null);
+  });
 
   it('does not call the veth saturated by its nominal 10 Gb/s, and says the speed is no limit', async () => {
     const server = pair.spawnIn(pair.b, 'iperf3', ['-s', '-1', '-p', '5299'], { stdout: 'ignore' });
