@@ -39,6 +39,16 @@ const candidates = [
   { name: '(floor) node -e 0', command: process.execPath, args: ['-e', '0'] },
 ];
 if (baseline) {
+  // start-up of commands the overlap does not touch, before and after
+  for (const args of [
+    ['doctor', '--help'],
+    ['net', '--help'],
+  ]) {
+    candidates.push(
+      { name: `hog ${args.join(' ')}`, command: hog, args },
+      { name: `baseline: hog ${args.join(' ')}`, command: `${baseline}/bin/hog`, args },
+    );
+  }
   candidates.push(
     { name: 'baseline: hog doctor', command: `${baseline}/bin/hog`, args: ['doctor'] },
     {
