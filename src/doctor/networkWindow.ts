@@ -26,6 +26,8 @@ function pending(context: DoctorContext): Pending {
       sysRoot: context.sysRoot,
       clock: context.clock,
       seconds: NETWORK_WINDOW_SECONDS,
+      // tc reads the live namespace: beside a captured /proc tree its numbers would be another machine's
+      ...(context.procRoot === '/proc' ? {} : { qdiscs: async () => undefined }),
     });
     const window = open.then((w) => w.finish());
     // a failure is reported by the check that awaits the window, not as an unhandled rejection
