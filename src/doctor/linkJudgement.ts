@@ -9,7 +9,11 @@
  * without a speed, the rate alone says nothing, and the link is judged by what a full link does:
  * it drops on the way out (device tx drops plus qdisc drops, as a share of the packets offered)
  *   warning >= 0.1%    critical >= 1%    (and at least 10 packets)
- * or it queues: the root qdisc held 100 packets or more at both ends of the window.
+ * or it queues: the root qdisc held, at both ends of the window, at least 5 ms of what the link sent
+ * (and at least 64 KiB): a standing queue, as CoDel (RFC 8289) defines it with the same 5 ms target,
+ * so the link's own rate is the limit (a shaper at its cap, a NIC at line rate). Bytes, not packets:
+ * a GSO packet holds up to 64 KiB. A local TCP sender keeps little in the qdisc (TCP small queues):
+ * its data waits in its socket instead, which the send-queues check reports.
  * Drops and queues count on every link, whatever its speed says.
  */
 import type { LinkWindow } from '../net/linkWindow.js';
@@ -20,7 +24,8 @@ export const UTILISATION_CRITICAL = 95;
 export const DROP_WARNING = 0.1;
 export const DROP_CRITICAL = 1;
 export const DROP_MIN_PACKETS = 10;
-export const QUEUE_WARNING_PACKETS = 100;
+export const QUEUE_WARNING_MS = 5;
+export const QUEUE_MIN_BYTES = 64 * 1024;
 
 export interface LinkJudgement {
   name: string;
@@ -39,8 +44,10 @@ export interface LinkJudgement {
   /** Packets dropped on the way out during the window (device + qdisc), and their share. */
   dropped: number;
   dropPercent: number;
-  /** The qdisc backlog stayed at or above QUEUE_WARNING_PACKETS at both ends. */
+  /** The qdisc backlog stayed at or above QUEUE_WARNING_MS of sending at both ends. */
   queued: boolean;
+  /** The last backlog in milliseconds of sending at the window's out rate; undefined without tc. */
+  queueMs: number | undefined;
   /** What decided the severity. */
   basis: 'speed' | 'drops' | 'queue' | 'none';
 }
@@ -64,6 +71,7 @@ export function judgeLink(load: LinkWindow): LinkJudgement {
     dropped: 0,
     dropPercent: 0,
     queued: false,
+    queueMs: undefined,
     basis: 'none',
   };
   if (exceeded) judgement.speedIgnored = 'exceeded';
@@ -85,10 +93,11 @@ export function judgeLink(load: LinkWindow): LinkJudgement {
     judgement.severity = worse(bySeverity, judgement.severity);
   }
   const q = load.qdisc;
-  judgement.queued =
-    q !== undefined &&
-    q.firstBacklogPackets >= QUEUE_WARNING_PACKETS &&
-    q.lastBacklogPackets >= QUEUE_WARNING_PACKETS;
+  if (q) {
+    const threshold = Math.max(QUEUE_MIN_BYTES, (load.outRate * QUEUE_WARNING_MS) / 1000);
+    judgement.queued = q.firstBacklogBytes >= threshold && q.lastBacklogBytes >= threshold;
+    judgement.queueMs = load.outRate > 0 ? (q.lastBacklogBytes / load.outRate) * 1000 : undefined;
+  }
   if (judgement.queued && judgement.severity === 'ok') {
     judgement.severity = 'warning';
     judgement.basis = 'queue';

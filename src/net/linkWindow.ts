@@ -23,6 +23,7 @@ export interface LinkWindow {
     drops: number;
     firstBacklogPackets: number;
     lastBacklogPackets: number;
+    firstBacklogBytes: number;
     lastBacklogBytes: number;
   };
 }
@@ -60,6 +61,7 @@ export function linkWindows(
         drops: delta(qAfter.drops, qBefore.drops),
         firstBacklogPackets: qBefore.backlogPackets,
         lastBacklogPackets: qAfter.backlogPackets,
+        firstBacklogBytes: qBefore.backlogBytes,
         lastBacklogBytes: qAfter.backlogBytes,
       };
     }

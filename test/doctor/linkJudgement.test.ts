@@ -115,6 +115,7 @@ describe('judgeLink', () => {
             drops: qdiscDrops,
             firstBacklogPackets: 0,
             lastBacklogPackets: 0,
+            firstBacklogBytes: 0,
             lastBacklogBytes: 0,
           },
         }),
@@ -126,21 +127,44 @@ describe('judgeLink', () => {
     expect(few).toMatchObject({ severity: 'ok', dropped: 5, dropPercent: 5 });
   });
 
-  it('warns about a qdisc queue that stayed at 100 packets or more at both ends (a shaped veth)', () => {
-    const queue = (first: number, last: number) =>
+  it('warns about a qdisc queue that held 5 ms of sending at both ends (a veth shaped at its cap)', () => {
+    // 100 Mb/s out = 12.5 MB/s: 5 ms of it is 62.5 kB, below the 64 KiB floor
+    const queue = (firstBytes: number, lastBytes: number) =>
       judgeLink(
-        load('veth', 0.05 * GBIT, {
+        load('veth', 0.1 * GBIT, {
           qdisc: {
-            kind: 'htb',
+            kind: 'tbf',
             drops: 0,
-            firstBacklogPackets: first,
-            lastBacklogPackets: last,
-            lastBacklogBytes: last * 1514,
+            firstBacklogPackets: 18,
+            lastBacklogPackets: 18,
+            firstBacklogBytes: firstBytes,
+            lastBacklogBytes: lastBytes,
           },
         }),
       );
-    expect(queue(120, 300)).toMatchObject({ severity: 'warning', basis: 'queue', queued: true });
-    expect(queue(0, 300)).toMatchObject({ severity: 'ok', queued: false });
+    expect(queue(424_000, 250_000)).toMatchObject({
+      severity: 'warning',
+      basis: 'queue',
+      queued: true,
+      queueMs: 20,
+    });
+    expect(queue(0, 424_000)).toMatchObject({ severity: 'ok', queued: false });
+    expect(queue(60_000, 424_000)).toMatchObject({ severity: 'ok', queued: false });
+    // a slow link needs 64 KiB at least: 5 ms of 1 Mb/s (625 B) is a normal burst
+    const slow = judgeLink(
+      load('physical', 1_000_000, {
+        speed: '1000',
+        qdisc: {
+          kind: 'pfifo_fast',
+          drops: 0,
+          firstBacklogPackets: 20,
+          lastBacklogPackets: 20,
+          firstBacklogBytes: 30_000,
+          lastBacklogBytes: 30_000,
+        },
+      }),
+    );
+    expect(slow).toMatchObject({ severity: 'ok', queued: false });
   });
 });
 

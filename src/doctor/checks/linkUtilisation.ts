@@ -71,7 +71,8 @@ function fullFinding(id: string, load: LinkWindow, j: LinkJudgement): Finding {
   } else if (j.basis === 'drops') {
     title = `${load.name} is full: it dropped ${j.dropPercent.toFixed(1)}% of the packets it was given to send (${j.dropped} in ${NETWORK_WINDOW_SECONDS} s) at ${rate}`;
   } else {
-    title = `${load.name} is full: its ${load.qdisc?.kind} queue held ${load.qdisc?.lastBacklogPackets} packets at both ends of ${NETWORK_WINDOW_SECONDS} s, at ${rate}`;
+    const held = evidence.bytes('', load.qdisc?.lastBacklogBytes ?? 0).text;
+    title = `${load.name} is full: its ${load.qdisc?.kind} queue holds ${held}, ${(j.queueMs ?? 0).toFixed(0)} ms of sending at ${rate}, from start to end of ${NETWORK_WINDOW_SECONDS} s`;
   }
   return {
     check: id,
