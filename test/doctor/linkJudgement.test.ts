@@ -232,4 +232,30 @@ describe('network.link-utilisation on a veth at 20.8 Gb/s', () => {
       'PID 7 (iperf3) moves 100% of the TCP traffic: 20.8 Gb/s while veth0 is saturated',
     );
   });
+
+  it('names a standing queue on a shaped veth, with its size and delay', async () => {
+    const shaped = load('veth', 0.1 * GBIT, {
+      qdisc: {
+        kind: 'tbf',
+        drops: 0,
+        firstBacklogPackets: 160,
+        lastBacklogPackets: 164,
+        firstBacklogBytes: 240_000,
+        lastBacklogBytes: 250_000,
+      },
+    });
+    const [f] = (await linkUtilisation.run(contextWith([shaped]))) as Finding[];
+    expect(f?.severity).toBe('warning');
+    expect(f?.title).toBe(
+      'veth0 is full: packets wait in its tbf queue throughout 2 s (244.1 KiB, 20 ms of sending at 100.0 Mb/s out)',
+    );
+    expect(f?.evidence.map((e) => `${e.label}: ${e.text}`)).toEqual([
+      'veth0 in: 0 b/s',
+      'veth0 out: 100.0 Mb/s',
+      'veth0 reported speed (nominal: virtual device): 10.0 Gb/s',
+      'veth0 packets dropped on send (2 s): 0',
+      'veth0 qdisc tbf backlog: 244.1 KiB',
+    ]);
+    expect(f?.next).toContain('tc -s qdisc show dev veth0');
+  });
 });

@@ -44,12 +44,7 @@ function facts(load: LinkWindow, j: LinkJudgement): Evidence[] {
   }
   list.push(evidence.count(`${load.name} packets dropped on send (${NETWORK_WINDOW_SECONDS} s)`, j.dropped));
   if (load.qdisc) {
-    list.push(
-      evidence.count(
-        `${load.name} qdisc ${load.qdisc.kind} backlog (packets)`,
-        load.qdisc.lastBacklogPackets,
-      ),
-    );
+    list.push(evidence.bytes(`${load.name} qdisc ${load.qdisc.kind} backlog`, load.qdisc.lastBacklogBytes));
   }
   return list;
 }
@@ -72,7 +67,7 @@ function fullFinding(id: string, load: LinkWindow, j: LinkJudgement): Finding {
     title = `${load.name} is full: it dropped ${j.dropPercent.toFixed(1)}% of the packets it was given to send (${j.dropped} in ${NETWORK_WINDOW_SECONDS} s) at ${rate}`;
   } else {
     const held = evidence.bytes('', load.qdisc?.lastBacklogBytes ?? 0).text;
-    title = `${load.name} is full: its ${load.qdisc?.kind} queue holds ${held}, ${(j.queueMs ?? 0).toFixed(0)} ms of sending at ${rate}, from start to end of ${NETWORK_WINDOW_SECONDS} s`;
+    title = `${load.name} is full: packets wait in its ${load.qdisc?.kind} queue throughout ${NETWORK_WINDOW_SECONDS} s (${held}, ${(j.queueMs ?? 0).toFixed(0)} ms of sending at ${rate})`;
   }
   return {
     check: id,
