@@ -12,6 +12,12 @@ export interface Check {
   resource: Resource;
   /** What the check looks at, for `hog doctor --list`. */
   description: string;
+  /**
+   * Start what run() will wait for (the network checks' 2 s window) and resolve once it is under way.
+   * runChecks calls every selected check's prepare() before running any check, so the other checks
+   * run during the wait; a failure here surfaces when run() awaits the same work.
+   */
+  prepare?(context: DoctorContext): Promise<void>;
   run(context: DoctorContext): Promise<Finding[]> | Finding[];
 }
 

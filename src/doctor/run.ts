@@ -1,6 +1,10 @@
 /**
  * Run the registered checks and rank what they find. A check that throws does not stop the others:
  * it becomes an `unknown` finding that says what failed and how to fix it.
+ *
+ * Checks that wait (the network window) start their wait first, through prepare(); then every check
+ * runs in registry order, one after the other, as before: the memory and disk checks fill the
+ * network's 2 s instead of preceding it, and the findings are the same as in a plain sequential run.
  */
 import { HogError } from '../errors.js';
 import type { Check } from './check.js';
@@ -23,6 +27,7 @@ export interface DoctorReport {
 export async function runChecks(checks: readonly Check[], context: DoctorContext): Promise<DoctorReport> {
   const findings: Finding[] = [];
   const runs: CheckRun[] = [];
+  await Promise.all(checks.map((check) => prepareQuietly(check, context)));
   for (const check of checks) {
     const start = context.clock.monotonic();
     try {
@@ -55,6 +60,15 @@ export async function runChecks(checks: readonly Check[], context: DoctorContext
     }
   }
   return { findings: rankFindings(findings), checks: runs };
+}
+
+/** A failing prepare() is not reported here: the check's run() meets the same failure and reports it. */
+async function prepareQuietly(check: Check, context: DoctorContext): Promise<void> {
+  try {
+    await check.prepare?.(context);
+  } catch {
+    // reported by run()
+  }
 }
 
 /** Most severe first; the order of the registry (and of each check's own list) within a severity. */

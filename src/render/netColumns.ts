@@ -138,7 +138,8 @@ function columns(by: GroupBy, o: NetColumnOptions): NetColumn[] {
               ? 'virtual'
               : '?'
             : formatRate(r.speedBitsPerSecond / 8),
-        meaning: 'link speed; unknown (?) or virtual for devices without one (veth, lo, many VM NICs)',
+        meaning:
+          'link speed where it is a limit (a NIC, a bond); virtual for software devices (veth and tun/tap report a nominal 10 Gb/s), ? when unknown',
         source: '/sys/class/net/IF/speed',
       },
       {

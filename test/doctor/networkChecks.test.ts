@@ -8,7 +8,7 @@ import { topTalker } from '../../src/doctor/checks/topTalker.js';
 import { createDoctorContext, type DoctorContext } from '../../src/doctor/context.js';
 import type { Finding } from '../../src/doctor/finding.js';
 import { setNetworkWindow } from '../../src/doctor/networkWindow.js';
-import type { InterfaceRow } from '../../src/net/monitor.js';
+import type { LinkWindow } from '../../src/net/linkWindow.js';
 import type { NetRow } from '../../src/net/netView.js';
 import type { NetWindow, QueuedSocket } from '../../src/net/netWindow.js';
 import type { WindowRates } from '../../src/net/rateWindow.js';
@@ -19,18 +19,22 @@ const rates = (inRate: number, outRate: number): WindowRates => ({
   40: { in: inRate, out: outRate },
 });
 
-function iface(name: string, outRate: number, speed?: number): InterfaceRow {
+function iface(name: string, outRate: number, speed?: number): LinkWindow {
+  const physical = speed !== undefined;
   return {
     name,
-    rates: rates(0, outRate),
-    totalIn: 0,
-    totalOut: outRate * 2,
-    speedBitsPerSecond: speed,
-    virtual: speed === undefined,
-    utilisationPercent: speed === undefined ? undefined : ((outRate * 8) / speed) * 100,
-    rxErrors: 0,
-    txErrors: 0,
-    rxDropped: 0,
+    link: {
+      name,
+      speedBitsPerSecond: speed,
+      reportedSpeedBitsPerSecond: speed,
+      kind: physical ? 'physical' : 'virtual',
+      virtual: !physical,
+      operstate: 'up',
+    },
+    seconds: 2,
+    inRate: 0,
+    outRate,
+    txPackets: 1000,
     txDropped: 0,
   };
 }
@@ -69,24 +73,13 @@ function context(window: Partial<NetWindow>): DoctorContext {
     processes: [],
     tcp: { outSegs: 0, retransSegs: 0 },
     queues: [],
+    links: [],
     ...window,
   });
   return ctx;
 }
 
-const withInterfaces = (interfaces: InterfaceRow[], extra: Partial<NetWindow> = {}) =>
-  context({
-    snapshot: {
-      time: 0,
-      elapsedSeconds: 2,
-      mode: 'sockets',
-      interfaces,
-      connections: [],
-      retired: [],
-      notes: [],
-    },
-    ...extra,
-  });
+const withInterfaces = (links: LinkWindow[], extra: Partial<NetWindow> = {}) => context({ links, ...extra });
 
 const run = async (check: { run: (c: DoctorContext) => Finding[] | Promise<Finding[]> }, c: DoctorContext) =>
   (await check.run(c))[0] as Finding;
@@ -110,7 +103,9 @@ describe('network.link-utilisation', () => {
   it('says so when no interface knows its speed', async () => {
     const f = await run(linkUtilisation, withInterfaces([iface('veth0', 5_000_000)]));
     expect(f.severity).toBe('ok');
-    expect(f.title).toBe('no interface reports a link speed; busiest: veth0 40.0 Mb/s');
+    expect(f.title).toBe(
+      'no interface has a link speed that limits it; busiest: veth0 40.0 Mb/s; no link drops 0.1% of its packets or holds a queue',
+    );
   });
 });
 

@@ -131,6 +131,8 @@ function monitorWith(ticks: { now: number; observations: FlowObservation[]; ifac
   const monitor = new NetMonitor(new FlowTracker(), 'sockets', (name) => ({
     name,
     speedBitsPerSecond: name === 'eth0' ? 100_000_000 : undefined,
+    reportedSpeedBitsPerSecond: name === 'eth0' ? 100_000_000 : undefined,
+    kind: name === 'lo' ? ('loopback' as const) : ('physical' as const),
     virtual: name === 'lo',
     operstate: 'up',
   }));

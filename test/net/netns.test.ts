@@ -279,10 +279,11 @@ describe.skipIf(!netnsAvailable())('hog net between two namespaces', () => {
   });
 
   it('hog doctor names the saturated link and the iperf3 process taking it', async () => {
-    // veth has no link speed: give it one (1 Gb/s) through a sysfs tree of our own
+    // veth's 10 Gb/s is nominal, not a limit: present it as a 1 Gb/s NIC (a `device` entry, as
+    // a physical device has) through a sysfs tree of our own
     const sys = mkdtempSync(join(tmpdir(), 'hog6-sys-'));
     try {
-      mkdirSync(join(sys, 'class/net', pair.vethA), { recursive: true });
+      mkdirSync(join(sys, 'class/net', pair.vethA, 'device'), { recursive: true });
       writeFileSync(join(sys, 'class/net', pair.vethA, 'speed'), '1000\n');
       writeFileSync(join(sys, 'class/net', pair.vethA, 'operstate'), 'up\n');
       const { port, server } = await iperfServer(pair);

@@ -1,70 +1,127 @@
 /**
- * Interfaces near their link speed: the busiest direction's rate over the doctor's 2 s window against
- * /sys/class/net/IF/speed (each direction of a full-duplex link carries the full speed).
- *   warning  >= 80%     critical >= 95%
- * Interfaces without a known speed (veth, bridges, many VM NICs) are listed with their rate only.
+ * Links that are full over the doctor's 2 s window: by their speed where it is a limit, by drops and
+ * queues everywhere (the judgement and its thresholds: ../linkJudgement.ts). A virtual link's speed
+ * (veth, tun/tap: a nominal 10 Gb/s) and a speed the rate went past are said to be no limit, so an
+ * unlimited transfer over veth is not "208% of its 10 Gb/s link".
  */
+import type { LinkWindow } from '../../net/linkWindow.js';
 import { formatRate } from '../../render/units.js';
 import type { Check } from '../check.js';
 import { evidence } from '../evidence.js';
-import type { Finding, Severity } from '../finding.js';
-import { NETWORK_WINDOW_SECONDS, networkWindow } from '../networkWindow.js';
+import type { Evidence, Finding } from '../finding.js';
+import {
+  DROP_WARNING,
+  judgeLink,
+  type LinkJudgement,
+  UTILISATION_CRITICAL,
+  UTILISATION_WARNING,
+} from '../linkJudgement.js';
+import { NETWORK_WINDOW_SECONDS, networkWindow, startNetworkWindow } from '../networkWindow.js';
 
-export const UTILISATION_WARNING = 80;
-export const UTILISATION_CRITICAL = 95;
+export { UTILISATION_CRITICAL, UTILISATION_WARNING };
+
+const bits = (bitsPerSecond: number) => formatRate(bitsPerSecond / 8);
+
+function facts(load: LinkWindow, j: LinkJudgement): Evidence[] {
+  const list = [
+    evidence.rate(`${load.name} in`, load.inRate),
+    evidence.rate(`${load.name} out`, load.outRate),
+  ];
+  if (j.utilisationPercent !== undefined) {
+    list.unshift(
+      evidence.percent(
+        `${load.name} utilisation (${j.direction}, ${NETWORK_WINDOW_SECONDS} s)`,
+        j.utilisationPercent,
+      ),
+    );
+  }
+  const reported = load.link.reportedSpeedBitsPerSecond;
+  if (reported !== undefined) {
+    const label = j.speedIgnored
+      ? `${load.name} reported speed (${j.speedIgnored === 'virtual' ? `nominal: ${load.link.kind} device` : 'exceeded: not a limit'})`
+      : `${load.name} link speed`;
+    list.push(evidence.rate(label, reported / 8));
+  }
+  list.push(evidence.count(`${load.name} packets dropped on send (${NETWORK_WINDOW_SECONDS} s)`, j.dropped));
+  if (load.qdisc) {
+    list.push(evidence.bytes(`${load.name} qdisc ${load.qdisc.kind} backlog`, load.qdisc.lastBacklogBytes));
+  }
+  return list;
+}
+
+/** Why a reported speed was set aside, in a few words, or '' when it was not. */
+function speedNote(load: LinkWindow, j: LinkJudgement): string {
+  const reported = load.link.reportedSpeedBitsPerSecond;
+  if (reported === undefined || !j.speedIgnored || j.rate * 8 <= reported) return '';
+  const why = j.speedIgnored === 'virtual' ? `nominal (${load.link.kind} link)` : 'not its real speed';
+  return `${load.name} moves ${formatRate(j.rate)}, above its reported ${bits(reported)}: that speed is ${why}, not a limit`;
+}
+
+function fullFinding(id: string, load: LinkWindow, j: LinkJudgement): Finding {
+  const rate = `${formatRate(j.rate)} ${j.direction}`;
+  const note = speedNote(load, j);
+  let title: string;
+  if (j.basis === 'speed') {
+    title = `${load.name} is saturated: ${(j.utilisationPercent ?? 0).toFixed(0)}% of its ${bits(load.link.speedBitsPerSecond as number)} link (${j.direction})`;
+  } else if (j.basis === 'drops') {
+    title = `${load.name} is full: it dropped ${j.dropPercent.toFixed(1)}% of the packets it was given to send (${j.dropped} in ${NETWORK_WINDOW_SECONDS} s) at ${rate}`;
+  } else {
+    const held = evidence.bytes('', load.qdisc?.lastBacklogBytes ?? 0).text;
+    title = `${load.name} is full: packets wait in its ${load.qdisc?.kind} queue throughout ${NETWORK_WINDOW_SECONDS} s (${held}, ${(j.queueMs ?? 0).toFixed(0)} ms of sending at ${rate})`;
+  }
+  return {
+    check: id,
+    resource: 'network',
+    severity: j.severity,
+    title: note ? `${title}; ${note}` : title,
+    evidence: facts(load, j),
+    next: [`hog net --by process`, `hog net -t -s 10 --by remote`, `tc -s qdisc show dev ${load.name}`],
+    detail:
+      'A full link queues and drops packets: latency rises for every connection. Find the process or host taking it, then cap or prioritise it (traffic shaping).',
+  };
+}
+
+function okFinding(id: string, loads: readonly LinkWindow[], judgements: readonly LinkJudgement[]): Finding {
+  const bySpeed = judgements.filter((j) => j.utilisationPercent !== undefined);
+  const busiest = [...judgements].sort((a, b) => b.rate - a.rate)[0];
+  const head =
+    bySpeed.length > 0
+      ? `no interface above ${UTILISATION_WARNING}% of its link speed (busiest ${bySpeed
+          .map((j) => `${j.name} ${(j.utilisationPercent ?? 0).toFixed(1)}%`)
+          .join(', ')})`
+      : `no interface has a link speed that limits it; busiest: ${busiest ? `${busiest.name} ${formatRate(busiest.rate)}` : 'none'}`;
+  const notes = loads.map((load, i) => speedNote(load, judgements[i] as LinkJudgement)).filter(Boolean);
+  const drops = `no link drops ${DROP_WARNING}% of its packets or holds a queue`;
+  return {
+    check: id,
+    resource: 'network',
+    severity: 'ok',
+    title: [head, drops, ...notes].join('; '),
+    evidence: loads.flatMap((load, i) => {
+      const j = judgements[i] as LinkJudgement;
+      const list = [evidence.rate(`${load.name} busiest direction`, j.rate)];
+      const reported = load.link.reportedSpeedBitsPerSecond;
+      if (j.speedIgnored && reported !== undefined) {
+        list.push(evidence.rate(`${load.name} reported speed (not a limit)`, reported / 8));
+      }
+      return list;
+    }),
+    next: [],
+  };
+}
 
 export const linkUtilisation: Check = {
   id: 'network.link-utilisation',
   resource: 'network',
-  description: `interfaces above ${UTILISATION_WARNING}% of their link speed over ${NETWORK_WINDOW_SECONDS} s (/proc/net/dev, /sys/class/net/IF/speed)`,
+  description: `links above ${UTILISATION_WARNING}%/${UTILISATION_CRITICAL}% of a speed that limits them, or dropping/queueing packets, over ${NETWORK_WINDOW_SECONDS} s (/proc/net/dev, /sys/class/net, tc)`,
+  prepare: startNetworkWindow,
   async run(context) {
     const window = await networkWindow(context);
-    const interfaces = window.snapshot.interfaces;
-    const known = interfaces.filter((i) => i.speedBitsPerSecond !== undefined);
-    const findings: Finding[] = [];
-    for (const i of known) {
-      const u = i.utilisationPercent ?? 0;
-      if (u < UTILISATION_WARNING) continue;
-      const rates = i.rates[10];
-      const direction = rates.out >= rates.in ? 'out' : 'in';
-      const severity: Severity = u >= UTILISATION_CRITICAL ? 'critical' : 'warning';
-      findings.push({
-        check: this.id,
-        resource: 'network',
-        severity,
-        title: `${i.name} is saturated: ${u.toFixed(0)}% of its ${formatRate((i.speedBitsPerSecond as number) / 8)} link (${direction})`,
-        evidence: [
-          evidence.percent(`${i.name} utilisation (${direction}, ${NETWORK_WINDOW_SECONDS} s)`, u),
-          evidence.rate(`${i.name} in`, rates.in),
-          evidence.rate(`${i.name} out`, rates.out),
-          evidence.rate(`${i.name} link speed`, (i.speedBitsPerSecond as number) / 8),
-        ],
-        next: [`hog net --by process`, `hog net -t -s 10 --by remote`],
-        detail:
-          'A link this full queues packets: latency rises for every connection. Find the process or host taking it, then cap or prioritise it (traffic shaping).',
-      });
-    }
-    if (findings.length > 0) return findings;
-    const busiest = [...interfaces].sort(
-      (a, b) => Math.max(b.rates[10].in, b.rates[10].out) - Math.max(a.rates[10].in, a.rates[10].out),
-    )[0];
-    const title =
-      known.length > 0
-        ? `no interface above ${UTILISATION_WARNING}% of its link speed (busiest ${known
-            .map((i) => `${i.name} ${(i.utilisationPercent ?? 0).toFixed(1)}%`)
-            .join(', ')})`
-        : `no interface reports a link speed; busiest: ${busiest ? `${busiest.name} ${formatRate(Math.max(busiest.rates[10].in, busiest.rates[10].out))}` : 'none'}`;
-    return [
-      {
-        check: this.id,
-        resource: 'network',
-        severity: 'ok',
-        title,
-        evidence: interfaces.map((i) =>
-          evidence.rate(`${i.name} busiest direction`, Math.max(i.rates[10].in, i.rates[10].out)),
-        ),
-        next: [],
-      },
-    ];
+    const judgements = window.links.map(judgeLink);
+    const full = window.links
+      .map((load, i) => ({ load, j: judgements[i] as LinkJudgement }))
+      .filter(({ j }) => j.severity !== 'ok');
+    if (full.length > 0) return full.map(({ load, j }) => fullFinding(this.id, load, j));
+    return [okFinding(this.id, window.links, judgements)];
   },
 };

@@ -5,7 +5,7 @@
  */
 import type { Check } from '../check.js';
 import { evidence } from '../evidence.js';
-import { networkWindow } from '../networkWindow.js';
+import { networkWindow, startNetworkWindow } from '../networkWindow.js';
 
 export const SEND_QUEUE_WARNING = 1024 * 1024;
 
@@ -14,6 +14,7 @@ export const sendQueues: Check = {
   resource: 'network',
   description:
     'TCP sockets with 1 MiB or more unacknowledged in their send queue (ss Send-Q), twice in a row',
+  prepare: startNetworkWindow,
   async run(context) {
     const window = await networkWindow(context);
     const stuck = window.queues

@@ -7,7 +7,7 @@
 import type { Check } from '../check.js';
 import { evidence } from '../evidence.js';
 import type { Severity } from '../finding.js';
-import { NETWORK_WINDOW_SECONDS, networkWindow } from '../networkWindow.js';
+import { NETWORK_WINDOW_SECONDS, networkWindow, startNetworkWindow } from '../networkWindow.js';
 
 export const RETRANS_WARNING = 2;
 export const RETRANS_CRITICAL = 10;
@@ -17,6 +17,7 @@ export const tcpRetransmits: Check = {
   id: 'network.tcp-retransmits',
   resource: 'network',
   description: `TCP segments retransmitted above ${RETRANS_WARNING}% over ${NETWORK_WINDOW_SECONDS} s (/proc/net/snmp)`,
+  prepare: startNetworkWindow,
   async run(context) {
     const window = await networkWindow(context);
     const tcp = window.tcp;

@@ -1,15 +1,15 @@
 /**
  * One process taking most of the TCP traffic over the doctor's 2 s window (tcp_info byte counters per
  * socket, grouped by the process holding it). Named when it moves more than half of all traffic and
- * at least 1 Mb/s; a warning when an interface is also above 80% of its link speed (it is the one
- * saturating it), otherwise information.
+ * at least 1 Mb/s; a warning when a link is also full (../linkJudgement.ts: above 80% of a speed
+ * that limits it, or dropping or queueing packets), otherwise information.
  */
 import { formatRate } from '../../render/units.js';
 import type { Check } from '../check.js';
 import { evidence } from '../evidence.js';
 import type { Severity } from '../finding.js';
-import { networkWindow } from '../networkWindow.js';
-import { UTILISATION_WARNING } from './linkUtilisation.js';
+import { fullLinks } from '../linkJudgement.js';
+import { networkWindow, startNetworkWindow } from '../networkWindow.js';
 
 /** Below this (bytes/s, = 1 Mb/s) traffic is too small to call anyone a hog. */
 export const TALKER_MIN_RATE = 125_000;
@@ -19,6 +19,7 @@ export const topTalker: Check = {
   id: 'network.top-talker',
   resource: 'network',
   description: `a process moving more than ${TALKER_SHARE}% of the TCP traffic (ss tcp_info counters per socket)`,
+  prepare: startNetworkWindow,
   async run(context) {
     const window = await networkWindow(context);
     const rate = (r: { rates: { 2: { in: number; out: number } } }) => r.rates[2].in + r.rates[2].out;
@@ -38,9 +39,7 @@ export const topTalker: Check = {
         },
       ];
     }
-    const saturated = window.snapshot.interfaces.filter(
-      (i) => (i.utilisationPercent ?? 0) >= UTILISATION_WARNING,
-    );
+    const saturated = fullLinks(window.links);
     const severity: Severity = saturated.length > 0 ? 'warning' : 'info';
     return [
       {
