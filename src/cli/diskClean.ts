@@ -231,7 +231,8 @@ export function renderPlan(plan: CleanPlan, width: number | undefined): string[]
       { header: 'WHY', align: 'left', text: (a) => a.reason },
       { header: 'PATH', align: 'left', flex: true, text: (a) => a.path },
     ];
-    lines.push('', ...renderTable(columns, plan.actions, { width }));
+    lines.push('');
+    for (const line of renderTable(columns, plan.actions, { width })) lines.push(line);
     lines.push(
       '',
       `${formatCount(plan.actions.length)} actions free ${plan.actions.some((a) => a.estimated) ? 'about ' : ''}${formatBytes(plan.freesBytes)}.`,

@@ -259,7 +259,10 @@ export function renderNetTable(
   let chosen = all;
   if (width !== undefined) {
     const widthOf = (c: NetColumn) =>
-      Math.max(c.minWidth ?? 0, cellWidth(c.header), ...rows.map((r) => cellWidth(c.text(r))));
+      rows.reduce(
+        (m, r) => Math.max(m, cellWidth(c.text(r))),
+        Math.max(c.minWidth ?? 0, cellWidth(c.header)),
+      );
     const measured = new Map(all.map((c) => [c, widthOf(c)]));
     const keep = new Set(all);
     const total = () => [...keep].reduce((sum, c) => sum + (measured.get(c) ?? 0) + 1, -1);

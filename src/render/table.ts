@@ -71,9 +71,12 @@ export function renderTable<R>(
 ): string[] {
   // cells hold names and command lines from other users: escaped here, once for every table
   const cells = rows.map((row) => columns.map((c) => terminalText(c.text(row))));
-  const widths = columns.map((c, i) =>
-    Math.max(c.minWidth ?? 0, cellWidth(c.header), ...cells.map((r) => cellWidth(r[i] ?? ''))),
-  );
+  const widths = columns.map((c) => Math.max(c.minWidth ?? 0, cellWidth(c.header)));
+  for (const row of cells) {
+    row.forEach((cell, i) => {
+      widths[i] = Math.max(widths[i] as number, cellWidth(cell));
+    });
+  }
   const lines: string[] = [];
   const format = (values: string[]): string => {
     const parts = values.map((value, i) => {
