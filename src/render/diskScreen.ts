@@ -117,7 +117,7 @@ export function renderBrowserFrame(
       `─ ${terminalText(i.path)}`,
       `  type: ${i.type}${i.note ? ` (${i.note})` : ''}    category: ${i.kind}`,
       `  disk usage: ${formatBytes(i.allocatedBytes)}    apparent size: ${formatBytes(i.apparentBytes)}`,
-      `  files: ${formatCount(i.files)}    newest modification: ${new Date(i.newest * 1000).toISOString().replace('T', ' ').slice(0, 19)} (${formatAge(i.newest * 1000, data.now)} ago)`,
+      `  files: ${formatCount(i.files)}    newest modification: ${newestText(i.newest, data.now)}`,
       '',
       '',
     );
@@ -133,4 +133,11 @@ export function renderBrowserFrame(
     `Total disk usage: ${formatBytes(t.allocatedBytes)}  Apparent size: ${formatBytes(t.apparentBytes)}  Files: ${formatCount(t.files)}  (${formatCount(data.rowCount)} entries here)`,
   );
   return lines.slice(0, height).map((l) => truncate(l, width));
+}
+
+/** When the newest file was modified, or "unknown" (0: the scan had no mtimes, an ncdu export without -e). */
+function newestText(newestSeconds: number, now: number): string {
+  if (!(newestSeconds > 0)) return 'unknown';
+  const when = new Date(newestSeconds * 1000).toISOString().replace('T', ' ').slice(0, 19);
+  return `${when} (${formatAge(newestSeconds * 1000, now)} ago)`;
 }
