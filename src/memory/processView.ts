@@ -61,7 +61,11 @@ const PATH_ARGUMENT = /^\/[^\s:=]*[^\s:=/]$/;
  */
 export function shortCommandOf(sample: ProcessSample): string {
   if (sample.args.length === 0) return commandOf(sample);
-  const short = (arg: string) => (PATH_ARGUMENT.test(arg) ? arg.slice(arg.lastIndexOf('/') + 1) : arg);
+  const short = (arg: string) => {
+    const last = arg.slice(arg.lastIndexOf('/') + 1);
+    // "/dev/fd/3" as "3" would say nothing
+    return PATH_ARGUMENT.test(arg) && !/^\d+$/.test(last) ? last : arg;
+  };
   const [program = '', ...rest] = sample.args;
   const name = program === '' ? sample.comm : short(program);
   return [name, ...rest.map(short)].join(' ');

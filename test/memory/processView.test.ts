@@ -133,6 +133,7 @@ describe('shortCommandOf', () => {
     expect(shortCommandOf(sample(['curl', 'https://example.com/a/b']))).toBe('curl https://example.com/a/b');
     expect(shortCommandOf(sample(['./bin/worker', 'jobs/a.py']))).toBe('./bin/worker jobs/a.py');
     expect(shortCommandOf(sample(['/usr/bin/rsync', '/data/', '/backup/']))).toBe('rsync /data/ /backup/');
+    expect(shortCommandOf(sample(['/bin/bash', '/dev/fd/3']))).toBe('bash /dev/fd/3');
   });
 
   it('shows [comm] for kernel threads and an empty argv[0] as comm', () => {
