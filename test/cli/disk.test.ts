@@ -201,6 +201,13 @@ describe('saved scans', () => {
     ]);
     expect(lines).toContain('296.0 KiB 293.0 KiB        - logs     /tmp/ncdu-sample/logs/app.log');
     expect(result.stdout).not.toMatch(/\d\.\dy /);
+    // by category: unknown ages fill no age column and make no log "old"
+    const byCategory = await runHog(['disk', '-f', file, '--by', 'category'], { env: { COLUMNS: '80' } });
+    expect(byCategory.code, byCategory.stderr).toBe(0);
+    expect(byCategory.stdout).toContain(
+      'logs            300.0 KiB 92.6       2      -      -      -      -      - log 296K, in a log directory 4.0K',
+    );
+    expect(byCategory.stdout).toContain('No log is at least 100.0 MiB or older than 30d.');
   });
 
   it('says what is wrong with a file that is not a saved scan', async () => {
