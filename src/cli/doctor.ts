@@ -36,7 +36,8 @@ export function register(program: Command, context: CliContext): void {
     .addHelpText(
       'after',
       `
-Exit codes (Nagios plugin convention): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
+Exit codes (Nagios plugin convention): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also for bad
+usage, such as an unknown check in --only, and for a failure of hog itself).
 
 Examples:
   hog doctor                       all checks, most severe first

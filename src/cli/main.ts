@@ -106,10 +106,11 @@ export async function main(args: readonly string[], output: Output = processOutp
     .addOption(new Option('--sys-root <dir>', 'read sysfs from here (tests)').hideHelp())
     .addOption(new Option('--etc-root <dir>', 'read /etc files from here (tests)').hideHelp())
     .addOption(new Option('--fs-root <dir>', 'prefix for cgroup mounts and /dev/kmsg (tests)').hideHelp())
-    .showHelpAfterError('(run hog --help for the list of commands)')
     .configureOutput({
       writeOut: (text) => output.write(text),
       writeErr: (text) => output.error(text.trimEnd()),
+      // commander's own "error: ..." is not printed: reportError says it the hog way, with a hint
+      outputError: () => {},
     })
     .exitOverride();
 
@@ -124,16 +125,14 @@ export async function main(args: readonly string[], output: Output = processOutp
     await program.parseAsync(args, { from: 'user' });
     return context.exitCode;
   } catch (error) {
+    if (error instanceof CommanderError) return reportUsage(error, output, commandPath(program, args));
     return reportError(error, output, args.includes('--verbose'), wanted);
   }
 }
 
 function reportError(error: unknown, output: Output, verbose: boolean, command: string | undefined): number {
-  if (error instanceof CommanderError) {
-    // help and version "errors" are normal exits; commander already printed its message
-    return error.exitCode === 0 ? 0 : 2;
-  }
-  // hog doctor speaks the Nagios plugin convention: any failure of its own is UNKNOWN (3)
+  // hog doctor speaks the Nagios plugin convention: bad usage and any failure of its own are
+  // UNKNOWN (3), as the plugin guidelines ask for invalid command-line arguments
   const doctor = command === 'doctor';
   if (isHogError(error)) {
     // messages quote what the user or another user named (a path, a process name): escaped here once
@@ -151,6 +150,39 @@ function reportError(error: unknown, output: Output, verbose: boolean, command: 
       : 'hint: rerun with --verbose for the stack trace, and report it',
   );
   return doctor ? 3 : 4;
+}
+
+/** What commander found wrong with the command line, as `hog: <message>` and a hint; exit 2 (doctor 3). */
+function reportUsage(error: CommanderError, output: Output, path: string[]): number {
+  // hog doctor speaks the Nagios plugin convention: invalid arguments are UNKNOWN (3), as the
+  // plugin guidelines ask
+  const doctor = path[0] === 'doctor';
+  // help and version are normal exits; help shown for a missing subcommand (`hog disk ...`) says enough
+  if (error.exitCode === 0) return 0;
+  if (error.code === 'commander.help' || error.code === 'commander.helpDisplayed') return doctor ? 3 : 2;
+  // "error: unknown option '--sortt'\n(Did you mean --sort?)"
+  const [first = '', ...more] = error.message.split('\n');
+  const help =
+    path.length === 0
+      ? 'run `hog --help` for the list of commands'
+      : `run \`hog ${path.join(' ')} --help\` for its options and arguments`;
+  const suggestion = more.join(' ').replace(/^\((.*)\)$/, '$1');
+  output.error(`hog: ${terminalText(first.replace(/^error: /, ''))}`);
+  output.error(`hint: ${terminalText(suggestion ? `${suggestion} (${help})` : help)}`);
+  return doctor ? 3 : 2;
+}
+
+/** The (sub)command the arguments name, as far as they name one: ['disk', 'clean'] for `hog disk clean -x`. */
+function commandPath(program: Command, args: readonly string[]): string[] {
+  const path: string[] = [];
+  let current = program;
+  for (const arg of args) {
+    const sub = current.commands.find((c) => c.name() === arg);
+    if (sub === undefined) continue;
+    path.push(arg);
+    current = sub;
+  }
+  return path;
 }
 
 // Run when executed directly (bin/hog runs this file): the exit code is set, never process.exit(),

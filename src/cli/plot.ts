@@ -229,13 +229,16 @@ function textSummary(recording: Recording, verdict: VerdictReport | undefined, w
         label: `${terminalText(seriesLabel(s))} ${METRIC_LABEL[metric]}`,
         values,
         last: values[values.length - 1] as number,
-        peak: Math.max(...values),
+        peak: values.reduce((m, v) => Math.max(m, v), 0),
       });
     }
   }
-  const labelWidth = Math.min(40, Math.max(...rows.map((r) => r.label.length)));
+  const labelWidth = Math.min(
+    40,
+    rows.reduce((m, r) => Math.max(m, r.label.length), 0),
+  );
   const sparkWidth = Math.max(10, Math.min(80, width - labelWidth - 32));
-  const max = Math.max(...rows.map((r) => r.peak));
+  const max = rows.reduce((m, r) => Math.max(m, r.peak), 0);
   for (const r of rows) {
     lines.push(
       `  ${r.label.slice(0, labelWidth).padEnd(labelWidth)} ${sparkline(r.values, sparkWidth, { min: 0, max })} last ${formatBytes(r.last)} peak ${formatBytes(r.peak)}`,

@@ -26,6 +26,7 @@ interface PsOptions {
   json?: boolean;
   csv?: boolean;
   explain?: boolean;
+  fullCommand?: boolean;
 }
 
 export function register(program: Command, context: CliContext): void {
@@ -37,6 +38,10 @@ export function register(program: Command, context: CliContext): void {
     .option('-t, --tree', 'show parent/child tree (siblings in sort order)')
     .option('-u, --user <user>', 'only processes of this user (name or uid)')
     .option('-p, --pid <pids>', 'only these PIDs (comma-separated)', parsePidList)
+    .option(
+      '-c, --full-command',
+      'COMMAND shows the full command line (like top -c), not the program name and short arguments',
+    )
     .option('--pss', 'add PSS (reads /proc/PID/smaps_rollup, ~10x slower)')
     .option('--uss', 'add USS (reads /proc/PID/smaps_rollup, ~10x slower)')
     .option(
@@ -56,6 +61,7 @@ Examples:
   hog ps --sort cpu -i 1          CPU% measured over one second
   hog ps --pss --uss --sort pss   proportional and unique memory (root sees all)
   hog ps --tree --user www-data   one user's processes as a tree
+  hog ps -c -p 1234               the whole command line of PID 1234
   hog ps --explain                what RES, SHR, VIRT and the others mean`,
     )
     .action(async (opts: PsOptions, command: Command) => {
@@ -95,7 +101,11 @@ Examples:
         user: opts.user,
         pids: opts.pid,
       });
-      const columns = psColumns({ pss: opts.pss || sort === 'pss', uss: opts.uss });
+      const columns = psColumns({
+        pss: opts.pss || sort === 'pss',
+        uss: opts.uss,
+        fullCommand: opts.fullCommand === true,
+      });
 
       const notes: string[] = [];
       if (sample.snapshot.smapsDenied > 0) {

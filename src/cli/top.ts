@@ -35,6 +35,7 @@ interface TopOptions {
   pid?: number[];
   tree?: boolean;
   top?: number;
+  fullCommand?: boolean;
 }
 
 /** How long the first CPU% measurement lasts before the first frame. */
@@ -55,12 +56,16 @@ export function register(program: Command, context: CliContext): void {
     .option('-u, --user <user>', 'only processes of this user (name or uid)')
     .option('-p, --pid <pids>', 'only these PIDs (comma-separated)', parsePidList)
     .option('-t, --tree', 'start in tree view')
+    .option('-c, --full-command', 'start with full command lines in COMMAND, like top -c (key c toggles)')
     .option('--top <N>', 'batch mode: print only the first N processes per snapshot', positiveInt('--top'))
     .addHelpText(
       'after',
       `
-Keys: M sort by memory, P by CPU, N by PID, T tree, / filter, k kill (asks PID, signal, confirmation),
-      arrows/PgUp/PgDn scroll, Esc cancel, q quit.
+Keys: M sort by memory, P by CPU, N by PID, T tree, c program name or full command line, / filter,
+      k kill (asks PID, signal, confirmation), arrows/PgUp/PgDn scroll, Home/End first/last row,
+      q quit. In a prompt: Backspace, Ctrl-U clear, Ctrl-W delete a word, Enter apply, Esc cancel.
+COMMAND shows the program name and its arguments with paths cut to their last part (python3
+worker.py); -c or the key c shows the full command line.
 GROWTH is the change of RES per minute since hog top started watching each process.
 
 Examples:
@@ -145,7 +150,11 @@ async function runBatch(
   sort: SortKey,
   context: CliContext,
 ): Promise<void> {
-  const state = { ...initialTopState(sort), tree: opts.tree === true };
+  const state = {
+    ...initialTopState(sort),
+    tree: opts.tree === true,
+    fullCommand: opts.fullCommand === true,
+  };
   const width = 1000; // never cut lines in batch mode
   for (let i = 0; opts.iterations === undefined || i < opts.iterations; i++) {
     if (i > 0) await context.clock.sleep(opts.delay * 1000);
@@ -166,7 +175,11 @@ async function runInteractive(
   const stdout = process.stdout;
   const stdin = process.stdin;
   const screen = openScreen(stdout, stdin);
-  let state: TopState = { ...initialTopState(sort), tree: opts.tree === true };
+  let state: TopState = {
+    ...initialTopState(sort),
+    tree: opts.tree === true,
+    fullCommand: opts.fullCommand === true,
+  };
   let data = sampler.sample(opts.delay);
   let frame = view(data, state, opts.user);
   let refreshes = 1;
@@ -219,6 +232,7 @@ async function runInteractive(
         const result = handleKey(state, key, {
           firstPid: frame.rows[Math.min(state.scroll, Math.max(0, frame.rows.length - 1))]?.pid,
           pageRows: Math.max(1, height - HEADER_LINES - 1),
+          rowCount: frame.rows.length,
           // the row as the user saw it: its start time was read from /proc/PID/stat at that refresh
           lookup: (pid) => {
             const row = data.all.find((r) => r.pid === pid);

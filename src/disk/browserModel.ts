@@ -218,7 +218,7 @@ export function decodeBrowserKeys(input: string, decode: (text: string) => Key[]
     // hand everything up to the next sequence we know to top's decoder
     let end = 1;
     while (end < rest.length && !extra.some(([seq]) => rest.startsWith(seq, end))) end++;
-    keys.push(...decode(rest.slice(0, end)));
+    for (const key of decode(rest.slice(0, end))) keys.push(key);
     rest = rest.slice(end);
   }
   return keys;

@@ -178,9 +178,9 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
 ];
 
 /** The deepest `under` path, in components: directories deeper than this can only match by name. */
-export const MAX_UNDER_DEPTH = Math.max(
-  ...CATEGORY_RULES.flatMap((r) => (r.under ?? []).map((u) => u.split('/').filter((p) => p !== '').length)),
-);
+export const MAX_UNDER_DEPTH = CATEGORY_RULES.flatMap((r) =>
+  (r.under ?? []).map((u) => u.split('/').filter((p) => p !== '').length),
+).reduce((deepest, depth) => Math.max(deepest, depth), 0);
 
 /** Index of the rule whose category is `other`: no rule matched. */
 export const NO_RULE = -1;

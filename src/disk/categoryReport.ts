@@ -138,15 +138,17 @@ export function buildCategoryReport(tree: DiskTree, options: CategoryOptions): C
     row.allocatedBytes += allocated;
     row.apparentBytes += apparent;
     row.entries++;
-    const age = Math.max(0, nowSeconds - tree.mtime(i));
-    row.ageBytes[ageBucket(age)] = (row.ageBytes[ageBucket(age)] as number) + bytes;
+    // mtime 0 is unknown (an ncdu export without -e): in no age bucket, and never old enough to clean
+    const known = tree.mtime(i) > 0;
+    const age = known ? Math.max(0, nowSeconds - tree.mtime(i)) : 0;
+    if (known) row.ageBytes[ageBucket(age)] = (row.ageBytes[ageBucket(age)] as number) + bytes;
     const byKind = kinds.get(category) ?? new Map<string, number>();
     byKind.set(kindOf(rule), (byKind.get(kindOf(rule)) ?? 0) + bytes);
     kinds.set(category, byKind);
     if (category === 'logs' && !tree.isDir(i) && allocated > 0) {
       const reasons: ('size' | 'age')[] = [];
       if (allocated >= options.logSizeBytes) reasons.push('size');
-      if (age >= options.logAgeSeconds) reasons.push('age');
+      if (known && age >= options.logAgeSeconds) reasons.push('age');
       if (reasons.length > 0) {
         candidates.push({
           ...jsonPath(tree.pathBytes(i)),
@@ -167,6 +169,7 @@ export function buildCategoryReport(tree: DiskTree, options: CategoryOptions): C
     row.allocatedBytes += agg.allocated[k] as number;
     row.apparentBytes += agg.apparent[k] as number;
     row.entries += agg.count[k] as number;
+    if (!((agg.mtime[k] as number) > 0)) continue; // unknown: in no age bucket
     const bucket = ageBucket(Math.max(0, nowSeconds - (agg.mtime[k] as number)));
     row.ageBytes[bucket] =
       (row.ageBytes[bucket] as number) +

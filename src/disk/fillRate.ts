@@ -30,7 +30,7 @@ export function fillRate(samples: readonly UsageSample[], availableBytes: number
   const t0 = (recent[0] as UsageSample).timeMs;
   const xs = recent.map((s) => (s.timeMs - t0) / 1000);
   const ys = recent.map((s) => s.usedBytes);
-  const span = Math.max(...xs) - Math.min(...xs);
+  const span = xs.reduce((m, x) => Math.max(m, x), 0) - xs.reduce((m, x) => Math.min(m, x), 0);
   if (span < MIN_SPAN_SECONDS)
     return {
       kind: 'unknown',

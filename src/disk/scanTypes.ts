@@ -4,7 +4,7 @@
  *
  * Entry i has a parent (-1 for a root, and a parent always comes before its children), a kind with
  * flags, its own sizes (apparent = st_size, allocated = st_blocks * 512, as du counts them), mtime in
- * seconds, and a name: bytes names[nameStart[i] .. nameStart[i + 1]) (a root's name is its path).
+ * seconds (0 when unknown: ncdu exports without -e have none), and a name: bytes names[nameStart[i] .. nameStart[i + 1]) (a root's name is its path).
  * Files deeper than `keepDepth` are not entries: they are folded into `aggregates` of their directory,
  * and the largest of them are listed in `topFiles`.
  */

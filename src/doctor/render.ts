@@ -39,11 +39,12 @@ export function renderDoctor(findings: readonly Finding[], options: RenderOption
   for (const f of findings) {
     const head = `${LABEL[f.severity].padEnd(9)}${f.resource.padEnd(9)}`;
     const title = wrap(t(f.title), width);
-    lines.push(`${head}${title[0] ?? ''}`, ...title.slice(1).map((t) => indent + t));
+    lines.push(`${head}${title[0] ?? ''}`);
+    for (const rest of title.slice(1)) lines.push(indent + rest);
     const quiet = (f.severity === 'ok' || f.severity === 'info') && !options.verbose;
     if (quiet && f.severity === 'ok') continue;
     if (!quiet) for (const e of f.evidence) lines.push(`${indent}${t(e.label)}: ${t(e.text)}`);
-    if (f.detail && !quiet) lines.push(...wrap(t(f.detail), width).map((t) => indent + t));
+    if (f.detail && !quiet) for (const line of wrap(t(f.detail), width)) lines.push(indent + line);
     for (const next of f.next) lines.push(`${indent}next: ${t(next)}`);
   }
   return lines;

@@ -31,7 +31,7 @@ export async function runChecks(checks: readonly Check[], context: DoctorContext
   for (const check of checks) {
     const start = context.clock.monotonic();
     try {
-      findings.push(...(await check.run(context)));
+      for (const finding of await check.run(context)) findings.push(finding);
       runs.push({
         id: check.id,
         resource: check.resource,

@@ -46,7 +46,7 @@ export class MprofWriter implements RecorderSink {
   }
 
   markers(markers: readonly Marker[]): void {
-    this.marks.push(...markers);
+    for (const marker of markers) this.marks.push(marker);
   }
 
   note(_note: Note): void {}

@@ -13,6 +13,8 @@ export interface ProcessRow extends ProcessSample {
   cpuPercent: number;
   /** The command line, or "[comm]" for kernel threads and processes without one, as ps prints them. */
   command: string;
+  /** The program name first and the arguments with paths cut to their last part (shortCommandOf). */
+  shortCommand: string;
   /** Tree mode only: nesting depth and the drawn branch ("├─ ", "│  └─ "). */
   depth?: number;
   treePrefix?: string;
@@ -46,6 +48,29 @@ export function commandOf(sample: ProcessSample): string {
   return sample.args.join(' ');
 }
 
+/** An absolute path as one argument: no spaces, no "key=value" or "a:b" lists. */
+const PATH_ARGUMENT = /^\/[^\s:=]*[^\s:=/]$/;
+
+/**
+ * What COMMAND shows by default, at any width: the program name first, like top's default (the last
+ * part of argv[0]), then the arguments with each absolute path cut to its last part. Three
+ * `/root/.pyenv/versions/3.11.7/bin/python3 /srv/jobs/<name>.py` read "python3 ingest.py",
+ * "python3 report.py" and "python3 warm.py" in the 18 columns left at 80, where the full command lines
+ * all read "/root/.pyenv/versi". top's c (hog ps -c) shows the full command line.
+ * An argv[0] with spaces was rewritten by the program ("nginx: worker process") and stays whole.
+ */
+export function shortCommandOf(sample: ProcessSample): string {
+  if (sample.args.length === 0) return commandOf(sample);
+  const short = (arg: string) => {
+    const last = arg.slice(arg.lastIndexOf('/') + 1);
+    // "/dev/fd/3" as "3" would say nothing
+    return PATH_ARGUMENT.test(arg) && !/^\d+$/.test(last) ? last : arg;
+  };
+  const [program = '', ...rest] = sample.args;
+  const name = program === '' ? sample.comm : short(program);
+  return [name, ...rest.map(short)].join(' ');
+}
+
 export interface RowOptions {
   memTotalBytes: number;
   userNames: ReadonlyMap<number, string>;
@@ -68,6 +93,7 @@ export function toRows(snapshot: ProcessSnapshot, options: RowOptions): ProcessR
       memPercent: options.memTotalBytes > 0 ? (p.resBytes / options.memTotalBytes) * 100 : 0,
       cpuPercent,
       command: commandOf(p),
+      shortCommand: shortCommandOf(p),
     };
   });
 }

@@ -146,17 +146,26 @@ export const PS_COLUMNS: Record<string, PsColumn> = {
     align: 'left',
     flex: true,
     value: (r) => r.command,
-    text: (r) => `${r.treePrefix ?? ''}${r.command}`,
+    text: (r) => `${r.treePrefix ?? ''}${r.shortCommand}`,
     source: '/proc/[pid]/cmdline, or [comm] from /proc/[pid]/stat for kernel threads',
-    meaning: 'Command line. [name] is a kernel thread; <defunct> a zombie waiting for its parent.',
+    meaning:
+      'The program name (last part of argv[0]) and its arguments, paths cut to their last part; the full command line with -c (top: c). [name] is a kernel thread; <defunct> a zombie waiting for its parent.',
   },
 };
 
+/** COMMAND with the whole command line, as top's c and ps -f show it. */
+export const FULL_COMMAND_COLUMN: PsColumn = {
+  ...(PS_COLUMNS.command as PsColumn),
+  text: (r) => `${r.treePrefix ?? ''}${r.command}`,
+  meaning: 'The full command line. [name] is a kernel thread; <defunct> a zombie waiting for its parent.',
+};
+
 /** The default columns, in order; PSS and USS join before CPU% when asked for. */
-export function psColumns(options: { pss?: boolean; uss?: boolean } = {}): PsColumn[] {
+export function psColumns(options: { pss?: boolean; uss?: boolean; fullCommand?: boolean } = {}): PsColumn[] {
   const c = PS_COLUMNS;
   const memory = [c.res, c.shr, c.virt, c.memPercent, c.swap];
   if (options.pss) memory.push(c.pss);
   if (options.uss) memory.push(c.uss);
-  return [c.pid, c.user, ...memory, c.cpu, c.state, c.command].filter((x): x is PsColumn => x !== undefined);
+  const command = options.fullCommand ? FULL_COMMAND_COLUMN : c.command;
+  return [c.pid, c.user, ...memory, c.cpu, c.state, command].filter((x): x is PsColumn => x !== undefined);
 }

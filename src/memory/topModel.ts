@@ -1,7 +1,9 @@
 /**
  * The state of the interactive `hog top` and how keys change it, as top users expect:
- *   M sort by memory, P by CPU, N by PID, T tree, / filter, k kill (PID, then signal, then confirm),
- *   ↑/↓/PgUp/PgDn scroll, q or Ctrl-C quit, Esc cancels a prompt.
+ *   M sort by memory, P by CPU, N by PID, T tree, c program name / full command line, / filter,
+ *   k kill (PID, then signal, then confirm), ↑/↓/PgUp/PgDn scroll, Home/End jump to the first/last
+ *   row, q or Ctrl-C quit; in a prompt Ctrl-U clears the text (readline's kill to the start, the
+ *   cursor being at the end), Ctrl-W deletes the last word, Esc cancels.
  * Pure: a key and a state in, a new state and at most one effect out. The loop (cli/top.ts) performs
  * the effects.
  */
@@ -17,6 +19,12 @@ export type Key =
   | { kind: 'down' }
   | { kind: 'pageUp' }
   | { kind: 'pageDown' }
+  | { kind: 'home' }
+  | { kind: 'end' }
+  /** Ctrl-U */
+  | { kind: 'clearLine' }
+  /** Ctrl-W */
+  | { kind: 'deleteWord' }
   | { kind: 'interrupt' };
 
 export type Prompt =
@@ -28,6 +36,8 @@ export type Prompt =
 export interface TopState {
   sort: SortKey;
   tree: boolean;
+  /** The whole command line in COMMAND (top's c), rather than the program name and short arguments. */
+  fullCommand: boolean;
   filter: string;
   scroll: number;
   prompt: Prompt | undefined;
@@ -43,6 +53,7 @@ export type Effect =
 export const initialTopState = (sort: SortKey = 'mem'): TopState => ({
   sort,
   tree: false,
+  fullCommand: false,
   filter: '',
   scroll: 0,
   prompt: undefined,
@@ -75,6 +86,8 @@ export interface KeyContext {
   firstPid: number | undefined;
   /** Rows that fit on screen, for page scrolling. */
   pageRows: number;
+  /** Rows in the table after the filter: End shows its last page, and scrolling stops there. */
+  rowCount: number;
   /**
    * The process with this PID in the table the user is looking at (k refuses PIDs not in it): its
    * start time goes with the PID to the end, so the signal reaches that process or nobody.
@@ -86,18 +99,25 @@ export function handleKey(state: TopState, key: Key, ctx: KeyContext): { state: 
   if (key.kind === 'interrupt') return { state, effect: { kind: 'quit' } };
   if (state.prompt) return handlePromptKey(state, state.prompt, key, ctx);
   const next = { ...state, message: undefined };
+  // the first row of the last page: scrolling further would only show the same rows
+  const last = Math.max(0, ctx.rowCount - ctx.pageRows);
+  const scrollTo = (scroll: number) => ({
+    state: { ...next, scroll: Math.max(0, Math.min(last, scroll)) },
+    effect: { kind: 'redraw' } as Effect,
+  });
   switch (key.kind) {
     case 'up':
-      return { state: { ...next, scroll: Math.max(0, state.scroll - 1) }, effect: { kind: 'redraw' } };
+      return scrollTo(state.scroll - 1);
     case 'down':
-      return { state: { ...next, scroll: state.scroll + 1 }, effect: { kind: 'redraw' } };
+      return scrollTo(state.scroll + 1);
     case 'pageUp':
-      return {
-        state: { ...next, scroll: Math.max(0, state.scroll - ctx.pageRows) },
-        effect: { kind: 'redraw' },
-      };
+      return scrollTo(state.scroll - ctx.pageRows);
     case 'pageDown':
-      return { state: { ...next, scroll: state.scroll + ctx.pageRows }, effect: { kind: 'redraw' } };
+      return scrollTo(state.scroll + ctx.pageRows);
+    case 'home':
+      return scrollTo(0);
+    case 'end':
+      return scrollTo(last);
     case 'escape':
       return { state: next, effect: { kind: 'redraw' } };
     case 'char':
@@ -117,6 +137,8 @@ export function handleKey(state: TopState, key: Key, ctx: KeyContext): { state: 
     case 'T':
     case 'V':
       return { state: { ...next, tree: !state.tree, scroll: 0 }, effect: { kind: 'redraw' } };
+    case 'c':
+      return { state: { ...next, fullCommand: !state.fullCommand }, effect: { kind: 'redraw' } };
     case '/':
     case 'o':
       return {
@@ -153,12 +175,14 @@ function handlePromptKey(
     }
     return { state: { ...state, prompt: undefined, message: 'kill cancelled' }, effect: { kind: 'redraw' } };
   }
-  if (key.kind === 'backspace') {
-    return {
-      state: { ...state, prompt: { ...prompt, text: prompt.text.slice(0, -1) } },
-      effect: { kind: 'redraw' },
-    };
-  }
+  const edited = (text: string) => ({
+    state: { ...state, prompt: { ...prompt, text } },
+    effect: { kind: 'redraw' } as Effect,
+  });
+  if (key.kind === 'backspace') return edited(prompt.text.slice(0, -1));
+  if (key.kind === 'clearLine') return edited('');
+  // readline's unix-word-rubout: the spaces before the cursor, then the word before them
+  if (key.kind === 'deleteWord') return edited(prompt.text.replace(/\s+$/, '').replace(/\S+$/, ''));
   if (key.kind === 'char') {
     if (prompt.kind !== 'filter' && !/^[0-9A-Za-z]$/.test(key.char)) return { state };
     return {
@@ -241,6 +265,15 @@ export function decodeKeys(input: string): Key[] {
       ['\x1bOB', { kind: 'down' }],
       ['\x1b[5~', { kind: 'pageUp' }],
       ['\x1b[6~', { kind: 'pageDown' }],
+      // Home and End as xterm (CSI H/F, SS3 H/F), the VT220 keypad (1~/4~, tmux's) and rxvt (7~/8~) send them
+      ['\x1b[H', { kind: 'home' }],
+      ['\x1bOH', { kind: 'home' }],
+      ['\x1b[1~', { kind: 'home' }],
+      ['\x1b[7~', { kind: 'home' }],
+      ['\x1b[F', { kind: 'end' }],
+      ['\x1bOF', { kind: 'end' }],
+      ['\x1b[4~', { kind: 'end' }],
+      ['\x1b[8~', { kind: 'end' }],
     ];
     const match = sequences.find(([seq]) => rest.startsWith(seq));
     if (match) {
@@ -263,6 +296,8 @@ export function decodeKeys(input: string): Key[] {
     if (ch === '\r' || ch === '\n') keys.push({ kind: 'enter' });
     else if (ch === '\x7f' || ch === '\b') keys.push({ kind: 'backspace' });
     else if (ch === '\x03') keys.push({ kind: 'interrupt' });
+    else if (ch === '\x15') keys.push({ kind: 'clearLine' });
+    else if (ch === '\x17') keys.push({ kind: 'deleteWord' });
     else if (ch >= ' ') keys.push({ kind: 'char', char: ch });
     i++;
   }

@@ -52,6 +52,10 @@ export function handleNetKey(
     if (key.kind === 'enter')
       return redraw({ ...state, filter: state.prompt.trim(), prompt: undefined, scroll: 0 });
     if (key.kind === 'backspace') return redraw({ ...state, prompt: state.prompt.slice(0, -1) });
+    // as in hog top's prompts: Ctrl-U clears, Ctrl-W deletes the last word
+    if (key.kind === 'clearLine') return redraw({ ...state, prompt: '' });
+    if (key.kind === 'deleteWord')
+      return redraw({ ...state, prompt: state.prompt.replace(/\s+$/, '').replace(/\S+$/, '') });
     if (key.kind === 'char') return redraw({ ...state, prompt: state.prompt + key.char });
     return { state };
   }

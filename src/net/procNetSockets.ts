@@ -81,7 +81,7 @@ export function readProcNetSockets(proto: Protocol, procRoot = '/proc'): ProcSoc
   const sockets: ProcSocket[] = [];
   for (const file of [proto, `${proto}6`]) {
     try {
-      sockets.push(...parseProcNetSockets(readProcText(`${procRoot}/net/${file}`), proto));
+      for (const s of parseProcNetSockets(readProcText(`${procRoot}/net/${file}`), proto)) sockets.push(s);
     } catch (error) {
       if (!isVanished(error)) throw error;
     }

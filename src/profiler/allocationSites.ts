@@ -83,23 +83,22 @@ export function renderSites(
     );
     return lines;
   }
-  lines.push(
-    ...renderTable(
-      [
-        { header: 'BYTES', align: 'right', text: (s: AllocationSite) => formatBytes(s.bytes) },
-        { header: 'SHARE', align: 'right', text: (s) => formatPercent(s.share) },
-        { header: 'FUNCTION', align: 'left', text: (s) => s.function },
-        {
-          header: 'FILE:LINE',
-          align: 'left',
-          text: (s) => (s.line > 0 ? `${s.file}:${s.line}` : s.file || '(native)'),
-          flex: true,
-        },
-      ],
-      ranking.sites,
-      { width: options.width },
-    ),
+  const table = renderTable(
+    [
+      { header: 'BYTES', align: 'right', text: (s: AllocationSite) => formatBytes(s.bytes) },
+      { header: 'SHARE', align: 'right', text: (s) => formatPercent(s.share) },
+      { header: 'FUNCTION', align: 'left', text: (s) => s.function },
+      {
+        header: 'FILE:LINE',
+        align: 'left',
+        text: (s) => (s.line > 0 ? `${s.file}:${s.line}` : s.file || '(native)'),
+        flex: true,
+      },
+    ],
+    ranking.sites,
+    { width: options.width },
   );
+  for (const line of table) lines.push(line);
   if (ranking.otherSites > 0) {
     lines.push(`... and ${ranking.otherSites} more sites with ${formatBytes(ranking.otherBytes)}`);
   }

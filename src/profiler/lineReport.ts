@@ -173,7 +173,7 @@ export function renderLineReport(
     `Mem usage: ${report.measures}, when the line finished (highest over its runs). ` +
     'Increment: how much it changed while the line ran, summed over its runs ' +
     '(time suspended at await/yield left out; a garbage collection during a line shows as a decrease).';
-  lines.push(...wrap(legend, Math.max(60, Math.min(options.width ?? 100, 110))));
+  for (const line of wrap(legend, Math.max(60, Math.min(options.width ?? 100, 110)))) lines.push(line);
   for (const fn of report.functions) {
     lines.push('', `Filename: ${fn.file}`, '');
     lines.push(HEADER, '='.repeat(HEADER.length));

@@ -57,10 +57,9 @@ export function renderCategoryReport(
     lines.push(
       '',
       `Log cleanup candidates (at least ${formatBytes(t.logSizeBytes)}, or older than ${formatDuration(t.logAgeSeconds)}):`,
-      ...renderTable(cols, report.logCandidates, { width: options.width }),
-      '',
-      'next: hog disk clean <dir>   (prints a plan; --apply carries it out)',
     );
+    for (const line of renderTable(cols, report.logCandidates, { width: options.width })) lines.push(line);
+    lines.push('', 'next: hog disk clean <dir>   (prints a plan; --apply carries it out)');
   } else {
     lines.push(
       '',

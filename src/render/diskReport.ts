@@ -92,7 +92,8 @@ export function renderScanReport(
         },
       },
     ];
-    lines.push('', ...renderTable(columns, rows, { width: options.width }));
+    lines.push('');
+    for (const line of renderTable(columns, rows, { width: options.width })) lines.push(line);
   }
 
   if (report.topFiles.length > 0 && !single) {
@@ -107,7 +108,8 @@ export function renderScanReport(
       { header: 'CATEGORY', align: 'left', minWidth: 8, text: (f) => f.category },
       { header: 'PATH', align: 'left', flex: true, text: (f) => f.path },
     ];
-    lines.push('', 'Largest files:', ...renderTable(columns, report.topFiles, { width: options.width }));
+    lines.push('', 'Largest files:');
+    for (const line of renderTable(columns, report.topFiles, { width: options.width })) lines.push(line);
   }
   if (report.topDirectories.length > 0 && !single) {
     const columns: TableColumn<DirectoryReport>[] = [
@@ -120,11 +122,9 @@ export function renderScanReport(
       { header: 'TOTAL', align: 'right', text: (d) => formatBytes(size(d, apparent)) },
       { header: 'PATH', align: 'left', flex: true, text: (d) => `${d.path}/` },
     ];
-    lines.push(
-      '',
-      'Directories holding the most in their own files (not counting subdirectories):',
-      ...renderTable(columns, report.topDirectories, { width: options.width }),
-    );
+    lines.push('', 'Directories holding the most in their own files (not counting subdirectories):');
+    for (const line of renderTable(columns, report.topDirectories, { width: options.width }))
+      lines.push(line);
   }
   lines.push('', scanFooter(report));
   return lines;

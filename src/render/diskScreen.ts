@@ -4,7 +4,7 @@
  * Pure: never wider than `width` nor longer than `height`.
  */
 import type { BrowserState } from '../disk/browserModel.js';
-import { pad, truncate } from './table.js';
+import { cellWidth, pad, truncate } from './table.js';
 import { terminalText } from './terminalText.js';
 import { formatAge, formatBytes, formatCount } from './units.js';
 
@@ -117,7 +117,7 @@ export function renderBrowserFrame(
       `─ ${terminalText(i.path)}`,
       `  type: ${i.type}${i.note ? ` (${i.note})` : ''}    category: ${i.kind}`,
       `  disk usage: ${formatBytes(i.allocatedBytes)}    apparent size: ${formatBytes(i.apparentBytes)}`,
-      `  files: ${formatCount(i.files)}    newest modification: ${new Date(i.newest * 1000).toISOString().replace('T', ' ').slice(0, 19)} (${formatAge(i.newest * 1000, data.now)} ago)`,
+      `  files: ${formatCount(i.files)}    newest modification: ${newestText(i.newest, data.now)}`,
       '',
       '',
     );
@@ -125,12 +125,47 @@ export function renderBrowserFrame(
   let status = terminalText(state.message ?? ''); // may name a path
   if (data.confirm) {
     const c = data.confirm;
-    status = `Delete ${terminalText(c.path)}${c.isDir ? `/ and everything in it (${formatCount(c.files)} files)` : ''}, ${formatBytes(c.bytes)}? [y/N] `;
+    const what = `${c.isDir ? `/ and everything in it (${formatCount(c.files)} files)` : ''}, ${formatBytes(c.bytes)}? [y/N] `;
+    // a long path gives way in its middle: the question and its [y/N] stay on screen
+    status = `Delete ${middleCut(terminalText(c.path), width - 'Delete '.length - cellWidth(what))}${what}`;
   }
   lines.push(status);
-  const t = data.totals;
-  lines.push(
-    `Total disk usage: ${formatBytes(t.allocatedBytes)}  Apparent size: ${formatBytes(t.apparentBytes)}  Files: ${formatCount(t.files)}  (${formatCount(data.rowCount)} entries here)`,
-  );
+  lines.push(totalsLine(data.totals, data.rowCount, width));
   return lines.slice(0, height).map((l) => truncate(l, width));
+}
+
+/** ncdu's bottom line, in the longest form that fits the width (78 columns hold the shortest). */
+export function totalsLine(t: BrowserFrameData['totals'], entries: number, width: number): string {
+  const disk = formatBytes(t.allocatedBytes);
+  const apparent = formatBytes(t.apparentBytes);
+  const files = formatCount(t.files);
+  const forms = [
+    `Total disk usage: ${disk}  Apparent size: ${apparent}  Files: ${files}  (${formatCount(entries)} entries here)`,
+    `Total disk usage: ${disk}  Apparent size: ${apparent}  Files: ${files}  (${formatCount(entries)} here)`,
+    `Disk usage: ${disk}  Apparent: ${apparent}  Files: ${files}  (${formatCount(entries)} here)`,
+    `Disk ${disk}  Apparent ${apparent}  Files ${files}`,
+  ];
+  return forms.find((f) => cellWidth(f) <= width) ?? (forms[forms.length - 1] as string);
+}
+
+/** The text cut to `width` cells by taking out its middle ("/srv/data/…/file.log"). */
+function middleCut(text: string, width: number): string {
+  if (cellWidth(text) <= width) return text;
+  if (width < 5) return truncate(text, Math.max(0, width));
+  const chars = [...text];
+  const tail: string[] = [];
+  let used = 1; // the ellipsis
+  const half = Math.floor((width - 1) / 2);
+  for (let i = chars.length - 1; i >= 0 && used + cellWidth(chars[i] as string) <= 1 + half; i--) {
+    tail.unshift(chars[i] as string);
+    used += cellWidth(chars[i] as string);
+  }
+  return `${truncate(text, width - used)}…${tail.join('')}`;
+}
+
+/** When the newest file was modified, or "unknown" (0: the scan had no mtimes, an ncdu export without -e). */
+function newestText(newestSeconds: number, now: number): string {
+  if (!(newestSeconds > 0)) return 'unknown';
+  const when = new Date(newestSeconds * 1000).toISOString().replace('T', ' ').slice(0, 19);
+  return `${when} (${formatAge(newestSeconds * 1000, now)} ago)`;
 }

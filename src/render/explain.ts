@@ -8,7 +8,7 @@ export interface Explained {
 }
 
 export function explainLines(columns: readonly Explained[], width = 80): string[] {
-  const name = Math.max(...columns.map((c) => c.header.length));
+  const name = columns.reduce((m, c) => Math.max(m, c.header.length), 0);
   const lines: string[] = [];
   for (const c of columns) {
     const indent = ' '.repeat(name + 2);

@@ -16,6 +16,8 @@ export interface NetColumn extends TableColumn<NetRow> {
   priority: number;
   meaning: string;
   source: string;
+  /** A shorter form that takes the column's place when the column is dropped for width. */
+  narrow?: NetColumn;
 }
 
 export interface NetColumnOptions {
@@ -82,8 +84,18 @@ function columns(by: GroupBy, o: NetColumnOptions): NetColumn[] {
         align: 'left',
         priority: 6,
         text: (r) => r.local ?? '',
-        meaning: 'local address and port',
+        meaning: 'local address and port (only ":port" on a narrow terminal)',
         source: 'socket table or packet header',
+        // two connections of one process to one remote differ only there: keep it at 80 columns
+        narrow: {
+          id: 'localPort',
+          header: 'LOCAL',
+          align: 'left',
+          priority: 2,
+          text: (r) => (r.local ? r.local.slice(r.local.lastIndexOf(':')) : ''),
+          meaning: 'local port',
+          source: 'socket table or packet header',
+        },
       },
       {
         id: 'remote',
@@ -257,20 +269,32 @@ export function renderNetTable(
   o: NetColumnOptions = {},
 ): string[] {
   const all = columns(by, o);
-  let chosen = all;
-  if (width !== undefined) {
-    const widthOf = (c: NetColumn) =>
-      Math.max(c.minWidth ?? 0, cellWidth(c.header), ...rows.map((r) => cellWidth(c.text(r))));
-    const measured = new Map(all.map((c) => [c, widthOf(c)]));
-    const keep = new Set(all);
-    const total = () => [...keep].reduce((sum, c) => sum + (measured.get(c) ?? 0) + 1, -1);
-    // drop the least important columns a priority at a time (IN and OUT of a window go together)
-    const priorities = [...new Set(all.map((c) => c.priority))].sort((a, b) => b - a);
-    for (const priority of priorities) {
-      if (total() <= width || priority <= 1) break;
-      for (const c of all) if (c.priority === priority) keep.delete(c);
+  if (width === undefined) return renderTable(all, rows, { width });
+  const measured = new Map<NetColumn, number>();
+  const widthOf = (c: NetColumn): number => {
+    let w = measured.get(c);
+    if (w === undefined) {
+      w = rows.reduce(
+        (m, r) => Math.max(m, cellWidth(c.text(r))),
+        Math.max(c.minWidth ?? 0, cellWidth(c.header)),
+      );
+      measured.set(c, w);
     }
-    chosen = all.filter((c) => keep.has(c));
+    return w;
+  };
+  // one slot per column, in order: a dropped column leaves its narrow form, or nothing
+  const slots: (NetColumn | undefined)[] = all.slice();
+  const total = () => slots.reduce((sum, c) => sum + (c ? widthOf(c) + 1 : 0), -1);
+  // drop the least important columns a priority at a time (IN and OUT of a window go together)
+  const priorities = [
+    ...new Set(all.flatMap((c) => (c.narrow ? [c.priority, c.narrow.priority] : [c.priority]))),
+  ].sort((a, b) => b - a);
+  for (const priority of priorities) {
+    if (total() <= width || priority <= 1) break;
+    slots.forEach((c, i) => {
+      if (c?.priority === priority) slots[i] = c.narrow;
+    });
   }
+  const chosen = slots.filter((c): c is NetColumn => c !== undefined);
   return renderTable(chosen, rows, { width });
 }

@@ -107,11 +107,11 @@ export function renderNetReport(
     '',
   ];
   if (by !== 'interface') {
-    lines.push(
-      ...(rows.length > 0
+    const table =
+      rows.length > 0
         ? renderNetTable(rows, by, options.width, { bytes: options.bytes })
-        : [`no ${by === 'connection' ? 'connection' : by} moved any bytes`]),
-    );
+        : [`no ${by === 'connection' ? 'connection' : by} moved any bytes`];
+    for (const line of table) lines.push(line);
     const total = rows.reduce((sum, r) => sum + r.totalIn + r.totalOut, 0);
     const plural = { connection: 'connections', process: 'processes', remote: 'remote hosts' }[by];
     lines.push('', `${rows.length} ${plural}, ${formatBytes(total)} in total`);

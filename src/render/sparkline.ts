@@ -36,8 +36,8 @@ export function sparkline(values: readonly number[], width: number, options: Spa
   if (width <= 0 || values.length === 0) return '';
   const buckets = bucketMeans(values, width);
   const finite = buckets.filter(Number.isFinite);
-  const min = options.min ?? Math.min(...finite);
-  const max = options.max ?? Math.max(...finite);
+  const min = options.min ?? finite.reduce((m, v) => Math.min(m, v), Number.POSITIVE_INFINITY);
+  const max = options.max ?? finite.reduce((m, v) => Math.max(m, v), Number.NEGATIVE_INFINITY);
   const top = SPARK_BARS.length - 1;
   return buckets
     .map((v) => {

@@ -5,7 +5,7 @@
  */
 
 import type { ProcessRow } from '../memory/processView.js';
-import { PS_COLUMNS, type PsColumn } from '../memory/psColumns.js';
+import { FULL_COMMAND_COLUMN, PS_COLUMNS, type PsColumn } from '../memory/psColumns.js';
 import type { SystemMemory } from '../memory/systemMemory.js';
 import { promptText, type TopState } from '../memory/topModel.js';
 import type { LoadAvg } from '../proc/loadavg.js';
@@ -46,7 +46,11 @@ export function formatGrowth(bytesPerMinute: number | undefined): string {
 /** Lines above the table: how many, so the loop knows the page size. */
 export const HEADER_LINES = 5;
 
-export function topColumns(width: number, growth: TopFrameData['growthPerMinute']): PsColumn[] {
+export function topColumns(
+  width: number,
+  growth: TopFrameData['growthPerMinute'],
+  fullCommand = false,
+): PsColumn[] {
   const c = PS_COLUMNS;
   const growthColumn: PsColumn = {
     id: 'growth',
@@ -62,7 +66,7 @@ export function topColumns(width: number, growth: TopFrameData['growthPerMinute'
   const state = { ...(c.state as PsColumn), header: 'S' };
   const columns = [c.pid, c.user, c.res, c.shr, c.virt, c.memPercent];
   if (width >= 100) columns.push(c.swap);
-  columns.push(c.cpu, state, growthColumn, c.command);
+  columns.push(c.cpu, state, growthColumn, fullCommand ? FULL_COMMAND_COLUMN : c.command);
   return columns.filter((x): x is PsColumn => x !== undefined);
 }
 
@@ -77,7 +81,7 @@ export function renderTopFrame(state: TopState, data: TopFrameData, width: numbe
     `hog top - ${clock} up ${formatDuration(data.uptimeSeconds)}, load ${load}, ${data.totalProcesses} processes, every ${data.delaySeconds}s`,
     `Mem: ${formatBytes(m.totalBytes)} total, ${formatBytes(m.usedBytes)} used, ${formatBytes(m.availableBytes)} avail, ${formatBytes(m.buffCacheBytes)} buff/cache`,
     `Swap: ${formatBytes(m.swapTotalBytes)} total, ${formatBytes(m.swapUsedBytes)} used   ${psi}`,
-    `Sort ${SORT_LABEL[state.sort]}${state.tree ? ' tree' : ''}${state.filter ? `  filter "${terminalText(state.filter)}"` : ''}  M mem P cpu N pid T tree / filter k kill q quit`,
+    `Sort ${SORT_LABEL[state.sort]}${state.tree ? ' tree' : ''}${state.filter ? `  filter "${terminalText(state.filter)}"` : ''}  M mem P cpu N pid T tree c cmd / filter k kill q quit`,
   ];
   // the status names processes (the kill prompt, its result) and echoes what the user typed
   const status = state.prompt ? promptText(state.prompt) : (state.message ?? '');
@@ -86,6 +90,6 @@ export function renderTopFrame(state: TopState, data: TopFrameData, width: numbe
   const pageRows = Math.max(0, height - HEADER_LINES - 1);
   const scroll = Math.min(state.scroll, Math.max(0, data.rows.length - pageRows));
   const visible = data.rows.slice(scroll, scroll + pageRows);
-  const table = renderTable(topColumns(width, data.growthPerMinute), visible, { width });
+  const table = renderTable(topColumns(width, data.growthPerMinute, state.fullCommand), visible, { width });
   return [...header.map((line) => truncate(line, width)), ...table].slice(0, height);
 }

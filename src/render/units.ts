@@ -144,9 +144,11 @@ export function formatCount(count: number): string {
 
 /**
  * How long ago a time (ms since the epoch) was, from `now`, in one coarse unit as ncdu and ls users
- * read ages: "40s", "12m", "5h", "3d", "2.5y" (days up to 100, then years).
+ * read ages: "40s", "12m", "5h", "3d", "2.5y" (days up to 100, then years). A time of 0 (or none) is
+ * unknown, "-": how a scan records a missing mtime (ncdu exports without -e have none), never 1970.
  */
 export function formatAge(thenMs: number, nowMs: number): string {
+  if (!(thenMs > 0)) return '-';
   const s = Math.max(0, (nowMs - thenMs) / 1000);
   if (!Number.isFinite(s)) return '-';
   if (s < 60) return `${Math.floor(s)}s`;

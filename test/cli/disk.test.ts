@@ -188,6 +188,28 @@ describe('saved scans', () => {
     expect(gdu.topFiles[0]).toMatchObject({ path: '/tmp/ncdu-sample/sparse', apparentBytes: 104857600 });
   });
 
+  it("shows no age for ncdu's default export, which has no mtimes (not 56.9y, 1970)", async () => {
+    // `ncdu -o` without -e (ncdu 1.18's default): the fixture above without uid, gid, mode and mtime
+    const file = `${FIXTURES}disk/ncdu-1.18-no-mtime.json`;
+    const result = await runHog(['disk', '-f', file], { env: { COLUMNS: '80' } });
+    expect(result.code, result.stderr).toBe(0);
+    const lines = result.stdout.split('\n');
+    const head = lines.indexOf('     SIZE    % FILES MODIFIED CATEGORY PATH');
+    expect(lines.slice(head + 1, head + 3)).toEqual([
+      '324.0 KiB          4        - temp     /tmp/ncdu-sample/',
+      '300.0 KiB 92.6     1        - logs       logs/',
+    ]);
+    expect(lines).toContain('296.0 KiB 293.0 KiB        - logs     /tmp/ncdu-sample/logs/app.log');
+    expect(result.stdout).not.toMatch(/\d\.\dy /);
+    // by category: unknown ages fill no age column and make no log "old"
+    const byCategory = await runHog(['disk', '-f', file, '--by', 'category'], { env: { COLUMNS: '80' } });
+    expect(byCategory.code, byCategory.stderr).toBe(0);
+    expect(byCategory.stdout).toContain(
+      'logs            300.0 KiB 92.6       2      -      -      -      -      - log 296K, in a log directory 4.0K',
+    );
+    expect(byCategory.stdout).toContain('No log is at least 100.0 MiB or older than 30d.');
+  });
+
   it('says what is wrong with a file that is not a saved scan', async () => {
     const dir = tempDir('badscan');
     try {

@@ -129,6 +129,32 @@ describe('hog disk -i in a terminal', () => {
     }
   });
 
+  it('at 80 columns the bottom line fits, and a delete question keeps its [y/N]', async () => {
+    // 1,200 files: "Total disk usage: 18.7 MiB  Apparent size: 14.0 MiB  Files: 1,205  (5 entries here)" is 84 columns
+    mkdirSync(join(dir, 'many'));
+    for (let i = 0; i < 1200; i++) writeFileSync(join(dir, 'many', `f${i}`), 'x');
+    const long = `${'a-very-long-name-of-a-log-file-'.repeat(3)}.log`;
+    writeFileSync(join(dir, long), Buffer.alloc(8 * 1024 * 1024, 1));
+    session = TmuxSession.start(`${HOG_BIN} disk -i ${dir}`, 80, 24);
+    const screen = await session.waitForScreen(
+      (l) => l[0]?.startsWith('hog disk -i') === true,
+      'the first frame',
+    );
+    expect(screen.every((l) => l.length <= 80)).toBe(true);
+    const bottom = screen[23] ?? '';
+    expect(bottom).toMatch(
+      /^Total disk usage: [\d.]+ MiB {2}Apparent size: [\d.]+ MiB {2}Files: 1,205 {2}\(5 here\)$/,
+    );
+    // the long file is the largest, so selected: d asks about it, its path cut in the middle
+    session.keys('d');
+    const asked = await session.waitForScreen((l) => (l[22] ?? '').startsWith('Delete '), 'the question');
+    expect(asked[22]).toMatch(/^Delete \/.*…[a-z-]*\.log, 8\.0 MiB\? \[y\/N\]$/);
+    expect(asked[22]?.length).toBeLessThanOrEqual(80);
+    session.keys('n');
+    await session.waitForScreen((l) => l.some((x) => x.includes('nothing deleted')), 'the cancel message');
+    expect(existsSync(join(dir, long))).toBe(true);
+  });
+
   it('without a terminal it says -i needs one', async () => {
     const { runHog } = await import('../helpers/hog.js');
     const result = await runHog(['disk', '-i', dir]);

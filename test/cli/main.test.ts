@@ -66,7 +66,49 @@ describe('hog main', () => {
     expect(help.out).toMatch(/ps\s+process table sorted by memory/);
     const unknown = capture();
     expect(await main(['frobnicate'], unknown)).toBe(2);
-    expect(unknown.err).toMatch(/unknown command 'frobnicate'/);
+    expect(unknown.err).toBe(
+      "hog: unknown command 'frobnicate'\nhint: run `hog --help` for the list of commands\n",
+    );
+  });
+
+  it("says what commander found wrong the hog way: hog: + hint, exit 2; doctor's UNKNOWN 3", async () => {
+    const cases: [string[], number, string][] = [
+      [
+        ['ps', '--bogus'],
+        2,
+        "hog: unknown option '--bogus'\nhint: run `hog ps --help` for its options and arguments\n",
+      ],
+      [['--bogus'], 2, "hog: unknown option '--bogus'\nhint: run `hog --help` for the list of commands\n"],
+      [
+        ['ps', '--sortt', 'rss'],
+        2,
+        "hog: unknown option '--sortt'\nhint: Did you mean --sort? (run `hog ps --help` for its options and arguments)\n",
+      ],
+      [
+        ['disk', 'clean', '--bogus'],
+        2,
+        "hog: unknown option '--bogus'\nhint: run `hog disk clean --help` for its options and arguments\n",
+      ],
+      [
+        ['plot'],
+        2,
+        "hog: missing required argument 'run-or-file'\nhint: run `hog plot --help` for its options and arguments\n",
+      ],
+      [
+        ['doctor', '--bogus'],
+        3,
+        "hog: unknown option '--bogus'\nhint: run `hog doctor --help` for its options and arguments\n",
+      ],
+    ];
+    for (const [args, code, err] of cases) {
+      const o = capture();
+      expect(await main(args, o), args.join(' ')).toBe(code);
+      expect(o.err, args.join(' ')).toBe(err);
+      expect(o.out, args.join(' ')).toBe('');
+    }
+    const only = capture();
+    expect(await main(['doctor', '--only', 'bogus'], only)).toBe(3);
+    expect(only.err).toMatch(/^hog: no check or resource named "bogus"\nhint: valid: memory, disk, network/);
   });
 
   it('puts NODE_EXTRA_CA_CERTS back for the commands hog starts', async () => {

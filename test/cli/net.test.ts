@@ -150,6 +150,82 @@ describe('hog net on local traffic', () => {
   });
 });
 
+/**
+ * One process with two connections to one remote: a Node.js server on an ephemeral port of 127.0.0.1,
+ * and a client process that opens two connections to it and sends on both. Prints the port and the
+ * client's two local ports.
+ */
+async function startTwoConnections(): Promise<{
+  children: ChildProcess[];
+  port: number;
+  localPorts: number[];
+}> {
+  const server = spawn(
+    process.execPath,
+    [
+      '-e',
+      `const s = require('net').createServer((c) => c.on('data', () => {})).listen(0, '127.0.0.1', () => console.log(s.address().port));`,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const port = await new Promise<number>((resolve, reject) => {
+    server.once('exit', (c) => reject(new Error(`server exited with ${c}`)));
+    server.stdout?.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));
+  });
+  const client = spawn(
+    process.execPath,
+    [
+      '-e',
+      `const net = require('net'); const chunk = Buffer.alloc(65536, 1); const ports = [];
+       for (let i = 0; i < 2; i++) {
+         const c = net.connect(${port}, '127.0.0.1', () => {
+           ports.push(c.localPort);
+           setInterval(() => c.write(chunk), 20);
+           if (ports.length === 2) console.log(ports.join(' '));
+         });
+       }`,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const localPorts = await new Promise<number[]>((resolve, reject) => {
+    client.once('exit', (c) => reject(new Error(`client exited with ${c}`)));
+    client.stdout?.once('data', (d: Buffer) => resolve(d.toString().trim().split(' ').map(Number)));
+  });
+  return { children: [server, client], port, localPorts };
+}
+
+describe('hog net at 80 columns', () => {
+  let session: TmuxSession | undefined;
+  let pair: Awaited<ReturnType<typeof startTwoConnections>>;
+  beforeAll(async () => {
+    pair = await startTwoConnections();
+  });
+  afterAll(() => {
+    for (const c of pair.children) c.kill();
+  });
+  afterEach(() => session?.kill());
+
+  it('keeps the local port: two connections of one process to one remote are two distinct rows', async () => {
+    const client = pair.children[1]?.pid as number;
+    session = TmuxSession.start(`${HOG_BIN} net -i 0.5 --port ${pair.port}`, 80, 24);
+    const screen = await session.waitForScreen(
+      (l) => l.filter((x) => x.trim().startsWith(`${client} node`)).length === 2,
+      "the client's two connections",
+    );
+    expect(screen.every((l) => l.length <= 80)).toBe(true);
+    const header = screen.find((l) => /^\s*PID PROCESS/.test(l)) ?? '';
+    expect(header).toMatch(/^\s*PID PROCESS LOCAL\s+REMOTE\s+IN 2s\s+OUT 2s/);
+    const rows = screen.filter((l) => l.trim().startsWith(`${client} node`));
+    const cells = rows.map((r) => r.trim().split(/\s+/).slice(0, 4));
+    expect(cells.sort()).toEqual(
+      pair.localPorts
+        .slice()
+        .sort()
+        .map((p) => [String(client), 'node', `:${p}`, `127.0.0.1:${pair.port}`]),
+    );
+  });
+});
+
 describe('hog net probe', () => {
   let server: Server;
   let port: number;

@@ -118,6 +118,41 @@ describe('hog plot of memory_profiler files', () => {
   });
 });
 
+describe('hog plot of an overnight recording', () => {
+  it('charts 9 hours at 10 Hz (324k samples) as SVG and PNG, and the one-sample peak is drawn', async () => {
+    const lines = ['CMDLINE python3 overnight.py'];
+    for (let i = 0; i < 324_000; i++) {
+      const mib = i === 200_000 ? 500 : 100 + (i % 50) / 100;
+      lines.push(`MEM ${mib.toFixed(6)} ${(1_700_000_000 + i / 10).toFixed(4)}`);
+    }
+    const dat = join(tmp.dir, 'mprofile_overnight.dat');
+    writeFileSync(dat, `${lines.join('\n')}\n`);
+    const svg = join(tmp.dir, 'overnight.svg');
+    const png = join(tmp.dir, 'overnight.png');
+    for (const file of [svg, png]) {
+      const result = await runHog(['plot', dat, '-o', file], { env });
+      expect(result.stderr).toBe('');
+      expect(result.stdout).toBe(
+        `wrote ${file}: stable at 100.0 MiB (trend 0 B/min, not significant) over 9h\n`,
+      );
+      expect(result.code).toBe(0);
+    }
+    expect(readFileSync(png).subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+    // the RSS line reaches the y of 500 MiB: axis to 600 MiB, plot from y 60 to 487
+    const rss = readFileSync(svg, 'utf8').match(/<polyline [^>]*stroke="#1f77b4"[^>]*points="([^"]+)"/);
+    const ys = (rss?.[1] ?? '').split(' ').map((p) => Number(p.split(',')[1]));
+    expect(ys.length).toBeLessThanOrEqual(4 * 881);
+    expect(ys.reduce((m, y) => Math.min(m, y), Number.POSITIVE_INFINITY)).toBe(131.2);
+    const summary = json<PlotJson>(await runHog(['plot', dat, '--json'], { env }));
+    expect(summary.series[0]?.metrics.rss).toEqual({
+      samples: 324_000,
+      firstBytes: 100 * 1024 * 1024,
+      lastBytes: Math.round(100.49 * 1024 * 1024),
+      peakBytes: 500 * 1024 * 1024,
+    });
+  });
+});
+
 describe('hog plot of a recording in the store', () => {
   let run = 0;
   beforeAll(async () => {

@@ -2,8 +2,10 @@
  * hog ps end to end, on real processes the test spawns with known allocations.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, json, runHog } from '../helpers/hog.js';
+import { FIXTURES, HOG_BIN, json, runHog } from '../helpers/hog.js';
 import { type Child, spawnAllocator, statusBytes } from '../helpers/processes.js';
+import { type PythonWorkers, spawnPythonWorkers } from '../helpers/python.js';
+import { TmuxSession } from '../helpers/tmux.js';
 
 interface PsJson {
   intervalSeconds: number;
@@ -133,6 +135,44 @@ describe('hog ps options and explanations', () => {
   });
 });
 
+describe('hog ps at 80 columns', () => {
+  let python: PythonWorkers;
+  beforeAll(async () => {
+    python = await spawnPythonWorkers();
+  });
+  afterAll(() => python.stop());
+
+  /** The screen of `hog ps ARGS` in an 80x24 terminal, once it has exited (the shell then waits). */
+  async function psScreen(args: string): Promise<string[]> {
+    const session = TmuxSession.start(`${HOG_BIN} ps ${args}; echo "exit=$?"; sleep 60`, 80, 24);
+    try {
+      const screen = await session.waitForScreen((l) => l.some((x) => x.startsWith('exit=')), 'hog ps');
+      const lines = screen.filter((l) => l.trim() !== '');
+      expect(lines.pop()).toBe('exit=0');
+      return lines;
+    } finally {
+      session.kill();
+    }
+  }
+
+  it('shows three python3 processes by program name and script; -c the full command lines', async () => {
+    const pids = python.workers.map((w) => w.pid);
+    const [header = '', ...rows] = await psScreen(`--sort pid -i 0 -p ${pids.join(',')}`);
+    const at = header.indexOf('COMMAND');
+    // 17 columns are left for COMMAND at 80: the program name, then as much of the script as fits
+    expect(rows.map((r) => r.slice(at))).toEqual([
+      'python3 ingest_wo',
+      'python3 report_bu',
+      'python3 cache_war',
+    ]);
+    const [fullHeader = '', ...full] = await psScreen(`-c --sort pid -i 0 -p ${pids.join(',')}`);
+    expect(full.every((l) => l.length <= 80)).toBe(true);
+    const cells = full.map((r) => r.slice(fullHeader.indexOf('COMMAND')));
+    expect(cells).toHaveLength(3);
+    for (const cell of cells) expect(python.python.startsWith(cell)).toBe(true);
+  });
+});
+
 describe('hog ps bad input', () => {
   it('an unknown sort key lists the valid ones (exit 2)', async () => {
     const result = await runHog(['ps', '--sort', 'size']);
@@ -160,10 +200,13 @@ describe('hog ps bad input', () => {
     expect(interval.stderr).toMatch(/^hog: --interval: not a duration: "soon"/);
   });
 
-  it('an unknown option is exit 2', async () => {
+  it('an unknown option is exit 2, said the hog way', async () => {
     const result = await runHog(['ps', '--bogus']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/unknown option '--bogus'/);
+    expect(result.stderr).toBe(
+      "hog: unknown option '--bogus'\nhint: run `hog ps --help` for its options and arguments\n",
+    );
+    expect(result.stdout).toBe('');
   });
 });
 

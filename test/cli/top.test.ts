@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HOG_BIN, runHog } from '../helpers/hog.js';
 import { type Child, spawnAllocator, spawnCommand, waitFor } from '../helpers/processes.js';
+import { spawnPythonWorkers } from '../helpers/python.js';
 import { TmuxSession } from '../helpers/tmux.js';
 
 let session: TmuxSession | undefined;
@@ -214,6 +215,82 @@ describe('hog top in a terminal', () => {
     const rows = filtered.slice(filtered.indexOf(tableHeader(filtered)) + 1).filter((l) => l.trim() !== '');
     expect(rows).toHaveLength(1);
     expect(rows[0]?.trim().startsWith(`${big.pid} `)).toBe(true);
+  });
+});
+
+describe('hog top at 80 columns', () => {
+  let python: Awaited<ReturnType<typeof spawnPythonWorkers>>;
+  beforeAll(async () => {
+    python = await spawnPythonWorkers();
+  });
+  afterAll(() => python.stop());
+  const rowsOf = (lines: string[]) =>
+    lines.slice(lines.indexOf(tableHeader(lines)) + 1).filter((l) => l.trim() !== '');
+
+  it('tells three python3 processes apart by program name and script; c shows the full command line', async () => {
+    const pids = python.workers.map((w) => w.pid);
+    session = TmuxSession.start(`${HOG_BIN} top -d 30 -s pid -p ${pids.join(',')}`, 80, 24);
+    const screen = await session.waitForScreen((l) => rowsOf(l).length === 3, 'three rows');
+    expect(screen.every((l) => l.length <= 80)).toBe(true);
+    const commands = rowsOf(screen).map((r) => r.slice(tableHeader(screen).indexOf('COMMAND')).trim());
+    // 19 columns are left for COMMAND at 80: the program name, then as much of the script as fits
+    expect(commands).toEqual(['python3 ingest_work', 'python3 report_buil', 'python3 cache_warme']);
+    session.keys('c');
+    const full = await session.waitForScreen(
+      (l) => rowsOf(l)[0]?.includes(python.python.slice(0, 10)) === true,
+      'full command lines after c',
+    );
+    // the interpreter's path, cut at the screen's edge: the three rows no longer differ
+    const fullCommands = rowsOf(full).map((r) => r.slice(tableHeader(full).indexOf('COMMAND')));
+    expect(new Set(fullCommands).size).toBe(1);
+    expect(python.python.startsWith(fullCommands[0]?.replace(/[+…]$/, '') ?? '-')).toBe(true);
+  });
+
+  it('Ctrl-U clears the filter prompt, Ctrl-W deletes a word', async () => {
+    const pids = python.workers.map((w) => w.pid);
+    session = TmuxSession.start(`${HOG_BIN} top -d 30 -s pid -p ${pids.join(',')}`, 80, 24);
+    await session.waitForScreen((l) => rowsOf(l).length === 3, 'three rows');
+    session.keys('/');
+    session.keys('-l', 'report_builder');
+    session.keys('Enter');
+    await session.waitForScreen((l) => rowsOf(l).length === 1, 'the filter');
+    // the prompt opens with the filter in force; Ctrl-U empties it, Enter then clears the filter
+    session.keys('/');
+    await session.waitForScreen(
+      (l) => l[4]?.endsWith('empty to clear): report_builder') === true,
+      'the prompt',
+    );
+    session.keys('C-u');
+    await session.waitForScreen((l) => l[4]?.endsWith('empty to clear):') === true, 'an empty prompt');
+    session.keys('-l', 'python3 cache');
+    session.keys('C-w');
+    await session.waitForScreen((l) => l[4]?.endsWith('empty to clear): python3') === true, 'one word gone');
+    session.keys('C-u', 'Enter');
+    const cleared = await session.waitForScreen((l) => rowsOf(l).length === 3, 'all three rows again');
+    expect(cleared[3]).toBe('Sort PID  M mem P cpu N pid T tree c cmd / filter k kill q quit');
+  });
+
+  it('Home and End jump to the first and the last page of rows', async () => {
+    const sleepers = Array.from({ length: 30 }, () => spawnCommand('sleep', ['600']));
+    try {
+      const pids = sleepers.map((s) => s.pid).sort((a, b) => a - b);
+      session = TmuxSession.start(`${HOG_BIN} top -d 30 -s pid -p ${pids.join(',')}`, 80, 24);
+      const firstPids = (l: string[]) => rowsOf(l).map((r) => Number(r.trim().split(/\s+/)[0]));
+      // 24 lines: 5 of header, the table's, 18 rows
+      const top = await session.waitForScreen((l) => firstPids(l).length === 18, 'a full page');
+      expect(firstPids(top)).toEqual(pids.slice(0, 18));
+      session.keys('End');
+      const end = await session.waitForScreen((l) => firstPids(l)[0] === pids[12], 'the last page');
+      expect(firstPids(end)).toEqual(pids.slice(12));
+      // one up from the end shows the row before the last page (End did not scroll past the last row)
+      session.keys('Up');
+      await session.waitForScreen((l) => firstPids(l)[0] === pids[11], 'one row up');
+      session.keys('Home');
+      const home = await session.waitForScreen((l) => firstPids(l)[0] === pids[0], 'the first page');
+      expect(firstPids(home)).toEqual(pids.slice(0, 18));
+    } finally {
+      for (const s of sleepers) await s.stop();
+    }
   });
 });
 

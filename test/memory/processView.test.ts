@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cpuPercentBetween, lifetimeCpuPercent } from '../../src/memory/cpu.js';
-import { type ProcessRow, parseSortKey, selectRows } from '../../src/memory/processView.js';
+import { type ProcessRow, parseSortKey, selectRows, shortCommandOf } from '../../src/memory/processView.js';
 
 function row(pid: number, ppid: number, resMiB: number, extra: Partial<ProcessRow> = {}): ProcessRow {
   return {
@@ -12,6 +12,7 @@ function row(pid: number, ppid: number, resMiB: number, extra: Partial<ProcessRo
     comm: `p${pid}`,
     args: [`/bin/p${pid}`],
     command: `/bin/p${pid}`,
+    shortCommand: `p${pid}`,
     threads: 1,
     kernelThread: false,
     cpuTicks: 0,
@@ -100,5 +101,44 @@ describe('CPU%', () => {
   it('over the lifetime, as ps computes it', () => {
     // started 10 s after boot, now 110 s after boot, used 50 s of CPU -> 50%
     expect(lifetimeCpuPercent(5000, 1000, 110)).toBe(50);
+  });
+});
+
+describe('shortCommandOf', () => {
+  const sample = (args: string[], comm = 'x', state = 'S') => ({ ...row(9, 1, 1), args, comm, state });
+
+  it("puts the program name first and cuts paths to their last part (top's default; c shows all)", () => {
+    const python = (script: string) =>
+      shortCommandOf(sample(['/root/.pyenv/versions/3.11.7/bin/python3', `/srv/jobs/${script}.py`]));
+    expect([python('ingest'), python('report'), python('warm')]).toEqual([
+      'python3 ingest.py',
+      'python3 report.py',
+      'python3 warm.py',
+    ]);
+    expect(
+      shortCommandOf(
+        sample(['/usr/bin/node', '--max-old-space-size=4096', '/srv/app/server.js', '-p', '80']),
+      ),
+    ).toBe('node --max-old-space-size=4096 server.js -p 80');
+  });
+
+  it('keeps what is not one path whole: rewritten titles, lists, URLs, relative paths', () => {
+    expect(shortCommandOf(sample(['nginx: worker process'], 'nginx'))).toBe('nginx: worker process');
+    expect(shortCommandOf(sample(['postgres: 14/main: checkpointer'], 'postgres'))).toBe(
+      'postgres: 14/main: checkpointer',
+    );
+    expect(shortCommandOf(sample(['java', '-cp', '/a/b.jar:/c/d.jar', 'Main']))).toBe(
+      'java -cp /a/b.jar:/c/d.jar Main',
+    );
+    expect(shortCommandOf(sample(['curl', 'https://example.com/a/b']))).toBe('curl https://example.com/a/b');
+    expect(shortCommandOf(sample(['./bin/worker', 'jobs/a.py']))).toBe('./bin/worker jobs/a.py');
+    expect(shortCommandOf(sample(['/usr/bin/rsync', '/data/', '/backup/']))).toBe('rsync /data/ /backup/');
+    expect(shortCommandOf(sample(['/bin/bash', '/dev/fd/3']))).toBe('bash /dev/fd/3');
+  });
+
+  it('shows [comm] for kernel threads and an empty argv[0] as comm', () => {
+    expect(shortCommandOf(sample([], 'kthreadd'))).toBe('[kthreadd]');
+    expect(shortCommandOf(sample([], 'app', 'Z'))).toBe('[app] <defunct>');
+    expect(shortCommandOf(sample(['', '--flag'], 'app'))).toBe('app --flag');
   });
 });

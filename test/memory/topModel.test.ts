@@ -15,7 +15,12 @@ const ROWS = [
   { pid: 42, startTimeTicks: 1000, name: 'node' },
   { pid: 7, startTimeTicks: 77, name: 'sleep' },
 ];
-const ctx = { firstPid: 42, pageRows: 10, lookup: (pid: number) => ROWS.find((r) => r.pid === pid) };
+const ctx = {
+  firstPid: 42,
+  pageRows: 10,
+  rowCount: 30,
+  lookup: (pid: number) => ROWS.find((r) => r.pid === pid),
+};
 const char = (c: string): Key => ({ kind: 'char', char: c });
 
 function press(state: TopState, ...keys: Key[]) {
@@ -141,5 +146,48 @@ describe('GrowthTracker', () => {
     expect(g.perMinute(1)).toBeUndefined();
     g.update([], 90_000);
     expect(g.watchedMs(1, 90_000)).toBe(0);
+  });
+});
+
+describe('hog top editing and jumping keys', () => {
+  it('Ctrl-U clears the prompt text (the old filter included), Ctrl-W deletes the last word', () => {
+    const filtered = { ...initialTopState(), filter: 'python3 worker' };
+    const opened = press(filtered, char('/')).state;
+    expect(opened.prompt).toEqual({ kind: 'filter', text: 'python3 worker' });
+    expect(press(opened, { kind: 'deleteWord' }).state.prompt).toEqual({ kind: 'filter', text: 'python3 ' });
+    const cleared = press(opened, { kind: 'clearLine' }).state;
+    expect(cleared.prompt).toEqual({ kind: 'filter', text: '' });
+    expect(press(cleared, { kind: 'enter' }).state.filter).toBe('');
+    const killPid = press(initialTopState(), char('k'), char('4'), char('2'), { kind: 'clearLine' }).state;
+    expect(killPid.prompt).toEqual({ kind: 'killPid', text: '', defaultPid: 42 });
+  });
+
+  it('Home and End jump to the first and last page; scrolling stops at the last page', () => {
+    // 30 rows, 10 a page: the last page starts at row 20
+    expect(press(initialTopState(), { kind: 'end' }).state.scroll).toBe(20);
+    expect(press(initialTopState(), { kind: 'end' }, { kind: 'down' }).state.scroll).toBe(20);
+    expect(press(initialTopState(), { kind: 'end' }, { kind: 'up' }).state.scroll).toBe(19);
+    expect(
+      press(initialTopState(), { kind: 'pageDown' }, { kind: 'pageDown' }, { kind: 'pageDown' }).state.scroll,
+    ).toBe(20);
+    expect(press(initialTopState(), { kind: 'end' }, { kind: 'home' }).state.scroll).toBe(0);
+  });
+
+  it('c switches COMMAND between the program name and the full command line', () => {
+    expect(press(initialTopState(), char('c')).state.fullCommand).toBe(true);
+    expect(press(initialTopState(), char('c'), char('c')).state.fullCommand).toBe(false);
+  });
+
+  it('decodes Home, End, Ctrl-U and Ctrl-W as xterm, tmux and rxvt send them', () => {
+    for (const home of ['\x1b[H', '\x1bOH', '\x1b[1~', '\x1b[7~'])
+      expect(decodeKeys(home)).toEqual([{ kind: 'home' }]);
+    for (const end of ['\x1b[F', '\x1bOF', '\x1b[4~', '\x1b[8~'])
+      expect(decodeKeys(end)).toEqual([{ kind: 'end' }]);
+    expect(decodeKeys('a\x15b\x17')).toEqual([
+      char('a'),
+      { kind: 'clearLine' },
+      char('b'),
+      { kind: 'deleteWord' },
+    ]);
   });
 });

@@ -232,7 +232,9 @@ describe('rows and frames', () => {
       narrowed: '',
     });
     expect(frame[1]).toContain('eth0 in 0 b/s out 90.0 Mb/s (90.0% of 100.0 Mb/s)');
-    expect(frame.find((l) => l.includes('rsync'))).toMatch(/rsync\s+10\.0\.0\.2:443/);
+    // at 80 columns LOCAL narrows to its port rather than going
+    expect(frame.find((l) => l.includes('rsync'))).toMatch(/rsync\s+:40000 10\.0\.0\.2:443/);
+    expect(frame.find((l) => /^\s*PID PROCESS/.test(l))).toMatch(/^\s*PID PROCESS LOCAL\s+REMOTE\s+IN 2s/);
   });
 });
 
@@ -255,5 +257,15 @@ describe('handleNetKey', () => {
     expect(s.scroll).toBe(10);
     expect(handleNetKey(s, key('q'), 10).effect).toEqual({ kind: 'quit' });
     expect(handleNetKey(s, { kind: 'interrupt' }, 10).effect).toEqual({ kind: 'quit' });
+  });
+
+  it('Ctrl-U clears the filter prompt, Ctrl-W deletes its last word', () => {
+    let s = { ...initialNetState(), filter: 'ssh 10.0.0.2' };
+    s = handleNetKey(s, key('/'), 10).state;
+    expect(s.prompt).toBe('ssh 10.0.0.2');
+    expect(handleNetKey(s, { kind: 'deleteWord' }, 10).state.prompt).toBe('ssh ');
+    s = handleNetKey(s, { kind: 'clearLine' }, 10).state;
+    expect(s.prompt).toBe('');
+    expect(handleNetKey(s, { kind: 'enter' }, 10).state.filter).toBe('');
   });
 });

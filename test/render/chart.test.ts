@@ -1,6 +1,14 @@
 import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { layoutChart, niceTicks, thin } from '../../src/render/chartScene.js';
+import {
+  type ChartInput,
+  intersects,
+  layoutChart,
+  niceTicks,
+  type SceneItem,
+  textBox,
+  thin,
+} from '../../src/render/chartScene.js';
 import { crc32, encodePng } from '../../src/render/pngEncode.js';
 import { rasterize } from '../../src/render/raster.js';
 import { sparkline } from '../../src/render/sparkline.js';
@@ -34,10 +42,21 @@ describe('chart layout', () => {
       [0.4, 12],
       [1.1, 20],
     ];
-    const out = thin(points);
-    expect(out.length).toBeLessThan(points.length);
-    expect(out.map((p) => p[1])).toContain(50);
-    expect(out.map((p) => p[1])).toContain(5);
+    // M4: first, lowest, highest and last of column 0, in time order; column 1 alone
+    expect(thin(points)).toEqual([
+      [0.1, 10],
+      [0.2, 50],
+      [0.3, 5],
+      [0.4, 12],
+      [1.1, 20],
+    ]);
+    const column: [number, number][] = Array.from({ length: 10 }, (_, i) => [0.01 * i, 100 + i]);
+    column[6] = [0.06, 3];
+    expect(thin(column)).toEqual([
+      [0, 100],
+      [0.06, 3],
+      [0.09, 109],
+    ]);
   });
 
   const input = {
@@ -106,5 +125,91 @@ describe('chart layout', () => {
 
   it('computes the PNG CRC-32 of the specification', () => {
     expect(crc32(Buffer.from('IEND'))).toBe(0xae426082);
+  });
+});
+
+describe('charts of long recordings', () => {
+  // a 9-hour recording at 10 Hz (a normal overnight `hog watch`): 324k samples, one of them a spike
+  const SAMPLES = 324_000;
+  const SPIKE_AT = 200_000;
+  const long: ChartInput = {
+    title: 'python3 overnight.py',
+    subtitle: 'run 1',
+    lines: [
+      {
+        label: 'RSS',
+        color: '#1f77b4',
+        points: Array.from({ length: SAMPLES }, (_, i) => ({
+          t: 1_700_000_000_000 + i * 100,
+          bytes: (i === SPIKE_AT ? 500 : 100 + (i % 50) / 100) * MiB,
+        })),
+      },
+    ],
+    spans: [],
+  };
+
+  it('lays out 324k samples as at most four points a pixel column, keeping the spike', () => {
+    const scene = layoutChart(long, 960, 540);
+    const line = scene.items.find((i) => i.kind === 'line' && i.color === '#1f77b4');
+    if (line?.kind !== 'line') throw new Error('no RSS line');
+    // plot from x 64 to 944: 881 pixel columns
+    expect(line.points.length).toBeLessThanOrEqual(4 * 881);
+    expect(line.points.length).toBeGreaterThan(2 * 881);
+    // y axis to 600 MiB (ticks of 100 over 525); plot from y 60 to 540 - 40 - 13 = 487
+    const peakY = 487 - (500 / 600) * (487 - 60);
+    const highest = line.points.reduce((m, p) => Math.min(m, p[1]), Number.POSITIVE_INFINITY);
+    expect(highest).toBeCloseTo(peakY, 6);
+    expect(scene.items).toContainEqual(expect.objectContaining({ kind: 'text', text: '600' }));
+  });
+
+  it('writes it as SVG and PNG', () => {
+    const scene = layoutChart(long, 960, 540);
+    expect(sceneToSvg(scene)).toContain('<polyline');
+    const canvas = rasterize(scene);
+    expect(encodePng(canvas.pixels, canvas.width, canvas.height).subarray(1, 4).toString()).toBe('PNG');
+  });
+});
+
+describe('chart labels', () => {
+  const texts = (items: SceneItem[]) =>
+    items.filter((i): i is Extract<SceneItem, { kind: 'text' }> => i.kind === 'text');
+
+  it('keeps the slope label off the verdict when the line ends high', () => {
+    // a leak that ends at the top of the plot: the label would sit on the verdict in the top-left
+    for (const endsAtSecond of [20, 60, 99]) {
+      const input: ChartInput = {
+        title: 'node leak.js',
+        subtitle: 'run 7',
+        lines: [
+          {
+            label: 'RSS',
+            color: '#1f77b4',
+            points: Array.from({ length: 100 }, (_, i) => ({ t: i * 1000, bytes: (10 + 5 * i) * MiB })),
+          },
+        ],
+        trend: {
+          from: { t: 0, bytes: 10 * MiB },
+          to: { t: endsAtSecond * 1000, bytes: 540 * MiB },
+          label: 'slope +300.0 MiB/min',
+          color: '#c62828',
+        },
+        annotation: {
+          text: 'leaking: +300.0 MiB/min over 1m39s, steady (R² 1.00); reaches the 2.0 GiB limit in 5m',
+          color: '#c62828',
+        },
+        spans: [],
+      };
+      const scene = layoutChart(input, 960, 540);
+      const slope = texts(scene.items).find((t) => t.text === 'slope +300.0 MiB/min');
+      const verdict = texts(scene.items).find((t) => t.text.startsWith('leaking:'));
+      if (!slope || !verdict) throw new Error('label missing');
+      const rect = scene.items.find((i) => i.kind === 'rect' && i.fill === '#ffffff');
+      if (rect?.kind !== 'rect') throw new Error('no verdict box');
+      expect(intersects(textBox(slope), textBox(verdict)), `trend ends at ${endsAtSecond}s`).toBe(false);
+      expect(intersects(textBox(slope), rect), `trend ends at ${endsAtSecond}s`).toBe(false);
+      // still inside the plot
+      expect(slope.y).toBeGreaterThan(60);
+      expect(slope.y).toBeLessThan(487);
+    }
   });
 });

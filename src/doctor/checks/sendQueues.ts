@@ -21,7 +21,7 @@ export const sendQueues: Check = {
       .filter((q) => q.firstSendQ >= SEND_QUEUE_WARNING && q.lastSendQ >= SEND_QUEUE_WARNING)
       .sort((a, b) => b.lastSendQ - a.lastSendQ);
     if (stuck.length === 0) {
-      const largest = Math.max(0, ...window.queues.map((q) => q.lastSendQ));
+      const largest = window.queues.reduce((m, q) => Math.max(m, q.lastSendQ), 0);
       return [
         {
           check: this.id,

@@ -141,7 +141,7 @@ export async function runSession(
     next += options.intervalSeconds;
   }
   // the receiver's time ends with the last bytes it read (not with the close that follows)
-  const lastAt = Math.max(0, ...streams.map((s) => s.received?.lastAt ?? 0));
+  const lastAt = streams.reduce((m, s) => Math.max(m, s.received?.lastAt ?? 0), 0);
   const seconds = lastAt > started ? Math.max(lastTime, (lastAt - started) / 1000) : elapsed();
   if (total() > lastBytes || intervals.length === 0) await take(seconds);
   return {
