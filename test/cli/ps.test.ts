@@ -2,6 +2,7 @@
  * hog ps end to end, on real processes the test spawns with known allocations.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canSwitchUser, skipWithout } from '../helpers/capabilities.js';
 import { FIXTURES, json, runHog } from '../helpers/hog.js';
 import { type Child, spawnAllocator, statusBytes } from '../helpers/processes.js';
 
@@ -167,7 +168,9 @@ describe('hog ps bad input', () => {
   });
 });
 
-describe.runIf(process.getuid?.() === 0)('hog ps without root', () => {
+const asNobody = !skipWithout('hog ps without root', canSwitchUser);
+
+describe.runIf(asNobody)('hog ps without root', () => {
   it('as nobody: PSS/USS of root processes are "-" and a note says how to see them (exit 0)', async () => {
     const result = await runHog(['ps', '--pss', '--top', '5', '-i', '0'], { uid: 65534, gid: 65534 });
     expect(result.code).toBe(0);
