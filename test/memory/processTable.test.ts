@@ -57,6 +57,9 @@ describe('collectProcesses on a captured /proc', () => {
     const node = rows.find((r) => r.pid === 8980);
     expect(node?.user).toBe('root');
     expect(node?.memPercent).toBeCloseTo(((node?.resBytes ?? 0) / (1024 * 1024 * 1024)) * 100, 6);
-    expect(node?.cpuPercent).toBeGreaterThanOrEqual(0);
+    // fixture: utime 7 + stime 3 ticks, started at tick 115720 (1157.20 s), uptime 1157.54 s: ps's
+    // lifetime %CPU is 0.10 s of CPU over 0.34 s alive
+    expect(node?.cpuTicks).toBe(10);
+    expect(node?.cpuPercent).toBeCloseTo((0.1 / (1157.54 - 1157.2)) * 100, 6);
   });
 });
