@@ -75,7 +75,7 @@ export const oomKills: Check = {
         .flatMap((k) => [
           evidence.text(
             `PID ${k.pid} (${k.name})`,
-            `killed ${formatDuration(Math.max(0, uptime - k.timestampMicros / 1e6))} ago (${k.scope === 'cgroup' ? `cgroup ${k.memcg ?? '?'}` : 'machine'})${isHogTestCgroup(k.memcg) ? " (hog's test suite)" : ''}`,
+            `killed ${formatDuration(Math.max(0, uptime - k.timestampMicros / 1e6))} ago (${k.scope === 'cgroup' ? `cgroup ${k.memcg ?? '?'}${isHogTestCgroup(k.memcg) ? ", hog's test suite" : ''}` : 'machine'})`,
           ),
           ...(k.anonRssBytes !== undefined
             ? [evidence.bytes(`PID ${k.pid} anon-rss at kill`, k.anonRssBytes)]
