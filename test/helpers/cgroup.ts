@@ -81,9 +81,10 @@ function files(version: 1 | 2) {
 }
 
 /**
- * Try it: make a child cgroup, set its memory limit, remove it. Undefined when that works, else why not
- * (for the skip message). On v2 the memory controller must be enabled in the parent's
- * cgroup.subtree_control; the probe enables it when it is available but off, as systemd does.
+ * Try it: make a child cgroup, set its memory limit, move a process in, remove it. Undefined when that
+ * works, else why not (for the skip message). On v2 the memory controller must already be enabled in
+ * the hierarchy root's cgroup.subtree_control (systemd enables it): the probe does not change that
+ * machine-wide setting, it skips instead.
  */
 export function probeMemoryCgroup(): string | undefined {
   probed ??= { missing: tryMemoryCgroup() };
@@ -98,7 +99,8 @@ function tryMemoryCgroup(): string | undefined {
     return 'no memory cgroup hierarchy (neither a v1 memory mount nor "memory" in a cgroup2 cgroup.controllers)';
   const dir = join(h.dir, `${TEST_CGROUP_PREFIX}probe-${process.pid}`);
   try {
-    if (h.version === 2) enableMemoryController(h.dir);
+    if (h.version === 2 && !readFileSync(join(h.dir, 'cgroup.subtree_control'), 'utf8').includes('memory'))
+      return `the memory controller is not enabled in ${h.dir}/cgroup.subtree_control (echo +memory > it to enable)`;
     mkdirSync(dir);
     try {
       writeFileSync(join(dir, files(h.version).limit), String(64 * 1024 * 1024));
@@ -127,11 +129,6 @@ function removeWhenEmpty(dir: string): void {
       if (code !== 'EBUSY' || Date.now() > deadline) throw error;
     }
   }
-}
-
-function enableMemoryController(dir: string): void {
-  const control = join(dir, 'cgroup.subtree_control');
-  if (!readFileSync(control, 'utf8').split(/\s+/).includes('memory')) writeFileSync(control, '+memory');
 }
 
 /** Whether a TestCgroup can be made here (v1 or v2, despite the name: kept for the tests that call it). */
