@@ -19,6 +19,7 @@ interface Report {
     severity: string;
     title: string;
     subjects?: { pid?: number; cgroup?: string }[];
+    evidence?: { label: string; text: string }[];
   }[];
   checks: { id: string; status: string }[];
 }
@@ -128,5 +129,7 @@ describe.skipIf(noCgroup)('hog doctor on real cgroup memory trouble', () => {
         `^OOM killer killed PID ${victim} \\(node\\) \\d+s ago: cgroup ${group.path} hit its memory limit \\(hog's test suite\\)`,
       ),
     );
+    const said = finding?.evidence?.find((e) => e.label === `PID ${victim} (node)`)?.text;
+    expect(said).toMatch(new RegExp(`^killed \\d+s ago \\(cgroup ${group.path}, hog's test suite\\)$`));
   });
 });
