@@ -9,7 +9,10 @@
 //                      call for hog ps and hog top, and gives hog top's k pidfds (pidfd_open,
 //                      pidfd_send_signal) to signal exactly the process it checked. Needs a C compiler.
 // Without them hog builds and works all the same: hog net then runs ss each tick (more CPU),
-// --capture says what to install, hog disk uses its JavaScript walker (slower). Never fails the build.
+// --capture says what to install, hog disk uses its JavaScript walker (slower). So by default a failed
+// addon does not fail the build, it only says so. CI sets HOG_REQUIRE_ADDONS=1 (.ci/run): then any
+// addon that does not build (a compile error, a missing header or compiler) fails the build with
+// exit 1, so an addon that stops compiling is noticed instead of silently replaced by the fallback.
 // Compiled directly with cc/c++: a Node-API addon needs only the Node-API headers (this Node's
 // include/node, or the node-api-headers package).
 import { spawnSync } from 'node:child_process';
@@ -74,7 +77,10 @@ function nodeApiHeaders() {
   }
 }
 
+const failed = [];
+
 function skip(addon, reason) {
+  failed.push(addon.name);
   console.error(`build-native: ${addon.name}: ${reason}; ${addon.without}.`);
   console.error('build-native: to build it: apt-get install -y build-essential libpcap-dev && npm run build');
 }
@@ -115,4 +121,11 @@ for (const addon of ADDONS) {
   );
   if (result.error) skip(addon, `no compiler (${compiler}: ${result.error.message})`);
   else if (result.status !== 0) skip(addon, `compiling failed:\n${result.stderr}`);
+}
+
+if (failed.length > 0 && process.env.HOG_REQUIRE_ADDONS === '1') {
+  console.error(
+    `build-native: HOG_REQUIRE_ADDONS=1: ${failed.length} addon(s) did not build: ${failed.join(', ')}`,
+  );
+  process.exit(1);
 }

@@ -6,6 +6,17 @@
  */
 import type { KmsgRecord } from '../proc/kmsg.js';
 
+/**
+ * hog's own test suite makes its memory cgroups with this name prefix (test/helpers/cgroup.ts) and
+ * OOM-kills processes in them on purpose: such kills are labelled, not mistaken for an incident.
+ */
+export const TEST_CGROUP_PREFIX = 'hog-test-';
+
+/** Whether a cgroup path (as the kernel's oom-kill line names it) is one of hog's test cgroups. */
+export function isHogTestCgroup(memcg: string | undefined): boolean {
+  return memcg?.split('/').some((part) => part.startsWith(TEST_CGROUP_PREFIX)) ?? false;
+}
+
 export interface OomKill {
   pid: number;
   name: string;

@@ -8,7 +8,8 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CategoryReport } from '../../src/disk/categoryReport.js';
 import type { ScanReport } from '../../src/disk/scanReport.js';
-import { du, duAs, isRoot, NOBODY, removeTree, tempDir } from '../helpers/disk.js';
+import { canSwitchUser, skipWithout } from '../helpers/capabilities.js';
+import { du, duAs, NOBODY, removeTree, tempDir } from '../helpers/disk.js';
 import { FIXTURES, json, runHog } from '../helpers/hog.js';
 import { makeSampleTree } from '../helpers/sampleTree.js';
 
@@ -235,7 +236,9 @@ describe('saved scans', () => {
   });
 });
 
-describe.runIf(isRoot)('as nobody', () => {
+const noNobody = skipWithout('hog disk as nobody', canSwitchUser);
+
+describe.skipIf(noNobody)('as nobody', () => {
   let dir: string;
   beforeAll(() => {
     dir = tempDir('nobody');

@@ -20,8 +20,11 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isElfCore, refusalReason } from '../../src/disk/cleanSafety.js';
-import { isRoot, mountTmpfs, NOBODY, removeTree, scratchDir, tempDir } from '../helpers/disk.js';
+import { canMount, canSwitchUser, skipWithout } from '../helpers/capabilities.js';
+import { mountTmpfs, NOBODY, removeTree, scratchDir, tempDir } from '../helpers/disk.js';
 import { json, runHog } from '../helpers/hog.js';
+
+const cannotMount = skipWithout('a read-only filesystem', canMount);
 
 const DAY = 86400;
 const MiB = 1024 * 1024;
@@ -230,7 +233,9 @@ describe('hog disk clean DIR', () => {
   });
 });
 
-describe.runIf(isRoot)('as nobody', () => {
+const noNobody = skipWithout('hog disk clean as nobody', canSwitchUser);
+
+describe.skipIf(noNobody)('as nobody', () => {
   it('leaves out what this user may not remove, and says why', async () => {
     chmodSync(dir, 0o755);
     const shared = join(dir, 'log', 'shared');
@@ -275,7 +280,7 @@ describe('refusals', () => {
     );
   });
 
-  it.runIf(isRoot)('a read-only filesystem: says so, exit 2', async () => {
+  it.skipIf(cannotMount)('a read-only filesystem: says so, exit 2', async () => {
     const fs = mountTmpfs('ro', 'size=4m');
     try {
       writeFileSync(join(fs.path, 'x.tmp'), 'x');

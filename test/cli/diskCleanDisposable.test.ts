@@ -10,12 +10,13 @@
  * tree, a tmpfiles.d x exclusion, an flock'd file, a file in an flock'd directory and a file held open, while a file with all its
  * times old is planned; --apply removes only that file and runs apt-get clean.
  */
-import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isRoot, removeTree, tempDir } from '../helpers/disk.js';
+import { canLoopMount, canMountInNamespace, hasCommand } from '../helpers/capabilities.js';
+import { removeTree, tempDir } from '../helpers/disk.js';
 import { HOG_BIN } from '../helpers/hog.js';
 
 const run = promisify(execFile);
@@ -23,12 +24,11 @@ const OLD_SECONDS = Date.now() / 1000 - 60 * 86400;
 
 /** Whether this machine lets the test make a mount namespace with a loop-mounted ext4: tried, not assumed. */
 function capability(): string | undefined {
-  if (!isRoot) return 'needs root (mount namespaces, loop mounts)';
-  const r = spawnSync('unshare', ['-m', '--propagation', 'private', 'true']);
-  if (r.status !== 0) return `unshare -m failed: ${r.stderr.toString().trim()}`;
-  for (const tool of ['mkfs.ext4', 'debugfs', 'flock', 'apt-get'])
-    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) return `${tool} is not installed`;
-  return undefined;
+  for (const tool of ['mkfs.ext4', 'debugfs', 'flock', 'apt-get']) {
+    const missing = hasCommand(tool);
+    if (missing) return missing;
+  }
+  return canMountInNamespace() ?? canLoopMount();
 }
 const missing = capability();
 if (missing) console.warn(`skipping diskCleanDisposable: ${missing}`);

@@ -9,17 +9,15 @@
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isRoot, removeTree, scratchDir } from '../helpers/disk.js';
+import { canMount, hasCommand } from '../helpers/capabilities.js';
+import { removeTree, scratchDir } from '../helpers/disk.js';
 import { HOG_BIN } from '../helpers/hog.js';
 
 const run = promisify(execFile);
 const FILES = 200_000;
 
 function capability(): string | undefined {
-  if (!isRoot) return 'needs root to mount a tmpfs';
-  for (const tool of ['python3', '/usr/bin/time'])
-    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) return `${tool} is not installed`;
-  return undefined;
+  return canMount() ?? hasCommand('python3') ?? hasCommand('/usr/bin/time');
 }
 const missing = capability();
 if (missing) console.warn(`skipping diskCleanLarge: ${missing}`);

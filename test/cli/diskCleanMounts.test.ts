@@ -20,7 +20,8 @@ import {
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isRoot, removeTree, scratchDir } from '../helpers/disk.js';
+import { canMountInNamespace, skipWithout } from '../helpers/capabilities.js';
+import { removeTree, scratchDir } from '../helpers/disk.js';
 import { HOG_BIN, runHog } from '../helpers/hog.js';
 import { startSwapper, swapperBinary } from '../helpers/swapper.js';
 
@@ -116,7 +117,9 @@ function inNamespace(script: string, args: string[], env: NodeJS.ProcessEnv = {}
   });
 }
 
-describe.skipIf(!isRoot)('a bind mount of the same filesystem inside the root', () => {
+const noNamespace = skipWithout('a bind mount inside the root', canMountInNamespace);
+
+describe.skipIf(noNamespace)('a bind mount of the same filesystem inside the root', () => {
   let root: string;
   let victim: string;
   beforeEach((context) => {

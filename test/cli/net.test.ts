@@ -5,9 +5,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { canSwitchUser, skipWithout } from '../helpers/capabilities.js';
 import { HOG_BIN, json, runHog } from '../helpers/hog.js';
 import { waitFor } from '../helpers/processes.js';
 import { TmuxSession } from '../helpers/tmux.js';
+
+const noNobody = skipWithout('capture without permission', canSwitchUser);
 
 /**
  * A Node.js child that serves on an ephemeral port of 127.0.0.1 and connects to itself, sending
@@ -351,7 +354,7 @@ describe('hog net bad input', () => {
     );
   });
 
-  it.skipIf(process.getuid?.() !== 0)('capture without permission names root or setcap', async () => {
+  it.skipIf(noNobody)('capture without permission names root or setcap', async () => {
     const result = await runHog(['net', '-t', '-s', '1', '--capture', 'lo'], { uid: 65534 });
     if (result.stderr.includes('not available')) return; // no addon built on this machine: covered above
     expect(result.code).toBe(3);

@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { canSwitchUser, skipWithout } from '../helpers/capabilities.js';
 import { json, runHog, startHog, stopStartedHogs } from '../helpers/hog.js';
 import { spawnAllocator, spawnNode, waitFor } from '../helpers/processes.js';
 import { storedSamples, tempDir } from '../helpers/store.js';
@@ -36,7 +37,7 @@ describe('hog watch', () => {
     const missing = await runHog(['watch', '4194303'], { env });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^hog: no process with PID 4194303$/m);
-    if (process.getuid?.() !== 0) return;
+    if (skipWithout('watch --pss as nobody', canSwitchUser)) return;
     const rootsChild = await spawnAllocator(5);
     try {
       const denied = await runHog(

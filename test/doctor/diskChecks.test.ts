@@ -15,7 +15,8 @@ import { diskLogs } from '../../src/doctor/checks/diskLogs.js';
 import { diskUsage } from '../../src/doctor/checks/diskUsage.js';
 import { createDoctorContext, type DoctorContext } from '../../src/doctor/context.js';
 import type { Finding } from '../../src/doctor/finding.js';
-import { isRoot, removeTree, tempDir } from '../helpers/disk.js';
+import { canMount, skipWithout } from '../helpers/capabilities.js';
+import { removeTree, tempDir } from '../helpers/disk.js';
 
 const MiB = 1024 * 1024;
 const NOW = 1_800_000_000_000;
@@ -68,7 +69,9 @@ const run = async (
   context: DoctorContext,
 ) => check.run(context);
 
-describe.runIf(isRoot)('disk.usage', () => {
+const cannotMount = skipWithout('the disk checks on tmpfs mounts', canMount);
+
+describe.skipIf(cannotMount)('disk.usage', () => {
   let machine: FakeMachine;
   beforeAll(() => {
     machine = new FakeMachine();
@@ -108,7 +111,7 @@ describe.runIf(isRoot)('disk.usage', () => {
   });
 });
 
-describe.runIf(isRoot)('disk.inodes', () => {
+describe.skipIf(cannotMount)('disk.inodes', () => {
   let machine: FakeMachine;
   beforeAll(() => {
     machine = new FakeMachine();
@@ -126,7 +129,7 @@ describe.runIf(isRoot)('disk.inodes', () => {
   });
 });
 
-describe.runIf(isRoot)('disk.logs', () => {
+describe.skipIf(cannotMount)('disk.logs', () => {
   let machine: FakeMachine;
   beforeAll(() => {
     machine = new FakeMachine();
@@ -147,7 +150,7 @@ describe.runIf(isRoot)('disk.logs', () => {
   });
 });
 
-describe.runIf(isRoot)('disk.deleted-open', () => {
+describe.skipIf(cannotMount)('disk.deleted-open', () => {
   let dir: string;
   let child: ChildProcess;
   beforeAll(async () => {

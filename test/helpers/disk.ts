@@ -9,6 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/**
+ * uid 0. Not a capability: root in a container or a user namespace may be unable to mount; gate tests
+ * on the probes of ./capabilities.js instead (canMount, canSwitchUser, ...). Kept for callers.
+ */
 export const isRoot = process.getuid?.() === 0;
 
 /** A fresh directory under /tmp, named after issue 5 and this process. */

@@ -4,6 +4,7 @@
  * Addresses: 10.66.X.1 and 10.66.X.2 (/24) and fd66:X::1, fd66:X::2 (/64) — inside these namespaces only.
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { canUseNetns, skipWithout } from './capabilities.js';
 
 export interface NetnsPair {
   a: string;
@@ -26,8 +27,12 @@ export interface NetnsPair {
   remove(): void;
 }
 
+/**
+ * Whether a NetnsPair can be made here: tried (a throwaway namespace with a veth pair), not assumed
+ * from uid 0. When not, says why on stderr, for the skip it gates.
+ */
 export function netnsAvailable(): boolean {
-  return process.getuid?.() === 0 && spawnSync('ip', ['netns', 'list']).status === 0;
+  return !skipWithout('network namespace tests', canUseNetns);
 }
 
 export function createNetnsPair(tag = 'x'): NetnsPair {

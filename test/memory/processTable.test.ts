@@ -16,9 +16,10 @@ describe('collectProcesses on a captured /proc', () => {
 
   it('takes RES, SHR, VIRT and SWAP from status', () => {
     const node = byPid.get(8980);
-    expect(node?.resBytes).toBeGreaterThan(10 * 1024 * 1024);
-    expect(node?.shrBytes).toBeLessThan(node?.resBytes ?? 0);
-    expect(node?.virtBytes).toBeGreaterThan(node?.resBytes ?? 0);
+    // the fixture's status: VmRSS 40264 kB, RssFile 33940 kB + RssShmem 0 kB (top's SHR), VmSize 728236 kB
+    expect(node?.resBytes).toBe(40264 * 1024);
+    expect(node?.shrBytes).toBe(33940 * 1024);
+    expect(node?.virtBytes).toBe(728236 * 1024);
     expect(node?.swapBytes).toBe(0);
     expect(node?.args[0]).toBe('node');
   });
@@ -41,8 +42,8 @@ describe('collectProcesses on a captured /proc', () => {
     expect(byPid.get(8980)?.pssBytes).toBeUndefined();
     const withSmaps = collectProcesses({ procRoot, smaps: true });
     const node = withSmaps.processes.find((p) => p.pid === 8980);
-    expect(node?.pssBytes).toBeGreaterThan(0);
-    expect(node?.ussBytes).toBeGreaterThan(0);
+    expect(node?.pssBytes).toBe(38164 * 1024);
+    expect(node?.ussBytes).toBe((31268 + 6324) * 1024);
     expect(withSmaps.processes.find((p) => p.pid === 2)?.pssBytes).toBeUndefined();
     expect(withSmaps.smapsDenied).toBe(0);
   });
@@ -57,6 +58,9 @@ describe('collectProcesses on a captured /proc', () => {
     const node = rows.find((r) => r.pid === 8980);
     expect(node?.user).toBe('root');
     expect(node?.memPercent).toBeCloseTo(((node?.resBytes ?? 0) / (1024 * 1024 * 1024)) * 100, 6);
-    expect(node?.cpuPercent).toBeGreaterThanOrEqual(0);
+    // fixture: utime 7 + stime 3 ticks, started at tick 115720 (1157.20 s), uptime 1157.54 s: ps's
+    // lifetime %CPU is 0.10 s of CPU over 0.34 s alive
+    expect(node?.cpuTicks).toBe(10);
+    expect(node?.cpuPercent).toBeCloseTo((0.1 / (1157.54 - 1157.2)) * 100, 6);
   });
 });

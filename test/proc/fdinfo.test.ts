@@ -1,4 +1,16 @@
-import { readFileSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseFdInfo } from '../../src/proc/fdinfo.js';
 import { FIXTURES } from '../helpers/hog.js';
@@ -31,8 +43,25 @@ describe('parseFdInfo', () => {
     expect(parseFdInfo('')).toBeUndefined();
   });
 
-  it('agrees with the kernel on a descriptor of this process', () => {
-    const info = parseFdInfo(readFileSync('/proc/self/fdinfo/1', 'utf8'));
-    expect(info?.pos).toBeGreaterThanOrEqual(0);
+  it('agrees with the kernel on a descriptor of this process: offset, mode and inode', () => {
+    const dir = mkdtempSync(join(tmpdir(), `hog-test-fdinfo-${process.pid}-`));
+    const appender = openSync(join(dir, 'log'), 'a+'); // O_RDWR | O_APPEND | O_CREAT
+    const reader = openSync(join(dir, 'log'), 'r');
+    try {
+      writeSync(appender, Buffer.alloc(12_345, 1));
+      readSync(reader, Buffer.alloc(100), 0, 100, null); // moves this descriptor's offset to 100
+      const a = parseFdInfo(readFileSync(`/proc/self/fdinfo/${appender}`, 'utf8'));
+      expect(a).toMatchObject({ pos: 12_345, writable: true, readable: true, append: true });
+      expect(a?.ino).toBe(fstatSync(appender).ino);
+      const O_ACCMODE = 0o3; // asm-generic/fcntl.h; not in Node's fs.constants
+      expect((a?.flags ?? 0) & (O_ACCMODE | constants.O_APPEND)).toBe(constants.O_RDWR | constants.O_APPEND);
+      const r = parseFdInfo(readFileSync(`/proc/self/fdinfo/${reader}`, 'utf8'));
+      expect(r).toMatchObject({ pos: 100, writable: false, readable: true, append: false });
+      expect(r?.ino).toBe(a?.ino);
+    } finally {
+      closeSync(appender);
+      closeSync(reader);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

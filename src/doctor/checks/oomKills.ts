@@ -4,7 +4,7 @@
  */
 
 import { errnoCode } from '../../errors.js';
-import { findOomKills } from '../../memory/oomKills.js';
+import { findOomKills, isHogTestCgroup } from '../../memory/oomKills.js';
 import { readKmsg } from '../../proc/kmsg.js';
 import { isDenied } from '../../proc/procFile.js';
 import { formatDuration } from '../../render/units.js';
@@ -63,7 +63,7 @@ export const oomKills: Check = {
       age <= CRITICAL_WITHIN_SECONDS ? 'critical' : age <= WARNING_WITHIN_SECONDS ? 'warning' : 'info';
     const where =
       newest.scope === 'cgroup'
-        ? `cgroup ${newest.memcg ?? '?'} hit its memory limit`
+        ? `cgroup ${newest.memcg ?? '?'} hit its memory limit${isHogTestCgroup(newest.memcg) ? " (hog's test suite)" : ''}`
         : 'the machine ran out of memory';
     findings.push({
       check: this.id,
@@ -75,7 +75,7 @@ export const oomKills: Check = {
         .flatMap((k) => [
           evidence.text(
             `PID ${k.pid} (${k.name})`,
-            `killed ${formatDuration(Math.max(0, uptime - k.timestampMicros / 1e6))} ago (${k.scope === 'cgroup' ? `cgroup ${k.memcg ?? '?'}` : 'machine'})`,
+            `killed ${formatDuration(Math.max(0, uptime - k.timestampMicros / 1e6))} ago (${k.scope === 'cgroup' ? `cgroup ${k.memcg ?? '?'}${isHogTestCgroup(k.memcg) ? ", hog's test suite" : ''}` : 'machine'})`,
           ),
           ...(k.anonRssBytes !== undefined
             ? [evidence.bytes(`PID ${k.pid} anon-rss at kill`, k.anonRssBytes)]
