@@ -6,7 +6,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { listeningPorts } from '../../src/memory/inspectorHeap.js';
+import { listeningPorts } from '../../src/inspector/discovery.js';
 import { runHog } from '../helpers/hog.js';
 import { spawnCommand, waitFor } from '../helpers/processes.js';
 import { storedSamples, tempDir } from '../helpers/store.js';
