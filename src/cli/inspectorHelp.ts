@@ -8,7 +8,7 @@ export const INSPECTOR_EXPOSURE_HELP = `An open inspector lets any local user of
 in the process, with its rights. hog keeps one open only for its request (a heap reading: one round
 trip; a snapshot: while V8 writes it), closes it on every way hog ends (normal end, error, Ctrl-C,
 SIGTERM, SIGHUP), and arms a guard inside the process that closes it ${LEASE_SECONDS} s after hog's
-last request, should hog be killed with SIGKILL. An inspector that was open before hog came is left open.
+last request (checked every second: ${LEASE_SECONDS + 1} s at most), should hog be killed with SIGKILL. An inspector that was open before hog came is left open.
 
 Opening it: hog sends SIGUSR1 (Node.js's signal to open the inspector on 127.0.0.1:9229, or its
 --inspect-port). From outside, Node's own SIGUSR1 handler and an application's process.on('SIGUSR1')
