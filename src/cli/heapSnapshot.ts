@@ -21,6 +21,7 @@ import { stopOnSignals } from './stopSignals.js';
 interface SnapshotFlags {
   output?: string;
   force?: boolean;
+  sigusr1?: boolean;
   after: number;
   json?: boolean;
 }
@@ -31,7 +32,11 @@ export function registerHeapSnapshot(heapCommand: Command, context: CliContext):
     .description('write a heap snapshot of a running Node.js process (or of a command hog starts)')
     .argument('[pid|command...]', 'a PID, or after -- a node command to start')
     .option('-o, --output <file>', 'where to write it (default: PID-<pid>-<time>.heapsnapshot here)')
-    .option('--force', 'send SIGUSR1 without knowing the process does not handle it; skip the RAM/disk check')
+    .option(
+      '--sigusr1',
+      'open the inspector with SIGUSR1 (hog cannot tell whether the process handles it itself)',
+    )
+    .option('--force', 'as --sigusr1, and take the snapshot even when RAM or disk look short')
     .option('--after <time>', 'with a command: snapshot this long after it started', seconds('--after'), 5)
     .option('--json', 'print {file, bytes, pid} as JSON')
     .addHelpText(
@@ -51,8 +56,8 @@ then stops it (SIGTERM, SIGKILL 5 s later). Its output passes through.
 ${INSPECTOR_EXPOSURE_HELP}
 
 Examples:
-  hog heap snapshot 1234 --force                  SIGUSR1, snapshot, inspector closed again
-  hog heap snapshot 1234 -o /var/tmp/app.heapsnapshot --force
+  hog heap snapshot 1234 --sigusr1                SIGUSR1, snapshot, inspector closed again
+  hog heap snapshot 1234 -o /var/tmp/app.heapsnapshot --sigusr1
   hog heap snapshot --after 30s -- node server.js  after 30 s of warm-up`,
     )
     .action(async (args: string[], flags: SnapshotFlags, cmd: Command) => {
@@ -80,14 +85,14 @@ async function snapshotPid(
   flags: SnapshotFlags,
   context: CliContext,
   procRoot: string,
-  force = flags.force,
 ): Promise<void> {
   const file = flags.output ?? defaultFile(pid);
   const progress = progressReporter();
   const stop = stopOnSignals();
   try {
     const result = await captureHeapSnapshot(pid, file, {
-      force,
+      force: flags.force,
+      sigusr1: flags.sigusr1,
       procRoot,
       signal: stop.signal,
       onProgress: progress.update,
@@ -162,8 +167,8 @@ async function snapshotCommand(
         hint: 'a shorter --after, or a program that keeps running',
       });
     }
-    // started with --inspect: no signal is sent, so no --force is needed for it
-    await snapshotPid(child.pid as number, flags, context, procRoot, flags.force);
+    // started with --inspect: no signal is sent
+    await snapshotPid(child.pid as number, flags, context, procRoot);
   } finally {
     await stopChild(child, exited);
   }

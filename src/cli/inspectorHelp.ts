@@ -13,6 +13,7 @@ last request (checked every second: ${LEASE_SECONDS + 1} s at most), should hog 
 Opening it: hog sends SIGUSR1 (Node.js's signal to open the inspector on 127.0.0.1:9229, or its
 --inspect-port). From outside, Node's own SIGUSR1 handler and an application's process.on('SIGUSR1')
 (log rotation...) look the same in /proc, and the application's handler would fire instead, so hog
-sends it only with --force. It refuses, with the reason, a process that does not catch SIGUSR1 at all
+sends it only when told (watch: --force; heap snapshot: --sigusr1 or --force). A SIGKILL in the tenth
+of a second between the signal and hog's guard is the one case that leaves the inspector open. It refuses, with the reason, a process that does not catch SIGUSR1 at all
 (the signal would terminate it) and a port another process holds (named). A process started with
 --inspect=127.0.0.1:0 needs no signal.`;

@@ -32,6 +32,8 @@ export const CALL_TIMEOUT_MS = 2000;
 export interface AttachOptions {
   /** Send SIGUSR1 although hog cannot tell whether the application handles it itself. */
   force?: boolean;
+  /** The flag that gives that consent, for the hint (--force, --sigusr1). */
+  consentFlag?: string;
   openTimeoutMs?: number;
 }
 
@@ -83,7 +85,7 @@ export async function attachInspector(
     throw new UsageError(
       `hog cannot tell whether PID ${pid} handles SIGUSR1 itself: /proc shows Node's own handler and an application's process.on('SIGUSR1') alike, and an application's handler would fire instead of the inspector opening`,
       {
-        hint: 'if it does not handle SIGUSR1 (most programs), rerun with --force; or start it with --inspect=127.0.0.1:0 so no signal is needed',
+        hint: `if it does not handle SIGUSR1 (most programs), rerun with ${options.consentFlag ?? '--force'}; or start it with --inspect=127.0.0.1:0 so no signal is needed`,
       },
     );
   }

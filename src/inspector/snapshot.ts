@@ -10,7 +10,7 @@
  */
 import { createWriteStream, existsSync, renameSync, rmSync, type WriteStream } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { UsageError } from '../errors.js';
+import { HogError, isDiskFull, UsageError } from '../errors.js';
 import { type Attachment, attachInspector, CALL_TIMEOUT_MS } from './attach.js';
 import { headroomShortfalls, readHeadroom } from './headroom.js';
 import { parseMemoryUsage } from './heapReading.js';
@@ -18,6 +18,8 @@ import { parseMemoryUsage } from './heapReading.js';
 export interface CaptureOptions {
   /** Send SIGUSR1 without knowing whether the application handles it; skip the headroom check. */
   force?: boolean;
+  /** Send SIGUSR1 as with force, but keep the headroom check (hog heap snapshot --sigusr1). */
+  sigusr1?: boolean;
   /** Bytes written so far, and an estimate of the file's size (ESTIMATE_PER_HEAP_BYTE x heapUsed). */
   onProgress?: (doneBytes: number, estimatedTotalBytes?: number) => void;
   signal?: AbortSignal;
@@ -45,7 +47,10 @@ export async function captureHeapSnapshot(
       hint: 'hog never overwrites a file: remove it or choose another -o',
     });
   }
-  const attachment = await attachInspector(pid, procRoot, { force: options.force });
+  const attachment = await attachInspector(pid, procRoot, {
+    force: options.force || options.sigusr1,
+    consentFlag: '--sigusr1',
+  });
   try {
     const usage = parseMemoryUsage(
       await attachment.session.evaluate('process.memoryUsage()', CALL_TIMEOUT_MS),
@@ -81,6 +86,7 @@ async function streamSnapshot(
   let writeError: Error | undefined;
   out.on('error', (error) => {
     writeError = error;
+    session.resume(); // no 'drain' follows an error: let the rest of the snapshot pass unwritten
   });
   session.on('HeapProfiler.addHeapSnapshotChunk', (params) => {
     const chunk = (params as { chunk?: unknown }).chunk;
@@ -100,12 +106,19 @@ async function streamSnapshot(
       options.signal,
     );
     await session.call('HeapProfiler.disable', {}, CALL_TIMEOUT_MS).catch(() => undefined);
+    if (writeError) throw writeError;
     await finish(out);
     if (writeError) throw writeError;
     return bytes;
   } catch (error) {
     out.destroy();
     rmSync(partPath, { force: true });
+    if (isDiskFull(error)) {
+      throw new HogError(`disk full after ${bytes} bytes of the snapshot; ${partPath} removed`, {
+        hint: 'write it elsewhere with -o (the snapshot takes about the heap size, see hog heap snapshot --help)',
+        cause: error,
+      });
+    }
     throw error;
   }
 }

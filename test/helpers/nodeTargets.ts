@@ -19,12 +19,14 @@ export interface NodeTarget {
   stderr(): string;
   /** TCP ports the process listens on (its inspector, here). */
   ports(): number[];
+  /** Date.now() of each stdout write (with `beatMs`, a heartbeat: a gap means its event loop stood still). */
+  writes: number[];
   stop(): void;
 }
 
 const started: NodeTarget[] = [];
 
-function source(kind: ModuleKind, usr1File: string | undefined, objects: number): string {
+function source(kind: ModuleKind, usr1File: string | undefined, objects: number, beatMs?: number): string {
   const head =
     kind === 'esm'
       ? "import { appendFileSync } from 'node:fs';\n"
@@ -35,7 +37,7 @@ function source(kind: ModuleKind, usr1File: string | undefined, objects: number)
   return `${head}${usr1}const keep = [];
 for (let i = 0; i < ${objects}; i++) keep.push({ i, s: 'item ' + i });
 globalThis.keep = keep;
-setInterval(() => {}, 1000);
+setInterval(() => ${beatMs ? "process.stdout.write('.')" : '{}'}, ${beatMs ?? 1000});
 process.stdout.write('ready\\n');
 `;
 }
@@ -47,17 +49,19 @@ process.stdout.write('ready\\n');
 export async function startNodeTarget(
   dir: string,
   kind: ModuleKind,
-  options: { usr1File?: string; nodeArgs?: string[]; objects?: number; name?: string } = {},
+  options: { usr1File?: string; nodeArgs?: string[]; objects?: number; name?: string; beatMs?: number } = {},
 ): Promise<NodeTarget> {
   const file = join(dir, `${options.name ?? `target-${started.length}`}.${kind === 'esm' ? 'mjs' : 'cjs'}`);
-  writeFileSync(file, source(kind, options.usr1File, options.objects ?? 200_000));
+  writeFileSync(file, source(kind, options.usr1File, options.objects ?? 200_000, options.beatMs));
   const child = spawn(process.execPath, [...(options.nodeArgs ?? ['--inspect-port=0']), file], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';
+  const writes: number[] = [];
   child.stdout?.on('data', (d: Buffer) => {
     stdout += d.toString();
+    writes.push(Date.now());
   });
   child.stderr?.on('data', (d: Buffer) => {
     stderr += d.toString();
@@ -68,6 +72,7 @@ export async function startNodeTarget(
     alive: () => child.exitCode === null && child.signalCode === null,
     stderr: () => stderr,
     ports: () => listeningPorts(child.pid as number, '/proc'),
+    writes,
     stop: () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     },
