@@ -43,11 +43,11 @@ export function registerHeapSnapshot(heapCommand: Command, context: CliContext):
       'after',
       `
 The snapshot is the JSON format of Chrome DevTools' Memory tab (.heapsnapshot): open it there or with
-hog heap summary. It is streamed to FILE.part (mode 0600: a heap holds the process's secrets) and renamed
-when complete; an existing file is never overwritten. V8 pauses the process while it builds the
-snapshot (about a second per 100 MiB of heap) and needs roughly the heap's size again in RAM and on
-disk: hog checks MemAvailable, the process's cgroup limit and the free space first, and refuses with
-the numbers (exit 2) when either is short (--force takes it anyway).
+hog heap summary. It is streamed to FILE.part (mode 0600: a heap holds the process's secrets) and
+renamed when complete; an existing file is never overwritten. V8 pauses the process while it builds and
+writes the snapshot (4 s for 440k objects, a 36 MiB file, here) and needs roughly the heap's size again
+in RAM and on disk: hog checks MemAvailable, the process's cgroup limit and the free space first, and
+refuses with the numbers (exit 2) when either is short (--force takes it anyway).
 
 With a command (hog heap snapshot -- node app.js): hog starts it with --inspect=127.0.0.1:0 (a free
 loopback port, open while it runs), waits --after (default 5 s) for it to get going, snapshots it,
