@@ -7,7 +7,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { UsageError } from '../errors.js';
+import { HogError, isHogError, UsageError } from '../errors.js';
 import { isNodeExecutable } from '../inspector/discovery.js';
 import { captureHeapSnapshot } from '../inspector/snapshot.js';
 import { openProgressLine } from '../render/progressLine.js';
@@ -96,6 +96,14 @@ async function snapshotPid(
       procRoot,
       signal: stop.signal,
       onProgress: progress.update,
+    }).catch((error: unknown) => {
+      if (!stop.signal.aborted || isHogError(error)) throw error;
+      throw new HogError(
+        `${(stop.signal.reason as Error).message}: no snapshot written, PID ${pid} left as it was`,
+        {
+          cause: error,
+        },
+      );
     });
     progress.stop();
     if (flags.json) context.output.line(JSON.stringify({ pid, file: result.file, bytes: result.bytes }));
@@ -113,10 +121,15 @@ async function snapshotPid(
 function progressReporter(stream: NodeJS.WriteStream = process.stderr) {
   const line = stream.isTTY ? openProgressLine(stream) : undefined;
   let lastStep = 0;
+  let lastDrawMs = 0;
   return {
     update(done: number, estimate?: number) {
       const fraction = estimate ? Math.min(1, done / estimate) : undefined;
       if (line) {
+        // a chunk is ~100 KiB: redraw ten times a second, not for each of them
+        const now = Date.now();
+        if (now - lastDrawMs < 100) return;
+        lastDrawMs = now;
         const width = 30;
         const filled = Math.round((fraction ?? 0) * width);
         const bar = fraction === undefined ? '' : `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] `;

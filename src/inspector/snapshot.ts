@@ -101,6 +101,8 @@ async function streamSnapshot(
   try {
     await attachment.renew();
     await session.call('HeapProfiler.enable', {}, CALL_TIMEOUT_MS);
+    // V8 builds the whole graph (the process paused) before the first chunk: say so at 0 bytes
+    options.onProgress?.(0, heapBytes > 0 ? Math.round(heapBytes * ESTIMATE_PER_HEAP_BYTE) : undefined);
     await abortable(
       session.call('HeapProfiler.takeHeapSnapshot', { reportProgress: false }, snapshotTimeoutMs(heapBytes)),
       options.signal,
