@@ -5,10 +5,12 @@
  * SSH session); an inspector that was open before left open; a process that is not Node.js, or one
  * whose SIGUSR1 handler hog cannot rule out, recorded without a heap with the reason.
  */
-import { existsSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runHog, startHog, stopStartedHogs } from '../helpers/hog.js';
+import { listeningPorts } from '../../src/inspector/discovery.js';
+import { HOG_BIN, runHog, startHog, stopStartedHogs } from '../helpers/hog.js';
 import {
   expectAliveWithoutInspector,
   type ModuleKind,
@@ -114,5 +116,55 @@ describe('hog watch --heap', () => {
     } finally {
       await target.stop();
     }
+  });
+});
+
+describe('hog watch --heap on port 9229 (hog and the target in a network namespace of their own)', () => {
+  const ns = `hog-watch-heap-${process.pid}`;
+  const started: ReturnType<typeof spawn>[] = [];
+  const inNs = (args: string[]) => spawnSync('ip', ['netns', 'exec', ns, ...args], { encoding: 'utf8' });
+  afterAll(() => {
+    for (const child of started) child.kill('SIGKILL');
+    spawnSync('ip', ['netns', 'delete', ns]);
+  });
+  /** A Node.js script without inspector flags (port 9229 by default), started inside the namespace. */
+  async function start(): Promise<number> {
+    const file = join(tmp.dir, `ns-${started.length}.cjs`);
+    writeFileSync(
+      file,
+      "globalThis.k = Array.from({ length: 200000 }, (_, i) => ({ i }));\nsetInterval(() => {}, 1000); process.stdout.write('ready\\n');\n",
+    );
+    const child = spawn('ip', ['netns', 'exec', ns, process.execPath, file], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    started.push(child);
+    await new Promise((r) => child.stdout?.once('data', r));
+    return child.pid as number; // ip netns exec execs the command: the same PID
+  }
+
+  it('opens and closes 9229 with --force, and uses one an earlier SIGUSR1 opened, leaving it open', async (context) => {
+    if (spawnSync('ip', ['netns', 'add', ns]).status !== 0) {
+      console.log('skipped: cannot create a network namespace (ip netns add) here');
+      context.skip();
+    }
+    inNs(['ip', 'link', 'set', 'lo', 'up']);
+    const fresh = await start();
+    const db = join(tmp.dir, 'ns.db');
+    const opened = inNs([HOG_BIN, 'watch', String(fresh), '--heap', '--force', '-d', '2', '--db', db]);
+    expect(opened.status).toBe(0);
+    expect(opened.stdout).toContain(
+      `PID ${fresh} (node): V8 heap through the inspector on 127.0.0.1:9229 (opened with SIGUSR1 for each reading)`,
+    );
+    expect(listeningPorts(fresh, '/proc')).toEqual([]);
+
+    const earlier = await start();
+    process.kill(earlier, 'SIGUSR1');
+    await waitFor(() => listeningPorts(earlier, '/proc').includes(9229), 'the inspector on 9229');
+    const used = inNs([HOG_BIN, 'watch', String(earlier), '--heap', '-d', '2', '--db', db]);
+    expect(used.status).toBe(0);
+    expect(used.stdout).toContain(
+      `PID ${earlier} (node): V8 heap through the inspector on 127.0.0.1:9229 (already open)`,
+    );
+    expect(listeningPorts(earlier, '/proc')).toEqual([9229]);
   });
 });
