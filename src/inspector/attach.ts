@@ -78,7 +78,7 @@ export async function attachInspector(
         : `PID ${holder.pid} (${JSON.stringify(holder.name)})`;
     throw new UsageError(
       `port ${holder.address}:${port}, where the inspector of PID ${pid} would open, is held by ${who}`,
-      { hint: `stop that listener, or start PID ${pid} with --inspect-port=0 (any free port)` },
+      { hint: `stop that listener, or start PID ${pid} with --inspect-port=0 to open it on any free port` },
     );
   }
   if (!options.force) {
