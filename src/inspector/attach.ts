@@ -21,7 +21,7 @@ import {
   listeningPorts,
   startedWithInspector,
 } from './discovery.js';
-import { portHolder } from './portHolder.js';
+import { type PortHolder, portHolder } from './portHolder.js';
 import { InspectorSession } from './session.js';
 import { catchesSigusr1 } from './signalMask.js';
 
@@ -66,6 +66,33 @@ export async function attachInspector(
     const open = await findInspector([port], 500);
     if (open) return connect(pid, procRoot, open, false);
   }
+  refuseUnsafeSignal(pid, procRoot, port, holder, options);
+  const before = listeningPorts(pid, procRoot);
+  // identify the process by PID and start time right before signalling it
+  if (readStat(pid, procRoot).startTimeTicks !== startTicks) throw gone(pid);
+  try {
+    process.kill(pid, 'SIGUSR1');
+  } catch (error) {
+    throw new PermissionError(
+      `cannot signal PID ${pid} to open its inspector (${errnoCode(error) ?? String(error)})`,
+      {
+        hint: 'run hog as root or as the process owner',
+        cause: error,
+      },
+    );
+  }
+  const found = await waitForNewInspector(pid, procRoot, before, options.openTimeoutMs ?? OPEN_TIMEOUT_MS);
+  return connect(pid, procRoot, found, true);
+}
+
+/** Throws, with the reason, when SIGUSR1 must not be sent (see the head of this file). */
+function refuseUnsafeSignal(
+  pid: number,
+  procRoot: string,
+  port: number,
+  holder: PortHolder | undefined,
+  options: AttachOptions,
+): void {
   if (!catchesSigusr1(pid, procRoot)) {
     throw new UsageError(`PID ${pid} does not catch SIGUSR1: the signal would terminate it`, {
       hint: 'it was started with --disable-sigusr1, or removed a SIGUSR1 listener; start it with --inspect=127.0.0.1:0 to read its heap',
@@ -89,28 +116,22 @@ export async function attachInspector(
       },
     );
   }
-  const before = listeningPorts(pid, procRoot);
-  // identify the process by PID and start time right before signalling it
-  if (readStat(pid, procRoot).startTimeTicks !== startTicks) throw gone(pid);
-  try {
-    process.kill(pid, 'SIGUSR1');
-  } catch (error) {
-    throw new PermissionError(
-      `cannot signal PID ${pid} to open its inspector (${errnoCode(error) ?? String(error)})`,
-      {
-        hint: 'run hog as root or as the process owner',
-        cause: error,
-      },
-    );
-  }
-  const timeoutMs = options.openTimeoutMs ?? OPEN_TIMEOUT_MS;
+}
+
+/** The inspector SIGUSR1 opened: a new loopback port of the process answering as one. */
+async function waitForNewInspector(
+  pid: number,
+  procRoot: string,
+  before: readonly number[],
+  timeoutMs: number,
+): Promise<{ port: number; path: string }> {
   const deadline = Date.now() + timeoutMs;
   // not abortable: once signalled, the inspector opens, and hog must find it to close it again
   while (Date.now() < deadline) {
     await sleep(25);
     const fresh = listeningPorts(pid, procRoot, true).filter((p) => !before.includes(p));
     const found = await findInspector(fresh, 500);
-    if (found) return connect(pid, procRoot, found, true);
+    if (found) return found;
   }
   throw new UsageError(
     `the inspector of PID ${pid} did not open within ${timeoutMs / 1000} s after SIGUSR1`,
