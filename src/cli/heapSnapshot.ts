@@ -6,6 +6,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { basename } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
 import { HogError, isHogError, UsageError } from '../errors.js';
 import { isNodeExecutable } from '../inspector/discovery.js';
@@ -67,10 +68,16 @@ Examples:
           hint: 'hog heap snapshot 1234, or hog heap snapshot -- node app.js',
         });
       }
-      if (args.length === 1 && /^\d+$/.test(args[0] as string)) {
-        await snapshotPid(parsePid(args[0] as string), flags, context, procRoot);
-      } else {
-        await snapshotCommand(args, flags, context, procRoot);
+      // SIGINT, SIGTERM and SIGHUP end hog only after it closed what it opened (and stopped what it started)
+      const stop = stopOnSignals();
+      try {
+        if (args.length === 1 && /^\d+$/.test(args[0] as string)) {
+          await snapshotPid(parsePid(args[0] as string), flags, context, procRoot, stop);
+        } else {
+          await snapshotCommand(args, flags, context, procRoot, stop);
+        }
+      } finally {
+        stop.dispose();
       }
     });
 }
@@ -85,10 +92,10 @@ async function snapshotPid(
   flags: SnapshotFlags,
   context: CliContext,
   procRoot: string,
+  stop: ReturnType<typeof stopOnSignals>,
 ): Promise<void> {
   const file = flags.output ?? defaultFile(pid);
   const progress = progressReporter();
-  const stop = stopOnSignals();
   try {
     const result = await captureHeapSnapshot(pid, file, {
       force: flags.force,
@@ -113,7 +120,6 @@ async function snapshotPid(
       );
   } finally {
     progress.stop();
-    stop.dispose();
   }
 }
 
@@ -155,6 +161,7 @@ async function snapshotCommand(
   flags: SnapshotFlags,
   context: CliContext,
   procRoot: string,
+  stop: ReturnType<typeof stopOnSignals>,
 ): Promise<void> {
   const [program, ...rest] = args as [string, ...string[]];
   if (!isNodeExecutable(basename(program))) {
@@ -162,7 +169,8 @@ async function snapshotCommand(
       hint: 'give the node command itself: hog heap snapshot -- node app.js',
     });
   }
-  const child = spawn(program, ['--inspect=127.0.0.1:0', ...rest], { stdio: 'inherit' });
+  // its output passes through; with --json its stdout goes to stderr, so hog's stdout stays JSON
+  const child = spawn(program, ['--inspect=127.0.0.1:0', ...rest], { stdio: [0, flags.json ? 2 : 1, 2] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const failed = new Promise<never>((_, reject) =>
     child.once('error', (error) =>
@@ -171,17 +179,22 @@ async function snapshotCommand(
   );
   try {
     const stopped = await Promise.race([
-      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), flags.after * 1000)),
+      sleep(flags.after * 1000, false, { signal: stop.signal }),
       exited.then(() => true),
       failed,
-    ]);
+    ]).catch((error: unknown) => {
+      if (!stop.signal.aborted) throw error;
+      throw new HogError(
+        `${(stop.signal.reason as Error).message} before the snapshot; the command is stopped`,
+      );
+    });
     if (stopped) {
       throw new UsageError(`${JSON.stringify(program)} exited before the snapshot (after ${flags.after} s)`, {
         hint: 'a shorter --after, or a program that keeps running',
       });
     }
     // started with --inspect: no signal is sent
-    await snapshotPid(child.pid as number, flags, context, procRoot);
+    await snapshotPid(child.pid as number, flags, context, procRoot, stop);
   } finally {
     await stopChild(child, exited);
   }
