@@ -5,6 +5,7 @@
  * guard's bound; refusals (a SIGUSR1 handler, not Node.js, too little disk) with exit 2 and nothing
  * written; `-- node app.js` starts, snapshots and stops a program.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -183,5 +184,20 @@ describe('hog heap snapshot', () => {
     expect(out.file).toBe(file);
     expect(expectValidSnapshot(file).strings).toContain('v999');
     expect(existsSync(`/proc/${out.pid}`)).toBe(false); // stopped again
+  });
+
+  it('stops the command it started when hog gets SIGHUP before the snapshot', async () => {
+    const script = join(tmp.dir, 'hangup.mjs');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(script, 'setInterval(() => {}, 1000);\n');
+    const hog = startHog(['heap', 'snapshot', '--after', '60s', '--', process.execPath, script]);
+    // the command prints its inspector's address to its stderr, which is hog's
+    await waitFor(() => /Debugger listening on/.test(hog.stderr()), 'the command to start');
+    const pid = Number(execFileSync('pgrep', ['-P', String(hog.child.pid)], { encoding: 'utf8' }).trim());
+    expect(pid).toBeGreaterThan(1);
+    hog.child.kill('SIGHUP');
+    expect(await hog.done).toBe(4);
+    expect(hog.stderr()).toContain('hog: stopped by SIGHUP before the snapshot; the command is stopped\n');
+    expect(existsSync(`/proc/${pid}`)).toBe(false);
   });
 });
