@@ -13,7 +13,7 @@ import { readlinkSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errnoCode, NotFoundError, PermissionError, UsageError } from '../errors.js';
 import { readStat } from '../proc/stat.js';
-import { ARM_EXPRESSION, CLOSE_EXPRESSION } from './closeGuard.js';
+import { ARM_EXPRESSION, CLOSE_EXPRESSION, GUARD_PRESENT_EXPRESSION } from './closeGuard.js';
 import {
   findInspector,
   inspectorPortOf,
@@ -176,8 +176,9 @@ async function connect(
   pid: number,
   procRoot: string,
   found: { port: number; path: string },
-  openedByHog: boolean,
+  signalled: boolean,
 ): Promise<Attachment> {
+  let openedByHog = signalled;
   let session: InspectorSession;
   try {
     session = await InspectorSession.open('127.0.0.1', found.port, found.path, CALL_TIMEOUT_MS);
@@ -191,6 +192,12 @@ async function connect(
     const armed = await session.evaluate(ARM_EXPRESSION, CALL_TIMEOUT_MS, true);
     if (armed !== 'armed') throw new Error(`cannot arm the inspector's close guard (${String(armed)})`);
   };
+  if (!signalled) {
+    // open before this hog came, but by another hog (its guard is there: it was SIGKILLed, or
+    // still reads): hog's to close, not the application's
+    openedByHog =
+      (await session.evaluate(GUARD_PRESENT_EXPRESSION, CALL_TIMEOUT_MS).catch(() => false)) === true;
+  }
   if (openedByHog) {
     try {
       await renew();

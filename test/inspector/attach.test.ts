@@ -58,6 +58,24 @@ describe.each<ModuleKind>(['cjs', 'esm'])('a %s target', (kind) => {
   });
 });
 
+describe('an inspector another hog left open', () => {
+  it('is recognised by its guard, used without a signal, and closed at once', async () => {
+    // a fixed port (--inspect-port) so that the next hog knows where to look, as with the default 9229
+    const port = 40_000 + (process.pid % 20_000);
+    const target = await startNodeTarget(tmp.dir, 'esm', {
+      objects: 1000,
+      nodeArgs: [`--inspect-port=${port}`],
+    });
+    const first = await attachInspector(target.pid, '/proc', { force: true });
+    expect(first.port).toBe(port);
+    await first.session.close(); // that hog was SIGKILLed: the guard's lease runs
+    const reading = await readNodeHeap(target.pid, '/proc'); // no --force: no signal needed
+    expect(reading).toMatchObject({ port, openedByHog: true });
+    expect(target.ports()).toEqual([]);
+    await expectAliveWithoutInspector(target, 500);
+  });
+});
+
 describe('refusals', () => {
   it("refuses SIGUSR1 without --force, so an application's handler does not fire", async () => {
     const fired = join(tmp.dir, 'fired-1');
