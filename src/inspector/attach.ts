@@ -126,9 +126,10 @@ async function waitForNewInspector(
   timeoutMs: number,
 ): Promise<{ port: number; path: string }> {
   const deadline = Date.now() + timeoutMs;
-  // not abortable: once signalled, the inspector opens, and hog must find it to close it again
+  // not abortable: once signalled, the inspector opens, and hog must find it to close it again.
+  // Polled every 5 ms: until the guard is armed, a SIGKILLed hog would leave the inspector open
   while (Date.now() < deadline) {
-    await sleep(25);
+    await sleep(5);
     const fresh = listeningPorts(pid, procRoot, true).filter((p) => !before.includes(p));
     const found = await findInspector(fresh, 500);
     if (found) return found;
