@@ -88,7 +88,13 @@ describe('hog heap snapshot', () => {
     const target = await startNodeTarget(tmp.dir, 'esm', { objects: 400_000, beatMs: 100 });
     const file = join(tmp.dir, 'killed.heapsnapshot');
     const hog = startHog(['heap', 'snapshot', String(target.pid), '-o', file, '--sigusr1']);
-    await waitFor(() => existsSync(`${file}.part`), 'the snapshot to start streaming', 60_000, 5);
+    // FILE.part is created before the request; its first bytes mean V8 is writing the snapshot
+    await waitFor(
+      () => (statSync(`${file}.part`, { throwIfNoEntry: false })?.size ?? 0) > 0,
+      'the snapshot to start streaming',
+      60_000,
+      5,
+    );
     hog.child.kill('SIGKILL');
     await hog.done;
     expect(target.ports().length).toBe(1);
