@@ -43,6 +43,18 @@ describe.each<ModuleKind>(['cjs', 'esm'])('a %s target', (kind) => {
     expect(target.stderr()).not.toMatch(/Error/);
   });
 
+  it('carries the close guard only while the inspector is open', async () => {
+    const target = await startNodeTarget(tmp.dir, kind, { objects: 1000, beatMs: 20 });
+    const attachment = await attachInspector(target.pid, '/proc', { force: true });
+    const armedAt = target.stdout().length;
+    await waitFor(() => target.stdout().slice(armedAt).includes('1'), 'the guard seen installed');
+    await attachment.release();
+    const releasedAt = target.stdout().length;
+    await waitFor(() => target.stdout().length > releasedAt + 5, 'heartbeats after the close');
+    expect(target.stdout().slice(releasedAt + 1)).toMatch(/^0+$/);
+    await expectAliveWithoutInspector(target, 500);
+  });
+
   it(`closes itself within ${LEASE_SECONDS} s when hog vanishes without closing it (SIGKILL)`, async () => {
     const target = await startNodeTarget(tmp.dir, kind, { objects: 1000 });
     const attachment = await attachInspector(target.pid, '/proc', { force: true });
