@@ -9,6 +9,7 @@ import { basename } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
 import { HogError, isHogError, UsageError } from '../errors.js';
+import { closeAbandonedInspector } from '../inspector/attach.js';
 import { isNodeExecutable } from '../inspector/discovery.js';
 import { captureHeapSnapshot } from '../inspector/snapshot.js';
 import { openProgressLine } from '../render/progressLine.js';
@@ -16,6 +17,7 @@ import { formatBytes } from '../render/units.js';
 import type { CliContext } from './context.js';
 import { rootsOf } from './context.js';
 import { INSPECTOR_EXPOSURE_HELP } from './inspectorHelp.js';
+import { inspectorWatchdog } from './inspectorWatchdog.js';
 import { parsePid, seconds } from './optionValues.js';
 import { stopOnSignals } from './stopSignals.js';
 
@@ -28,6 +30,17 @@ interface SnapshotFlags {
 }
 
 export function registerHeapSnapshot(heapCommand: Command, context: CliContext): void {
+  // the watchdog's command (inspectorWatchdog.ts), not for users
+  heapCommand
+    .command('close-inspector', { hidden: true })
+    .argument('<pid>', 'the process', parsePid)
+    .requiredOption('--start-ticks <n>', 'its start time (/proc/PID/stat)', Number)
+    .requiredOption('--ports-before <list>', 'its listening ports before SIGUSR1', (t: string) =>
+      t === '' ? [] : t.split(',').map(Number),
+    )
+    .action(async (pid: number, flags: { startTicks: number; portsBefore: number[] }, cmd: Command) => {
+      await closeAbandonedInspector(pid, flags.startTicks, flags.portsBefore, rootsOf(cmd).procRoot);
+    });
   heapCommand
     .command('snapshot')
     .description('write a heap snapshot of a running Node.js process (or of a command hog starts)')
@@ -103,6 +116,7 @@ async function snapshotPid(
       procRoot,
       signal: stop.signal,
       onProgress: progress.update,
+      watchdog: inspectorWatchdog,
     }).catch((error: unknown) => {
       if (!stop.signal.aborted || isHogError(error)) throw error;
       throw new HogError(

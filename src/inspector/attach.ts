@@ -34,6 +34,11 @@ export interface AttachOptions {
   force?: boolean;
   /** The flag that gives that consent, for the hint (--force, --sigusr1). */
   consentFlag?: string;
+  /**
+   * Started right before SIGUSR1 and disarmed once the close guard is armed (or the attempt failed):
+   * a process outside hog that closes the inspector should hog die in between (inspectorWatchdog).
+   */
+  watchdog?: (pid: number, startTicks: number, portsBefore: readonly number[]) => { disarm(): void };
   openTimeoutMs?: number;
 }
 
@@ -68,21 +73,44 @@ export async function attachInspector(
   }
   refuseUnsafeSignal(pid, procRoot, port, holder, options);
   const before = listeningPorts(pid, procRoot);
-  // identify the process by PID and start time right before signalling it
-  if (readStat(pid, procRoot).startTimeTicks !== startTicks) throw gone(pid);
+  const watchdog = options.watchdog?.(pid, startTicks, before);
   try {
-    process.kill(pid, 'SIGUSR1');
-  } catch (error) {
-    throw new PermissionError(
-      `cannot signal PID ${pid} to open its inspector (${errnoCode(error) ?? String(error)})`,
-      {
-        hint: 'run hog as root or as the process owner',
-        cause: error,
-      },
-    );
+    // identify the process by PID and start time right before signalling it
+    if (readStat(pid, procRoot).startTimeTicks !== startTicks) throw gone(pid);
+    try {
+      process.kill(pid, 'SIGUSR1');
+    } catch (error) {
+      throw new PermissionError(
+        `cannot signal PID ${pid} to open its inspector (${errnoCode(error) ?? String(error)})`,
+        { hint: 'run hog as root or as the process owner', cause: error },
+      );
+    }
+    const found = await waitForNewInspector(pid, procRoot, before, options.openTimeoutMs ?? OPEN_TIMEOUT_MS);
+    return await connect(pid, procRoot, found, true);
+  } finally {
+    watchdog?.disarm(); // the guard is armed now, or there is nothing hog opened
   }
-  const found = await waitForNewInspector(pid, procRoot, before, options.openTimeoutMs ?? OPEN_TIMEOUT_MS);
-  return connect(pid, procRoot, found, true);
+}
+
+/**
+ * What a watchdog does when hog died between SIGUSR1 and the close guard: find the inspector that
+ * signal opened (a new loopback port of the same process, PID and start time) and close it.
+ * Returns false when there is none within OPEN_TIMEOUT_MS (the process handled the signal itself,
+ * or is gone).
+ */
+export async function closeAbandonedInspector(
+  pid: number,
+  startTicks: number,
+  portsBefore: readonly number[],
+  procRoot: string,
+): Promise<boolean> {
+  try {
+    if (readStat(pid, procRoot).startTimeTicks !== startTicks) return false;
+    await closeOnce(await waitForNewInspector(pid, procRoot, portsBefore, OPEN_TIMEOUT_MS));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Throws, with the reason, when SIGUSR1 must not be sent (see the head of this file). */

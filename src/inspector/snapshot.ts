@@ -11,7 +11,7 @@
 import { createWriteStream, existsSync, renameSync, rmSync, type WriteStream } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { HogError, isDiskFull, UsageError } from '../errors.js';
-import { type Attachment, attachInspector, CALL_TIMEOUT_MS } from './attach.js';
+import { type Attachment, type AttachOptions, attachInspector, CALL_TIMEOUT_MS } from './attach.js';
 import { headroomShortfalls, readHeadroom } from './headroom.js';
 import { parseMemoryUsage } from './heapReading.js';
 
@@ -24,6 +24,8 @@ export interface CaptureOptions {
   onProgress?: (doneBytes: number, estimatedTotalBytes?: number) => void;
   signal?: AbortSignal;
   procRoot?: string;
+  /** See AttachOptions.watchdog (the CLI passes inspectorWatchdog). */
+  watchdog?: AttachOptions['watchdog'];
 }
 
 /** A snapshot file's size per byte of heapUsed: 1.46 measured on 200k small objects (Node.js 20). */
@@ -50,6 +52,7 @@ export async function captureHeapSnapshot(
   const attachment = await attachInspector(pid, procRoot, {
     force: options.force || options.sigusr1,
     consentFlag: '--sigusr1',
+    watchdog: options.watchdog,
   });
   try {
     const usage = parseMemoryUsage(

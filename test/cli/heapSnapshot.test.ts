@@ -5,7 +5,7 @@
  * guard's bound; refusals (a SIGUSR1 handler, not Node.js, too little disk) with exit 2 and nothing
  * written; `-- node app.js` starts, snapshots and stops a program.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -205,5 +205,38 @@ describe('hog heap snapshot', () => {
     expect(await hog.done).toBe(4);
     expect(hog.stderr()).toContain('hog: stopped by SIGHUP before the snapshot; the command is stopped\n');
     expect(existsSync(`/proc/${pid}`)).toBe(false);
+  });
+
+  it('closes the inspector when hog is SIGKILLed between SIGUSR1 and its guard (the watchdog)', async () => {
+    const target = await startNodeTarget(tmp.dir, 'esm', { objects: 1000 });
+    // stopped, the target keeps the signal pending: hog waits for the port, in the gap, as long as needed
+    process.kill(target.pid, 'SIGSTOP');
+    const file = join(tmp.dir, 'gap.heapsnapshot');
+    const hog = startHog(['heap', 'snapshot', String(target.pid), '-o', file, '--sigusr1']);
+    const watchdog = await waitFor(() => {
+      const out = spawnSync('pgrep', ['-f', `hog-inspector-watchdog .* close-inspector ${target.pid} `], {
+        encoding: 'utf8',
+      }).stdout.trim();
+      return out === '' ? undefined : Number(out);
+    }, 'the watchdog');
+    hog.child.kill('SIGKILL');
+    await hog.done;
+    process.kill(target.pid, 'SIGCONT'); // the inspector opens now, with no hog and no guard
+    await waitFor(() => target.stderr().includes('Debugger listening on'), 'the inspector to open');
+    await waitFor(() => target.ports().length === 0, 'the watchdog to close the inspector', 8000);
+    expect(target.stderr()).toContain('Debugger ending on');
+    await waitFor(() => !existsSync(`/proc/${watchdog}`), 'the watchdog to exit');
+    await expectAliveWithoutInspector(target, 1000);
+  });
+
+  it('leaves no watchdog behind after a snapshot', async () => {
+    const target = await startNodeTarget(tmp.dir, 'cjs', { objects: 1000 });
+    const file = join(tmp.dir, 'nowatchdog.heapsnapshot');
+    const result = await runHog(['heap', 'snapshot', String(target.pid), '-o', file, '--sigusr1']);
+    expect(result.code).toBe(0);
+    await waitFor(
+      () => spawnSync('pgrep', ['-f', `close-inspector ${target.pid} `]).status === 1,
+      'the watchdog to exit',
+    );
   });
 });
