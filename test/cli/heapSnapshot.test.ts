@@ -200,11 +200,15 @@ describe('hog heap snapshot', () => {
     // the command prints its inspector's address to its stderr, which is hog's
     await waitFor(() => /Debugger listening on/.test(hog.stderr()), 'the command to start');
     const pid = Number(execFileSync('pgrep', ['-P', String(hog.child.pid)], { encoding: 'utf8' }).trim());
-    expect(pid).toBeGreaterThan(1);
-    hog.child.kill('SIGHUP');
-    expect(await hog.done).toBe(4);
-    expect(hog.stderr()).toContain('hog: stopped by SIGHUP before the snapshot; the command is stopped\n');
-    expect(existsSync(`/proc/${pid}`)).toBe(false);
+    try {
+      expect(pid).toBeGreaterThan(1);
+      hog.child.kill('SIGHUP');
+      expect(await hog.done).toBe(4);
+      expect(hog.stderr()).toContain('hog: stopped by SIGHUP before the snapshot; the command is stopped\n');
+      expect(existsSync(`/proc/${pid}`)).toBe(false);
+    } finally {
+      if (existsSync(`/proc/${pid}`)) process.kill(pid, 'SIGKILL'); // a failed run leaves no orphan
+    }
   });
 
   it('closes the inspector when hog is SIGKILLed between SIGUSR1 and its guard (the watchdog)', async () => {
