@@ -12,6 +12,7 @@ import { HogError, isHogError, UsageError } from '../errors.js';
 import { closeAbandonedInspector } from '../inspector/attach.js';
 import { isNodeExecutable } from '../inspector/discovery.js';
 import { captureHeapSnapshot } from '../inspector/snapshot.js';
+import { readStat } from '../proc/stat.js';
 import { openProgressLine } from '../render/progressLine.js';
 import { formatBytes } from '../render/units.js';
 import type { CliContext } from './context.js';
@@ -186,6 +187,9 @@ async function snapshotCommand(
   // its output passes through; with --json its stdout goes to stderr, so hog's stdout stays JSON
   const child = spawn(program, ['--inspect=127.0.0.1:0', ...rest], { stdio: [0, flags.json ? 2 : 1, 2] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // its inspector is open from the start: should hog be SIGKILLed, the watchdog closes it (the
+  // command itself runs on, as any command of the user's would)
+  const watchdog = child.pid === undefined ? undefined : watchStartedCommand(child.pid, procRoot);
   const failed = new Promise<never>((_, reject) =>
     child.once('error', (error) =>
       reject(new UsageError(`cannot start ${JSON.stringify(program)}: ${error.message}`, { cause: error })),
@@ -211,6 +215,15 @@ async function snapshotCommand(
     await snapshotPid(child.pid as number, flags, context, procRoot, stop);
   } finally {
     await stopChild(child, exited);
+    watchdog?.disarm();
+  }
+}
+
+function watchStartedCommand(pid: number, procRoot: string): { disarm(): void } | undefined {
+  try {
+    return inspectorWatchdog(pid, readStat(pid, procRoot).startTimeTicks, []);
+  } catch {
+    return undefined; // it exited at once: nothing to watch
   }
 }
 

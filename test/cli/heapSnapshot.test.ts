@@ -199,7 +199,9 @@ describe('hog heap snapshot', () => {
     const hog = startHog(['heap', 'snapshot', '--after', '60s', '--', process.execPath, script]);
     // the command prints its inspector's address to its stderr, which is hog's
     await waitFor(() => /Debugger listening on/.test(hog.stderr()), 'the command to start');
-    const pid = Number(execFileSync('pgrep', ['-P', String(hog.child.pid)], { encoding: 'utf8' }).trim());
+    const pid = Number(
+      execFileSync('pgrep', ['-P', String(hog.child.pid), '-f', script], { encoding: 'utf8' }).trim(),
+    );
     try {
       expect(pid).toBeGreaterThan(1);
       hog.child.kill('SIGHUP');
@@ -242,5 +244,29 @@ describe('hog heap snapshot', () => {
       () => spawnSync('pgrep', ['-f', `close-inspector ${target.pid} `]).status === 1,
       'the watchdog to exit',
     );
+  });
+
+  it('closes the inspector of the command it started when hog is SIGKILLed while it waits', async () => {
+    const script = join(tmp.dir, 'orphan.mjs');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(script, 'setInterval(() => {}, 1000);\n');
+    const hog = startHog(['heap', 'snapshot', '--after', '60s', '--', process.execPath, script]);
+    await waitFor(() => /Debugger listening on/.test(hog.stderr()), 'the command to start');
+    const pid = Number(
+      execFileSync('pgrep', ['-P', String(hog.child.pid), '-f', script], { encoding: 'utf8' }).trim(),
+    );
+    try {
+      const { listeningPorts } = await import('../../src/inspector/discovery.js');
+      expect(listeningPorts(pid, '/proc').length).toBe(1);
+      // 'exit', not 'close': the command still holds hog's stderr
+      const exited = new Promise((resolve) => hog.child.once('exit', resolve));
+      hog.child.kill('SIGKILL');
+      await exited;
+      // the command runs on (the user's), its inspector closed by the watchdog
+      await waitFor(() => listeningPorts(pid, '/proc').length === 0, 'the watchdog to close it', 8000);
+      expect(existsSync(`/proc/${pid}`)).toBe(true);
+    } finally {
+      if (existsSync(`/proc/${pid}`)) process.kill(pid, 'SIGKILL');
+    }
   });
 });
