@@ -66,7 +66,8 @@ refuses with the numbers (exit 2) when either is short (--force takes it anyway)
 
 With a command (hog heap snapshot -- node app.js): hog starts it with --inspect=127.0.0.1:0 (a free
 loopback port, open while it runs), waits --after (default 5 s) for it to get going, snapshots it,
-then stops it (SIGTERM, SIGKILL 5 s later). Its output passes through.
+then stops it (SIGTERM, SIGKILL 5 s later). Its output passes through (to stderr with --json). Should
+hog be killed meanwhile, the command runs on and a watchdog closes its inspector.
 
 ${INSPECTOR_EXPOSURE_HELP}
 
