@@ -60,6 +60,11 @@ const COMMANDS: CommandEntry[] = [
     load: () => import('./profile.js'),
   },
   {
+    name: 'heap',
+    summary: 'the V8 heap of a Node.js process: snapshot',
+    load: () => import('./heap.js'),
+  },
+  {
     name: 'net',
     summary: 'network traffic per connection/process/host, live; probe latency; bench throughput',
     load: () => import('./net.js'),
