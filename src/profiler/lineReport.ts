@@ -41,6 +41,8 @@ export interface FunctionReport {
 export interface LineProfileReport {
   metric: Metric;
   measures: string;
+  /** The metric in the main thread before the program's first module loaded (Node.js and hog's own). */
+  baseline: number | null;
   functions: FunctionReport[];
   /** Profiled functions the program defined but never called. */
   notCalled: FunctionIdentity[];
@@ -93,10 +95,11 @@ export function buildLineReport(
   const called = new Set(results.filter((f) => f.calls > 0).map(key));
   const notCalled = new Map<string, FunctionIdentity>();
   for (const fn of declared) if (!called.has(key(fn))) notCalled.set(key(fn), fn);
-  const first = threads[0];
+  const first = threads.find((t) => t.threadId === 0) ?? threads[0];
   return {
     metric: first?.metric ?? 'heap',
     measures: first?.describes ?? '',
+    baseline: first?.baseline ?? null,
     functions: results
       .filter((f) => f.calls > 0)
       .sort((a, b) => a.path.localeCompare(b.path) || a.startLine - b.startLine)
@@ -120,7 +123,9 @@ function functionReport(fn: FunctionResult, text: readonly string[] | undefined)
         line,
         memUsage: maxOf(fn.entryPeak, stat?.memUsage ?? null),
         increment: stat ? stat.increment : null,
-        occurrences: fn.calls + (fn.mode === 'line' ? (stat?.occurrences ?? 0) : 0),
+        // a statement on the signature's line (a one-line function) runs once per call: the line ran
+        // that often, not calls + that (memory_profiler counts line events, not calls plus lines)
+        occurrences: Math.max(fn.calls, fn.mode === 'line' ? (stat?.occurrences ?? 0) : 0),
         content,
       });
     } else if (stat) {
@@ -172,7 +177,18 @@ export function renderLineReport(
     `Mem usage: ${report.measures}, when the line finished (highest over its runs). ` +
     'Increment: how much it changed while the line ran, summed over its runs ' +
     '(time suspended at await/yield left out; a garbage collection during a line shows as a decrease).';
-  lines.push(...wrap(legend, Math.max(60, Math.min(options.width ?? 100, 110))));
+  const width = Math.max(60, Math.min(options.width ?? 100, 110));
+  lines.push(...wrap(legend, width));
+  if (report.metric === 'rss' && report.baseline !== null) {
+    // memory_profiler's RSS includes the interpreter and itself the same way (~20 MiB for Python)
+    lines.push(
+      ...wrap(
+        `Before the script's first module loaded, the process already had ${bytes(report.baseline)} resident ` +
+          '(Node.js and hog): what the script allocated is the figure minus that.',
+        width,
+      ),
+    );
+  }
   for (const fn of report.functions) {
     lines.push('', `Filename: ${fn.file}`, '');
     lines.push(HEADER, '='.repeat(HEADER.length));

@@ -5,9 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import Module from 'node:module';
-import { sep } from 'node:path';
+import { dirname, sep } from 'node:path';
 import { isTypeScript, mightSelect, STOP_SOURCE } from './sourceKinds.js';
 import type { SyncCompiler } from './syncCompiler.js';
+import { resolveAlias } from './tsconfig.js';
 
 interface ModuleInternals {
   _compile(content: string, filename: string): unknown;
@@ -55,6 +56,7 @@ export function installRequireHooks(compiler: SyncCompiler, options: RequireHook
   };
   internals._extensions['.ts'] = loadTypeScript;
   internals._extensions['.cts'] = loadTypeScript;
+  internals._extensions['.tsx'] = loadTypeScript;
 
   const originalCompile = internals.prototype._compile;
   internals.prototype._compile = function (this: ModuleInternals, content: string, filename: string) {
@@ -73,6 +75,10 @@ export function installRequireHooks(compiler: SyncCompiler, options: RequireHook
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
       if (request === 'hog') return hogRequireEntry;
+      // tsconfig `paths` aliases (`@app/util`), as TypeScript resolves them
+      const from = (parent as { filename?: string } | null)?.filename;
+      const aliased = from ? resolveAlias(request, dirname(from)) : undefined;
+      if (aliased) return aliased;
       const ts = /\.([cm]?)js$/.exec(request);
       if (ts && /^\.{1,2}\/|^\//.test(request)) {
         try {

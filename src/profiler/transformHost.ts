@@ -1,41 +1,118 @@
 /**
  * Where modules are compiled: in Node.js's module-hooks thread (ES modules) or in hog's compile worker
  * (CommonJS), never in the program's own thread, so that TypeScript's compiler (tens of MiB of heap)
- * does not sit in the heap the profiler measures. Records what it instrumented and what failed.
+ * does not sit in the heap the profiler measures. The compile cache (compileCache.ts) is asked first;
+ * TypeScript's compiler is loaded only on a miss. Records what it instrumented, what failed and where
+ * each module came from (cache or compiler), for `hog profile --verbose` and the tests.
  */
-import { appendFileSync } from 'node:fs';
-import { sep } from 'node:path';
-import { type ChildConfig, type CompileErrorInfo, declaredFile, errorsFile } from './childConfig.js';
+import { appendFileSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, sep } from 'node:path';
+import {
+  type ChildConfig,
+  type CompileErrorInfo,
+  compilesFile,
+  declaredFile,
+  errorsFile,
+} from './childConfig.js';
+import { type CachedResult, cacheKey, readEntry, writeEntry } from './compileCache.js';
 import type { ModuleFormat } from './moduleFormat.js';
-import { TransformError, transformModule } from './transform.js';
+import { isTypeScript, mightSelect } from './sourceKinds.js';
+import { projectConfig } from './tsconfig.js';
 
 /** hog's own compiled files (this directory's parent, dist/): never instrumented. */
 const HOG_DIST = new URL('..', import.meta.url).pathname;
 
 export type HostResult = { code: string } | { error: CompileErrorInfo } | undefined;
 
-export function hostTransform(
+/** 'by-syntax': a .ts file nothing declares the format of (see moduleFormat.ts); the compiler decides. */
+export type FormatRequest = ModuleFormat | 'by-syntax';
+
+type Transform = typeof import('./transform.js');
+let transform: Transform | undefined;
+
+/** hog's and TypeScript's versions, read from their package.json files (no compiler loaded). */
+const versions = (() => {
+  const read = (url: URL | string): string => {
+    try {
+      return (JSON.parse(readFileSync(url, 'utf8')) as { version?: string }).version ?? '?';
+    } catch {
+      return '?';
+    }
+  };
+  let typescript = '?';
+  try {
+    typescript = read(createRequire(import.meta.url).resolve('typescript/package.json'));
+  } catch {
+    // no TypeScript: a miss will say so when it loads the compiler
+  }
+  return { hog: read(new URL('../../package.json', import.meta.url)), typescript };
+})();
+
+function note(config: ChildConfig, file: string, from: 'cache' | 'compiler'): void {
+  appendFileSync(compilesFile(config.dir), `${JSON.stringify({ file, from })}\n`);
+}
+
+async function compiler(config: ChildConfig): Promise<Transform> {
+  if (!transform) {
+    transform = await import('./transform.js');
+    appendFileSync(compilesFile(config.dir), `${JSON.stringify({ loaded: 'typescript' })}\n`);
+  }
+  return transform;
+}
+
+/**
+ * The code to run for `file` and its format, from the cache when it has it. A module that needs
+ * nothing (plain JavaScript with nothing to profile) is decided without compiler or cache.
+ */
+export async function hostTransform(
   config: ChildConfig,
   file: string,
   source: string,
-  format: ModuleFormat,
-): HostResult {
-  if (file.startsWith(HOG_DIST)) return undefined;
+  format: FormatRequest,
+): Promise<{ format: ModuleFormat; result: HostResult }> {
+  const settled: ModuleFormat = format === 'by-syntax' ? 'commonjs' : format;
+  if (file.startsWith(HOG_DIST)) return { format: settled, result: undefined };
   // dependencies: types are stripped if needed, but nothing is instrumented there
   const dependency = file.includes(`${sep}node_modules${sep}`);
-  try {
-    const output = transformModule(file, source, format, {
-      mode: dependency ? 'sample' : config.mode,
-      functionNames: config.functionNames,
-    });
-    if (output === undefined) return undefined;
-    if (output.functions.length > 0) {
-      appendFileSync(
-        declaredFile(config.dir),
-        output.functions.map((f) => `${JSON.stringify(f)}\n`).join(''),
-      );
+  const mode = dependency ? 'sample' : config.mode;
+  const typescript = isTypeScript(file);
+  if (!typescript && (mode === 'sample' || !mightSelect(source, config.functionNames))) {
+    return { format: settled, result: undefined };
+  }
+  const options = { mode, functionNames: config.functionNames };
+  // compiled JavaScript with a source map: the output depends on other files too (map, sources)
+  const cacheable = config.cacheDir !== undefined && (typescript || !/sourceMappingURL=/.test(source));
+  const project = typescript ? projectConfig(dirname(file)) : undefined;
+  const key = cacheable
+    ? cacheKey({
+        hogVersion: versions.hog,
+        typescriptVersion: versions.typescript,
+        file,
+        format,
+        options,
+        project: project ? JSON.stringify(project.texts) : '',
+        source,
+      })
+    : '';
+  if (cacheable) {
+    const hit = readEntry(config.cacheDir as string, key);
+    if (hit) {
+      note(config, file, 'cache');
+      return { format: hit.format, result: recorded(config, hit) };
     }
-    return { code: output.code };
+  }
+  const { transformModule, usesModuleSyntax, TransformError } = await compiler(config);
+  const decided: ModuleFormat =
+    format === 'by-syntax' ? (usesModuleSyntax(source, file) ? 'module' : 'commonjs') : format;
+  note(config, file, 'compiler');
+  try {
+    const output = transformModule(file, source, decided, options);
+    const entry: CachedResult = output
+      ? { format: decided, code: output.code, functions: output.functions }
+      : { format: decided, unchanged: true };
+    if (cacheable) writeEntry(config.cacheDir as string, key, entry);
+    return { format: decided, result: recorded(config, entry) };
   } catch (error) {
     const info: CompileErrorInfo =
       error instanceof TransformError
@@ -47,6 +124,15 @@ export function hostTransform(
             message: `hog could not compile this file: ${(error as Error).message}`,
           };
     appendFileSync(errorsFile(config.dir), `${JSON.stringify(info)}\n`);
-    return { error: info };
+    return { format: decided, result: { error: info } };
   }
+}
+
+/** Declares the functions a module instruments (from the compiler or the cache alike). */
+function recorded(config: ChildConfig, entry: CachedResult): HostResult {
+  if ('unchanged' in entry) return undefined;
+  if (entry.functions.length > 0) {
+    appendFileSync(declaredFile(config.dir), entry.functions.map((f) => `${JSON.stringify(f)}\n`).join(''));
+  }
+  return { code: entry.code };
 }
