@@ -231,6 +231,7 @@ Examples:
       }
 
       const report = buildLineReport(run.threads, run.declared, sourceLines);
+      if (report.metric === 'rss' && run.residentAtStart !== null) report.baseline = run.residentAtStart;
       if (report.functions.length === 0 && report.notCalled.length === 0) {
         const named =
           opts.function.length > 0
@@ -255,12 +256,19 @@ Examples:
             exitCode: run.exitCode,
             signal: run.signal,
             ...report,
+            compileCache: run.compiles,
           }),
         );
         return;
       }
       out.line('');
-      out.lines(renderLineReport(report, { precision: opts.precision, width: out.columns }));
+      out.lines(
+        renderLineReport(report, {
+          precision: opts.precision,
+          width: out.columns,
+          compiler: { modules: run.compiles.compiled, resident: run.compiles.compilerResident },
+        }),
+      );
       if (run.exitCode !== 0 && run.exitCode !== null) {
         out.error(`hog: ${script} exited with code ${run.exitCode}`);
       } else if (run.signal) {

@@ -5,11 +5,11 @@
  * `hog` itself for a script outside any project that installed it.
  * CommonJS modules are left to the require hooks (requireHooks.ts).
  */
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import type { InitializeHook, LoadHook, ResolveHook } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { type ChildConfig, loadedFile } from './childConfig.js';
+import { baselineFile, type ChildConfig, loadedFile } from './childConfig.js';
 import { declaredFormat, type ModuleFormat } from './moduleFormat.js';
 import { isTypeScript, STOP_SOURCE } from './sourceKinds.js';
 import { type FormatRequest, hostTransform } from './transformHost.js';
@@ -59,8 +59,16 @@ export const resolve: ResolveHook = async (specifier, context, nextResolve) => {
   }
 };
 
+let baselineTaken = false;
+
 export const load: LoadHook = async (url, context, nextLoad) => {
   if (!data || !url.startsWith('file:')) return nextLoad(url, context);
+  if (!baselineTaken) {
+    // the process's RSS as the program's first module loads: Node.js, hog's runtime and this thread
+    // (the RSS is the whole process's, whichever thread reads it)
+    baselineTaken = true;
+    writeFileSync(baselineFile(data.config.dir), String(process.memoryUsage.rss()));
+  }
   const file = fileURLToPath(url);
   if (isTypeScript(file)) {
     const source = readFileSync(file, 'utf8');

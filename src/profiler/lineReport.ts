@@ -41,7 +41,8 @@ export interface FunctionReport {
 export interface LineProfileReport {
   metric: Metric;
   measures: string;
-  /** The metric in the main thread before the program's first module loaded (Node.js and hog's own). */
+  /** The metric before the program's first module loaded (Node.js and hog's own); for rss, hog profile
+   * sets it to the reading taken as that module loads, with hog's module-loading thread up. */
   baseline: number | null;
   functions: FunctionReport[];
   /** Profiled functions the program defined but never called. */
@@ -169,7 +170,7 @@ function expandTabs(text: string): string {
 
 export function renderLineReport(
   report: LineProfileReport,
-  options: { precision: number; width?: number },
+  options: { precision: number; width?: number; compiler?: { modules: number; resident: number } },
 ): string[] {
   const bytes = (n: number | null): string => (n === null ? '' : formatBytes(n, options.precision));
   const lines: string[] = [];
@@ -183,11 +184,21 @@ export function renderLineReport(
     // memory_profiler's RSS includes the interpreter and itself the same way (~20 MiB for Python)
     lines.push(
       ...wrap(
-        `Before the script's first module loaded, the process already had ${bytes(report.baseline)} resident ` +
-          '(Node.js and hog): what the script allocated is the figure minus that.',
+        `When the script's first module loaded, the process already had ${bytes(report.baseline)} resident ` +
+          "(Node.js and hog's runtime): what the script allocated is the figure minus that.",
         width,
       ),
     );
+    const compiler = options.compiler;
+    if (compiler && compiler.modules > 0) {
+      lines.push(
+        ...wrap(
+          `The figures also hold about ${bytes(compiler.resident)} of TypeScript's compiler, which hog loaded in this process ` +
+            `for ${compiler.modules} module${compiler.modules === 1 ? '' : 's'} not in its compile cache yet; a repeat run takes them from the cache.`,
+          width,
+        ),
+      );
+    }
   }
   for (const fn of report.functions) {
     lines.push('', `Filename: ${fn.file}`, '');

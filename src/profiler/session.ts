@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { NotFoundError, quote, UsageError } from '../errors.js';
 import {
+  baselineFile,
   type ChildConfig,
   CONFIG_ENV,
   type CompileErrorInfo,
@@ -60,6 +61,8 @@ export interface CompileStats {
   fromCache: number;
   compiled: number;
   compilerLoaded: boolean;
+  /** How much the process's RSS grew while TypeScript's compiler loaded and compiled (bytes). */
+  compilerResident: number;
 }
 
 export interface ThreadRun extends ThreadResults {
@@ -74,6 +77,8 @@ export interface ProfileRun {
   threads: ThreadRun[];
   errors: CompileErrorInfo[];
   compiles: CompileStats;
+  /** The process's RSS when the program's first module loaded (before any compiling), if recorded. */
+  residentAtStart: number | null;
   wallSeconds: number;
 }
 
@@ -146,7 +151,8 @@ export async function runProfiled(options: ProfileRunOptions): Promise<ProfileRu
       signal,
       declared: readJsonLines<FunctionIdentity>(declaredFile(dir)),
       errors: readJsonLines<CompileErrorInfo>(errorsFile(dir)),
-      compiles: compileStats(cacheDir, readJsonLines<{ from?: string; loaded?: string }>(compilesFile(dir))),
+      residentAtStart: readNumber(baselineFile(dir)),
+      compiles: compileStats(cacheDir, readJsonLines<CompileLine>(compilesFile(dir))),
       threads: readdirSync(dir)
         .filter((name) => name.startsWith('results-'))
         .map((name) => JSON.parse(readFileSync(join(dir, name), 'utf8')) as ThreadRun),
@@ -196,8 +202,20 @@ function runChild(
   });
 }
 
-function compileStats(cacheDir: string | null, lines: { from?: string; loaded?: string }[]): CompileStats {
+function readNumber(path: string): number | null {
+  try {
+    const n = Number(readFileSync(path, 'utf8'));
+    return Number.isFinite(n) ? n : null;
+  } catch {
+    return null;
+  }
+}
+
+type CompileLine = { from?: string; loaded?: string; resident?: number };
+
+function compileStats(cacheDir: string | null, lines: CompileLine[]): CompileStats {
   return {
+    compilerResident: lines.reduce((sum, l) => sum + (l.resident ?? 0), 0),
     cacheDir,
     fromCache: lines.filter((l) => l.from === 'cache').length,
     compiled: lines.filter((l) => l.from === 'compiler').length,

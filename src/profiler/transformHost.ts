@@ -49,8 +49,12 @@ const versions = (() => {
   return { hog: read(new URL('../../package.json', import.meta.url)), typescript };
 })();
 
-function note(config: ChildConfig, file: string, from: 'cache' | 'compiler'): void {
-  appendFileSync(compilesFile(config.dir), `${JSON.stringify({ file, from })}\n`);
+/**
+ * `resident`: how much the process's RSS grew while the compiler loaded or compiled (it runs in this
+ * process, in another thread): what `--metric rss` figures hold of hog's own on a cache miss.
+ */
+function note(config: ChildConfig, file: string, from: 'cache' | 'compiler', resident = 0): void {
+  appendFileSync(compilesFile(config.dir), `${JSON.stringify({ file, from, resident })}\n`);
 }
 
 async function compiler(config: ChildConfig): Promise<Transform> {
@@ -102,12 +106,13 @@ export async function hostTransform(
       return { format: hit.format, result: recorded(config, hit) };
     }
   }
+  const residentBefore = process.memoryUsage.rss();
   const { transformModule, usesModuleSyntax, TransformError } = await compiler(config);
   const decided: ModuleFormat =
     format === 'by-syntax' ? (usesModuleSyntax(source, file) ? 'module' : 'commonjs') : format;
-  note(config, file, 'compiler');
   try {
     const output = transformModule(file, source, decided, options);
+    note(config, file, 'compiler', Math.max(0, process.memoryUsage.rss() - residentBefore));
     const entry: CachedResult = output
       ? { format: decided, code: output.code, functions: output.functions }
       : { format: decided, unchanged: true };
@@ -123,6 +128,7 @@ export async function hostTransform(
             column: 1,
             message: `hog could not compile this file: ${(error as Error).message}`,
           };
+    note(config, file, 'compiler');
     appendFileSync(errorsFile(config.dir), `${JSON.stringify(info)}\n`);
     return { format: decided, result: { error: info } };
   }
