@@ -65,7 +65,7 @@ function start(config: ChildConfig): void {
     sampler = new AllocationSampler();
     sampler.start(config.sample);
   }
-  installRequireHooks(new SyncCompiler(config), {
+  installRequireHooks(new SyncCompiler(config), config, {
     instrument: config.mode === 'line',
     functionNames: config.functionNames,
     hogRequireEntry: HOG_REQUIRE_ENTRY.pathname,

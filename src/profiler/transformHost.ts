@@ -65,9 +65,67 @@ async function compiler(config: ChildConfig): Promise<Transform> {
   return transform;
 }
 
+interface Plan {
+  /** Decided without compiler or cache. */
+  settled?: { format: ModuleFormat; result: HostResult };
+  options: { mode: 'line' | 'sample'; functionNames: string[] };
+  /** The cache key, or '' when the output must not be cached. */
+  key: string;
+}
+
+/** What a module needs: nothing (plain JavaScript with nothing to profile), or a compile under a key. */
+function plan(config: ChildConfig, file: string, source: string, format: FormatRequest): Plan {
+  const settled: ModuleFormat = format === 'by-syntax' ? 'commonjs' : format;
+  // dependencies: types are stripped if needed, but nothing is instrumented there
+  const dependency = file.includes(`${sep}node_modules${sep}`);
+  const options = {
+    mode: dependency ? ('sample' as const) : config.mode,
+    functionNames: config.functionNames,
+  };
+  const typescript = isTypeScript(file);
+  if (
+    file.startsWith(HOG_DIST) ||
+    (!typescript && (options.mode === 'sample' || !mightSelect(source, config.functionNames)))
+  ) {
+    return { settled: { format: settled, result: undefined }, options, key: '' };
+  }
+  // compiled JavaScript with a source map: the output depends on other files too (map, sources)
+  const cacheable = config.cacheDir !== undefined && (typescript || !/sourceMappingURL=/.test(source));
+  if (!cacheable) return { options, key: '' };
+  const project = typescript ? projectConfig(dirname(file)) : undefined;
+  const key = cacheKey({
+    hogVersion: versions.hog,
+    typescriptVersion: versions.typescript,
+    file,
+    format,
+    options,
+    project: project ? JSON.stringify(project.texts) : '',
+    source,
+  });
+  return { options, key };
+}
+
 /**
- * The code to run for `file` and its format, from the cache when it has it. A module that needs
- * nothing (plain JavaScript with nothing to profile) is decided without compiler or cache.
+ * Synchronously, without the compiler: what needs nothing, or what the cache holds; undefined on a
+ * miss. The program's own thread asks this before it wakes the compile worker for a CommonJS module.
+ */
+export function cachedTransform(
+  config: ChildConfig,
+  file: string,
+  source: string,
+  format: FormatRequest,
+): { format: ModuleFormat; result: HostResult } | undefined {
+  const { settled, key } = plan(config, file, source, format);
+  if (settled) return settled;
+  const hit = key === '' ? undefined : readEntry(config.cacheDir as string, key);
+  if (!hit) return undefined;
+  note(config, file, 'cache');
+  return { format: hit.format, result: recorded(config, hit) };
+}
+
+/**
+ * The code to run for `file` and its format: from the cache when it has it, else from TypeScript's
+ * compiler (loaded on the first miss), and then stored in the cache.
  */
 export async function hostTransform(
   config: ChildConfig,
@@ -75,37 +133,10 @@ export async function hostTransform(
   source: string,
   format: FormatRequest,
 ): Promise<{ format: ModuleFormat; result: HostResult }> {
-  const settled: ModuleFormat = format === 'by-syntax' ? 'commonjs' : format;
-  if (file.startsWith(HOG_DIST)) return { format: settled, result: undefined };
-  // dependencies: types are stripped if needed, but nothing is instrumented there
-  const dependency = file.includes(`${sep}node_modules${sep}`);
-  const mode = dependency ? 'sample' : config.mode;
-  const typescript = isTypeScript(file);
-  if (!typescript && (mode === 'sample' || !mightSelect(source, config.functionNames))) {
-    return { format: settled, result: undefined };
-  }
-  const options = { mode, functionNames: config.functionNames };
-  // compiled JavaScript with a source map: the output depends on other files too (map, sources)
-  const cacheable = config.cacheDir !== undefined && (typescript || !/sourceMappingURL=/.test(source));
-  const project = typescript ? projectConfig(dirname(file)) : undefined;
-  const key = cacheable
-    ? cacheKey({
-        hogVersion: versions.hog,
-        typescriptVersion: versions.typescript,
-        file,
-        format,
-        options,
-        project: project ? JSON.stringify(project.texts) : '',
-        source,
-      })
-    : '';
-  if (cacheable) {
-    const hit = readEntry(config.cacheDir as string, key);
-    if (hit) {
-      note(config, file, 'cache');
-      return { format: hit.format, result: recorded(config, hit) };
-    }
-  }
+  const known = cachedTransform(config, file, source, format);
+  if (known) return known;
+  const { options, key } = plan(config, file, source, format);
+  const cacheable = key !== '';
   const residentBefore = process.memoryUsage.rss();
   const { transformModule, usesModuleSyntax, TransformError } = await compiler(config);
   const decided: ModuleFormat =

@@ -4,7 +4,7 @@
  * source misses, a tampered entry is not used, a cache directory others can write is refused, and two
  * runs at once both succeed.
  */
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -110,6 +110,28 @@ describe('hog profile: compile cache', () => {
       "hog: compile cache not used: 0 modules from the cache, 2 compiled; TypeScript's compiler loaded",
     );
     expect(result.stdout).toContain('8\n');
+  });
+
+  it("CommonJS: a repeat run is served from the cache in the program's thread, without the compiler", async () => {
+    const cjs = join(dir, 'cjs');
+    mkdirSync(cjs);
+    writeFileSync(join(cjs, 'package.json'), '{"type":"commonjs"}\n');
+    const path = join(cjs, 'loop.js');
+    writeFileSync(
+      path,
+      '// @profile\nfunction work(n) {\n  const a = [];\n  for (let i = 0; i < n; i++) a.push(Buffer.alloc(1024));\n  return a.length;\n}\nconsole.log(work(5));\n',
+    );
+    const args = ['--verbose', path];
+    const first = await runProfile(args, { env: env() });
+    expect(verboseLine(first.stderr)).toContain(
+      ": 0 modules from the cache, 1 compiled; TypeScript's compiler loaded",
+    );
+    const second = await runProfile(args, { env: env() });
+    expect(second.code).toBe(0);
+    expect(verboseLine(second.stderr)).toContain(
+      ": 1 module from the cache, 0 compiled; TypeScript's compiler not loaded",
+    );
+    expect(second.stdout).toMatch(/^ +4 .* 6 +for \(let i = 0; i < n; i\+\+\) a\.push/m);
   });
 
   it('two runs at once on a cold cache both succeed and leave whole entries', async () => {
