@@ -171,7 +171,7 @@ Examples:
       if (opts.verbose) {
         const c = run.compiles;
         context.output.error(
-          `hog: compile cache ${c.cacheDir ?? 'not used'}: ${c.fromCache} module${c.fromCache === 1 ? '' : 's'} from the cache, ${c.compiled} compiled; TypeScript's compiler ${c.compilerLoaded ? 'loaded' : 'not loaded'}`,
+          `hog: compile cache ${c.cacheDir ?? 'not used'}: ${c.fromCache} module${c.fromCache === 1 ? '' : 's'} from the cache, ${c.compiled} compiled; TypeScript's compiler ${c.compilerLoaded ? `loaded${c.compilerCodeCache ? ' with its code cache' : ''}` : 'not loaded'}`,
         );
       }
       const first = run.errors[0];

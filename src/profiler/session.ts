@@ -61,6 +61,8 @@ export interface CompileStats {
   fromCache: number;
   compiled: number;
   compilerLoaded: boolean;
+  /** TypeScript's compiler came with its V8 code cache (fast), rather than compiled from source. */
+  compilerCodeCache: boolean;
   /** How much the process's RSS grew while TypeScript's compiler loaded and compiled (bytes). */
   compilerResident: number;
 }
@@ -211,7 +213,7 @@ function readNumber(path: string): number | null {
   }
 }
 
-type CompileLine = { from?: string; loaded?: string; resident?: number };
+type CompileLine = { from?: string; loaded?: string; codeCache?: boolean; resident?: number };
 
 function compileStats(cacheDir: string | null, lines: CompileLine[]): CompileStats {
   return {
@@ -220,6 +222,7 @@ function compileStats(cacheDir: string | null, lines: CompileLine[]): CompileSta
     fromCache: lines.filter((l) => l.from === 'cache').length,
     compiled: lines.filter((l) => l.from === 'compiler').length,
     compilerLoaded: lines.some((l) => l.loaded === 'typescript'),
+    compilerCodeCache: lines.some((l) => l.loaded === 'typescript' && l.codeCache === true),
   };
 }
 

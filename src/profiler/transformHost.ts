@@ -16,6 +16,7 @@ import {
   errorsFile,
 } from './childConfig.js';
 import { type CachedResult, cacheKey, readEntry, writeEntry } from './compileCache.js';
+import { preloadTypeScript, saveTypeScriptCodeCache } from './compilerCodeCache.js';
 import type { ModuleFormat } from './moduleFormat.js';
 import { isTypeScript, mightSelect } from './sourceKinds.js';
 import { projectConfig } from './tsconfig.js';
@@ -59,8 +60,9 @@ function note(config: ChildConfig, file: string, from: 'cache' | 'compiler', res
 
 async function compiler(config: ChildConfig): Promise<Transform> {
   if (!transform) {
+    const codeCache = preloadTypeScript(config.cacheDir);
     transform = await import('./transform.js');
-    appendFileSync(compilesFile(config.dir), `${JSON.stringify({ loaded: 'typescript' })}\n`);
+    appendFileSync(compilesFile(config.dir), `${JSON.stringify({ loaded: 'typescript', codeCache })}\n`);
   }
   return transform;
 }
@@ -143,6 +145,7 @@ export async function hostTransform(
     format === 'by-syntax' ? (usesModuleSyntax(source, file) ? 'module' : 'commonjs') : format;
   try {
     const output = transformModule(file, source, decided, options);
+    saveTypeScriptCodeCache();
     note(config, file, 'compiler', Math.max(0, process.memoryUsage.rss() - residentBefore));
     const entry: CachedResult = output
       ? { format: decided, code: output.code, functions: output.functions }

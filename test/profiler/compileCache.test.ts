@@ -1,4 +1,6 @@
 /** The compile cache: keys, integrity, and the refusals that keep another user's code from running. */
+
+import { createHash } from 'node:crypto';
 import {
   chmodSync,
   chownSync,
@@ -25,6 +27,7 @@ import {
   readEntry,
   writeEntry,
 } from '../../src/profiler/compileCache.js';
+import { readCodeCache } from '../../src/profiler/compilerCodeCache.js';
 
 const PARTS: KeyParts = {
   hogVersion: '0.1.0',
@@ -133,5 +136,22 @@ describe('compile cache', () => {
       console.log('skipped the other-owner entry: chown needs root');
     }
     expect(readEntry(dir, 'good')).toEqual(ENTRY);
+  });
+});
+
+describe("TypeScript's code cache", () => {
+  it('is used only when its bytes match their hash and nobody else can write it', () => {
+    const path = join(root, 'typescript-x.v8');
+    const data = Buffer.from('v8 code cache bytes');
+    const digest = createHash('sha256').update(data).digest();
+    writeFileSync(path, Buffer.concat([digest, data]), { mode: 0o600 });
+    expect(readCodeCache(path)).toEqual(data);
+    chmodSync(path, 0o666);
+    expect(readCodeCache(path)).toBeUndefined();
+    chmodSync(path, 0o600);
+    const tampered = Buffer.concat([digest, Buffer.from('v8 code cache bytez')]);
+    writeFileSync(path, tampered);
+    expect(readCodeCache(path)).toBeUndefined();
+    expect(readCodeCache(join(root, 'missing.v8'))).toBeUndefined();
   });
 });
