@@ -58,10 +58,24 @@ function note(config: ChildConfig, file: string, from: 'cache' | 'compiler', res
   appendFileSync(compilesFile(config.dir), `${JSON.stringify({ file, from, resident })}\n`);
 }
 
+/**
+ * The compiler side, bundled as CommonJS by the build (dist/profiler/transform.cjs): required, TypeScript
+ * is not lexed for its export names as an ES module import of it would be (~250 ms). The ES module
+ * is the fallback (hog run from its sources).
+ */
+async function loadTransform(): Promise<Transform> {
+  try {
+    return createRequire(import.meta.url)('./transform.cjs') as Transform;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
+    return import('./transform.js');
+  }
+}
+
 async function compiler(config: ChildConfig): Promise<Transform> {
   if (!transform) {
     const codeCache = preloadTypeScript(config.cacheDir);
-    transform = await import('./transform.js');
+    transform = await loadTransform();
     appendFileSync(compilesFile(config.dir), `${JSON.stringify({ loaded: 'typescript', codeCache })}\n`);
   }
   return transform;
