@@ -91,3 +91,21 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
 });
+
+// hog profile's compiler side (types stripped, probes added; loaded in the module-hooks thread only on a
+// compile-cache miss) as one CommonJS file: Node.js 20 imports a CommonJS package into an ES module
+// only after lexing its whole source for export names (cjs-module-lexer: ~250 ms for typescript.js's
+// 9 MB, measured with --cpu-prof), which require() skips. See src/profiler/transformHost.ts.
+await build({
+  entryPoints: ['src/profiler/transform.ts'],
+  outfile: 'dist/profiler/transform.cjs',
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  external: ['typescript'],
+  define: { 'import.meta.url': '__hogModuleUrl' },
+  banner: { js: "const __hogModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  sourcemap: true,
+  logLevel: 'warning',
+});

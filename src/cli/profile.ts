@@ -11,6 +11,7 @@ import { flameGraphHtml } from '../profiler/flameGraph.js';
 import { buildLineReport, renderLineReport } from '../profiler/lineReport.js';
 import { METRICS, type Metric } from '../profiler/probe.js';
 import { type ProfileRun, runProfiled } from '../profiler/session.js';
+import { isTypeScript } from '../profiler/sourceKinds.js';
 import { parseSize } from '../render/units.js';
 import type { CliContext } from './context.js';
 import { positiveInt } from './optionValues.js';
@@ -26,6 +27,7 @@ interface ProfileOptions {
   top: number;
   output?: string;
   json?: boolean;
+  verbose?: boolean;
 }
 
 function precision(text: string): number {
@@ -164,11 +166,20 @@ Examples:
         breakAbove: opts.breakAbove,
         sample: sample ? { interval: opts.sampleInterval, churn: Boolean(opts.churn) } : undefined,
         scriptStdout: opts.json ? 'stderr' : 'inherit',
+        warn: (message) => context.output.error(message),
       });
+      if (opts.verbose) {
+        const c = run.compiles;
+        context.output.error(
+          `hog: compile cache ${c.cacheDir ?? 'not used'}: ${c.fromCache} module${c.fromCache === 1 ? '' : 's'} from the cache, ${c.compiled} compiled; TypeScript's compiler ${c.compilerLoaded ? `loaded${c.compilerCodeCache ? ' with its code cache' : ''}` : 'not loaded'}`,
+        );
+      }
       const first = run.errors[0];
       if (first) {
         throw new UsageError(`${first.file}:${first.line}:${first.column}: ${first.message}`, {
-          hint: 'fix the file; hog profile strips TypeScript types without type checking, so this is a syntax error',
+          hint: isTypeScript(first.file)
+            ? 'fix the file; hog profile strips TypeScript types without type checking, so this is a syntax error'
+            : 'fix the file: Node.js cannot parse it, so nothing of the program ran',
         });
       }
       context.exitCode = exitStatus(run);
@@ -220,6 +231,7 @@ Examples:
       }
 
       const report = buildLineReport(run.threads, run.declared, sourceLines);
+      if (report.metric === 'rss' && run.residentAtStart !== null) report.baseline = run.residentAtStart;
       if (report.functions.length === 0 && report.notCalled.length === 0) {
         const named =
           opts.function.length > 0
@@ -244,12 +256,19 @@ Examples:
             exitCode: run.exitCode,
             signal: run.signal,
             ...report,
+            compileCache: run.compiles,
           }),
         );
         return;
       }
       out.line('');
-      out.lines(renderLineReport(report, { precision: opts.precision, width: out.columns }));
+      out.lines(
+        renderLineReport(report, {
+          precision: opts.precision,
+          width: out.columns,
+          compiler: { modules: run.compiles.compiled, resident: run.compiles.compilerResident },
+        }),
+      );
       if (run.exitCode !== 0 && run.exitCode !== null) {
         out.error(`hog: ${script} exited with code ${run.exitCode}`);
       } else if (run.signal) {

@@ -5,6 +5,10 @@
  *   declared.jsonl        one line per function instrumented when a module loaded (never-called ones too)
  *   errors.jsonl          a module hog could not compile (syntax error), with its position
  *   results-PID-TID.json  what each thread measured, written at exit
+ *   loaded-esm.txt        the program's JavaScript ES modules, in load order (to place a syntax error)
+ *   baseline-rss          the process's RSS when the program's first module loaded (--metric rss)
+ *   compiles.jsonl        where each compiled module came from (cache or compiler), and whether
+ *                         TypeScript's compiler was loaded (`hog profile --verbose` reports it)
  */
 import { join } from 'node:path';
 import type { Metric } from './probe.js';
@@ -25,6 +29,10 @@ export interface ChildConfig {
   functionNames: string[];
   breakAbove?: number;
   sample?: SampleConfig;
+  /** hog profile's own PID: only its direct child (and that child's threads) is profiled. */
+  hogPid?: number;
+  /** The compile cache directory (checked by hog profile), or undefined to compile every module. */
+  cacheDir?: string;
 }
 
 export interface CompileErrorInfo {
@@ -36,6 +44,9 @@ export interface CompileErrorInfo {
 
 export const declaredFile = (dir: string): string => join(dir, 'declared.jsonl');
 export const errorsFile = (dir: string): string => join(dir, 'errors.jsonl');
+export const baselineFile = (dir: string): string => join(dir, 'baseline-rss');
+export const loadedFile = (dir: string): string => join(dir, 'loaded-esm.txt');
+export const compilesFile = (dir: string): string => join(dir, 'compiles.jsonl');
 export const resultsFile = (dir: string, pid: number, thread: number): string =>
   join(dir, `results-${pid}-${thread}.json`);
 

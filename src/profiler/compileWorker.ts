@@ -22,10 +22,10 @@ interface WorkerData {
 
 const { port, flag, config } = workerData as WorkerData;
 
-port.on('message', (request: CompileRequest) => {
+port.on('message', async (request: CompileRequest) => {
   let answer: unknown;
   try {
-    answer = { result: hostTransform(config, request.file, request.source, request.format) };
+    answer = { result: (await hostTransform(config, request.file, request.source, request.format)).result };
   } catch (error) {
     answer = { failure: String((error as Error).stack ?? error) };
   }

@@ -69,6 +69,11 @@ export class Frame {
   private fresh = false;
   /** Suspended at an await or a yield (not counted in `running`). */
   private away = false;
+  /**
+   * Index of a `for (;;)` header that stepped (c()) since the last reading, else -1: the next reading
+   * is the memory when that header finished, its Mem usage (memory_profiler: highest over its runs).
+   */
+  private stepped = -1;
 
   constructor(fn: FunctionRecord, lineMode: boolean) {
     this.fn = fn;
@@ -89,6 +94,7 @@ export class Frame {
     // in line mode the first probe starts the first line; in function mode the whole call is the header line's
     this.fresh = lineMode;
     this.away = false;
+    this.stepped = -1;
   }
 
   /** Entry: the memory now, from which the call is measured. */
@@ -111,11 +117,18 @@ export class Frame {
       fn.increments[i] = (fn.increments[i] as number) + (m - (this.mem[0] as number));
       if (m > (fn.peaks[i] as number)) fn.peaks[i] = m;
     }
+    if (this.stepped >= 0) this.headerDone(m);
     const j = line - fn.startLine;
     fn.occurrences[j] = (fn.occurrences[j] as number) + 1;
     this.line = j;
     this.mem[0] = m;
     if (m > hooks.breakAbove) hooks.breach(fn, line, m);
+  }
+
+  private headerDone(m: number): void {
+    const peaks = this.fn.peaks;
+    if (m > (peaks[this.stepped] as number)) peaks[this.stepped] = m;
+    this.stepped = -1;
   }
 
   /**
@@ -127,6 +140,7 @@ export class Frame {
     const fn = this.fn;
     const j = line - fn.startLine;
     fn.occurrences[j] = (fn.occurrences[j] as number) + 1;
+    this.stepped = j;
   }
 
   /** Before suspending at await/yield: close the running line. Returns its argument (the awaited value). */
@@ -178,6 +192,7 @@ export class Frame {
   private close(): void {
     if (this.fresh) return;
     const m = read();
+    if (this.stepped >= 0) this.headerDone(m);
     const fn = this.fn;
     const i = this.line;
     fn.increments[i] = (fn.increments[i] as number) + (m - (this.mem[0] as number));

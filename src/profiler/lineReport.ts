@@ -42,6 +42,9 @@ export interface FunctionReport {
 export interface LineProfileReport {
   metric: Metric;
   measures: string;
+  /** The metric before the program's first module loaded (Node.js and hog's own); for rss, hog profile
+   * sets it to the reading taken as that module loads, with hog's module-loading thread up. */
+  baseline: number | null;
   functions: FunctionReport[];
   /** Profiled functions the program defined but never called. */
   notCalled: FunctionIdentity[];
@@ -94,10 +97,11 @@ export function buildLineReport(
   const called = new Set(results.filter((f) => f.calls > 0).map(key));
   const notCalled = new Map<string, FunctionIdentity>();
   for (const fn of declared) if (!called.has(key(fn))) notCalled.set(key(fn), fn);
-  const first = threads[0];
+  const first = threads.find((t) => t.threadId === 0) ?? threads[0];
   return {
     metric: first?.metric ?? 'heap',
     measures: first?.describes ?? '',
+    baseline: first?.baseline ?? null,
     functions: results
       .filter((f) => f.calls > 0)
       .sort((a, b) => a.path.localeCompare(b.path) || a.startLine - b.startLine)
@@ -121,7 +125,9 @@ function functionReport(fn: FunctionResult, text: readonly string[] | undefined)
         line,
         memUsage: maxOf(fn.entryPeak, stat?.memUsage ?? null),
         increment: stat ? stat.increment : null,
-        occurrences: fn.calls + (fn.mode === 'line' ? (stat?.occurrences ?? 0) : 0),
+        // a statement on the signature's line (a one-line function) runs once per call: the line ran
+        // that often, not calls + that (memory_profiler counts line events, not calls plus lines)
+        occurrences: Math.max(fn.calls, fn.mode === 'line' ? (stat?.occurrences ?? 0) : 0),
         content,
       });
     } else if (stat) {
@@ -165,7 +171,7 @@ function expandTabs(text: string): string {
 
 export function renderLineReport(
   report: LineProfileReport,
-  options: { precision: number; width?: number },
+  options: { precision: number; width?: number; compiler?: { modules: number; resident: number } },
 ): string[] {
   const bytes = (n: number | null): string => (n === null ? '' : formatBytes(n, options.precision));
   const lines: string[] = [];
@@ -173,7 +179,22 @@ export function renderLineReport(
     `Mem usage: ${report.measures}, when the line finished (highest over its runs). ` +
     'Increment: how much it changed while the line ran, summed over its runs ' +
     '(time suspended at await/yield left out; a garbage collection during a line shows as a decrease).';
-  for (const line of wrap(legend, Math.max(60, Math.min(options.width ?? 100, 110)))) lines.push(line);
+  const width = Math.max(60, Math.min(options.width ?? 100, 110));
+  for (const line of wrap(legend, width)) lines.push(line);
+  if (report.metric === 'rss' && report.baseline !== null) {
+    // memory_profiler's RSS includes the interpreter and itself the same way (~20 MiB for Python)
+    const baseline =
+      `When the script's first module loaded, the process already had ${bytes(report.baseline)} resident ` +
+      "(Node.js and hog's runtime): what the script allocated is the figure minus that.";
+    for (const line of wrap(baseline, width)) lines.push(line);
+    const compiler = options.compiler;
+    if (compiler && compiler.modules > 0) {
+      const loaded =
+        `The figures also hold about ${bytes(compiler.resident)} of TypeScript's compiler, which hog loaded in this process ` +
+        `for ${compiler.modules} module${compiler.modules === 1 ? '' : 's'} not in its compile cache yet; a repeat run takes them from the cache.`;
+      for (const line of wrap(loaded, width)) lines.push(line);
+    }
+  }
   for (const fn of report.functions) {
     lines.push('', `Filename: ${fn.file}`, '');
     lines.push(HEADER, '='.repeat(HEADER.length));

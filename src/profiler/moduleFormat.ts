@@ -5,8 +5,16 @@
  * decide it; a .js file then stays CommonJS, Node.js 20's default.
  */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import ts from 'typescript';
+import type ts from 'typescript';
+
+/** TypeScript's compiler, loaded only when a module's syntax must decide (a cache hit never needs it). */
+let compiler: typeof ts | undefined;
+const typescript = (): typeof ts => {
+  compiler ??= createRequire(import.meta.url)('typescript') as typeof ts;
+  return compiler;
+};
 
 export type ModuleFormat = 'module' | 'commonjs';
 
@@ -51,6 +59,7 @@ function readIfExists(path: string): string | undefined {
 
 /** True when the file uses ES module syntax (import/export declarations or import.meta). */
 export function usesModuleSyntax(source: string, fileName = 'file.ts'): boolean {
+  const ts = typescript();
   const sf = ts.createSourceFile(fileName, source, ts.ScriptTarget.ES2022, false);
   for (const statement of sf.statements) {
     if (ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) return true;
@@ -65,10 +74,15 @@ export function usesModuleSyntax(source: string, fileName = 'file.ts'): boolean 
   return /\bimport\.meta\b/.test(source);
 }
 
+/** The format decided without reading the module: its extension, else the nearest package.json's "type". */
+export function declaredFormat(file: string): ModuleFormat | undefined {
+  if (/\.m[jt]sx?$/.test(file)) return 'module';
+  if (/\.c[jt]sx?$/.test(file)) return 'commonjs';
+  return packageType(file);
+}
+
 export function moduleFormat(file: string, source: () => string): ModuleFormat {
-  if (/\.m[jt]s$/.test(file)) return 'module';
-  if (/\.c[jt]s$/.test(file)) return 'commonjs';
-  const declared = packageType(file);
+  const declared = declaredFormat(file);
   if (declared) return declared;
-  return /\.ts$/.test(file) && usesModuleSyntax(source(), file) ? 'module' : 'commonjs';
+  return /\.tsx?$/.test(file) && usesModuleSyntax(source(), file) ? 'module' : 'commonjs';
 }

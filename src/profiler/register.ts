@@ -4,12 +4,12 @@
  * sampler; writes what was measured when the program ends — normally, through process.exit(), an
  * uncaught exception, or a signal that would have killed it.
  */
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { register } from 'node:module';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { isMainThread } from 'node:worker_threads';
-import { type ChildConfig, CONFIG_ENV, readChildConfig, resultsFile } from './childConfig.js';
+import { isMainThread, threadId } from 'node:worker_threads';
+import { type ChildConfig, errorsFile, loadedFile, readChildConfig, resultsFile } from './childConfig.js';
 import type { HookData } from './esmHooks.js';
 import { markerWriterFromEnv } from './markers.js';
 import { memoryReader, youngGenerationReader } from './probe.js';
@@ -17,6 +17,7 @@ import { installRequireHooks } from './requireHooks.js';
 import { installRuntime, ProfilerRuntime } from './runtime.js';
 import { AllocationSampler, type SampleNode } from './sampling.js';
 import { SyncCompiler } from './syncCompiler.js';
+import { parseErrorOf } from './syntaxErrors.js';
 
 const HOG_ENTRY = new URL('../index.js', import.meta.url);
 const HOG_REQUIRE_ENTRY = new URL('../index.cjs', import.meta.url);
@@ -46,9 +47,6 @@ function youngCollector(): (() => void) | undefined {
 }
 
 function start(config: ChildConfig): void {
-  // programs this one starts are not profiled
-  delete process.env[CONFIG_ENV];
-
   const runtime = new ProfilerRuntime({
     reader: memoryReader(config.metric),
     breakAbove: config.breakAbove,
@@ -57,14 +55,17 @@ function start(config: ChildConfig): void {
   });
   installRuntime(runtime);
 
+  // the program's worker threads run this module too (they inherit --import); Node.js 20 gives each
+  // thread its own module hooks, so each registers its own
   const hookData: HookData = { config, hogEntry: HOG_ENTRY.href };
   register('./esmHooks.js', { parentURL: import.meta.url, data: hookData });
+  reportParseErrors(config);
   let sampler: AllocationSampler | undefined;
   if (config.mode === 'sample' && config.sample) {
     sampler = new AllocationSampler();
     sampler.start(config.sample);
   }
-  installRequireHooks(new SyncCompiler(config), {
+  installRequireHooks(new SyncCompiler(config), config, {
     instrument: config.mode === 'line',
     functionNames: config.functionNames,
     hogRequireEntry: HOG_REQUIRE_ENTRY.pathname,
@@ -75,12 +76,13 @@ function start(config: ChildConfig): void {
   const save = (): void => {
     sampled ??= sampler?.stop();
     const results = { ...runtime.results(), sampling: sampled ?? null };
-    writeFileSync(resultsFile(config.dir, process.pid, 0), JSON.stringify(results));
+    writeFileSync(resultsFile(config.dir, process.pid, threadId), JSON.stringify(results));
   };
   process.on('exit', () => {
     save();
     runtime.close();
   });
+  if (!isMainThread) return; // signals are the main thread's
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     const onSignal = (): void => {
       save();
@@ -95,5 +97,24 @@ function start(config: ChildConfig): void {
   }
 }
 
+/**
+ * A module Node.js cannot parse (a .js/.mjs syntax error, a binary file): instead of Node.js's stack,
+ * `hog profile` reports it with its file:line:column like a TypeScript one, and the program stops with
+ * exit code 2. Only when nothing of the program's own handles uncaught exceptions.
+ */
+function reportParseErrors(config: ChildConfig): void {
+  process.on('uncaughtExceptionMonitor', (error) => {
+    if (process.listenerCount('uncaughtException') > 0) return;
+    const info = parseErrorOf(error, loadedFile(config.dir));
+    if (!info) return;
+    appendFileSync(errorsFile(config.dir), `${JSON.stringify(info)}\n`);
+    process.exit(2);
+  });
+}
+
+/**
+ * Profile this process only if `hog profile` started it (and its worker threads): a program's own
+ * child_process.fork() inherits --import and the environment, but is not what the user asked about.
+ */
 const config = readChildConfig();
-if (config && isMainThread) start(config);
+if (config && (!isMainThread || config.hogPid === undefined || process.ppid === config.hogPid)) start(config);

@@ -5,9 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import Module from 'node:module';
-import { sep } from 'node:path';
+import { dirname, sep } from 'node:path';
+import type { ChildConfig } from './childConfig.js';
 import { isTypeScript, mightSelect, STOP_SOURCE } from './sourceKinds.js';
 import type { SyncCompiler } from './syncCompiler.js';
+import { cachedTransform } from './transformHost.js';
+import { resolveAlias } from './tsconfig.js';
 
 interface ModuleInternals {
   _compile(content: string, filename: string): unknown;
@@ -42,10 +45,17 @@ export interface RequireHookOptions {
 export const RETAIN_SCRIPT =
   "\n;{const k=(globalThis[Symbol.for('hog.scripts')]??=[]);try{k.push(arguments.callee)}catch{k.push(()=>{})}}\n";
 
-export function installRequireHooks(compiler: SyncCompiler, options: RequireHookOptions): void {
+export function installRequireHooks(
+  compiler: SyncCompiler,
+  config: ChildConfig,
+  options: RequireHookOptions,
+): void {
   const { functionNames, hogRequireEntry } = options;
   const compile = (filename: string, source: string): string => {
-    const result = compiler.compile(filename, source, 'commonjs');
+    // a cache hit needs no compiler: read here rather than waking the compile worker (a thread start,
+    // ~50 ms); what reading allocates is garbage collected before a profiled call starts
+    const known = cachedTransform(config, filename, source, 'commonjs');
+    const result = known ? known.result : compiler.compile(filename, source, 'commonjs');
     if (result === undefined) return source;
     return 'error' in result ? STOP_SOURCE : result.code;
   };
@@ -55,6 +65,7 @@ export function installRequireHooks(compiler: SyncCompiler, options: RequireHook
   };
   internals._extensions['.ts'] = loadTypeScript;
   internals._extensions['.cts'] = loadTypeScript;
+  internals._extensions['.tsx'] = loadTypeScript;
 
   const originalCompile = internals.prototype._compile;
   internals.prototype._compile = function (this: ModuleInternals, content: string, filename: string) {
@@ -73,6 +84,10 @@ export function installRequireHooks(compiler: SyncCompiler, options: RequireHook
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
       if (request === 'hog') return hogRequireEntry;
+      // tsconfig `paths` aliases (`@app/util`), as TypeScript resolves them
+      const from = (parent as { filename?: string } | null)?.filename;
+      const aliased = from ? resolveAlias(request, dirname(from)) : undefined;
+      if (aliased) return aliased;
       const ts = /\.([cm]?)js$/.exec(request);
       if (ts && /^\.{1,2}\/|^\//.test(request)) {
         try {

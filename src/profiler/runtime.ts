@@ -29,6 +29,8 @@ export interface ThreadResults {
   threadId: number;
   metric: Metric;
   describes: string;
+  /** The metric when the profiler started, before the program's first module: what Node.js and hog hold. */
+  baseline: number;
   functions: FunctionResult[];
   snapshots: SnapshotNote[];
 }
@@ -57,8 +59,10 @@ export class ProfilerRuntime {
   private betweenLines: (() => void) | undefined;
   /** options.breakAbove, once the probes are warm; infinite after the snapshot. */
   private breakAbove = Number.POSITIVE_INFINITY;
+  private readonly baseline: number;
 
   constructor(private readonly options: RuntimeOptions) {
+    this.baseline = options.reader.read();
     configureProbe({
       read: options.reader.read,
       breakAbove: Number.POSITIVE_INFINITY,
@@ -180,6 +184,7 @@ export class ProfilerRuntime {
       threadId,
       metric: this.metric,
       describes: this.options.reader.describes,
+      baseline: this.baseline,
       functions,
       snapshots: this.snapshots,
     };

@@ -3,18 +3,31 @@
  * it, and collect what it left in a private temporary directory (see childConfig.ts).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { NotFoundError, quote, UsageError } from '../errors.js';
 import {
+  baselineFile,
   type ChildConfig,
   CONFIG_ENV,
   type CompileErrorInfo,
+  compilesFile,
   declaredFile,
   errorsFile,
   type SampleConfig,
 } from './childConfig.js';
+import { defaultCacheRoot, openCacheDir } from './compileCache.js';
 import type { FunctionIdentity } from './functionRecord.js';
 import type { Metric } from './probe.js';
 import type { ThreadResults } from './runtime.js';
@@ -23,7 +36,7 @@ import type { SampleNode } from './sampling.js';
 // '../profiler/' so that the path is right from dist/profiler/ and from the CLI bundle in dist/cli-bundle/
 const REGISTER = new URL('../profiler/register.js', import.meta.url);
 
-export const SCRIPT_EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
+export const SCRIPT_EXTENSIONS = ['.ts', '.mts', '.cts', '.tsx', '.js', '.mjs', '.cjs'];
 
 export interface ProfileRunOptions {
   script: string;
@@ -36,6 +49,22 @@ export interface ProfileRunOptions {
   /** Where the script's stdout goes: the terminal, or hog's stderr (when hog's stdout carries JSON). */
   scriptStdout: 'inherit' | 'stderr';
   env?: NodeJS.ProcessEnv;
+  /** Where compiled modules are cached (default: the user's cache directory); null: no cache. */
+  cacheRoot?: string | null;
+  /** Told why the cache is not used (a directory others can write), once per run. */
+  warn?: (message: string) => void;
+}
+
+/** Where the modules of a run came from: the compile cache, or TypeScript's compiler (loaded or not). */
+export interface CompileStats {
+  cacheDir: string | null;
+  fromCache: number;
+  compiled: number;
+  compilerLoaded: boolean;
+  /** TypeScript's compiler came with its V8 code cache (fast), rather than compiled from source. */
+  compilerCodeCache: boolean;
+  /** How much the process's RSS grew while TypeScript's compiler loaded and compiled (bytes). */
+  compilerResident: number;
 }
 
 export interface ThreadRun extends ThreadResults {
@@ -49,6 +78,9 @@ export interface ProfileRun {
   declared: FunctionIdentity[];
   threads: ThreadRun[];
   errors: CompileErrorInfo[];
+  compiles: CompileStats;
+  /** The process's RSS when the program's first module loaded (before any compiling), if recorded. */
+  residentAtStart: number | null;
   wallSeconds: number;
 }
 
@@ -65,18 +97,47 @@ export function checkScript(script: string): string {
   }
   if (!SCRIPT_EXTENSIONS.includes(extname(path))) {
     throw new UsageError(`hog profile runs ${SCRIPT_EXTENSIONS.join(' ')} files, not ${quote(script)}`, {
-      hint: 'JSX/TSX needs a build step first: profile the compiled .js (its source map leads back to the source)',
+      hint: 'JSX in a .jsx file needs a build step first: profile the compiled .js (its source map leads back to the source)',
+    });
+  }
+  if (isBinary(path)) {
+    throw new UsageError(`${quote(script)} is a binary file, not a script`, {
+      hint: 'give the .ts or .js source; a compiled executable is profiled with hog run or hog watch',
     });
   }
   return path;
+}
+
+/** A NUL byte in the first 8 KiB: no JavaScript or TypeScript source has one (grep's test for binary). */
+function isBinary(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(8192);
+    const n = readSync(fd, buffer, 0, buffer.length, 0);
+    return buffer.subarray(0, n).includes(0);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The checked cache directory, or null (no cache wanted, or one that may not be used: `warn` says why). */
+function cacheDirFor(options: ProfileRunOptions): string | null {
+  if (options.cacheRoot === null) return null;
+  const opened = openCacheDir(options.cacheRoot ?? defaultCacheRoot(options.env ?? process.env));
+  if ('dir' in opened) return opened.dir;
+  options.warn?.(`hog: not using the compile cache: ${opened.refused}`);
+  return null;
 }
 
 export async function runProfiled(options: ProfileRunOptions): Promise<ProfileRun> {
   const script = checkScript(options.script);
   const dir = mkdtempSync(join(tmpdir(), `hog-profile-${process.pid}-`));
   try {
+    const cacheDir = cacheDirFor(options);
     const config: ChildConfig = {
       dir,
+      hogPid: process.pid,
+      ...(cacheDir !== null ? { cacheDir } : {}),
       mode: options.mode,
       metric: options.metric,
       functionNames: [...options.functionNames],
@@ -92,6 +153,8 @@ export async function runProfiled(options: ProfileRunOptions): Promise<ProfileRu
       signal,
       declared: readJsonLines<FunctionIdentity>(declaredFile(dir)),
       errors: readJsonLines<CompileErrorInfo>(errorsFile(dir)),
+      residentAtStart: readNumber(baselineFile(dir)),
+      compiles: compileStats(cacheDir, readJsonLines<CompileLine>(compilesFile(dir))),
       threads: readdirSync(dir)
         .filter((name) => name.startsWith('results-'))
         .map((name) => JSON.parse(readFileSync(join(dir, name), 'utf8')) as ThreadRun),
@@ -139,6 +202,28 @@ function runChild(
       resolvePromise({ code, signal });
     });
   });
+}
+
+function readNumber(path: string): number | null {
+  try {
+    const n = Number(readFileSync(path, 'utf8'));
+    return Number.isFinite(n) ? n : null;
+  } catch {
+    return null;
+  }
+}
+
+type CompileLine = { from?: string; loaded?: string; codeCache?: boolean; resident?: number };
+
+function compileStats(cacheDir: string | null, lines: CompileLine[]): CompileStats {
+  return {
+    compilerResident: lines.reduce((sum, l) => sum + (l.resident ?? 0), 0),
+    cacheDir,
+    fromCache: lines.filter((l) => l.from === 'cache').length,
+    compiled: lines.filter((l) => l.from === 'compiler').length,
+    compilerLoaded: lines.some((l) => l.loaded === 'typescript'),
+    compilerCodeCache: lines.some((l) => l.loaded === 'typescript' && l.codeCache === true),
+  };
 }
 
 function readJsonLines<T>(path: string): T[] {

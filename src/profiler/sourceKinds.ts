@@ -4,7 +4,7 @@
  */
 
 export function isTypeScript(file: string): boolean {
-  return /\.[cm]?ts$/.test(file) && !file.endsWith('.d.ts');
+  return /\.(?:[cm]?ts|tsx)$/.test(file) && !file.endsWith('.d.ts');
 }
 
 /** Cheap text test before parsing: can this file contain a profiled function? */

@@ -10,11 +10,15 @@
  * The output always carries an inline source map back to the original file, so error stack traces
  * (Node.js runs with --enable-source-maps) and the allocation sampler point at the lines the user wrote.
  */
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname } from 'node:path';
 import ts from 'typescript';
 import type { FunctionIdentity } from './functionRecord.js';
 import { type InstrumentPlan, profilerTransformer } from './instrument.js';
 import type { ModuleFormat } from './moduleFormat.js';
+import { projectConfig } from './tsconfig.js';
+
+export { usesModuleSyntax } from './moduleFormat.js';
+
 import { headerPosition, isProfilable, selectProfiled } from './select.js';
 import { isTypeScript, mightSelect } from './sourceKinds.js';
 import {
@@ -136,6 +140,8 @@ function compilerOptions(file: string, format: ModuleFormat, typescript: boolean
     target: ts.ScriptTarget.ES2022,
     module: format === 'module' ? ts.ModuleKind.ESNext : ts.ModuleKind.CommonJS,
     esModuleInterop: true,
+    // a .tsx file without a jsx setting: classic JSX calls, esbuild's and tsx's default
+    ...(file.endsWith('x') ? { jsx: ts.JsxEmit.React } : {}),
     ...projectOptions(dirname(file)),
   };
 }
@@ -143,30 +149,14 @@ function compilerOptions(file: string, format: ModuleFormat, typescript: boolean
 const projectOptionCache = new Map<string, ts.CompilerOptions>();
 
 /**
- * The options of the nearest tsconfig.json that change what code means at run time (legacy
- * decorators, their metadata, class field semantics). Everything else in it is about type checking.
- * `extends` is not followed.
+ * The options of the nearest tsconfig.json (its `extends` chain merged, see tsconfig.ts) that change
+ * what code means at run time: legacy decorators and their metadata, class field semantics, JSX.
  */
 function projectOptions(dir: string): ts.CompilerOptions {
   const cached = projectOptionCache.get(dir);
   if (cached) return cached;
-  let options: ts.CompilerOptions = {};
-  const config = join(dir, 'tsconfig.json');
-  if (ts.sys.fileExists(config)) {
-    const read = ts.readConfigFile(config, ts.sys.readFile);
-    const raw = (read.config as { compilerOptions?: object } | undefined)?.compilerOptions ?? {};
-    const converted = ts.convertCompilerOptionsFromJson(raw, dir).options;
-    for (const key of [
-      'experimentalDecorators',
-      'emitDecoratorMetadata',
-      'useDefineForClassFields',
-    ] as const) {
-      if (converted[key] !== undefined) options = { ...options, [key]: converted[key] };
-    }
-  } else {
-    const parent = dirname(dir);
-    if (parent !== dir) options = projectOptions(parent);
-  }
+  const project = projectConfig(dir);
+  const options = project ? ts.convertCompilerOptionsFromJson(project.options, dir).options : {};
   projectOptionCache.set(dir, options);
   return options;
 }

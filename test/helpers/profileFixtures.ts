@@ -77,5 +77,7 @@ export function runProfile(
   args: string[],
   options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
 ): ReturnType<typeof runHog> {
-  return runHog(['profile', ...args], { timeoutMs: 50_000, ...options });
+  // the tests' compile cache, not the user's (~/.cache/hog)
+  const env = { XDG_CACHE_HOME: join(tmpdir(), `hog-test-cache-${process.getuid?.() ?? 0}`), ...options.env };
+  return runHog(['profile', ...args], { timeoutMs: 50_000, ...options, env });
 }

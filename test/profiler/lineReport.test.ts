@@ -17,6 +17,7 @@ function thread(overrides: Partial<ThreadResults> = {}): ThreadResults {
     threadId: 0,
     metric: 'heap',
     describes: 'V8 heap used + external memory',
+    baseline: 5 * MiB,
     functions: [
       {
         name: 'work',

@@ -30,9 +30,9 @@ describe('module format', () => {
   });
 
   it('TypeScript spellings of relative imports', () => {
-    expect(alternativeSpecifiers('./a.js')).toEqual(['./a.ts']);
+    expect(alternativeSpecifiers('./a.js')).toEqual(['./a.ts', './a.tsx']);
     expect(alternativeSpecifiers('../b.mjs')).toEqual(['../b.mts']);
-    expect(alternativeSpecifiers('./c')).toEqual(['./c.ts', './c/index.ts']);
+    expect(alternativeSpecifiers('./c')).toEqual(['./c.ts', './c.tsx', './c/index.ts', './c/index.tsx']);
     expect(alternativeSpecifiers('lodash')).toEqual([]);
     expect(alternativeSpecifiers('./d.ts')).toEqual([]);
   });
