@@ -15,10 +15,17 @@ export function verdictSummary(report: VerdictReport): string {
       return `leaking ${formatBytesPerMinute(fit.slopeBytesPerMinute)} (95% CI ${formatBytesPerMinute(low)} to ${formatBytesPerMinute(high)}) over the last ${formatDuration(fit.seconds)}${limit}`;
     }
     case 'growing-then-stable': {
-      const grew = report.growth
-        ? ` after growing ${formatBytesPerMinute(report.growth.slopeBytesPerMinute)}`
-        : '';
-      return `growing-then-stable: levelled off at ${formatBytes(report.levelBytes)}${grew}; now ${formatBytesPerMinute(fit?.slopeBytesPerMinute ?? 0)}`;
+      const growth = report.growth?.slopeBytesPerMinute;
+      const grew = growth === undefined ? undefined : formatBytesPerMinute(growth);
+      const last = formatBytes(report.lastBytes);
+      // no "now" rate: the growth went on until the floor fell at the very end (verdict.ts)
+      if (!fit) return `growing-then-stable: grew ${grew ?? ''}, then fell to ${last} at the end`;
+      const now = formatBytesPerMinute(fit.slopeBytesPerMinute);
+      // a last quarter that falls (for sure, or at half the growth's rate) has not "levelled off"
+      const slope = fit.slopeBytesPerMinute;
+      if (grew && slope < 0 && (fit.ci95BytesPerMinute[1] < 0 || -slope >= (growth ?? 0) / 2))
+        return `growing-then-stable: grew ${grew}, then fell: now ${now}, last ${last}`;
+      return `growing-then-stable: levelled off at ${formatBytes(report.levelBytes)}${grew ? ` after growing ${grew}` : ''}; now ${now}`;
     }
     case 'shrinking':
       return `shrinking ${formatBytesPerMinute(fit?.slopeBytesPerMinute ?? 0)} over the last ${formatDuration(fit?.seconds ?? 0)}`;
