@@ -73,8 +73,15 @@ export interface Fit {
   startLevelBytes: number;
 }
 
+/** What a verdict was judged on: RSS, or the V8 heap used (its post-GC floor, verdictHeap.ts). */
+export type VerdictSeries = 'rss' | 'heap_used';
+
 export interface Verdict {
   class: VerdictClass;
+  /** The series that decided; absent means RSS. */
+  series?: VerdictSeries;
+  /** When another series decided: what RSS said (its class and slope, bytes per minute). */
+  rss?: { class: VerdictClass; slopeBytesPerMinute: number };
   /** One sentence for people: why this class. */
   reason: string;
   /**
@@ -262,6 +269,6 @@ export function judge(samples: readonly Sample[]): Verdict {
   };
 }
 
-function formatP(p: number): string {
+export function formatP(p: number): string {
   return p < 0.0001 ? '<0.0001' : p.toFixed(4);
 }

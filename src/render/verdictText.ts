@@ -12,7 +12,11 @@ export function verdictSummary(report: VerdictReport): string {
       if (!fit) return 'leaking';
       const [low, high] = fit.ci95BytesPerMinute;
       const limit = report.forecast ? `; ${forecastText(report)}` : '';
-      return `leaking ${formatBytesPerMinute(fit.slopeBytesPerMinute)} (95% CI ${formatBytesPerMinute(low)} to ${formatBytesPerMinute(high)}) over the last ${formatDuration(fit.seconds)}${limit}`;
+      const rate = `${formatBytesPerMinute(fit.slopeBytesPerMinute)} (95% CI ${formatBytesPerMinute(low)} to ${formatBytesPerMinute(high)}) over the last ${formatDuration(fit.seconds)}`;
+      // the V8 heap decided (verdictHeap.ts): say so, and what RSS does meanwhile
+      if (report.series === 'heap_used')
+        return `leaking (V8 heap after GC): ${rate} while RSS ${rssWords(report)}${limit}`;
+      return `leaking ${rate}${limit}`;
     }
     case 'growing-then-stable': {
       const growth = report.growth?.slopeBytesPerMinute;
@@ -31,6 +35,18 @@ export function verdictSummary(report: VerdictReport): string {
       return `shrinking ${formatBytesPerMinute(fit?.slopeBytesPerMinute ?? 0)} over the last ${formatDuration(fit?.seconds ?? 0)}`;
     case 'stable':
       return `stable at ${formatBytes(report.levelBytes)} (trend ${formatBytesPerMinute(fit?.slopeBytesPerMinute ?? 0)}, not significant) over ${formatDuration(fit?.seconds ?? report.spanSeconds)}`;
+  }
+}
+
+/** What RSS did while the heap leaked: "is flat", "levelled off", "shrinks". */
+function rssWords(report: VerdictReport): string {
+  switch (report.rss?.class) {
+    case 'growing-then-stable':
+      return 'levelled off';
+    case 'shrinking':
+      return `shrinks (${formatBytesPerMinute(report.rss.slopeBytesPerMinute)})`;
+    default:
+      return 'is flat';
   }
 }
 
