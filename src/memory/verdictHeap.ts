@@ -13,16 +13,39 @@
  * of its level over the recent half, p < 0.01, still rising at the end.
  *
  * Rule: RSS decides when it is leaking, or when there are too few samples to judge; else a heap that
- * is leaking decides (class leaking, series heap_used); else RSS decides.
+ * is leaking, steadily from the start (steadyFromStart), decides (class leaking, series heap_used);
+ * else RSS decides.
  */
 import type { Sample } from './envelope.js';
 import { formatP, judge, type Verdict } from './verdict.js';
+
+/** Quarters of the recording whose lowest heap must each sit above the one before. */
+const QUARTERS = 4;
+
+/**
+ * Stricter than RSS, since the heap is read between collections: a live set that swings (a queue that
+ * fills and drains) leaves major collections minutes apart, and the floor of a bucket between two of
+ * them is not the live set. So the heap's leak must be fitted on the whole recording (its recent rate
+ * inside the whole one's interval: a steady rise from the start), and the lowest heap of each quarter
+ * of the recording must sit above the quarter before's.
+ */
+function steadyFromStart(heap: readonly Sample[], verdict: Verdict): boolean {
+  const first = (heap[0] as Sample).t;
+  if (verdict.fit?.fromMs !== first) return false;
+  const span = (heap[heap.length - 1] as Sample).t - first;
+  const lows: number[] = new Array(QUARTERS).fill(Number.POSITIVE_INFINITY);
+  for (const s of heap) {
+    const q = span <= 0 ? 0 : Math.min(QUARTERS - 1, Math.floor(((s.t - first) / span) * QUARTERS));
+    if (s.bytes < (lows[q] as number)) lows[q] = s.bytes;
+  }
+  return lows.every((low, q) => q === 0 || low > (lows[q - 1] as number));
+}
 
 export function judgeMemory(rss: readonly Sample[], heapUsed: readonly Sample[] = []): Verdict {
   const byRss = judge(rss);
   if (byRss.class === 'leaking' || byRss.class === 'not-enough-data' || heapUsed.length === 0) return byRss;
   const byHeap = judge(heapUsed);
-  if (byHeap.class !== 'leaking') return byRss;
+  if (byHeap.class !== 'leaking' || !steadyFromStart(heapUsed, byHeap)) return byRss;
   return {
     ...byHeap,
     series: 'heap_used',

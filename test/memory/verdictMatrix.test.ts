@@ -71,6 +71,10 @@ describe('node scenarios with their V8 heap', () => {
     ['gc-sawtooth', 'stable'],
     ['warmup-plateau', 'growing-then-stable'],
     ['shrinking', 'shrinking'],
+    // on the V8 heap, with 200 MiB of RSS reserved up front
+    ['heap-sawtooth', 'stable'],
+    ['heap-warmup', 'stable'],
+    ['heap-leak', 'leaking'],
   ];
 
   it.each(SCENARIOS)('%s -> %s, decided by RSS', (scenario, expected) => {
@@ -79,6 +83,20 @@ describe('node scenarios with their V8 heap', () => {
     const verdict = judgeMemory(rss, heap);
     expect(verdict.class, verdict.reason).toBe(expected);
     expect(verdict.series).toBeUndefined();
+  });
+
+  it('the heap never decides a leak in the non-leaking scenarios, judged every 5 s', () => {
+    // heap-sawtooth's live set swings between 20 and 80 MiB, with major collections up to 20 s apart:
+    // the floor of the heap between two of them rises (RSS itself is called leaking at 25 s and 80 s)
+    for (const scenario of ['gc-sawtooth', 'warmup-plateau', 'shrinking', 'heap-sawtooth', 'heap-warmup']) {
+      const { rss, heap } = load(scenario);
+      const start = rss[0]?.t ?? 0;
+      for (let s = 25; s <= 90; s += 5) {
+        const upTo = (x: { t: number }) => x.t - start <= s * 1000;
+        const verdict = judgeMemory(rss.filter(upTo), heap.filter(upTo));
+        expect(verdict.series, `${scenario} at ${s} s: ${verdict.reason}`).toBeUndefined();
+      }
+    }
   });
 
   it('never calls the non-leaking scenarios leaking at any point', () => {
