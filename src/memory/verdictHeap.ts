@@ -17,7 +17,9 @@
  * else RSS decides.
  */
 import type { Sample } from './envelope.js';
-import { formatP, judge, type Verdict } from './verdict.js';
+import { lowerEnvelope } from './envelope.js';
+import { mannKendall, theilSen } from './trend.js';
+import { ALPHA, formatP, judge, type Verdict } from './verdict.js';
 
 /** Quarters of the recording whose lowest heap must each sit above the one before. */
 const QUARTERS = 4;
@@ -25,13 +27,18 @@ const QUARTERS = 4;
 /**
  * Stricter than RSS, since the heap is read between collections: a live set that swings (a queue that
  * fills and drains) leaves major collections minutes apart, and the floor of a bucket between two of
- * them is not the live set. So the heap's leak must be fitted on the whole recording (its recent rate
- * inside the whole one's interval: a steady rise from the start), and the lowest heap of each quarter
- * of the recording must sit above the quarter before's.
+ * them is not the live set. So the heap's floor must rise over the whole recording (Mann–Kendall
+ * p < ALPHA, Sen's interval above zero), not only over its recent half, and the lowest heap of each
+ * quarter of the recording must sit above the quarter before's.
  */
 function steadyFromStart(heap: readonly Sample[], verdict: Verdict): boolean {
   const first = (heap[0] as Sample).t;
-  if (verdict.fit?.fromMs !== first) return false;
+  if (verdict.fit?.fromMs !== first) {
+    // fitted on the recent half: the whole recording's floor must rise significantly too
+    const points = lowerEnvelope(heap, first);
+    const mk = mannKendall(points);
+    if (!(mk.z > 0 && mk.p < ALPHA && theilSen(points).low > 0)) return false;
+  }
   const span = (heap[heap.length - 1] as Sample).t - first;
   const lows: number[] = new Array(QUARTERS).fill(Number.POSITIVE_INFINITY);
   for (const s of heap) {
