@@ -11,6 +11,7 @@ import type { Clock } from '../clock.js';
 import { parseCmdline } from '../proc/cmdline.js';
 import { KeptFiles } from '../proc/keptFiles.js';
 import { isVanished, readProcText } from '../proc/procFile.js';
+import { readStat } from '../proc/stat.js';
 import type { Sample } from './envelope.js';
 import type { MemoryReading, MemoryWanted } from './processMemory.js';
 import { readProcessMemory } from './processMemory.js';
@@ -202,7 +203,7 @@ export class Recorder {
           if (isVanished(error)) continue; // it exited: the next tick ends its series
           throw error;
         }
-        if (comm === tracked.comm || comm === '') continue;
+        if (comm === tracked.comm || comm === '' || !this.sameProcess(tracked)) continue;
         const previous = tracked.names[tracked.names.length - 1] as NameChange;
         tracked.comm = comm;
         const command = this.commandOf(tracked.pid) ?? previous.command;
@@ -218,6 +219,20 @@ export class Recorder {
           });
         }
       }
+    }
+  }
+
+  /**
+   * Still the process the series began with (its start time unchanged), so a new name is an exec, not
+   * another process that got the PID (the scan ends that series). Read only when comm changed.
+   */
+  private sameProcess(tracked: Tracked): boolean {
+    try {
+      const stat = readStat(tracked.pid, this.options.procRoot);
+      return tracked.startTicks === 0 || stat.startTimeTicks === tracked.startTicks;
+    } catch (error) {
+      if (isVanished(error)) return false;
+      throw error;
     }
   }
 
