@@ -315,7 +315,8 @@ export class Recorder {
                 pid: member.pid,
                 startTicks: member.startTicks,
                 name: member.comm,
-                command: '',
+                // once per new child: its first command line, for the names history of an exec
+                command: this.commandOf(member.pid) ?? '',
                 startedAt: t,
               });
               state.children.set(member.pid, child);

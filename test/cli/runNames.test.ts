@@ -71,7 +71,7 @@ describe("hog run: a process that exec's another program", () => {
     const child = out.series.find((s) => s.pid === bash.pid);
     expect(child?.label).toBe(`PID ${bash.pid} (python3)`);
     expect(child?.names?.map((n) => n.name)).toEqual(['bash', 'python3']);
-    expect(child?.names?.[1]?.command).toBe(`/usr/bin/python3 ${script}`);
+    expect(child?.names?.map((n) => n.command)).toEqual([`bash ${inner}`, `/usr/bin/python3 ${script}`]);
     expect(out.notes.map((n) => n.text)).toContain(
       `PID ${bash.pid} is now python3 (was bash): it exec'd another program`,
     );

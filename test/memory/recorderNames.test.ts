@@ -71,7 +71,7 @@ describe('names of recorded processes', () => {
     step();
     expect(renames).toEqual([{ id: child?.id, name: 'python3', command: '/usr/bin/python3 app.py' }]);
     expect(recorder.namesOf(child?.id ?? 0).map((n) => [n.name, n.command])).toEqual([
-      ['bash', ''],
+      ['bash', 'bash inner.sh'],
       ['python3', '/usr/bin/python3 app.py'],
     ]);
     expect(notes.map((n) => n.text)).toEqual([
