@@ -16,7 +16,7 @@ import {
   type RunState,
   seriesLabel,
 } from '../memory/recording.js';
-import { judge } from '../memory/verdict.js';
+import { judgeMemory } from '../memory/verdictHeap.js';
 import { type VerdictReport, verdictReport } from '../memory/verdictReport.js';
 import { layoutChart } from '../render/chartScene.js';
 import { chartPage } from '../render/html.js';
@@ -86,7 +86,11 @@ Examples:
       const rss = primary?.metrics.rss ?? [];
       const stored = loaded.storedVerdict;
       const verdict: VerdictReport | undefined = primary
-        ? verdictReport(judge(rss), recording.run.endedAt ?? Date.now(), stored?.forecast)
+        ? verdictReport(
+            judgeMemory(rss, primary.metrics.heap_used),
+            recording.run.endedAt ?? Date.now(),
+            stored?.forecast,
+          )
         : undefined;
       const { output } = context;
       for (const p of loaded.problems) output.error(`note: ${terminalText(p)}`);

@@ -74,6 +74,8 @@ export interface SeriesSummary {
   lastBytes: number;
   endReason?: string | undefined;
   verdict: SeriesVerdict['verdict'];
+  /** Every name the process had, oldest first, when it exec'd another program. */
+  names?: SeriesVerdict['names'];
 }
 
 export function summarize(recording: Recording, verdicts: readonly SeriesVerdict[]): SeriesSummary[] {
@@ -91,6 +93,7 @@ export function summarize(recording: Recording, verdicts: readonly SeriesVerdict
       lastBytes: rss[rss.length - 1]?.bytes ?? 0,
       endReason: series?.endReason,
       verdict: v.verdict,
+      ...(v.names ? { names: v.names } : {}),
     };
   });
 }

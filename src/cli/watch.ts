@@ -5,7 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
-import { errnoCode, isHogError, NotFoundError, PermissionError } from '../errors.js';
+import { errnoCode, isHogError, NotFoundError, PermissionError, UsageError } from '../errors.js';
 import { type HeapReading, readNodeHeap } from '../inspector/heapReading.js';
 import { parseHeapReport } from '../memory/nodeHeap.js';
 import { readProcess } from '../memory/processTable.js';
@@ -92,6 +92,14 @@ Examples:
           throw new NotFoundError(`no process with PID ${pid}`, {
             hint: 'the process may have exited; find PIDs with `hog ps` or pgrep',
           });
+        }
+        // PF_KTHREAD (or status Kthread: 1): a kernel thread has no user memory; its statm reads all
+        // zeros, which the recorder would otherwise take for a process that exited
+        if (sample.kernelThread) {
+          throw new UsageError(
+            `PID ${pid} (${sample.comm}) is a kernel thread: it has no user memory to watch`,
+            { hint: 'watch a user-space process; find PIDs with `hog ps` or pgrep' },
+          );
         }
         if (flags.pss || flags.uss) {
           try {

@@ -210,14 +210,39 @@ export function parseMprof(text: string, source: string): MprofParse {
   return { recording: toRecording(command, main, children, markers, skipped, source), skipped, problems };
 }
 
+/**
+ * The samples of a series up to its last non-zero one, and how many zeros followed. `mprof attach`
+ * keeps writing `MEM 0.000000` once its target has exited but is not yet reaped (psutil reads a
+ * zombie's memory as 0): those lines are the end of the process, not samples. A series of zeros
+ * only is left as it is: there is no process end to find in it.
+ */
+export function trimExitZeros(samples: readonly Sample[]): { samples: Sample[]; zeros: number } {
+  let end = samples.length;
+  while (end > 0 && (samples[end - 1] as Sample).bytes === 0) end--;
+  if (end === 0) return { samples: [...samples], zeros: 0 };
+  return { samples: samples.slice(0, end), zeros: samples.length - end };
+}
+
 function toRecording(
   command: string,
-  main: Sample[],
-  children: Map<string, Sample[]>,
+  allMain: Sample[],
+  allChildren: Map<string, Sample[]>,
   markers: Marker[],
   skipped: number,
   source: string,
 ): Recording {
+  const trimmedMain = trimExitZeros(allMain);
+  const main = trimmedMain.samples;
+  const exited = new Set<string | undefined>();
+  if (trimmedMain.zeros > 0) exited.add(undefined);
+  const children = new Map<string, Sample[]>();
+  let zeros = trimmedMain.zeros;
+  for (const [key, samples] of allChildren) {
+    const trimmed = trimExitZeros(samples);
+    children.set(key, trimmed.samples);
+    zeros += trimmed.zeros;
+    if (trimmed.zeros > 0) exited.add(key);
+  }
   const first = main[0]?.t ?? [...children.values()][0]?.[0]?.t ?? 0;
   const last = main[main.length - 1]?.t ?? first;
   const series: RecordedSeries[] = [];
@@ -229,6 +254,7 @@ function toRecording(
       command,
       startedAt: first,
       endedAt: last,
+      endReason: exited.has(undefined) ? 'exited' : undefined,
       metrics: { rss: main },
     });
   }
@@ -243,6 +269,7 @@ function toRecording(
       command: '',
       startedAt: samples[0]?.t ?? first,
       endedAt: samples[samples.length - 1]?.t,
+      endReason: exited.has(child) ? 'exited' : undefined,
       metrics: { rss: samples },
     });
   }
@@ -260,8 +287,8 @@ function toRecording(
     },
     series,
     markers,
-    notes:
-      skipped > 0
+    notes: [
+      ...(skipped > 0
         ? [
             {
               t: last,
@@ -269,7 +296,17 @@ function toRecording(
               text: `${skipped} line${skipped === 1 ? '' : 's'} of ${source} skipped`,
             },
           ]
-        : [],
+        : []),
+      ...(zeros > 0
+        ? [
+            {
+              t: last,
+              kind: 'exited',
+              text: `${zeros} zero reading${zeros === 1 ? '' : 's'} at the end of ${source} left out: the process had exited (mprof attach reads 0 until it is reaped)`,
+            },
+          ]
+        : []),
+    ],
     source,
   };
 }

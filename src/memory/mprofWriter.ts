@@ -32,6 +32,9 @@ export class MprofWriter implements RecorderSink {
 
   endSeries(): void {}
 
+  /** mprof names no series (CHLD lines carry an id, CMDLINE is written once, first): nothing to write. */
+  renameSeries(): void {}
+
   samples(rows: readonly SampleRow[]): void {
     for (const row of rows) {
       if (row.metric !== 'rss') continue;

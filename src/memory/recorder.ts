@@ -8,18 +8,23 @@
  * recording does not rescan /proc 100 times a second; known processes are read every tick.
  */
 import type { Clock } from '../clock.js';
+import { parseCmdline } from '../proc/cmdline.js';
 import { KeptFiles } from '../proc/keptFiles.js';
+import { isVanished, readProcText } from '../proc/procFile.js';
+import { readStat } from '../proc/stat.js';
 import type { Sample } from './envelope.js';
 import type { MemoryReading, MemoryWanted } from './processMemory.js';
 import { readProcessMemory } from './processMemory.js';
 import { descendantsOf, type ProcessIdentity, ProcessTable } from './processTree.js';
-import type { Marker, Metric, Note, SeriesInfo, SeriesRole } from './recording.js';
+import type { Marker, Metric, NameChange, Note, SeriesInfo, SeriesRole } from './recording.js';
 
 /**
  * New descendants are looked for at most this often: a child living less than this may be missed (mprof
  * at 10 Hz misses those under 100 ms). Known processes are read at every tick.
  */
 export const DISCOVERY_MS = 500;
+/** comm holds at most TASK_COMM_LEN - 1 = 15 bytes of a program's name. */
+const COMM_BYTES = 15;
 
 export interface SampleRow {
   seriesId: number;
@@ -31,6 +36,8 @@ export interface SampleRow {
 /** Where recorded data goes. flush() may throw (disk full): the recorder then stops writing. */
 export interface RecorderSink {
   addSeries(id: number, info: SeriesInfo): void;
+  /** The process of a series exec'd another program: its name and command from now on. */
+  renameSeries(id: number, name: string, command: string): void;
   endSeries(id: number, t: number, reason: string): void;
   samples(rows: readonly SampleRow[]): void;
   markers(markers: readonly Marker[]): void;
@@ -76,6 +83,10 @@ interface Tracked {
   pid: number;
   startTicks: number;
   ended: boolean;
+  /** The comm last read (or what comm would be for the first name: 15 bytes of it). */
+  comm: string;
+  /** The names the process had, oldest first. */
+  names: NameChange[];
 }
 
 /** One target: its main (or total) series, its children's series, and its in-memory RSS history. */
@@ -87,6 +98,8 @@ export interface TargetState {
   members: ProcessIdentity[];
   /** RSS of the main/total series, kept for live verdicts (only these: children stay in the store). */
   history: Sample[];
+  /** V8 heap used of the target itself, when it reports one (Node.js): the heap-aware live verdict. */
+  heapHistory: Sample[];
   gone: boolean;
   endReason?: string;
 }
@@ -106,6 +119,9 @@ export class Recorder {
    * as it exits, is read after its series ended and still belongs to it.
    */
   private readonly byPid = new Map<number, Tracked>();
+  /** Every series by its id, ended ones included (for their name histories). */
+  private readonly all = new Map<number, Tracked>();
+  private lastNameCheck = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly options: RecorderOptions,
@@ -131,6 +147,7 @@ export class Recorder {
       children: new Map(),
       members: [],
       history: [],
+      heapHistory: [],
       gone: false,
     };
     this.targets.push(state);
@@ -149,10 +166,83 @@ export class Recorder {
   }
 
   private track(pid: number, startTicks: number, info: SeriesInfo): Tracked {
-    const tracked: Tracked = { id: this.nextId++, pid, startTicks, ended: false };
+    const tracked: Tracked = {
+      id: this.nextId++,
+      pid,
+      startTicks,
+      ended: false,
+      comm: Buffer.from(info.name).subarray(0, COMM_BYTES).toString(),
+      names: [{ t: info.startedAt, name: info.name, command: info.command }],
+    };
     for (const sink of this.sinks) sink.addSeries(tracked.id, info);
     this.byPid.set(pid, tracked);
+    this.all.set(tracked.id, tracked);
     return tracked;
+  }
+
+  /** The names the process of a series had, oldest first (one entry when it never exec'd). */
+  namesOf(id: number): readonly NameChange[] {
+    return this.all.get(id)?.names ?? [];
+  }
+
+  /**
+   * Re-read the name of every live series' process: one that exec'd another program (`bash` ->
+   * `exec python3`) keeps its PID and start time but gets a new comm. Its series takes the new name
+   * (and command line), the old one stays in its history and a note. comm, not cmdline, is compared:
+   * programs that rewrite their title (setproctitle: nginx, postgres) change cmdline without an exec.
+   */
+  private checkNames(t: number): void {
+    for (const state of this.targets) {
+      if (state.gone) continue;
+      for (const tracked of [state.main, ...state.children.values()]) {
+        if (tracked.ended) continue;
+        let comm: string;
+        try {
+          comm = this.files.read(`${this.options.procRoot}/${tracked.pid}/comm`).replace(/\n$/, '');
+        } catch (error) {
+          if (isVanished(error)) continue; // it exited: the next tick ends its series
+          throw error;
+        }
+        if (comm === tracked.comm || comm === '' || !this.sameProcess(tracked)) continue;
+        const previous = tracked.names[tracked.names.length - 1] as NameChange;
+        tracked.comm = comm;
+        const command = this.commandOf(tracked.pid) ?? previous.command;
+        tracked.names.push({ t, name: comm, command });
+        if (tracked === state.main) state.target = { ...state.target, name: comm, command };
+        for (const sink of this.sinks) {
+          sink.renameSeries(tracked.id, comm, command);
+          sink.note({
+            t,
+            kind: 'renamed',
+            text: `PID ${tracked.pid} is now ${comm} (was ${previous.name}): it exec'd another program`,
+            seriesId: tracked.id,
+          });
+        }
+      }
+    }
+  }
+
+  /**
+   * Still the process the series began with (its start time unchanged), so a new name is an exec, not
+   * another process that got the PID (the scan ends that series). Read only when comm changed.
+   */
+  private sameProcess(tracked: Tracked): boolean {
+    try {
+      const stat = readStat(tracked.pid, this.options.procRoot);
+      return tracked.startTicks === 0 || stat.startTimeTicks === tracked.startTicks;
+    } catch (error) {
+      if (isVanished(error)) return false;
+      throw error;
+    }
+  }
+
+  private commandOf(pid: number): string | undefined {
+    try {
+      return parseCmdline(readProcText(`${this.options.procRoot}/${pid}/cmdline`)).join(' ');
+    } catch (error) {
+      if (isVanished(error)) return undefined;
+      throw error;
+    }
   }
 
   private end(tracked: Tracked, t: number, reason: string): void {
@@ -184,6 +274,10 @@ export class Recorder {
       this.lastScan = now;
     }
     const t = clock.now();
+    if (now - this.lastNameCheck >= DISCOVERY_MS) {
+      this.lastNameCheck = now;
+      this.checkNames(t);
+    }
     const rows: SampleRow[] = [];
     for (const state of this.targets) {
       if (state.gone) continue;
@@ -221,7 +315,8 @@ export class Recorder {
                 pid: member.pid,
                 startTicks: member.startTicks,
                 name: member.comm,
-                command: '',
+                // once per new child: its first command line, for the names history of an exec
+                command: this.commandOf(member.pid) ?? '',
                 startedAt: t,
               });
               state.children.set(member.pid, child);
@@ -255,6 +350,12 @@ export class Recorder {
       }
       for (const [metric, value] of Object.entries(report.values) as [Metric, number][]) {
         rows.push({ seriesId: tracked.id, metric, t: report.t, value });
+      }
+      const used = report.values.heap_used;
+      const target = used === undefined ? undefined : this.targets.find((t) => t.main === tracked);
+      if (target && used !== undefined) {
+        target.heapHistory.push({ t: report.t, bytes: used });
+        if (target.heapHistory.length > MAX_HISTORY) target.heapHistory = compactHistory(target.heapHistory);
       }
     }
     if (rows.length > 0) for (const sink of this.sinks) sink.samples(rows);

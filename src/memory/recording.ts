@@ -51,6 +51,13 @@ export interface SeriesInfo {
   endReason?: string | undefined;
 }
 
+/** A name a process had from `t` on: its first, then one per exec (comm changed, start time did not). */
+export interface NameChange {
+  t: number;
+  name: string;
+  command: string;
+}
+
 export interface RecordedSeries extends SeriesInfo {
   id: number;
   metrics: Partial<Record<Metric, Sample[]>>;

@@ -29,8 +29,8 @@ import {
 } from './nodeHeap.js';
 import type { MemoryWanted } from './processMemory.js';
 import { Recorder, type RecorderSink, type TargetState } from './recorder.js';
-import { type Recording, type RunKind, seriesLabel } from './recording.js';
-import { judge } from './verdict.js';
+import { type NameChange, type Recording, type RunKind, seriesLabel } from './recording.js';
+import { judgeMemory } from './verdictHeap.js';
 import { type VerdictReport, verdictReport } from './verdictReport.js';
 
 /** How often an unchanged live verdict is written to the store again. */
@@ -57,6 +57,8 @@ export interface SeriesVerdict {
   pid?: number | undefined;
   role: string;
   verdict: VerdictReport;
+  /** The names the process had, oldest first, when it exec'd another program while recorded. */
+  names?: NameChange[] | undefined;
 }
 
 /** How long the end of a recording waits for a locked store before saying what was not stored. */
@@ -161,7 +163,7 @@ export class RecordingSession {
     const now = this.options.clock.now();
     const out = new Map<TargetState, VerdictReport>();
     for (const state of this.recorder.targets) {
-      const verdict = judge(state.history);
+      const verdict = judgeMemory(state.history, state.heapHistory);
       const slope = verdict.class === 'leaking' ? (verdict.fit?.slopeBytesPerMinute ?? 0) : 0;
       const limits =
         verdict.class === 'leaking' && !state.gone ? readLimits(state.target.pid, this.options.procRoot) : {};
@@ -245,14 +247,16 @@ export class RecordingSession {
         (t) => (fromStore ? this.storeSink.dbId(t.main.id) : t.main.id) === series.id,
       );
       const liveForecast = live ? this.live.get(live.main.id)?.forecast : undefined;
-      const report = verdictReport(judge(rss), now, liveForecast);
+      const report = verdictReport(judgeMemory(rss, series.metrics.heap_used), now, liveForecast);
       if (fromStore) this.storeSink.storedVerdict(series.id, report);
+      const names = this.namesOf(series.id, fromStore);
       verdicts.push({
         seriesId: series.id,
         label: seriesLabel(series),
         pid: series.pid,
         role: series.role,
         verdict: report,
+        ...(names.length > 1 ? { names } : {}),
       });
     }
     if (fromStore && !failure) failure = this.flushStore(FINAL_WAIT_MS);
@@ -264,6 +268,14 @@ export class RecordingSession {
       });
     }
     return { recording, verdicts, unstored: this.unstored(failure) };
+  }
+
+  /** The name history of a series, by its id in the recording (the store's, or the recorder's). */
+  private namesOf(seriesId: number, fromStore: boolean): NameChange[] {
+    for (let id = 1; this.recorder.namesOf(id).length > 0; id++) {
+      if ((fromStore ? this.storeSink.dbId(id) : id) === seriesId) return [...this.recorder.namesOf(id)];
+    }
+    return [];
   }
 
   /**

@@ -73,11 +73,22 @@ export interface Fit {
   startLevelBytes: number;
 }
 
+/** What a verdict was judged on: RSS, or the V8 heap used (its post-GC floor, verdictHeap.ts). */
+export type VerdictSeries = 'rss' | 'heap_used';
+
 export interface Verdict {
   class: VerdictClass;
+  /** The series that decided; absent means RSS. */
+  series?: VerdictSeries;
+  /** When another series decided: what RSS said (its class and slope, bytes per minute). */
+  rss?: { class: VerdictClass; slopeBytesPerMinute: number };
   /** One sentence for people: why this class. */
   reason: string;
-  /** The fit the class rests on (absent for not-enough-data). */
+  /**
+   * The fit the class rests on (absent for not-enough-data). For growing-then-stable: the rate after
+   * the growth, which is below TAIL_SHARE of it; absent when growth ended by a fall of the floor at the
+   * very end (children of a -C sum exiting), with no slower stretch to measure.
+   */
   fit?: Fit;
   /** For growing-then-stable: the whole recording's fit, which shows the growth that stopped. */
   growth?: Fit;
@@ -162,6 +173,14 @@ export function judge(samples: readonly Sample[]): Verdict {
   const tailSamples = trailing(samples, 0.25);
   const tailSpan = ((tailSamples[tailSamples.length - 1]?.t ?? 0) - (tailSamples[0]?.t ?? 0)) / 1000;
   const tail = tailSpan >= MIN_SPAN_SECONDS ? fitWindow(tailSamples) : undefined;
+  // "now", for growth that stopped: the last quarter, fitted on its own even when too short to be the
+  // tail. Never the window the growth was measured on: that printed "after growing +A; now +A".
+  const lastQuarter = tail ?? fitWindow(tailSamples);
+  /** The rate after growth stopped, if the last quarter shows it (below TAIL_SHARE of the growth's). */
+  const nowAfter = (growth: Fit) =>
+    lastQuarter && lastQuarter.slopeBytesPerMinute < TAIL_SHARE * growth.slopeBytesPerMinute
+      ? { fit: lastQuarter }
+      : {};
   const up = (f: Fit) => f.z > 0 && f.p < ALPHA && f.lowBytesPerMinute > 0 && change(f) >= minChange;
   const down = (f: Fit) => f.z < 0 && f.p < ALPHA && f.highBytesPerMinute < 0 && -change(f) >= minChange;
   const result = { ...base, levelBytes };
@@ -188,7 +207,9 @@ export function judge(samples: readonly Sample[]): Verdict {
       ...result,
       class: 'growing-then-stable',
       reason: 'memory grew, but the end of the recording no longer grows at that rate',
-      fit: tail ?? recent,
+      // without a slower last quarter, growth stopped by a fall of the floor at the very end
+      // (children of a -C sum exiting): no "now" rate is claimed then
+      ...nowAfter(recent),
       growth: recent,
     };
   }
@@ -228,14 +249,15 @@ export function judge(samples: readonly Sample[]): Verdict {
       whole.p < GREW_ALPHA &&
       recent.levelBytes - whole.startLevelBytes >= Math.max(minChange, GREW_RATIO * recent.levelBytes));
   // "levelled off": the recent half grows at less than TAIL_SHARE of the whole recording's rate
-  const levelled =
-    recent.slopeBytesPerMinute <= TAIL_SHARE * Math.max(0, whole.slopeBytesPerMinute) || !recent.risingAtEnd;
+  // ... or its floor fell at its end, though it grew at the whole recording's rate until then
+  const slowed = recent.slopeBytesPerMinute <= TAIL_SHARE * Math.max(0, whole.slopeBytesPerMinute);
+  const levelled = slowed || !recent.risingAtEnd;
   if (grew && levelled) {
     return {
       ...result,
       class: 'growing-then-stable',
       reason: 'memory grew early in the recording, then levelled off: warm-up or a cache filling, not a leak',
-      fit: recent,
+      ...(slowed ? { fit: recent } : nowAfter(whole)),
       growth: whole,
     };
   }
@@ -247,6 +269,6 @@ export function judge(samples: readonly Sample[]): Verdict {
   };
 }
 
-function formatP(p: number): string {
+export function formatP(p: number): string {
   return p < 0.0001 ? '<0.0001' : p.toFixed(4);
 }

@@ -3,7 +3,7 @@
  * times as ISO strings): what --json prints, what the store keeps per series, what the doctor reads.
  */
 import type { Forecast } from './forecast.js';
-import type { Fit, Verdict, VerdictClass } from './verdict.js';
+import type { Fit, Verdict, VerdictClass, VerdictSeries } from './verdict.js';
 
 export interface FitReport {
   from: string;
@@ -20,6 +20,10 @@ export interface FitReport {
 
 export interface VerdictReport {
   class: VerdictClass;
+  /** The series that decided (absent in older stored verdicts: RSS); fit and sizes are of that series. */
+  series?: VerdictSeries;
+  /** When the heap decided: what RSS said. */
+  rss?: { class: VerdictClass; slopeBytesPerMinute: number };
   reason: string;
   at: string;
   samples: number;
@@ -49,6 +53,12 @@ export function fitReport(fit: Fit): FitReport {
 export function verdictReport(verdict: Verdict, atMs: number, forecast?: Forecast): VerdictReport {
   return {
     class: verdict.class,
+    series: verdict.series ?? 'rss',
+    ...(verdict.rss
+      ? {
+          rss: { class: verdict.rss.class, slopeBytesPerMinute: Math.round(verdict.rss.slopeBytesPerMinute) },
+        }
+      : {}),
     reason: verdict.reason,
     at: new Date(atMs).toISOString(),
     samples: verdict.samples,

@@ -82,8 +82,9 @@ export function recordingChart(recording: Recording, verdict: VerdictReport | un
     });
   });
   const fit = verdict?.fit;
+  // growing-then-stable draws its growth (it may have no "now" fit: verdict.ts)
   const fitted =
-    verdict && fit && verdict.class !== 'not-enough-data'
+    verdict && verdict.class !== 'not-enough-data'
       ? verdict.class === 'growing-then-stable' && verdict.growth
         ? verdict.growth
         : fit

@@ -257,6 +257,13 @@ export class Store {
       .run(endedAt, reason, seriesId);
   }
 
+  /** The process of a series exec'd another program: the series shows its latest name. */
+  renameSeries(seriesId: number, name: string, command: string): void {
+    this.writer()
+      .prepare('UPDATE series SET name = ?, command = ? WHERE id = ?')
+      .run(name, command, seriesId);
+  }
+
   setVerdict(seriesId: number, verdict: unknown): void {
     this.writer()
       .prepare('UPDATE series SET verdict = ? WHERE id = ?')

@@ -41,6 +41,8 @@ export class StoreSink implements RecorderSink {
   private markerRows: Marker[] = [];
   private noteRows: Note[] = [];
   private ends: { id: number; t: number; reason: string }[] = [];
+  /** The latest name of each series whose process exec'd, by recorder id. */
+  private renames = new Map<number, { name: string; command: string }>();
   /** Latest verdict per series: by the recorder's id (live) or the store's (final). */
   private verdicts = new Map<string, { id: number; byDbId: boolean; verdict: unknown }>();
   private runEnd: RunEnd | undefined;
@@ -71,6 +73,10 @@ export class StoreSink implements RecorderSink {
 
   endSeries(id: number, t: number, reason: string): void {
     this.ends.push({ id, t, reason });
+  }
+
+  renameSeries(id: number, name: string, command: string): void {
+    this.renames.set(id, { name, command });
   }
 
   samples(rows: readonly SampleRow[]): void {
@@ -110,6 +116,7 @@ export class StoreSink implements RecorderSink {
       this.runId === undefined ||
       this.newSeries.length + this.rows.length + this.markerRows.length + this.noteRows.length > 0 ||
       this.ends.length > 0 ||
+      this.renames.size > 0 ||
       this.verdicts.size > 0 ||
       this.runEnd !== undefined
     );
@@ -151,6 +158,10 @@ export class StoreSink implements RecorderSink {
           markers: this.markerRows.map((m) => ({ ...m, runId: run })),
           notes: this.noteRows.map((n) => ({ ...n, seriesId: idOf(n.seriesId), runId: run })),
         });
+        for (const [recorderId, r] of this.renames) {
+          const id = idOf(recorderId);
+          if (id !== undefined) store.renameSeries(id, r.name, r.command);
+        }
         for (const e of this.ends) {
           const id = idOf(e.id);
           if (id !== undefined) store.endSeries(id, e.t, e.reason);
@@ -175,6 +186,7 @@ export class StoreSink implements RecorderSink {
     this.markerRows = [];
     this.noteRows = [];
     this.ends = [];
+    this.renames.clear();
     this.verdicts.clear();
     this.runEnd = undefined;
     if (this.busySince !== undefined) {

@@ -2,6 +2,7 @@
  * hog watch end to end on real processes: bad PIDs, permissions, a process that dies mid-run, Ctrl-C,
  * and a live leak found with --until-verdict.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { canSwitchUser, skipWithout } from '../helpers/capabilities.js';
@@ -50,6 +51,32 @@ describe('hog watch', () => {
     } finally {
       await rootsChild.stop();
     }
+  });
+
+  it('refuses a kernel thread (exit 2) and stores nothing, with --heap too', async () => {
+    // PID 2 is kthreadd in the initial PID namespace; in a container it may be a user process
+    const stat = readFileSync('/proc/2/stat', 'utf8');
+    const flags = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[6]);
+    if ((flags & 0x00200000) === 0) {
+      console.log('skipped: PID 2 is not a kernel thread here (a PID namespace)');
+      return;
+    }
+    const kdb = join(tmp.dir, 'kthread.db');
+    for (const extra of [[], ['--heap']]) {
+      const result = await runHog(['watch', '2', '-d', '2', ...extra], { env: { HOG_DB: kdb } });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(
+        /^hog: PID 2 \(kthreadd\) is a kernel thread: it has no user memory to watch$/m,
+      );
+      expect(result.stdout).toBe('');
+      expect(existsSync(kdb)).toBe(false); // no store created, no run stored
+    }
+    // and in an existing store, no run is added
+    const before = await runHog(['runs', '--json'], { env: { HOG_DB: db } });
+    const refused = await runHog(['watch', '2'], { env });
+    expect(refused.code).toBe(2);
+    const after = await runHog(['runs', '--json'], { env: { HOG_DB: db } });
+    expect(after.stdout).toBe(before.stdout);
   });
 
   it('keeps the data and notes the exit when the watched process dies mid-run', async () => {
