@@ -6,6 +6,7 @@
  * Undefined when the process is gone, or a zombie (all zeros: nothing left to measure).
  */
 import type { KeptFiles } from '../proc/keptFiles.js';
+import { excerpt, malformed } from '../proc/malformed.js';
 import { pageSize } from '../proc/pageSize.js';
 import { isVanished, readProcText } from '../proc/procFile.js';
 import { parseSmapsRollup } from '../proc/smapsRollup.js';
@@ -39,17 +40,18 @@ export function readProcessMemory(
   try {
     let reading: MemoryReading;
     if (wanted.swap) {
-      const status = parseStatus(read('status'));
+      const status = parseStatus(read('status'), `${procRoot}/${pid}/status`);
       if (status.vmRssBytes === undefined) return undefined;
       reading = { rss: status.vmRssBytes, swap: status.vmSwapBytes ?? 0 };
     } else {
-      const statm = statmPages(read('statm'));
+      const statm = statmPages(read('statm'), `${procRoot}/${pid}/statm`);
       if (statm.resident === 0 && statm.size === 0) return undefined;
       reading = { rss: statm.resident * pageSize(procRoot) };
     }
     if (wanted.pss || wanted.uss) {
       const text = read('smaps_rollup');
-      const rollup = text.trim() === '' ? undefined : parseSmapsRollup(text);
+      const rollup =
+        text.trim() === '' ? undefined : parseSmapsRollup(text, `${procRoot}/${pid}/smaps_rollup`);
       if (rollup) {
         if (wanted.pss) reading.pss = rollup.pssBytes;
         if (wanted.uss) reading.uss = rollup.ussBytes;
@@ -63,13 +65,13 @@ export function readProcessMemory(
 }
 
 /** The first two fields of statm (size, resident), without splitting the line: the sampler's hot path. */
-export function statmPages(text: string): { size: number; resident: number } {
+export function statmPages(text: string, file = '/proc/[pid]/statm'): { size: number; resident: number } {
   const first = text.indexOf(' ');
   const second = text.indexOf(' ', first + 1);
   const size = Number(text.slice(0, first));
   const resident = Number(text.slice(first + 1, second < 0 ? undefined : second));
   if (first < 0 || !Number.isFinite(size) || !Number.isFinite(resident)) {
-    throw new Error(`malformed statm: ${JSON.stringify(text.slice(0, 80))}`);
+    throw malformed(file, `malformed statm: ${excerpt(text)}`);
   }
   return { size, resident };
 }

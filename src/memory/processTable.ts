@@ -83,8 +83,8 @@ function sampleOf(
   if (typeof statusBytes === 'string') return vanishedOrThrow(statusBytes, pid, 'status');
   const cmdlineBytes = files.get(index, 'cmdline');
   if (typeof cmdlineBytes === 'string') return vanishedOrThrow(cmdlineBytes, pid, 'cmdline');
-  const stat = parseStat(statBytes.toString('utf8'));
-  const status = parseStatus(statusBytes);
+  const stat = parseStat(statBytes.toString('utf8'), `${procRoot}/${pid}/stat`);
+  const status = parseStatus(statusBytes, `${procRoot}/${pid}/status`);
   const kernelThread = status.kthread ?? (stat.flags & PF_KTHREAD) !== 0;
   const sample: ProcessSample = {
     pid,
@@ -147,7 +147,7 @@ export function collectCpuTicks(options: CollectOptions = {}): Map<number, numbe
       vanishedOrThrow(bytes, pid, 'stat');
       continue;
     }
-    const stat = parseStat(bytes.toString('utf8'));
+    const stat = parseStat(bytes.toString('utf8'), `${procRoot}/${pid}/stat`);
     ticks.set(pid, stat.utimeTicks + stat.stimeTicks);
   }
   return ticks;
