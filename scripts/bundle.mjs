@@ -9,6 +9,10 @@ import { readdirSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { build } from 'esbuild';
 
+// hog's version, inlined into every build (src/version.ts): package.json is its one place
+const { version } = JSON.parse(await readFile('package.json', 'utf8'));
+const define = { HOG_VERSION: JSON.stringify(version) };
+
 const outdir = 'dist/cli-bundle';
 rmSync(outdir, { recursive: true, force: true });
 
@@ -58,6 +62,7 @@ const common = {
   target: 'node20',
   sourcemap: true,
   logLevel: 'warning',
+  define,
   // commander is CommonJS and requires node builtins; give the bundle a require()
   banner: {
     js: "import { createRequire as __hogRequire } from 'node:module'; const require = __hogRequire(import.meta.url);",
@@ -84,8 +89,22 @@ if (missing.length > 0) throw new Error(`bundle: no output for ${missing.join(',
 await build({
   entryPoints: ['src/index.ts'],
   outfile: 'dist/index.cjs',
+  define,
   bundle: true,
   format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  logLevel: 'warning',
+});
+
+// tsc leaves HOG_VERSION undefined in dist/version.js (the library's ESM entry imports it): the same
+// file with the version inlined replaces it
+await build({
+  entryPoints: ['src/version.ts'],
+  outfile: 'dist/version.js',
+  define,
+  format: 'esm',
   platform: 'node',
   target: 'node20',
   sourcemap: true,

@@ -9,7 +9,7 @@
  * - A folder under src/ is a module; its subfolders (net/bench, doctor/checks) belong to it. Files
  *   inside one module import each other freely, as long as there is no circle.
  * - src/index.ts is the library's public surface: it sits above everything and may import anything.
- * - The root files (errors, addon, clock) are the bottom layer.
+ * - The root files (errors, addon, clock, and version: package.json's version) are the bottom layer.
  * - Folders listed on the same layer (memory, net, disk...) are peers, not a stack: DESIGN.md gives no
  *   order between them, so an import across peers is not "down" and is reported (a peer import is how
  *   two resources end up in a circle). The ones that exist today are listed below as known exceptions.
@@ -43,6 +43,7 @@ export const LAYERS = {
   'errors.ts': 0,
   'addon.ts': 0,
   'clock.ts': 0,
+  'version.ts': 0,
 };
 
 /**

@@ -1,4 +1,4 @@
 /** hog's library surface: `import { profile } from 'hog'` (see src/profiler/profile.ts). */
 export { profile } from './profiler/profile.js';
 
-export const version = '0.1.0';
+export { VERSION as version } from './version.js';
