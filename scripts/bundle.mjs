@@ -42,6 +42,13 @@ const lazyChildProcess = {
       const eager = "const childProcess = require('node:child_process');";
       const lazy =
         "let childProcessModule; const childProcess = { spawn: (...a) => (childProcessModule ??= require('node:child_process')).spawn(...a) };";
+      // a commander release that words this line differently would leave the eager require in place
+      // and the start-up 20 ms slower, silently: stop the build instead
+      if (!text.includes(eager)) {
+        throw new Error(
+          `bundle: ${args.path} no longer contains ${JSON.stringify(eager)}: update the lazy-child-process patch in scripts/bundle.mjs to this commander version, or drop it`,
+        );
+      }
       return { contents: text.replace(eager, lazy), loader: 'js' };
     });
   },
