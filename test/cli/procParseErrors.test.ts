@@ -2,7 +2,7 @@
  * A /proc file that does not parse reaches the user as a parse error naming the file and line, with a
  * hint, and exit 2 (bad input): not as "hog: internal error" with exit 4.
  */
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -61,4 +61,23 @@ describe('a malformed /proc file', () => {
     expect(result.stderr).toContain(HINT);
     expect(result.code).toBe(2);
   });
+
+  it.runIf(process.getuid?.() === 0)(
+    'a process file hog may not read is a permission error (exit 3), not an internal one',
+    async () => {
+      const proc = brokenProc('8969/status', 'Name:\tx\nTgid:\t8969\n');
+      chmodSync(dir as string, 0o755);
+      chmodSync(`${proc}/8969/status`, 0o000);
+      const result = await runHog(
+        ['--proc-root', proc, '--etc-root', `${FIXTURES}machine/etc`, 'ps', '-i', '0'],
+        {
+          uid: 65534,
+        },
+      );
+      expect(result.stderr).toBe(
+        `hog: EACCES: cannot read ${proc}/8969/status\nhint: run hog as root to read other users' processes\n`,
+      );
+      expect(result.code).toBe(3);
+    },
+  );
 });
