@@ -47,108 +47,142 @@ export interface SessionOptions {
   onInterval?: (stat: IntervalStat) => void;
 }
 
+type Counter = StreamCounter & { halt?: () => void; stop?: () => Promise<void> };
+
+const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
+
+/** One side's interval figures: bytes, and retransmits when sending, since the previous figure. */
+class IntervalTaker {
+  readonly intervals: IntervalStat[] = [];
+  lastBytes = 0;
+  lastTime = 0;
+
+  /** `sockets` only when sending: their retransmits are counted from `lastRetrans` on. */
+  constructor(
+    private readonly counters: readonly Counter[],
+    private readonly sockets: readonly Socket[] | undefined,
+    public lastRetrans: number | undefined,
+    private readonly onInterval: ((stat: IntervalStat) => void) | undefined,
+  ) {}
+
+  total(): number {
+    return this.counters.reduce((total, c) => total + c.bytes(), 0);
+  }
+
+  async take(end: number): Promise<void> {
+    const bytes = this.total();
+    const stat: IntervalStat = { start: this.lastTime, end, bytes: bytes - this.lastBytes };
+    if (this.sockets) {
+      const retrans = await retransmits(this.sockets);
+      const now = retrans === undefined ? undefined : sum(retrans);
+      if (now !== undefined && this.lastRetrans !== undefined) stat.retransmits = now - this.lastRetrans;
+      this.lastRetrans = now;
+    }
+    this.lastBytes = bytes;
+    this.lastTime = end;
+    this.push(stat);
+  }
+
+  push(stat: IntervalStat): void {
+    this.intervals.push(stat);
+    this.onInterval?.(stat);
+  }
+}
+
 export async function runSession(
   streams: readonly BenchStream[],
   options: SessionOptions,
 ): Promise<SideResult> {
+  return options.role === 'sender' ? runSender(streams, options) : runReceiver(streams, options);
+}
+
+/** Send on every stream until the time is up, with interval figures on this side's clock. */
+async function runSender(streams: readonly BenchStream[], options: SessionOptions): Promise<SideResult> {
   const sockets = streams.map((s) => s.socket);
   const started = performance.now();
-  const elapsed = () => (performance.now() - started) / 1000;
-  const intervals: IntervalStat[] = [];
+  const counters: Counter[] = streams.map((stream) => startSending(stream.socket));
+  const baseRetrans = await retransmits(sockets);
+  const taker = new IntervalTaker(
+    counters,
+    sockets,
+    baseRetrans === undefined ? undefined : sum(baseRetrans),
+    options.onInterval,
+  );
+  const deadline = options.seconds;
+  for (let next = options.intervalSeconds; next < deadline - 1e-6; next += options.intervalSeconds) {
+    await sleepUntil(started, next);
+    await taker.take(next);
+  }
+  await sleepUntil(started, deadline);
+  // stop writing first, so the figures end where the time does; then the last retransmits
+  for (const c of counters) c.halt?.();
+  const seconds = (performance.now() - started) / 1000;
+  const finalRetrans = await retransmits(sockets);
+  await Promise.all(counters.map((c) => c.stop?.()));
+  const stat: IntervalStat = { start: taker.lastTime, end: seconds, bytes: taker.total() - taker.lastBytes };
+  const finalSum = finalRetrans === undefined ? undefined : sum(finalRetrans);
+  if (finalSum !== undefined && taker.lastRetrans !== undefined)
+    stat.retransmits = finalSum - taker.lastRetrans;
+  taker.push(stat);
+  const result: SideResult = {
+    role: 'sender',
+    seconds,
+    bytes: taker.total(),
+    intervals: taker.intervals,
+    streams: counters.map((c, i) => {
+      const s: { bytes: number; retransmits?: number } = { bytes: c.bytes() };
+      if (finalRetrans && baseRetrans) s.retransmits = (finalRetrans[i] ?? 0) - (baseRetrans[i] ?? 0);
+      return s;
+    }),
+  };
+  if (finalSum !== undefined && baseRetrans) result.retransmits = finalSum - sum(baseRetrans);
+  return result;
+}
+
+/**
+ * Read every stream until the sender closes them all, with interval figures on this side's clock; the
+ * last interval ends with the last bytes read.
+ */
+async function runReceiver(streams: readonly BenchStream[], options: SessionOptions): Promise<SideResult> {
+  const started = performance.now();
   let ended = 0;
+  let finished = false;
   let allEnded: () => void = () => {};
   const endedPromise = new Promise<void>((resolve) => {
     allEnded = resolve;
   });
-  const counters: (StreamCounter & { halt?: () => void; stop?: () => Promise<void> })[] = streams.map(
-    (stream) => {
-      if (options.role === 'sender') return startSending(stream.socket);
-      let done = false;
-      const end = () => {
-        if (!done && ++ended === streams.length) allEnded();
-        done = true;
-      };
-      stream.socket.once('end', end);
-      stream.socket.once('close', end);
-      if (stream.socket.readableEnded || stream.socket.destroyed) end();
-      return stream.received ?? { bytes: () => 0 };
-    },
-  );
-  const total = () => counters.reduce((sum, c) => sum + c.bytes(), 0);
-  const sending = options.role === 'sender';
-  const baseRetrans = sending ? await retransmits(sockets) : undefined;
-  let lastBytes = 0;
-  let lastTime = 0;
-  let lastRetrans = baseRetrans?.reduce((a, b) => a + b, 0);
-  const take = async (end: number) => {
-    const bytes = total();
-    const stat: IntervalStat = { start: lastTime, end, bytes: bytes - lastBytes };
-    if (sending) {
-      const now = (await retransmits(sockets))?.reduce((a, b) => a + b, 0);
-      if (now !== undefined && lastRetrans !== undefined) stat.retransmits = now - lastRetrans;
-      lastRetrans = now;
-    }
-    lastBytes = bytes;
-    lastTime = end;
-    intervals.push(stat);
-    options.onInterval?.(stat);
-  };
-
-  // interval figures on the sender's clock until the time is up; the receiver reads until the
-  // sender closes (its last interval then ends at the close)
-  const deadline = options.seconds;
-  let next = options.intervalSeconds;
-  if (sending) {
-    while (next < deadline - 1e-6) {
-      await sleepUntil(started, next);
-      await take(next);
-      next += options.intervalSeconds;
-    }
-    await sleepUntil(started, deadline);
-    // stop writing first, so the figures end where the time does; then the last retransmits
-    for (const c of counters) c.halt?.();
-    const seconds = elapsed();
-    const finalRetrans = await retransmits(sockets);
-    await Promise.all(counters.map((c) => c.stop?.()));
-    const stat: IntervalStat = { start: lastTime, end: seconds, bytes: total() - lastBytes };
-    const sum = finalRetrans?.reduce((a, b) => a + b, 0);
-    if (sum !== undefined && lastRetrans !== undefined) stat.retransmits = sum - lastRetrans;
-    intervals.push(stat);
-    options.onInterval?.(stat);
-    const result: SideResult = {
-      role: 'sender',
-      seconds,
-      bytes: total(),
-      intervals,
-      streams: counters.map((c, i) => {
-        const s: { bytes: number; retransmits?: number } = { bytes: c.bytes() };
-        if (finalRetrans && baseRetrans) s.retransmits = (finalRetrans[i] ?? 0) - (baseRetrans[i] ?? 0);
-        return s;
-      }),
+  const counters: Counter[] = streams.map((stream) => {
+    let done = false;
+    const end = () => {
+      if (!done && ++ended === streams.length) allEnded();
+      done = true;
     };
-    if (sum !== undefined && baseRetrans) result.retransmits = sum - baseRetrans.reduce((a, b) => a + b, 0);
-    return result;
-  }
-  let finished = false;
+    stream.socket.once('end', end);
+    stream.socket.once('close', end);
+    if (stream.socket.readableEnded || stream.socket.destroyed) end();
+    return stream.received ?? { bytes: () => 0 };
+  });
+  const taker = new IntervalTaker(counters, undefined, undefined, options.onInterval);
   void endedPromise.then(() => {
     finished = true;
   });
-  while (!finished) {
-    const wake = sleepUntil(started, next);
-    await Promise.race([wake, endedPromise]);
+  for (let next = options.intervalSeconds; !finished; next += options.intervalSeconds) {
+    await Promise.race([sleepUntil(started, next), endedPromise]);
     if (finished) break;
-    await take(next);
-    next += options.intervalSeconds;
+    await taker.take(next);
   }
   // the receiver's time ends with the last bytes it read (not with the close that follows)
   const lastAt = Math.max(0, ...streams.map((s) => s.received?.lastAt ?? 0));
-  const seconds = lastAt > started ? Math.max(lastTime, (lastAt - started) / 1000) : elapsed();
-  if (total() > lastBytes || intervals.length === 0) await take(seconds);
+  const seconds =
+    lastAt > started
+      ? Math.max(taker.lastTime, (lastAt - started) / 1000)
+      : (performance.now() - started) / 1000;
+  if (taker.total() > taker.lastBytes || taker.intervals.length === 0) await taker.take(seconds);
   return {
     role: 'receiver',
     seconds,
-    bytes: total(),
-    intervals,
+    bytes: taker.total(),
+    intervals: taker.intervals,
     streams: counters.map((c) => ({ bytes: c.bytes() })),
   };
 }
