@@ -6,10 +6,10 @@
  * Undefined when the process is gone, or a zombie (all zeros: nothing left to measure).
  */
 import type { KeptFiles } from '../proc/keptFiles.js';
-import { excerpt, malformed } from '../proc/malformed.js';
 import { pageSize } from '../proc/pageSize.js';
 import { isVanished, readProcText } from '../proc/procFile.js';
 import { parseSmapsRollup } from '../proc/smapsRollup.js';
+import { statmPages } from '../proc/statm.js';
 import { parseStatus } from '../proc/status.js';
 
 export interface MemoryWanted {
@@ -62,16 +62,4 @@ export function readProcessMemory(
     if (isVanished(error)) return undefined;
     throw error;
   }
-}
-
-/** The first two fields of statm (size, resident), without splitting the line: the sampler's hot path. */
-export function statmPages(text: string, file = '/proc/[pid]/statm'): { size: number; resident: number } {
-  const first = text.indexOf(' ');
-  const second = text.indexOf(' ', first + 1);
-  const size = Number(text.slice(0, first));
-  const resident = Number(text.slice(first + 1, second < 0 ? undefined : second));
-  if (first < 0 || !Number.isFinite(size) || !Number.isFinite(resident)) {
-    throw malformed(file, `malformed statm: ${excerpt(text)}`);
-  }
-  return { size, resident };
 }

@@ -34,3 +34,18 @@ export function readStatm(pid: number, procRoot = '/proc'): ProcStatm {
   const file = `${procRoot}/${pid}/statm`;
   return parseStatm(readProcText(file), file);
 }
+
+/**
+ * The first two fields of statm (size, resident), without splitting the line: the recorder's hot path
+ * (memory/processMemory.ts) reads statm of every target at every tick.
+ */
+export function statmPages(text: string, file = '/proc/[pid]/statm'): { size: number; resident: number } {
+  const first = text.indexOf(' ');
+  const second = text.indexOf(' ', first + 1);
+  const size = Number(text.slice(0, first));
+  const resident = Number(text.slice(first + 1, second < 0 ? undefined : second));
+  if (first < 0 || !Number.isFinite(size) || !Number.isFinite(resident)) {
+    throw malformed(file, `malformed statm: ${excerpt(text)}`);
+  }
+  return { size, resident };
+}
