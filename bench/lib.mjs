@@ -2,23 +2,14 @@
 // a dated section of bench/RESULTS.md.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { aptInstall, missingDebianPackages } from '../scripts/debianPackages.mjs';
 
 /** Install Debian packages the benchmark needs (the bench, not the tests, needs them). */
 export function ensureDebianPackages(packages) {
-  const missing = packages.filter(
-    (p) =>
-      spawnSync('dpkg-query', ['-W', '-f=${Status}', p], { encoding: 'utf8' }).stdout?.includes(
-        'install ok installed',
-      ) !== true,
-  );
+  const missing = missingDebianPackages(packages);
   if (missing.length === 0) return;
   if (process.getuid() !== 0) throw new Error(`bench needs: apt-get install ${missing.join(' ')}`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  if (spawnSync('apt-get', ['install', '-y', ...missing], { stdio: 'inherit', env }).status !== 0) {
-    spawnSync('apt-get', ['update'], { stdio: 'inherit', env });
-    if (spawnSync('apt-get', ['install', '-y', ...missing], { stdio: 'inherit', env }).status !== 0)
-      throw new Error(`apt-get install ${missing.join(' ')} failed`);
-  }
+  if (!aptInstall(missing)) throw new Error(`apt-get install ${missing.join(' ')} failed`);
 }
 
 /** Wall time of one run of a command, in ms; throws if it fails. */

@@ -9,6 +9,10 @@ import { readdirSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { build } from 'esbuild';
 
+// hog's version, inlined into every build (src/version.ts): package.json is its one place
+const { version } = JSON.parse(await readFile('package.json', 'utf8'));
+const define = { HOG_VERSION: JSON.stringify(version) };
+
 const outdir = 'dist/cli-bundle';
 rmSync(outdir, { recursive: true, force: true });
 
@@ -38,6 +42,13 @@ const lazyChildProcess = {
       const eager = "const childProcess = require('node:child_process');";
       const lazy =
         "let childProcessModule; const childProcess = { spawn: (...a) => (childProcessModule ??= require('node:child_process')).spawn(...a) };";
+      // a commander release that words this line differently would leave the eager require in place
+      // and the start-up 20 ms slower, silently: stop the build instead
+      if (!text.includes(eager)) {
+        throw new Error(
+          `bundle: ${args.path} no longer contains ${JSON.stringify(eager)}: update the lazy-child-process patch in scripts/bundle.mjs to this commander version, or drop it`,
+        );
+      }
       return { contents: text.replace(eager, lazy), loader: 'js' };
     });
   },
@@ -58,6 +69,7 @@ const common = {
   target: 'node20',
   sourcemap: true,
   logLevel: 'warning',
+  define,
   // commander is CommonJS and requires node builtins; give the bundle a require()
   banner: {
     js: "import { createRequire as __hogRequire } from 'node:module'; const require = __hogRequire(import.meta.url);",
@@ -84,6 +96,7 @@ if (missing.length > 0) throw new Error(`bundle: no output for ${missing.join(',
 await build({
   entryPoints: ['src/index.ts'],
   outfile: 'dist/index.cjs',
+  define,
   bundle: true,
   format: 'cjs',
   platform: 'node',
@@ -106,6 +119,19 @@ await build({
   external: ['typescript'],
   define: { 'import.meta.url': '__hogModuleUrl' },
   banner: { js: "const __hogModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  sourcemap: true,
+  logLevel: 'warning',
+});
+
+// tsc leaves HOG_VERSION undefined in dist/version.js (the library's ESM entry imports it): the same
+// file with the version inlined replaces it
+await build({
+  entryPoints: ['src/version.ts'],
+  outfile: 'dist/version.js',
+  define,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
   sourcemap: true,
   logLevel: 'warning',
 });

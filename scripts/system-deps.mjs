@@ -2,19 +2,15 @@
 // Install the Debian packages listed in scripts/system-deps.txt that are missing, so `npm test` works on
 // a fresh machine. Runs before the tests (pretest) and in .ci/run. Needs root only when something is
 // missing; without root it names the command to run instead.
-import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { aptInstall, missingDebianPackages } from './debianPackages.mjs';
 
 const list = readFileSync(new URL('./system-deps.txt', import.meta.url), 'utf8')
   .split('\n')
   .map((line) => line.replace(/#.*/, '').trim())
   .filter(Boolean);
 
-const missing = list.filter((pkg) => {
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format syntax
-  const r = spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' });
-  return r.status !== 0 || !r.stdout.includes('install ok installed');
-});
+const missing = missingDebianPackages(list);
 
 if (missing.length === 0) process.exit(0);
 if (process.getuid?.() !== 0) {
@@ -23,14 +19,7 @@ if (process.getuid?.() !== 0) {
   process.exit(1);
 }
 console.error(`system-deps: installing ${missing.join(' ')}`);
-const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-const install = () =>
-  spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { stdio: 'inherit', env })
-    .status;
-if (install() !== 0) {
-  execFileSync('apt-get', ['update'], { stdio: 'inherit', env });
-  if (install() !== 0) {
-    console.error(`system-deps: apt-get install ${missing.join(' ')} failed`);
-    process.exit(1);
-  }
+if (!aptInstall(missing, ['--no-install-recommends'])) {
+  console.error(`system-deps: apt-get install ${missing.join(' ')} failed`);
+  process.exit(1);
 }

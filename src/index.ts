@@ -2,4 +2,4 @@
 export { writeSnapshot } from './inspector/inProcessSnapshot.js';
 export { profile } from './profiler/profile.js';
 
-export const version = '0.1.0';
+export { VERSION as version } from './version.js';

@@ -90,75 +90,11 @@ export async function browse(
     readOnly: options.readOnly,
   });
 
-  const frameData = (): BrowserFrameData => {
-    const listing = listings.get(state.dir, state);
-    const { height } = size();
-    const visible = listing.slice(state.scroll, state.scroll + browserPageRows(height, state.info));
-    const selected = listing[state.cursor];
-    const totals = tree.totals();
-    return {
-      path: tree.path(state.dir),
-      dirBytes: tree.bytes(state.dir, state.basis),
-      rowCount: listing.length,
-      rows: visible.map((i) => ({
-        name: tree.name(i),
-        isDir: tree.isDir(i),
-        bytes: tree.counted(i) ? tree.bytes(i, state.basis) : tree.ownBytes(i, state.basis),
-        files: tree.files(i),
-        newest: tree.newest(i),
-        category: categoryOf(rules[i] as number),
-        note: note(tree, i),
-      })),
-      totals: {
-        allocatedBytes: totals.allocatedBytes,
-        apparentBytes: totals.apparentBytes,
-        files: totals.files,
-      },
-      info:
-        selected === undefined
-          ? undefined
-          : {
-              path: tree.path(selected),
-              type: tree.type(selected),
-              allocatedBytes: tree.bytes(selected, 'allocated'),
-              apparentBytes: tree.bytes(selected, 'apparent'),
-              files: tree.files(selected),
-              newest: tree.newest(selected),
-              kind: `${categoryOf(rules[selected] as number)} (${kindOf(rules[selected] as number)})`,
-              note: note(tree, selected),
-            },
-      confirm:
-        state.confirm === undefined
-          ? undefined
-          : {
-              path: tree.path(state.confirm.entry),
-              bytes: tree.bytes(state.confirm.entry, state.basis),
-              files: tree.files(state.confirm.entry),
-              isDir: tree.isDir(state.confirm.entry),
-            },
-      readOnly: options.readOnly,
-      now: options.now,
-    };
-  };
+  const frameData = () => browserFrameData(tree, rules, listings, state, size().height, options);
 
   // d: the entry is looked up by descriptor when the question opens, and removed by descriptor on y
   const deleter = new EntryDeleter(tree, top);
-  const remove = (entry: number): string => {
-    const r = deleter.remove(entry);
-    const counts =
-      r.directories === 0 && r.files === 1
-        ? ''
-        : `${r.files} ${r.files === 1 ? 'file' : 'files'}, ${r.directories} ${r.directories === 1 ? 'directory' : 'directories'}, `;
-    const what = `${counts}${formatBytes(r.bytes)} freed`;
-    if (r.removed) {
-      tree.remove(entry);
-      listings.clear();
-      return `deleted ${tree.path(entry)}: ${what}`;
-    }
-    return r.files + r.directories > 0
-      ? `partly deleted ${tree.path(entry)} (${what}): ${r.reason}`
-      : `nothing deleted: ${tree.path(entry)}: ${r.reason}`;
-  };
+  const remove = (entry: number) => removeEntry(tree, deleter, listings, entry);
 
   const screen = openScreen(stdout, stdin);
   const draw = () => {
@@ -194,4 +130,80 @@ export async function browse(
     stdout.on('resize', draw);
     draw();
   });
+}
+
+/** What the browser frame shows for this state: the rows in view, the selected entry, the question. */
+function browserFrameData(
+  tree: DiskTree,
+  rules: ArrayLike<number>,
+  listings: Listings,
+  state: BrowserState,
+  height: number,
+  options: { readOnly: boolean; now: number },
+): BrowserFrameData {
+  const listing = listings.get(state.dir, state);
+  const visible = listing.slice(state.scroll, state.scroll + browserPageRows(height, state.info));
+  const selected = listing[state.cursor];
+  const totals = tree.totals();
+  return {
+    path: tree.path(state.dir),
+    dirBytes: tree.bytes(state.dir, state.basis),
+    rowCount: listing.length,
+    rows: visible.map((i) => ({
+      name: tree.name(i),
+      isDir: tree.isDir(i),
+      bytes: tree.counted(i) ? tree.bytes(i, state.basis) : tree.ownBytes(i, state.basis),
+      files: tree.files(i),
+      newest: tree.newest(i),
+      category: categoryOf(rules[i] as number),
+      note: note(tree, i),
+    })),
+    totals: {
+      allocatedBytes: totals.allocatedBytes,
+      apparentBytes: totals.apparentBytes,
+      files: totals.files,
+    },
+    info:
+      selected === undefined
+        ? undefined
+        : {
+            path: tree.path(selected),
+            type: tree.type(selected),
+            allocatedBytes: tree.bytes(selected, 'allocated'),
+            apparentBytes: tree.bytes(selected, 'apparent'),
+            files: tree.files(selected),
+            newest: tree.newest(selected),
+            kind: `${categoryOf(rules[selected] as number)} (${kindOf(rules[selected] as number)})`,
+            note: note(tree, selected),
+          },
+    confirm:
+      state.confirm === undefined
+        ? undefined
+        : {
+            path: tree.path(state.confirm.entry),
+            bytes: tree.bytes(state.confirm.entry, state.basis),
+            files: tree.files(state.confirm.entry),
+            isDir: tree.isDir(state.confirm.entry),
+          },
+    readOnly: options.readOnly,
+    now: options.now,
+  };
+}
+
+/** Remove an entry the user confirmed (by descriptor, through the deleter); the message to show. */
+function removeEntry(tree: DiskTree, deleter: EntryDeleter, listings: Listings, entry: number): string {
+  const r = deleter.remove(entry);
+  const counts =
+    r.directories === 0 && r.files === 1
+      ? ''
+      : `${r.files} ${r.files === 1 ? 'file' : 'files'}, ${r.directories} ${r.directories === 1 ? 'directory' : 'directories'}, `;
+  const what = `${counts}${formatBytes(r.bytes)} freed`;
+  if (r.removed) {
+    tree.remove(entry);
+    listings.clear();
+    return `deleted ${tree.path(entry)}: ${what}`;
+  }
+  return r.files + r.directories > 0
+    ? `partly deleted ${tree.path(entry)} (${what}): ${r.reason}`
+    : `nothing deleted: ${tree.path(entry)}: ${r.reason}`;
 }

@@ -2,20 +2,19 @@
  * `hog disk clean [PATH...]`: build the cleanup plan and print it; with --apply (after confirmation, or
  * --yes) carry it out and log each step.
  */
-import { closeSync, existsSync, lstatSync, openSync, readSync, realpathSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, lstatSync, realpathSync } from 'node:fs';
 import type { Command } from 'commander';
 import { classifyTree } from '../disk/categoryReport.js';
 import { applyPlan, defaultLogPath } from '../disk/cleanApply.js';
 import { runCommands } from '../disk/cleanCommands.js';
 import { type CleanPlan, planCleanup } from '../disk/cleanPlan.js';
 import { cannotRemove, isElfCore, openFiles, refusalReason } from '../disk/cleanSafety.js';
+import { estimateCompressed, readFileHead } from '../disk/compressEstimate.js';
 import { DisposableMatcher, defaultCacheHomes } from '../disk/disposable.js';
 import { isReadOnly, mountOf, pseudoDevices } from '../disk/filesystems.js';
 import { removeAddon } from '../disk/removeBeneath.js';
 import { checkRoot } from '../disk/roots.js';
+import { disposablePlaces } from '../disk/systemPaths.js';
 import { TempRules } from '../disk/tempRules.js';
 import { readTmpfilesRules } from '../disk/tmpfilesRules.js';
 import { DiskTree } from '../disk/tree.js';
@@ -41,43 +40,6 @@ interface CleanCliOptions {
   log?: string;
   json?: boolean;
   all?: boolean;
-}
-
-/** Where logs, caches, temporary files and crash dumps collect on a Linux system. */
-export function defaultPlaces(home = homedir()): string[] {
-  return [
-    '/var/log',
-    '/var/cache',
-    '/var/tmp',
-    '/tmp',
-    '/var/crash',
-    '/var/lib/systemd/coredump',
-    join(home, '.cache'),
-  ];
-}
-
-function readHeader(path: Buffer, bytes: number): Buffer {
-  const fd = openSync(path, 'r');
-  try {
-    const buffer = Buffer.alloc(bytes);
-    return buffer.subarray(0, readSync(fd, buffer, 0, bytes, 0));
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** gzip's ratio on the first MiB, applied to the whole file, rounded up to 4 KiB blocks. */
-function estimateCompressed(path: Buffer, apparentBytes: number): number {
-  // zlib loads only when a cleanup has a log to compress
-  const { gzipSync } = createRequire(import.meta.url)('node:zlib') as typeof import('node:zlib');
-  try {
-    const sample = readHeader(path, 1024 * 1024);
-    if (sample.length === 0) return 0;
-    const ratio = gzipSync(sample).length / sample.length;
-    return Math.ceil((apparentBytes * ratio) / 4096) * 4096;
-  } catch {
-    return apparentBytes;
-  }
 }
 
 /** The plan for a scanned tree, with the facts read from this machine: open files, locks, tmpfiles.d. */
@@ -117,7 +79,7 @@ function makePlan(
       lockedBy: (dev, ino) => (locks.size > 0 ? locks.get(`${dev}:${ino}`) : undefined),
       isCoreDump: (p) => {
         try {
-          return isElfCore(readHeader(p, 20));
+          return isElfCore(readFileHead(p, 20));
         } catch {
           return false;
         }
@@ -145,7 +107,7 @@ export async function runClean(
   // what each root was when scanned: --apply touches nothing under a root replaced since
   const rootIds = new Map<string, { dev: number; ino: number }>();
   if (opts.apply) removeAddon(); // without race-free deletion, say so before scanning
-  for (const given of explicit ? paths : defaultPlaces().filter((p) => existsSync(p))) {
+  for (const given of explicit ? paths : disposablePlaces().filter((p) => existsSync(p))) {
     const root = checkRoot(given);
     if (!root.stats.isDirectory()) {
       throw new UsageError(`hog disk clean takes directories; ${quote(given)} is a file`, {

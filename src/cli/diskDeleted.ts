@@ -4,7 +4,7 @@
  */
 import { statfsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { type DeletedFile, findDeletedOpenFiles, totalsByFilesystem, writeMode } from '../disk/deleted.js';
+import { findDeletedOpenFiles, totalsByFilesystem, writeMode } from '../disk/deleted.js';
 import { mountOf } from '../disk/filesystems.js';
 import {
   harmOfTruncating,
@@ -16,9 +16,9 @@ import {
 } from '../disk/reclaim.js';
 import { UsageError } from '../errors.js';
 import { readMountinfo } from '../proc/mountinfo.js';
-import { renderTable, type TableColumn } from '../render/table.js';
+import { renderDeletedFiles } from '../render/deletedFiles.js';
 import { terminalText } from '../render/terminalText.js';
-import { formatBytes, formatCount } from '../render/units.js';
+import { formatBytes } from '../render/units.js';
 import { confirm } from './confirm.js';
 import { type CliContext, rootsOf } from './context.js';
 
@@ -29,18 +29,6 @@ interface DeletedOptions {
   yes?: boolean;
   force?: boolean;
 }
-
-interface Row {
-  file: DeletedFile;
-  holder: number;
-}
-
-const WRITES_TEXT = {
-  append: 'append',
-  offset: 'at offset',
-  'read-only': 'no writer',
-  unknown: '?',
-} as const;
 
 export async function runDeleted(opts: DeletedOptions, command: Command, context: CliContext): Promise<void> {
   const { procRoot } = rootsOf(command);
@@ -84,67 +72,7 @@ export async function runDeleted(opts: DeletedOptions, command: Command, context
     );
     return;
   }
-  if (files.length === 0) {
-    output.line(
-      'No deleted file is held open' +
-        (opts.minSize > 0 ? ` with at least ${formatBytes(opts.minSize)} on disk.` : '.'),
-    );
-  } else {
-    const rows: Row[] = files.flatMap((file) => file.holders.map((_, holder) => ({ file, holder })));
-    const first = (r: Row) => r.holder === 0;
-    const holder = (r: Row) => r.file.holders[r.holder] as DeletedFile['holders'][number];
-    const columns: TableColumn<Row>[] = [
-      { header: 'PID', align: 'right', minWidth: 7, text: (r) => String(holder(r).pid) },
-      { header: 'COMMAND', align: 'left', text: (r) => holder(r).command },
-      { header: 'FD', align: 'right', text: (r) => String(holder(r).fd) },
-      {
-        header: 'ON DISK',
-        align: 'right',
-        text: (r) => (first(r) ? formatBytes(r.file.allocatedBytes) : ''),
-      },
-      {
-        header: 'APPARENT',
-        align: 'right',
-        text: (r) => (first(r) ? formatBytes(r.file.apparentBytes) : ''),
-      },
-      {
-        header: 'WRITES',
-        align: 'left',
-        text: (r) => {
-          const i = holder(r).fdinfo;
-          return i === undefined ? '?' : !i.writable ? 'reads' : i.append ? 'append' : 'at offset';
-        },
-      },
-      {
-        header: 'FILESYSTEM',
-        align: 'left',
-        text: (r) => (first(r) ? `${r.file.mountPoint ?? '?'} (${r.file.fsType ?? '?'})` : ''),
-      },
-      {
-        header: 'PATH',
-        align: 'left',
-        flex: true,
-        text: (r) => (first(r) ? `${r.file.path} (deleted)` : '  (same file)'),
-      },
-    ];
-    output.lines(renderTable(columns, rows, { width: output.columns }));
-    output.line();
-    output.line(
-      'Held by deleted files, freed when their holders close them (restart the process), or now with --reclaim PID:FD:',
-    );
-    for (const fs of filesystems) {
-      output.line(
-        `  ${terminalText(fs.mountPoint)} (${fs.fsType ?? '?'}): ${formatCount(fs.files)} ${fs.files === 1 ? 'file' : 'files'}, ${formatBytes(fs.allocatedBytes)}`,
-      );
-    }
-    const offset = files.filter((f) => writeMode(f) === 'offset');
-    if (offset.length > 0) {
-      output.line();
-      output.line(
-        `WRITES "${WRITES_TEXT.offset}": the writer does not append; after --reclaim its next write makes the file sparse (little space, reads as zeros).`,
-      );
-    }
-  }
+  output.lines(renderDeletedFiles(files, filesystems, opts.minSize, output.columns));
   for (const note of notes) output.error(`note: ${note}`);
 }
 

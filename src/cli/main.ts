@@ -7,6 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { realClock } from '../clock.js';
 import { isHogError } from '../errors.js';
 import { terminalText } from '../render/terminalText.js';
+import { VERSION } from '../version.js';
 import type { CliContext, CommandModule } from './context.js';
 import { type Output, processOutput } from './output.js';
 import { assertLinux } from './platform.js';
@@ -75,8 +76,6 @@ const COMMANDS: CommandEntry[] = [
     load: () => import('./disk.js'),
   },
 ];
-
-const VERSION = '0.1.0';
 
 /** The first argument that is not an option: the command the user asked for. */
 function requestedCommand(args: readonly string[]): string | undefined {

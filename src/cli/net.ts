@@ -27,7 +27,7 @@ import { type CliContext, rootsOf } from './context.js';
 import { type Run, runLive, runStream, stopSignal } from './netRun.js';
 import { parsePidList, positiveInt, seconds } from './optionValues.js';
 
-export interface NetOptions {
+interface NetOptions {
   text?: boolean;
   seconds?: number;
   json?: boolean;
@@ -208,7 +208,7 @@ async function buildFilter(opts: NetOptions): Promise<NetFilter> {
   return filter;
 }
 
-export function describeFilter(opts: NetOptions): string {
+function describeFilter(opts: NetOptions): string {
   const parts: string[] = [];
   if (opts.capture) parts.push(`capture ${opts.capture}`);
   if (opts.port) parts.push(`port ${opts.port.join(',')}`);
@@ -264,7 +264,22 @@ async function runNet(opts: NetOptions, command: Command, context: CliContext): 
   };
   const stop = stopSignal();
   try {
-    const run: Run = { opts, by, sort, filter, tick, peaks, stop };
+    const run: Run = {
+      interval: opts.interval,
+      duration: opts.seconds ?? (opts.text ? 10 : undefined),
+      text: opts.text === true,
+      json: opts.json === true,
+      top: opts.top,
+      bytes: opts.bytes === true,
+      all: opts.all === true,
+      narrowed: describeFilter(opts),
+      by,
+      sort,
+      filter,
+      tick,
+      peaks,
+      stop,
+    };
     if (interactive) await runLive(run);
     else await runStream(run, context);
   } finally {

@@ -7,16 +7,17 @@ import { quote, UsageError } from '../errors.js';
 import { serverAccess } from '../net/bench/access.js';
 import { runBenchClient } from '../net/bench/client.js';
 import {
+  bitrate,
   DEFAULT_BENCH_PORT,
   type IntervalStat,
   MAX_INTERVALS,
   MAX_SECONDS,
   MAX_STREAMS,
 } from '../net/bench/protocol.js';
-import { BENCH_HEADER, bitrate, intervalLine, summaryLines } from '../net/bench/report.js';
 import { BenchServer } from '../net/bench/server.js';
 import { checkToken } from '../net/bench/token.js';
 import { parseHostPort, parsePort, resolveHost } from '../net/resolve.js';
+import { BENCH_HEADER, intervalLine, summaryLines } from '../render/benchReport.js';
 import { formatRate } from '../render/units.js';
 import type { CliContext } from './context.js';
 

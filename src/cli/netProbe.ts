@@ -1,6 +1,6 @@
 /** `hog net probe HOST:PORT`: TCP connect latency, printed like ping. */
 import type { Command } from 'commander';
-import { connectOnce, type ProbeSample, probeStats } from '../net/probe.js';
+import { connectOnce, type ProbeSample, probeStats } from '../net/connectLatency.js';
 import { parseHostPort, resolveHost } from '../net/resolve.js';
 import { formatMs, formatPercent } from '../render/units.js';
 import type { CliContext } from './context.js';

@@ -11,7 +11,6 @@ import { buildRows, type GroupPeaks, type NetFilter } from '../net/netView.js';
 import { NET_HEADER_LINES, renderNetFrame, renderNetReport } from '../render/netScreen.js';
 import { openScreen } from '../render/terminal.js';
 import type { CliContext } from './context.js';
-import { describeFilter, type NetOptions } from './net.js';
 
 /**
  * SIGINT/SIGTERM (or q) end the run cleanly: children stopped, the last report printed. Its sleep is
@@ -49,9 +48,27 @@ export function stopSignal() {
   };
 }
 
-/** What the stream and live loops share: the options, the view asked for, and how to take a tick. */
+/**
+ * What the stream and live loops share: the options as plain values (net.ts resolves them), the view
+ * asked for, and how to take a tick.
+ */
 export interface Run {
-  opts: NetOptions;
+  /** seconds between samples */
+  interval: number;
+  /** seconds to measure for, undefined: until stopped */
+  duration: number | undefined;
+  /** one report at the end (-t) */
+  text: boolean;
+  /** JSON instead of text */
+  json: boolean;
+  /** only the first N rows */
+  top: number | undefined;
+  /** rates in bytes/s */
+  bytes: boolean;
+  /** show idle connections */
+  all: boolean;
+  /** the filters in words, for the report's header ('' when none) */
+  narrowed: string;
   by: NetState['by'];
   sort: NetState['sort'];
   filter: NetFilter;
@@ -61,51 +78,50 @@ export interface Run {
 }
 
 export async function runStream(run: Run, context: CliContext): Promise<void> {
-  const { opts, by, sort, filter, tick, peaks, stop } = run;
+  const { by, sort, filter, tick, peaks, stop, duration } = run;
   const { clock, output } = context;
-  const duration = opts.seconds ?? (opts.text ? 10 : undefined);
   // the run is a number of ticks after the first (baseline) sample: seconds / interval of them, each
   // an interval after the previous one started, so slow ticks do not change how many there are
   const ticks =
-    duration === undefined ? Number.POSITIVE_INFINITY : Math.max(1, Math.round(duration / opts.interval));
+    duration === undefined ? Number.POSITIVE_INFINITY : Math.max(1, Math.round(duration / run.interval));
   let snapshot = await tick();
-  const cut = <T>(rows: T[]) => (opts.top !== undefined ? rows.slice(0, opts.top) : rows);
+  const cut = <T>(rows: T[]) => (run.top !== undefined ? rows.slice(0, run.top) : rows);
   let next = clock.monotonic();
   for (let i = 0; i < ticks && !stop.stopped; i++) {
-    next += opts.interval * 1000;
+    next += run.interval * 1000;
     await stop.sleep(Math.max(0, next - clock.monotonic()));
-    if (stop.stopped && opts.json && !opts.text) break;
+    if (stop.stopped && run.json && !run.text) break;
     snapshot = await tick();
-    if (opts.json && !opts.text) {
+    if (run.json && !run.text) {
       output.line(
         JSON.stringify(
-          netJson(snapshot, by, cut(buildRows(snapshot, by, filter, sort, peaks)), opts.interval),
+          netJson(snapshot, by, cut(buildRows(snapshot, by, filter, sort, peaks)), run.interval),
         ),
       );
     }
   }
-  if (!opts.text) return;
+  if (!run.text) return;
   const rows = cut(buildRows(snapshot, by, filter, sort, peaks));
-  if (opts.json) {
-    output.line(JSON.stringify(netJson(snapshot, by, rows, opts.interval), null, 2));
+  if (run.json) {
+    output.line(JSON.stringify(netJson(snapshot, by, rows, run.interval), null, 2));
     return;
   }
   const interfaces = buildRows(snapshot, 'interface', filter, '10s', peaks);
   output.lines(
     renderNetReport(snapshot, by, rows, interfaces, {
       seconds: duration ?? 0,
-      bytes: opts.bytes === true,
-      narrowed: describeFilter(opts),
+      bytes: run.bytes,
+      narrowed: run.narrowed,
       width: output.columns,
     }),
   );
 }
 
 export async function runLive(run: Run): Promise<void> {
-  const { opts, by, sort, filter, tick, peaks, stop } = run;
+  const { by, sort, filter, tick, peaks, stop } = run;
   const stdout = process.stdout;
   const stdin = process.stdin;
-  let state = initialNetState({ by, sort, bytes: opts.bytes === true, all: opts.all === true });
+  let state = initialNetState({ by, sort, bytes: run.bytes, all: run.all });
   let snapshot = await tick();
   const screen = openScreen(stdout, stdin);
   const size = () => ({ width: stdout.columns || 80, height: stdout.rows || 24 });
@@ -120,8 +136,8 @@ export async function runLive(run: Run): Promise<void> {
     );
     screen.draw(
       renderNetFrame(state, snapshot, rows, width, height, {
-        intervalSeconds: opts.interval,
-        narrowed: describeFilter(opts),
+        intervalSeconds: run.interval,
+        narrowed: run.narrowed,
       }),
     );
   };
@@ -148,7 +164,7 @@ export async function runLive(run: Run): Promise<void> {
     draw();
     const loop = async () => {
       while (!stop.stopped) {
-        await stop.sleep(opts.interval * 1000);
+        await stop.sleep(run.interval * 1000);
         if (stop.stopped) break;
         snapshot = await tick();
         if (!state.paused) draw();

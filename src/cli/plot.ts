@@ -101,7 +101,8 @@ Examples:
         if (format === '.png') {
           const canvas = rasterize(scene);
           data = encodePng(canvas.pixels, canvas.width, canvas.height);
-        } else if (format === '.html') data = chartPage(recording, sceneToSvg(scene), verdict);
+        } else if (format === '.html')
+          data = chartPage(recording, recording.series.map(seriesLabel), sceneToSvg(scene), verdict);
         else data = sceneToSvg(scene);
         writeOutput(flags.output, data);
       }

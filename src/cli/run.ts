@@ -3,18 +3,19 @@
  * The command's output and exit code pass through; hog's own messages go to stderr. The store, the
  * output file and the command itself are checked before the command starts.
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { Command } from 'commander';
 import { NotFoundError, UsageError } from '../errors.js';
-import { recordLoop } from '../memory/recordLoop.js';
+import { recordLoop, type StopReason } from '../memory/recordLoop.js';
 import type { RecordingSession } from '../memory/session.js';
 import { readStat } from '../proc/stat.js';
 import { terminalText } from '../render/terminalText.js';
 import type { Store } from '../store/store.js';
 import { type CliContext, rootsOf } from './context.js';
+import type { Output } from './output.js';
 import {
   addRecordOptions,
   durationOf,
@@ -89,14 +90,7 @@ async function runCommand(
   const pid = child.pid;
   if (pid === undefined) throw await spawnError;
 
-  // The terminal sends Ctrl-C to the whole process group: the command decides what to do with it,
-  // and hog keeps recording until it exits. Termination requests are passed on to the command.
-  const ignore = () => {};
-  const forward = (signal: NodeJS.Signals) => child.kill(signal);
-  process.on('SIGINT', ignore);
-  process.on('SIGQUIT', ignore);
-  process.on('SIGTERM', forward);
-  process.on('SIGHUP', forward);
+  const releaseSignals = leaveSignalsTo(child);
 
   let startTicks = 0;
   try {
@@ -141,10 +135,7 @@ async function runCommand(
     );
   }
   exit = exit ?? (await exited);
-  process.removeListener('SIGINT', ignore);
-  process.removeListener('SIGQUIT', ignore);
-  process.removeListener('SIGTERM', forward);
-  process.removeListener('SIGHUP', forward);
+  releaseSignals();
 
   const exitCode = exit.code ?? 128 + (exit.signal ? (osConstants.signals[exit.signal] ?? 0) : 0);
   context.exitCode = exitCode;
@@ -155,6 +146,43 @@ async function runCommand(
     reason: 'exited',
   });
   if (result.unstored) output.error(`hog: ${result.unstored}`);
+  reportRun({ session, store, argv, flags, exit, stoppedBy: loop.reason, result }, output);
+}
+
+/**
+ * The terminal sends Ctrl-C to the whole process group: the command decides what to do with it, and
+ * hog keeps recording until it exits. Termination requests are passed on to the command. Returns the
+ * function that puts the signals back.
+ */
+function leaveSignalsTo(child: ChildProcess): () => void {
+  const ignore = () => {};
+  const forward = (signal: NodeJS.Signals) => child.kill(signal);
+  process.on('SIGINT', ignore);
+  process.on('SIGQUIT', ignore);
+  process.on('SIGTERM', forward);
+  process.on('SIGHUP', forward);
+  return () => {
+    process.removeListener('SIGINT', ignore);
+    process.removeListener('SIGQUIT', ignore);
+    process.removeListener('SIGTERM', forward);
+    process.removeListener('SIGHUP', forward);
+  };
+}
+
+interface FinishedRun {
+  session: RecordingSession;
+  store: Store;
+  argv: string[];
+  flags: RunFlags;
+  exit: { code: number | null; signal: NodeJS.Signals | null };
+  /** Why the recording loop ended. */
+  stoppedBy: StopReason;
+  result: ReturnType<RecordingSession['finish']>;
+}
+
+/** What hog run prints once the command has exited: one JSON object, or the summary on stderr. */
+function reportRun(run: FinishedRun, output: Output): void {
+  const { session, store, argv, flags, exit, stoppedBy, result } = run;
   const summaries = summarize(result.recording, result.verdicts);
   if (flags.json) {
     output.line(
@@ -165,7 +193,7 @@ async function runCommand(
         exitCode: exit.code,
         exitSignal: exit.signal,
         // the recording ends when the command exits, unless the disk filled up first
-        stoppedBy: loop.reason === 'disk-full' || loop.reason === 'store-failed' ? loop.reason : 'exited',
+        stoppedBy: stoppedBy === 'disk-full' || stoppedBy === 'store-failed' ? stoppedBy : 'exited',
         intervalSeconds: flags.interval,
         output: flags.output ?? null,
         series: summaries,

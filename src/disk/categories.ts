@@ -13,6 +13,7 @@
  * the first matching rule wins.
  */
 import { globToRegExp } from './glob.js';
+import { OS_SOFTWARE_TREES } from './systemPaths.js';
 
 export const CATEGORY_IDS = ['binaries', 'appdata', 'caches', 'logs', 'temp', 'backups', 'other'] as const;
 export type CategoryId = (typeof CATEGORY_IDS)[number];
@@ -136,16 +137,8 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
     category: 'binaries',
     kind: 'installed software',
     under: [
-      '/usr',
-      '/bin',
-      '/sbin',
-      '/lib',
-      '/lib32',
-      '/lib64',
-      '/libx32',
+      ...OS_SOFTWARE_TREES,
       '/opt',
-      '/boot',
-      '/snap',
       '/nix/store',
       '/var/lib/snapd/snaps',
       '/var/lib/flatpak',

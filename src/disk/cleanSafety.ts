@@ -5,6 +5,7 @@
  */
 import { accessSync, constants, lstatSync, statSync } from 'node:fs';
 import { forEachOpenFd } from '../proc/fds.js';
+import { OS_SOFTWARE_TREES } from './systemPaths.js';
 
 /** Never cleaned as a whole, without --force: the root and the top-level system directories. */
 const REFUSED_EXACT = new Set([
@@ -21,21 +22,7 @@ const REFUSED_EXACT = new Set([
   '/media',
 ]);
 /** Never cleaned anywhere inside, without --force: installed software and system configuration. */
-const REFUSED_TREES = [
-  '/usr',
-  '/etc',
-  '/boot',
-  '/proc',
-  '/sys',
-  '/bin',
-  '/sbin',
-  '/lib',
-  '/lib32',
-  '/lib64',
-  '/libx32',
-  '/snap',
-  '/nix',
-];
+const REFUSED_TREES = [...OS_SOFTWARE_TREES, '/etc', '/proc', '/sys', '/nix'];
 
 /** Why a directory may not be cleaned without --force, or undefined when it may. `path` is resolved (realpath). */
 export function refusalReason(path: string): string | undefined {

@@ -11,10 +11,9 @@
 import { isUtf8 } from 'node:buffer';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { errnoCode, PermissionError, quote, UsageError } from '../errors.js';
+import { VERSION } from '../version.js';
 import { FLAG_OTHER_FS, FLAG_UNREADABLE, KIND_MASK, KIND_OTHER, KIND_SYMLINK } from './scanTypes.js';
 import type { DiskTree } from './tree.js';
-
-const VERSION = '0.1.0';
 
 /** `"name":...` for bytes[start, end): plain JSON for UTF-8, plus the bytes in base64 when they are not. */
 function nameJson(bytes: Buffer, start = 0, end = bytes.length): string {

@@ -127,49 +127,86 @@ export function sortedChildren(
   return sorted.map((c) => c.i);
 }
 
+type Categorise = (entry: number) => CategoryId;
+
 export function buildScanReport(tree: DiskTree, options: ReportOptions): ScanReport {
   const { basis } = options;
-  const category = options.category ?? ((i: number) => categoryOf(classifyPath(tree.path(i), tree.isDir(i))));
-  const entryReport = (i: number, depth: number): EntryReport => {
-    const report: EntryReport = {
-      ...jsonPath(tree.pathBytes(i)),
-      name: tree.name(i),
-      type: tree.type(i),
-      allocatedBytes: tree.bytes(i, 'allocated'),
-      apparentBytes: tree.bytes(i, 'apparent'),
-      files: tree.files(i),
-      newestMtime: iso(tree.newest(i)),
-      category: category(i),
-      flags: flagNames(tree.flags(i)),
-    };
-    if (tree.isDir(i) && depth < options.depth) {
-      const all = tree.children(i);
-      const shown = sortedChildren(tree, i, basis, options.top);
-      report.children = shown.map((c) => entryReport(c, depth + 1));
-      const listed = shown.reduce(
-        (sum, c) => ({
-          alloc: sum.alloc + tree.bytes(c, 'allocated'),
-          app: sum.app + tree.bytes(c, 'apparent'),
-          n: sum.n + 1,
-        }),
-        { alloc: 0, app: 0, n: 0 },
-      );
-      // what the listed children do not cover: more children, and files folded below --depth
-      const own = { alloc: tree.raw.allocated[i] as number, app: tree.raw.apparent[i] as number };
-      let keptFiles = 0;
-      for (const c of all) if (!tree.isDir(c) && tree.counted(c)) keptFiles++;
-      const folded = tree.own(i, 'allocated').files - keptFiles;
-      const rest = {
-        entries: all.length - shown.length + Math.max(0, folded),
-        allocatedBytes: report.allocatedBytes - own.alloc - listed.alloc,
-        apparentBytes: report.apparentBytes - own.app - listed.app,
-      };
-      if (rest.entries > 0) report.more = rest;
-    }
-    return report;
+  const category: Categorise =
+    options.category ?? ((i: number) => categoryOf(classifyPath(tree.path(i), tree.isDir(i))));
+  return {
+    time: new Date(options.now).toISOString(),
+    basis,
+    total: tree.totals(),
+    roots: tree.roots().map((r) => entryReport(tree, r, 0, options, category)),
+    topFiles: topFiles(tree, options, category),
+    topDirectories: topDirectories(tree, options),
+    errors: scanIssues(tree),
+    skippedMounts: skippedMounts(tree),
+    vanished: tree.raw.vanished,
+    hardlinks: tree.raw.hardlinks,
+    walker: options.walker,
+    durationSeconds: options.durationSeconds,
   };
+}
 
-  const byApparent = basis === 'apparent';
+/** One entry with its largest children down to --depth, and what the listed children leave out. */
+function entryReport(
+  tree: DiskTree,
+  i: number,
+  depth: number,
+  options: ReportOptions,
+  category: Categorise,
+): EntryReport {
+  const report: EntryReport = {
+    ...jsonPath(tree.pathBytes(i)),
+    name: tree.name(i),
+    type: tree.type(i),
+    allocatedBytes: tree.bytes(i, 'allocated'),
+    apparentBytes: tree.bytes(i, 'apparent'),
+    files: tree.files(i),
+    newestMtime: iso(tree.newest(i)),
+    category: category(i),
+    flags: flagNames(tree.flags(i)),
+  };
+  if (tree.isDir(i) && depth < options.depth) {
+    const shown = sortedChildren(tree, i, options.basis, options.top);
+    report.children = shown.map((c) => entryReport(tree, c, depth + 1, options, category));
+    const rest = notListed(tree, i, shown, report);
+    if (rest.entries > 0) report.more = rest;
+  }
+  return report;
+}
+
+/** What the listed children of directory `i` do not cover: more children, and files folded below --depth. */
+function notListed(
+  tree: DiskTree,
+  i: number,
+  shown: number[],
+  report: EntryReport,
+): NonNullable<EntryReport['more']> {
+  const all = tree.children(i);
+  const listed = shown.reduce(
+    (sum, c) => ({
+      alloc: sum.alloc + tree.bytes(c, 'allocated'),
+      app: sum.app + tree.bytes(c, 'apparent'),
+      n: sum.n + 1,
+    }),
+    { alloc: 0, app: 0, n: 0 },
+  );
+  const own = { alloc: tree.raw.allocated[i] as number, app: tree.raw.apparent[i] as number };
+  let keptFiles = 0;
+  for (const c of all) if (!tree.isDir(c) && tree.counted(c)) keptFiles++;
+  const folded = tree.own(i, 'allocated').files - keptFiles;
+  return {
+    entries: all.length - shown.length + Math.max(0, folded),
+    allocatedBytes: report.allocatedBytes - own.alloc - listed.alloc,
+    apparentBytes: report.apparentBytes - own.app - listed.app,
+  };
+}
+
+/** The largest files: among those the scan kept one by one and those the walker ranked while folding. */
+function topFiles(tree: DiskTree, options: ReportOptions, category: Categorise): FileReport[] {
+  const byApparent = options.basis === 'apparent';
   const sized = (i: number) => ({
     i,
     apparent: tree.raw.apparent[i] as number,
@@ -192,8 +229,12 @@ export function buildScanReport(tree: DiskTree, options: ReportOptions): ScanRep
   const files: FileReport[] = largest(options.top, candidates, (a, b) =>
     compareLargest(a, b, byApparent),
   ).map((f) => fileReport(f.path, f.allocated, f.apparent, f.mtime, f.category()));
+  return files.slice(0, options.top);
+}
 
-  // directories by what their own files hold; ties broken by path (computed only for ties)
+/** Directories by what their own files hold; ties broken by path (computed only for ties). */
+function topDirectories(tree: DiskTree, options: ReportOptions): DirectoryReport[] {
+  const { basis } = options;
   const paths = new Map<number, Buffer>();
   const pathOf = (i: number) => {
     let p = paths.get(i);
@@ -214,8 +255,19 @@ export function buildScanReport(tree: DiskTree, options: ReportOptions): ScanRep
     ownDirs,
     (a, b) => b.bytes - a.bytes || b.files - a.files || Buffer.compare(pathOf(a.i), pathOf(b.i)),
   ).map((d) => d.i);
+  return dirs.slice(0, options.top).map((i) => ({
+    ...jsonPath(tree.pathBytes(i)),
+    ownAllocatedBytes: tree.own(i, 'allocated').bytes,
+    ownApparentBytes: tree.own(i, 'apparent').bytes,
+    ownFiles: tree.own(i, basis).files,
+    allocatedBytes: tree.bytes(i, 'allocated'),
+    apparentBytes: tree.bytes(i, 'apparent'),
+  }));
+}
 
-  const errors: ScanIssue[] = tree.raw.errors.map((e) => {
+/** The walker's errors, each with the path and what could not be done, in words. */
+function scanIssues(tree: DiskTree): ScanIssue[] {
+  return tree.raw.errors.map((e) => {
     const bytes = e.entry >= 0 ? tree.pathBytes(e.entry) : (e.path ?? Buffer.alloc(0));
     const what =
       e.op === 'open'
@@ -230,32 +282,15 @@ export function buildScanReport(tree: DiskTree, options: ReportOptions): ScanRep
       message: `${what}: ${ERROR_TEXT[e.code] ?? e.code}`,
     };
   });
-  const skippedMounts: string[] = [];
-  for (let i = 0; i < tree.count; i++) {
-    if (tree.flags(i) & FLAG_OTHER_FS && tree.isDir(i)) skippedMounts.push(tree.path(i));
-  }
+}
 
-  return {
-    time: new Date(options.now).toISOString(),
-    basis,
-    total: tree.totals(),
-    roots: tree.roots().map((r) => entryReport(r, 0)),
-    topFiles: files.slice(0, options.top),
-    topDirectories: dirs.slice(0, options.top).map((i) => ({
-      ...jsonPath(tree.pathBytes(i)),
-      ownAllocatedBytes: tree.own(i, 'allocated').bytes,
-      ownApparentBytes: tree.own(i, 'apparent').bytes,
-      ownFiles: tree.own(i, basis).files,
-      allocatedBytes: tree.bytes(i, 'allocated'),
-      apparentBytes: tree.bytes(i, 'apparent'),
-    })),
-    errors,
-    skippedMounts: skippedMounts.sort(),
-    vanished: tree.raw.vanished,
-    hardlinks: tree.raw.hardlinks,
-    walker: options.walker,
-    durationSeconds: options.durationSeconds,
-  };
+/** Directories on another filesystem that were not entered, sorted. */
+function skippedMounts(tree: DiskTree): string[] {
+  const skipped: string[] = [];
+  for (let i = 0; i < tree.count; i++) {
+    if (tree.flags(i) & FLAG_OTHER_FS && tree.isDir(i)) skipped.push(tree.path(i));
+  }
+  return skipped.sort();
 }
 
 function* keptFileIndices(tree: DiskTree): Generator<number> {

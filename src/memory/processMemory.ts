@@ -9,6 +9,7 @@ import type { KeptFiles } from '../proc/keptFiles.js';
 import { pageSize } from '../proc/pageSize.js';
 import { isVanished, readProcText } from '../proc/procFile.js';
 import { parseSmapsRollup } from '../proc/smapsRollup.js';
+import { statmPages } from '../proc/statm.js';
 import { parseStatus } from '../proc/status.js';
 
 export interface MemoryWanted {
@@ -39,17 +40,18 @@ export function readProcessMemory(
   try {
     let reading: MemoryReading;
     if (wanted.swap) {
-      const status = parseStatus(read('status'));
+      const status = parseStatus(read('status'), `${procRoot}/${pid}/status`);
       if (status.vmRssBytes === undefined) return undefined;
       reading = { rss: status.vmRssBytes, swap: status.vmSwapBytes ?? 0 };
     } else {
-      const statm = statmPages(read('statm'));
+      const statm = statmPages(read('statm'), `${procRoot}/${pid}/statm`);
       if (statm.resident === 0 && statm.size === 0) return undefined;
       reading = { rss: statm.resident * pageSize(procRoot) };
     }
     if (wanted.pss || wanted.uss) {
       const text = read('smaps_rollup');
-      const rollup = text.trim() === '' ? undefined : parseSmapsRollup(text);
+      const rollup =
+        text.trim() === '' ? undefined : parseSmapsRollup(text, `${procRoot}/${pid}/smaps_rollup`);
       if (rollup) {
         if (wanted.pss) reading.pss = rollup.pssBytes;
         if (wanted.uss) reading.uss = rollup.ussBytes;
@@ -60,16 +62,4 @@ export function readProcessMemory(
     if (isVanished(error)) return undefined;
     throw error;
   }
-}
-
-/** The first two fields of statm (size, resident), without splitting the line: the sampler's hot path. */
-export function statmPages(text: string): { size: number; resident: number } {
-  const first = text.indexOf(' ');
-  const second = text.indexOf(' ', first + 1);
-  const size = Number(text.slice(0, first));
-  const resident = Number(text.slice(first + 1, second < 0 ? undefined : second));
-  if (first < 0 || !Number.isFinite(size) || !Number.isFinite(resident)) {
-    throw new Error(`malformed statm: ${JSON.stringify(text.slice(0, 80))}`);
-  }
-  return { size, resident };
 }

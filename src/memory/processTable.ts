@@ -5,6 +5,7 @@
  * A process that exits while being read is skipped; one whose smaps_rollup is denied keeps its
  * other columns and is counted in `smapsDenied`.
  */
+import { HogError, PermissionError } from '../errors.js';
 import { parseCmdline } from '../proc/cmdline.js';
 import { listPids } from '../proc/pids.js';
 import { isDenied, isVanished } from '../proc/procFile.js';
@@ -65,9 +66,19 @@ export function readProcess(pid: number, procRoot: string, smaps: boolean): Proc
 const FILES = ['stat', 'status', 'cmdline'];
 
 /** A failed read: undefined when the process is gone, an error to throw otherwise. */
-function vanishedOrThrow(code: string, pid: number, name: string): undefined {
+function vanishedOrThrow(code: string, pid: number, name: string, procRoot: string): undefined {
   if (code === 'ENOENT' || code === 'ESRCH') return undefined;
-  throw Object.assign(new Error(`${code}: cannot read /proc/${pid}/${name}`), { code });
+  const file = `${procRoot}/${pid}/${name}`;
+  // the errno code stays on the error for callers that tell a denied read from another (isDenied)
+  const error =
+    code === 'EACCES' || code === 'EPERM'
+      ? new PermissionError(`${code}: cannot read ${file}`, {
+          hint: "run hog as root to read other users' processes",
+        })
+      : new HogError(`${code}: cannot read ${file}`, {
+          hint: 'the kernel refused a read of this process file; rerun with --verbose and report it if it persists',
+        });
+  throw Object.assign(error, { code });
 }
 
 function sampleOf(
@@ -78,13 +89,13 @@ function sampleOf(
   smaps: boolean,
 ): ProcessSample | undefined {
   const statBytes = files.get(index, 'stat');
-  if (typeof statBytes === 'string') return vanishedOrThrow(statBytes, pid, 'stat');
+  if (typeof statBytes === 'string') return vanishedOrThrow(statBytes, pid, 'stat', procRoot);
   const statusBytes = files.get(index, 'status');
-  if (typeof statusBytes === 'string') return vanishedOrThrow(statusBytes, pid, 'status');
+  if (typeof statusBytes === 'string') return vanishedOrThrow(statusBytes, pid, 'status', procRoot);
   const cmdlineBytes = files.get(index, 'cmdline');
-  if (typeof cmdlineBytes === 'string') return vanishedOrThrow(cmdlineBytes, pid, 'cmdline');
-  const stat = parseStat(statBytes.toString('utf8'));
-  const status = parseStatus(statusBytes);
+  if (typeof cmdlineBytes === 'string') return vanishedOrThrow(cmdlineBytes, pid, 'cmdline', procRoot);
+  const stat = parseStat(statBytes.toString('utf8'), `${procRoot}/${pid}/stat`);
+  const status = parseStatus(statusBytes, `${procRoot}/${pid}/status`);
   const kernelThread = status.kthread ?? (stat.flags & PF_KTHREAD) !== 0;
   const sample: ProcessSample = {
     pid,
@@ -144,10 +155,10 @@ export function collectCpuTicks(options: CollectOptions = {}): Map<number, numbe
   for (const [index, pid] of pids.entries()) {
     const bytes = files.get(index, 'stat');
     if (typeof bytes === 'string') {
-      vanishedOrThrow(bytes, pid, 'stat');
+      vanishedOrThrow(bytes, pid, 'stat', procRoot);
       continue;
     }
-    const stat = parseStat(bytes.toString('utf8'));
+    const stat = parseStat(bytes.toString('utf8'), `${procRoot}/${pid}/stat`);
     ticks.set(pid, stat.utimeTicks + stat.stimeTicks);
   }
   return ticks;

@@ -41,7 +41,8 @@ export class ProcessTable {
     for (const pid of vanished) this.known.delete(pid);
     let lastPid: number | undefined;
     try {
-      lastPid = parseLoadAvg(this.files.read(`${this.procRoot}/loadavg`)).lastPid;
+      const file = `${this.procRoot}/loadavg`;
+      lastPid = parseLoadAvg(this.files.read(file), file).lastPid;
     } catch {
       lastPid = undefined; // no loadavg (a fixture tree): list /proc every time
     }

@@ -1,9 +1,11 @@
 /**
  * One tick of `hog net`: read every source once and turn what they say into flow observations.
- *   default    TCP sockets from ss (tcp_info byte counters: TCP payload), plus sockets destroyed since
- *              the last tick (ss -E, final counters); a complete table, so a missing socket has closed
- *   --capture  flows from libpcap (IP packet bytes, every protocol), matched to ss's TCP and UDP sockets
- *              for the process, state and TCP health
+ *   default    TCP sockets with their tcp_info byte counters (TCP payload), read in-process through
+ *              the sock_diag addon (sockDiag.ts), or by running ss when the addon is not built; plus
+ *              sockets destroyed since the last tick (ss -E, final counters); a complete table, so a
+ *              missing socket has closed
+ *   --capture  flows from libpcap (IP packet bytes, every protocol), matched to the TCP and UDP sockets
+ *              (same two sources) for the process, state and TCP health
  * Interface counters come from /proc/net/dev in both modes.
  */
 import { networkInterfaces } from 'node:os';

@@ -10,29 +10,34 @@ import { TCP_STATES } from './procNetSockets.js';
 import type { Protocol, SocketRecord } from './ssParse.js';
 import type { TcpInfo } from './tcpInfo.js';
 
-interface RawInfo {
-  bytesSent: number;
-  bytesAcked: number;
-  bytesReceived: number;
-  bytesRetrans: number;
-  dataSegsOut: number;
-  dataSegsIn: number;
-  totalRetrans: number;
-  rttUs: number;
-  rttVarUs: number;
-  minRttUs: number;
-  cwnd: number;
-  mss: number;
-  busyUs: number;
-  rwndLimitedUs: number;
-  sndbufLimitedUs: number;
-  unacked: number;
-  notsentBytes: number;
-  deliveryRate: number;
-  lastSendMs: number;
-  lastReceiveMs: number;
-  appLimited: boolean;
-}
+/**
+ * tcp_info as the addon reports it (native/sockdiag): TcpInfo's counters under the same names, always
+ * present, and its times in µs as the kernel keeps them (toTcpInfo makes them ms).
+ */
+type RawInfo = Pick<
+  TcpInfo,
+  | 'bytesSent'
+  | 'bytesAcked'
+  | 'bytesReceived'
+  | 'bytesRetrans'
+  | 'dataSegsOut'
+  | 'dataSegsIn'
+  | 'totalRetrans'
+  | 'appLimited'
+> &
+  Required<
+    Pick<
+      TcpInfo,
+      'cwnd' | 'mss' | 'unacked' | 'notsentBytes' | 'deliveryRate' | 'lastSendMs' | 'lastReceiveMs'
+    >
+  > & {
+    rttUs: number;
+    rttVarUs: number;
+    minRttUs: number;
+    busyUs: number;
+    rwndLimitedUs: number;
+    sndbufLimitedUs: number;
+  };
 
 export interface RawDiagSocket {
   family: 4 | 6;

@@ -10,6 +10,7 @@
  */
 import { dirname } from 'node:path';
 import { type CgroupEntry, memoryCgroup, readCgroup } from './cgroup.js';
+import { excerpt, malformed } from './malformed.js';
 import { type Mount, readMountinfo } from './mountinfo.js';
 import { readProcText } from './procFile.js';
 
@@ -26,12 +27,11 @@ export interface CgroupMemory {
 }
 
 /** v1 reports "no limit" as the largest page-aligned 63-bit value (9223372036854771712); v2 as "max". */
-export function parseCgroupLimit(text: string): number | undefined {
+export function parseCgroupLimit(text: string, file = 'memory.max'): number | undefined {
   const value = text.trim();
   if (value === 'max') return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n) || value === '')
-    throw new Error(`malformed cgroup limit: ${JSON.stringify(value)}`);
+  if (!Number.isFinite(n) || value === '') throw malformed(file, `malformed cgroup limit: ${excerpt(value)}`);
   return n >= 2 ** 62 ? undefined : n;
 }
 
@@ -109,7 +109,8 @@ export function readCgroupMemory(
   let path = group.path;
   for (let current = dir; ; current = dirname(current), path = dirname(path)) {
     try {
-      const limit = parseCgroupLimit(readProcText(`${current}/${files.limit}`));
+      const limitFile = `${current}/${files.limit}`;
+      const limit = parseCgroupLimit(readProcText(limitFile), limitFile);
       if (limit !== undefined && (limitBytes === undefined || limit < limitBytes)) {
         limitBytes = limit;
         limitPath = path;

@@ -4,6 +4,7 @@
  * reached the storage layer.
  */
 import { parseKeyValueLines } from './keyValue.js';
+import { lineCount, malformed } from './malformed.js';
 import { readProcText } from './procFile.js';
 
 export interface ProcIo {
@@ -16,11 +17,12 @@ export interface ProcIo {
   cancelledWriteBytes: number;
 }
 
-export function parseIo(text: string): ProcIo {
+export function parseIo(text: string, file = '/proc/[pid]/io'): ProcIo {
   const f = parseKeyValueLines(text);
   const need = (key: string): number => {
     const value = Number(f.get(key));
-    if (!f.has(key) || !Number.isFinite(value)) throw new Error(`malformed io: no ${key} line`);
+    if (!f.has(key) || !Number.isFinite(value))
+      throw malformed(file, `malformed io: no ${key} line`, lineCount(text));
     return value;
   };
   return {
@@ -35,5 +37,6 @@ export function parseIo(text: string): ProcIo {
 }
 
 export function readIo(pid: number, procRoot = '/proc'): ProcIo {
-  return parseIo(readProcText(`${procRoot}/${pid}/io`));
+  const file = `${procRoot}/${pid}/io`;
+  return parseIo(readProcText(file), file);
 }

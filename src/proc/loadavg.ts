@@ -1,4 +1,6 @@
 /** /proc/loadavg — "0.51 0.26 0.10 1/78 2797": load over 1, 5, 15 min; runnable/total tasks; last PID. */
+
+import { excerpt, malformed } from './malformed.js';
 import { readProcText } from './procFile.js';
 
 export interface LoadAvg {
@@ -10,9 +12,9 @@ export interface LoadAvg {
   lastPid: number;
 }
 
-export function parseLoadAvg(text: string): LoadAvg {
+export function parseLoadAvg(text: string, file = '/proc/loadavg'): LoadAvg {
   const match = /^(\S+) (\S+) (\S+) (\d+)\/(\d+) (\d+)/.exec(text.trim());
-  if (!match) throw new Error(`malformed loadavg: ${JSON.stringify(text.slice(0, 80))}`);
+  if (!match) throw malformed(file, `malformed loadavg: ${excerpt(text)}`);
   const [load1, load5, load15, runnable, tasks, lastPid] = match.slice(1).map(Number) as [
     number,
     number,
@@ -25,5 +27,6 @@ export function parseLoadAvg(text: string): LoadAvg {
 }
 
 export function readLoadAvg(procRoot = '/proc'): LoadAvg {
-  return parseLoadAvg(readProcText(`${procRoot}/loadavg`));
+  const file = `${procRoot}/loadavg`;
+  return parseLoadAvg(readProcText(file), file);
 }

@@ -2,6 +2,7 @@
  * /proc/meminfo — system memory counters (proc_meminfo(5)), "Key:  N kB". All sizes returned in bytes.
  */
 import { kbToBytes, parseKeyValueLines } from './keyValue.js';
+import { lineCount, malformed } from './malformed.js';
 import { readProcText } from './procFile.js';
 
 export interface Meminfo {
@@ -20,7 +21,7 @@ export interface Meminfo {
   fields: ReadonlyMap<string, number>;
 }
 
-export function parseMeminfo(text: string): Meminfo {
+export function parseMeminfo(text: string, file = '/proc/meminfo'): Meminfo {
   const fields = new Map<string, number>();
   for (const [key, value] of parseKeyValueLines(text)) {
     const bytes = kbToBytes(value);
@@ -28,7 +29,7 @@ export function parseMeminfo(text: string): Meminfo {
   }
   const need = (key: string): number => {
     const value = fields.get(key);
-    if (value === undefined) throw new Error(`malformed meminfo: no ${key} line`);
+    if (value === undefined) throw malformed(file, `malformed meminfo: no ${key} line`, lineCount(text));
     return value;
   };
   return {
@@ -47,5 +48,6 @@ export function parseMeminfo(text: string): Meminfo {
 }
 
 export function readMeminfo(procRoot = '/proc'): Meminfo {
-  return parseMeminfo(readProcText(`${procRoot}/meminfo`));
+  const file = `${procRoot}/meminfo`;
+  return parseMeminfo(readProcText(file), file);
 }

@@ -7,6 +7,7 @@
  */
 
 import { errnoCode } from '../errors.js';
+import { excerpt, malformed } from './malformed.js';
 import { isVanished, readProcText } from './procFile.js';
 
 export interface PressureLine {
@@ -23,7 +24,7 @@ export interface Pressure {
 
 export type PressureResource = 'memory' | 'cpu' | 'io';
 
-export function parsePressure(text: string): Pressure {
+export function parsePressure(text: string, file = '/proc/pressure/[resource]'): Pressure {
   const lines = new Map<string, PressureLine>();
   for (const line of text.split('\n')) {
     const match = /^(some|full) avg10=(\S+) avg60=(\S+) avg300=(\S+) total=(\d+)/.exec(line.trim());
@@ -36,13 +37,14 @@ export function parsePressure(text: string): Pressure {
     });
   }
   const some = lines.get('some');
-  if (!some) throw new Error(`malformed pressure file: ${JSON.stringify(text.slice(0, 80))}`);
+  if (!some) throw malformed(file, `malformed pressure file: ${excerpt(text)}`);
   return { some, full: lines.get('full') };
 }
 
 export function readPressure(resource: PressureResource, procRoot = '/proc'): Pressure | undefined {
   try {
-    return parsePressure(readProcText(`${procRoot}/pressure/${resource}`));
+    const file = `${procRoot}/pressure/${resource}`;
+    return parsePressure(readProcText(file), file);
   } catch (error) {
     // ENOENT: no PSI in this kernel; EOPNOTSUPP: built in but disabled (psi=0).
     if (isVanished(error) || errnoCode(error) === 'EOPNOTSUPP') return undefined;

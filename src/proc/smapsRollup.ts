@@ -6,6 +6,7 @@
  *   USS = Private_Clean + Private_Dirty + Private_Hugetlb (memory freed if the process exited; as psutil)
  */
 import { kbToBytes, parseKeyValueLines } from './keyValue.js';
+import { lineCount, malformed } from './malformed.js';
 import { readProcText } from './procFile.js';
 
 export interface SmapsRollup {
@@ -24,12 +25,12 @@ export interface SmapsRollup {
   ussBytes: number;
 }
 
-export function parseSmapsRollup(text: string): SmapsRollup {
+export function parseSmapsRollup(text: string, file = '/proc/[pid]/smaps_rollup'): SmapsRollup {
   const f = parseKeyValueLines(text);
   const get = (key: string): number | undefined => kbToBytes(f.get(key));
   const need = (key: string): number => {
     const value = get(key);
-    if (value === undefined) throw new Error(`malformed smaps_rollup: no ${key} line`);
+    if (value === undefined) throw malformed(file, `malformed smaps_rollup: no ${key} line`, lineCount(text));
     return value;
   };
   const privateCleanBytes = need('Private_Clean');
@@ -54,6 +55,7 @@ export function parseSmapsRollup(text: string): SmapsRollup {
 
 /** Kernel threads have an empty smaps_rollup: undefined, not zeros. */
 export function readSmapsRollup(pid: number, procRoot = '/proc'): SmapsRollup | undefined {
-  const text = readProcText(`${procRoot}/${pid}/smaps_rollup`);
-  return text.trim() === '' ? undefined : parseSmapsRollup(text);
+  const file = `${procRoot}/${pid}/smaps_rollup`;
+  const text = readProcText(file);
+  return text.trim() === '' ? undefined : parseSmapsRollup(text, file);
 }

@@ -3,6 +3,8 @@
  * The command name (field 2) is in parentheses and may itself contain spaces and parentheses
  * ("a) b"), so it runs from the first "(" to the LAST ")".
  */
+
+import { excerpt, malformed } from './malformed.js';
 import { readProcText } from './procFile.js';
 
 export interface ProcStat {
@@ -34,10 +36,10 @@ export interface ProcStat {
   processor: number | undefined;
 }
 
-export function parseStat(text: string): ProcStat {
+export function parseStat(text: string, file = '/proc/[pid]/stat'): ProcStat {
   const open = text.indexOf('(');
   const close = text.lastIndexOf(')');
-  if (open < 0 || close < open) throw new Error(`malformed stat line: ${JSON.stringify(text.slice(0, 80))}`);
+  if (open < 0 || close < open) throw malformed(file, `malformed stat line: ${excerpt(text)}`);
   const pid = Number(text.slice(0, open).trim());
   const comm = text.slice(open + 1, close);
   // Field n of proc_pid_stat(5) (n >= 3) starts after the (n - 2)th space following ")". Find the
@@ -48,7 +50,7 @@ export function parseStat(text: string): ProcStat {
     starts.push(at + 1);
   }
   if (starts.length < 22 || !Number.isInteger(pid)) {
-    throw new Error(`malformed stat line: ${JSON.stringify(text.slice(0, 80))}`);
+    throw malformed(file, `malformed stat line: ${excerpt(text)}`);
   }
   const field = (n: number): number => {
     const from = starts[n - 3] as number;
@@ -79,7 +81,8 @@ export function parseStat(text: string): ProcStat {
 }
 
 export function readStat(pid: number, procRoot = '/proc'): ProcStat {
-  return parseStat(readProcText(`${procRoot}/${pid}/stat`));
+  const file = `${procRoot}/${pid}/stat`;
+  return parseStat(readProcText(file), file);
 }
 
 /** PF_KTHREAD from include/linux/sched.h: set on kernel threads, which have no user memory. */

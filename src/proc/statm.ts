@@ -3,6 +3,8 @@
  * resident = VmRSS, shared = RssFile + RssShmem, size = VmSize. Kernel threads print all zeros (older
  * kernels print nothing); both parse as zeros.
  */
+
+import { excerpt, malformed } from './malformed.js';
 import { readProcText } from './procFile.js';
 
 export interface ProcStatm {
@@ -13,11 +15,11 @@ export interface ProcStatm {
   dataPages: number;
 }
 
-export function parseStatm(text: string): ProcStatm {
+export function parseStatm(text: string, file = '/proc/[pid]/statm'): ProcStatm {
   const trimmed = text.trim();
   const fields = trimmed === '' ? [] : trimmed.split(/\s+/).map(Number);
   if (fields.some((n) => !Number.isFinite(n)) || (fields.length > 0 && fields.length < 7)) {
-    throw new Error(`malformed statm: ${JSON.stringify(trimmed.slice(0, 80))}`);
+    throw malformed(file, `malformed statm: ${excerpt(trimmed)}`);
   }
   return {
     sizePages: fields[0] ?? 0,
@@ -29,5 +31,21 @@ export function parseStatm(text: string): ProcStatm {
 }
 
 export function readStatm(pid: number, procRoot = '/proc'): ProcStatm {
-  return parseStatm(readProcText(`${procRoot}/${pid}/statm`));
+  const file = `${procRoot}/${pid}/statm`;
+  return parseStatm(readProcText(file), file);
+}
+
+/**
+ * The first two fields of statm (size, resident), without splitting the line: the recorder's hot path
+ * (memory/processMemory.ts) reads statm of every target at every tick.
+ */
+export function statmPages(text: string, file = '/proc/[pid]/statm'): { size: number; resident: number } {
+  const first = text.indexOf(' ');
+  const second = text.indexOf(' ', first + 1);
+  const size = Number(text.slice(0, first));
+  const resident = Number(text.slice(first + 1, second < 0 ? undefined : second));
+  if (first < 0 || !Number.isFinite(size) || !Number.isFinite(resident)) {
+    throw malformed(file, `malformed statm: ${excerpt(text)}`);
+  }
+  return { size, resident };
 }

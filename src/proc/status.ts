@@ -7,6 +7,8 @@
  *   SWAP = VmSwap           (anonymous pages swapped out)
  * Kernel threads and zombies have no Vm* lines; their sizes are undefined, not zero.
  */
+
+import { lineCount, malformed } from './malformed.js';
 import { readProcView } from './procFile.js';
 
 export interface ProcStatus {
@@ -91,12 +93,15 @@ class StatusReader {
 }
 
 /** Parses status text or bytes; keys are read in the order the kernel prints them. */
-export function parseStatus(input: string | Buffer): ProcStatus {
+export function parseStatus(input: string | Buffer, file = '/proc/[pid]/status'): ProcStatus {
   const r = new StatusReader(typeof input === 'string' ? Buffer.from(input) : input);
   const name = r.string('\nName:');
   const state = r.string('\nState:');
   const tgid = r.number('\nTgid:');
-  if (name === undefined || tgid === undefined) throw new Error('malformed status: no Name or Tgid line');
+  if (name === undefined || tgid === undefined) {
+    const text = typeof input === 'string' ? input : input.toString('latin1');
+    throw malformed(file, 'malformed status: no Name or Tgid line', lineCount(text));
+  }
   const ppid = r.number('\nPPid:');
   const uids = (r.string('\nUid:') ?? '').split('\t'); // "Uid:\treal\teffective\tsaved\tfs"
   const kthread = r.number('\nKthread:');
@@ -122,5 +127,6 @@ export function parseStatus(input: string | Buffer): ProcStatus {
 }
 
 export function readStatus(pid: number, procRoot = '/proc'): ProcStatus {
-  return parseStatus(readProcView(`${procRoot}/${pid}/status`));
+  const file = `${procRoot}/${pid}/status`;
+  return parseStatus(readProcView(file), file);
 }

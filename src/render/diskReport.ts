@@ -33,8 +33,35 @@ export function renderScanReport(
   options: { width: number | undefined; now: number },
 ): string[] {
   const apparent = report.basis === 'apparent';
+  const single = report.roots.length === 1 && report.roots[0]?.type !== 'directory';
+  const lines: string[] = [headlineOf(report, apparent, single)];
+  const rows = treeRows(report, apparent);
+  if (rows.length > 1 || report.roots.length > 1) {
+    lines.push('');
+    for (const line of renderTable(treeColumns(apparent, options.now), rows, { width: options.width }))
+      lines.push(line);
+  }
+  if (report.topFiles.length > 0 && !single) {
+    lines.push('', 'Largest files:');
+    for (const line of renderTable(fileColumns(apparent, options.now), report.topFiles, {
+      width: options.width,
+    }))
+      lines.push(line);
+  }
+  if (report.topDirectories.length > 0 && !single) {
+    lines.push('', 'Directories holding the most in their own files (not counting subdirectories):');
+    for (const line of renderTable(directoryColumns(apparent), report.topDirectories, {
+      width: options.width,
+    }))
+      lines.push(line);
+  }
+  lines.push('', scanFooter(report));
+  return lines;
+}
+
+/** The first line: what was scanned and its size on the chosen basis (the other in parentheses). */
+function headlineOf(report: ScanReport, apparent: boolean, single: boolean): string {
   const t = report.total;
-  const lines: string[] = [];
   const headline = apparent
     ? `${formatBytes(t.apparentBytes)} apparent (${formatBytes(t.allocatedBytes)} on disk)`
     : `${formatBytes(t.allocatedBytes)} on disk (${formatBytes(t.apparentBytes)} apparent)`;
@@ -42,13 +69,13 @@ export function renderScanReport(
     report.roots.length === 1
       ? terminalText((report.roots[0] as EntryReport).path)
       : `${report.roots.length} paths`;
-  const single = report.roots.length === 1 && report.roots[0]?.type !== 'directory';
-  lines.push(
-    single
-      ? `${what}: ${headline}, a ${report.roots[0]?.type}`
-      : `${what}: ${headline}, ${formatCount(t.files)} files, ${formatCount(t.directories)} directories`,
-  );
+  return single
+    ? `${what}: ${headline}, a ${report.roots[0]?.type}`
+    : `${what}: ${headline}, ${formatCount(t.files)} files, ${formatCount(t.directories)} directories`;
+}
 
+/** The tree flattened depth first, each entry with its share of its parent, and "… N more" rows. */
+function treeRows(report: ScanReport, apparent: boolean): TreeRow[] {
   const rows: TreeRow[] = [];
   const walk = (e: EntryReport, depth: number, parentBytes: number | undefined) => {
     rows.push({ entry: e, depth, share: parentBytes ? (size(e, apparent) / parentBytes) * 100 : undefined });
@@ -63,71 +90,64 @@ export function renderScanReport(
     }
   };
   for (const r of report.roots) walk(r, 0, undefined);
-  if (rows.length > 1 || report.roots.length > 1) {
-    const columns: TableColumn<TreeRow>[] = [
-      {
-        header: 'SIZE',
-        align: 'right',
-        text: (r) =>
-          r.entry ? formatBytes(size(r.entry, apparent)) : r.more ? formatBytes(r.more.bytes) : '',
-      },
-      { header: '%', align: 'right', text: (r) => (r.share === undefined ? '' : r.share.toFixed(1)) },
-      { header: 'FILES', align: 'right', text: (r) => (r.entry ? formatCount(r.entry.files) : '') },
-      {
-        header: 'MODIFIED',
-        align: 'right',
-        text: (r) => (r.entry ? formatAge(Date.parse(r.entry.newestMtime), options.now) : ''),
-      },
-      { header: 'CATEGORY', align: 'left', minWidth: 8, text: (r) => r.entry?.category ?? '' },
-      {
-        header: 'PATH',
-        align: 'left',
-        flex: true,
-        text: (r) => {
-          const indent = '  '.repeat(r.depth);
-          if (!r.entry) return `${indent}… ${formatCount(r.more?.entries ?? 0)} more`;
-          const name = r.depth === 0 ? r.entry.path : r.entry.name;
-          const slash = r.entry.type === 'directory' && !name.endsWith('/') ? '/' : '';
-          return `${indent}${name}${slash}${flagText(r.entry.flags)}`;
-        },
-      },
-    ];
-    lines.push('');
-    for (const line of renderTable(columns, rows, { width: options.width })) lines.push(line);
-  }
+  return rows;
+}
 
-  if (report.topFiles.length > 0 && !single) {
-    const columns: TableColumn<FileReport>[] = [
-      { header: 'SIZE', align: 'right', text: (f) => formatBytes(size(f, apparent)) },
-      {
-        header: apparent ? 'ON DISK' : 'APPARENT',
-        align: 'right',
-        text: (f) => formatBytes(size(f, !apparent)),
+function treeColumns(apparent: boolean, now: number): TableColumn<TreeRow>[] {
+  return [
+    {
+      header: 'SIZE',
+      align: 'right',
+      text: (r) => (r.entry ? formatBytes(size(r.entry, apparent)) : r.more ? formatBytes(r.more.bytes) : ''),
+    },
+    { header: '%', align: 'right', text: (r) => (r.share === undefined ? '' : r.share.toFixed(1)) },
+    { header: 'FILES', align: 'right', text: (r) => (r.entry ? formatCount(r.entry.files) : '') },
+    {
+      header: 'MODIFIED',
+      align: 'right',
+      text: (r) => (r.entry ? formatAge(Date.parse(r.entry.newestMtime), now) : ''),
+    },
+    { header: 'CATEGORY', align: 'left', minWidth: 8, text: (r) => r.entry?.category ?? '' },
+    {
+      header: 'PATH',
+      align: 'left',
+      flex: true,
+      text: (r) => {
+        const indent = '  '.repeat(r.depth);
+        if (!r.entry) return `${indent}… ${formatCount(r.more?.entries ?? 0)} more`;
+        const name = r.depth === 0 ? r.entry.path : r.entry.name;
+        const slash = r.entry.type === 'directory' && !name.endsWith('/') ? '/' : '';
+        return `${indent}${name}${slash}${flagText(r.entry.flags)}`;
       },
-      { header: 'MODIFIED', align: 'right', text: (f) => formatAge(Date.parse(f.mtime), options.now) },
-      { header: 'CATEGORY', align: 'left', minWidth: 8, text: (f) => f.category },
-      { header: 'PATH', align: 'left', flex: true, text: (f) => f.path },
-    ];
-    lines.push('', 'Largest files:');
-    for (const line of renderTable(columns, report.topFiles, { width: options.width })) lines.push(line);
-  }
-  if (report.topDirectories.length > 0 && !single) {
-    const columns: TableColumn<DirectoryReport>[] = [
-      {
-        header: 'OWN SIZE',
-        align: 'right',
-        text: (d) => formatBytes(apparent ? d.ownApparentBytes : d.ownAllocatedBytes),
-      },
-      { header: 'FILES', align: 'right', text: (d) => formatCount(d.ownFiles) },
-      { header: 'TOTAL', align: 'right', text: (d) => formatBytes(size(d, apparent)) },
-      { header: 'PATH', align: 'left', flex: true, text: (d) => `${d.path}/` },
-    ];
-    lines.push('', 'Directories holding the most in their own files (not counting subdirectories):');
-    for (const line of renderTable(columns, report.topDirectories, { width: options.width }))
-      lines.push(line);
-  }
-  lines.push('', scanFooter(report));
-  return lines;
+    },
+  ];
+}
+
+function fileColumns(apparent: boolean, now: number): TableColumn<FileReport>[] {
+  return [
+    { header: 'SIZE', align: 'right', text: (f) => formatBytes(size(f, apparent)) },
+    {
+      header: apparent ? 'ON DISK' : 'APPARENT',
+      align: 'right',
+      text: (f) => formatBytes(size(f, !apparent)),
+    },
+    { header: 'MODIFIED', align: 'right', text: (f) => formatAge(Date.parse(f.mtime), now) },
+    { header: 'CATEGORY', align: 'left', minWidth: 8, text: (f) => f.category },
+    { header: 'PATH', align: 'left', flex: true, text: (f) => f.path },
+  ];
+}
+
+function directoryColumns(apparent: boolean): TableColumn<DirectoryReport>[] {
+  return [
+    {
+      header: 'OWN SIZE',
+      align: 'right',
+      text: (d) => formatBytes(apparent ? d.ownApparentBytes : d.ownAllocatedBytes),
+    },
+    { header: 'FILES', align: 'right', text: (d) => formatCount(d.ownFiles) },
+    { header: 'TOTAL', align: 'right', text: (d) => formatBytes(size(d, apparent)) },
+    { header: 'PATH', align: 'left', flex: true, text: (d) => `${d.path}/` },
+  ];
 }
 
 export function scanFooter(report: ScanReport): string {

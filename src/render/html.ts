@@ -3,18 +3,23 @@
  * inline SVG, the verdict with its numbers, the series, markers and notes.
  */
 import type { Recording } from '../memory/recording.js';
-import { seriesLabel } from '../memory/recording.js';
 import type { VerdictReport } from '../memory/verdictReport.js';
 import { escapeXml } from './svg.js';
 import { formatBytes, formatBytesPerMinute, formatDuration } from './units.js';
 import { forecastText, verdictSummary } from './verdictText.js';
 
-export function chartPage(recording: Recording, svg: string, verdict: VerdictReport | undefined): string {
-  const rows = recording.series.map((s) => {
+/** `labels[i]` names `recording.series[i]` (the domain's seriesLabel: render takes values). */
+export function chartPage(
+  recording: Recording,
+  labels: readonly string[],
+  svg: string,
+  verdict: VerdictReport | undefined,
+): string {
+  const rows = recording.series.map((s, i) => {
     const rss = s.metrics.rss ?? [];
     const peak = rss.reduce((m, x) => Math.max(m, x.bytes), 0);
     const metrics = Object.keys(s.metrics).join(', ');
-    return `<tr><td>${escapeXml(seriesLabel(s))}</td><td>${s.role}</td><td>${rss.length}</td><td>${formatBytes(peak)}</td><td>${escapeXml(metrics)}</td><td>${escapeXml(s.endReason ?? '')}</td></tr>`;
+    return `<tr><td>${escapeXml(labels[i] ?? '')}</td><td>${s.role}</td><td>${rss.length}</td><td>${formatBytes(peak)}</td><td>${escapeXml(metrics)}</td><td>${escapeXml(s.endReason ?? '')}</td></tr>`;
   });
   const fit = verdict?.fit;
   const details = verdict

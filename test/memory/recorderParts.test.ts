@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { statmPages } from '../../src/memory/processMemory.js';
 import { descendantsOf, ProcessTable } from '../../src/memory/processTree.js';
 import { compactHistory } from '../../src/memory/recorder.js';
+import { statmPages } from '../../src/proc/statm.js';
 import { FIXTURES } from '../helpers/hog.js';
 
 describe('recorder parts', () => {

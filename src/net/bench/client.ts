@@ -25,8 +25,8 @@ import {
   type SideResult,
 } from './protocol.js';
 import { checkResult } from './result.js';
-import { type BenchStream, runSession } from './session.js';
 import { onreadOptions, ReadCounter, SEND_HIGH_WATER_MARK } from './stream.js';
+import { type BenchStream, runSession } from './transfer.js';
 
 export interface BenchClientOptions {
   address: string;

@@ -104,3 +104,6 @@ export function lineReader(onMessage: (message: unknown) => void, maxLine: numbe
 }
 
 export const encode = (message: ControlMessage): string => `${JSON.stringify(message)}\n`;
+
+/** Bits per second of one side over its whole time. */
+export const bitrate = (r: SideResult) => (r.seconds > 0 ? (r.bytes * 8) / r.seconds : 0);

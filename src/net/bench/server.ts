@@ -25,9 +25,9 @@ import {
   type RefusalCode,
   type SideResult,
 } from './protocol.js';
-import { type BenchStream, runSession } from './session.js';
 import { adoptAccepted, ReadCounter } from './stream.js';
 import { tokensMatch } from './token.js';
+import { type BenchStream, runSession } from './transfer.js';
 
 export interface BenchServerEvents {
   /** A test began: the client's address and what it asked for. */

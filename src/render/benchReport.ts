@@ -1,6 +1,6 @@
 /** `hog net bench` results as iperf3 prints them: one line per interval, then sender and receiver. */
-import { formatBytes, formatRate } from '../../render/units.js';
-import type { IntervalStat, SideResult } from './protocol.js';
+import type { IntervalStat, SideResult } from '../net/bench/protocol.js';
+import { formatBytes, formatRate } from './units.js';
 
 const span = (start: number, end: number) =>
   `${start.toFixed(2).padStart(6)}-${end.toFixed(2).padEnd(6)} sec`;
@@ -27,6 +27,3 @@ export function summaryLines(sender: SideResult, receiver: SideResult): string[]
     line(receiver, 'receiver'),
   ];
 }
-
-/** Bits per second of one side over its whole time. */
-export const bitrate = (r: SideResult) => (r.seconds > 0 ? (r.bytes * 8) / r.seconds : 0);
