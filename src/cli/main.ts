@@ -59,6 +59,11 @@ const COMMANDS: CommandEntry[] = [
     load: () => import('./profile.js'),
   },
   {
+    name: 'heap',
+    summary: 'the V8 heap of a Node.js program: snapshot, summary by constructor, diff, leak clusters',
+    load: () => import('./heap.js'),
+  },
+  {
     name: 'net',
     summary: 'network traffic per connection/process/host, live; probe latency; bench throughput',
     load: () => import('./net.js'),
