@@ -18,6 +18,8 @@ export interface PathStep {
   /** Property or variable name, or the element index as text. */
   edgeName: string;
   className: string;
+  /** The node's own name (for synthetic nodes such as "(GC roots)" more telling than the class). */
+  name: string;
   type: string;
   id: number;
   location?: SourceLocation;
@@ -77,10 +79,7 @@ export function findLeaks(a: HeapGraph, b: HeapGraph, c: HeapGraph, dominators: 
       continue;
     }
     const key = steps
-      .map(
-        (s) =>
-          `${c.edgeHasIndex(s.edge) ? '[]' : c.edgeName(s.edge)}>${classes.names[classes.of[s.node] as number]}`,
-      )
+      .map((s) => `${foldedEdgeName(c, s.edge)}>${classes.names[classes.of[s.node] as number]}`)
       .join('/');
     let cluster = clusters.get(key);
     if (!cluster) {
@@ -112,6 +111,12 @@ export function findLeaks(a: HeapGraph, b: HeapGraph, c: HeapGraph, dominators: 
   };
 }
 
+/** Element indexes, and the numbered slots V8 names hash-table entries with, fold to one "[]". */
+function foldedEdgeName(graph: HeapGraph, edge: number): string {
+  const name = graph.edgeName(edge);
+  return graph.edgeHasIndex(edge) || /^\d+$/.test(name) ? '[]' : name;
+}
+
 function describeStep(
   graph: HeapGraph,
   step: { edge: number; node: number },
@@ -123,6 +128,7 @@ function describeStep(
     edgeType: graph.edgeTypeName(step.edge),
     edgeName: graph.edgeName(step.edge),
     className,
+    name: graph.name(step.node),
     type: graph.typeName(step.node),
     id: graph.id(step.node),
     ...(location ? { location } : {}),

@@ -9,7 +9,7 @@ export class SnapshotFormatError extends UsageError {
   readonly offset: number;
 
   constructor(file: string, offset: number, what: string, hint?: string) {
-    super(`${file}: ${what} at byte ${offset}`, {
+    super(`${file}, byte ${offset}: ${what}`, {
       hint:
         hint ??
         'the file is not a complete V8 heap snapshot: take it again (hog heap snapshot PID, or v8.writeHeapSnapshot()) and check the disk was not full',

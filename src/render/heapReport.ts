@@ -84,12 +84,13 @@ export function edgeLabel(step: PathStep): string {
 }
 
 function pathLines(cluster: LeakCluster): string[] {
-  const lines = ['    (GC roots)'];
+  const lines = ['    (root)'];
   for (const step of cluster.path) {
     const where = step.location
       ? ` at ${step.location.script}:${step.location.line}:${step.location.column}`
       : '';
-    lines.push(`      ${edgeLabel(step)} -> ${step.className} @${step.id}${where}`);
+    const what = step.type === 'synthetic' ? step.name : step.className;
+    lines.push(`      ${edgeLabel(step)} -> ${what} @${step.id}${where}`);
   }
   return lines;
 }
