@@ -359,6 +359,7 @@ export class SnapshotParser {
       this.rows = layout.nodeCount;
       this.fieldCount = layout.nodeFieldCount;
       this.columns = layout.nodeColumns;
+      this.locateColumns(this.columns);
       const n = layout.nodeCount;
       Object.assign(this.result, {
         nodeTypes: new Uint8Array(n),
@@ -373,6 +374,7 @@ export class SnapshotParser {
       this.rows = layout.edgeCount;
       this.fieldCount = layout.edgeFieldCount;
       this.columns = layout.edgeColumns;
+      this.locateColumns(this.columns);
       const n = layout.edgeCount;
       Object.assign(this.result, {
         edgeTypes: new Uint8Array(n),
@@ -385,6 +387,7 @@ export class SnapshotParser {
       this.rows = Number.POSITIVE_INFINITY;
       this.fieldCount = Math.max(1, layout.locationFieldCount);
       this.columns = layout.locationColumns.length > 0 ? layout.locationColumns : new Uint8Array(1);
+      this.locateColumns(this.columns);
       this.locationColumns = [0, 1, 2, 3].map(() => new Uint32Array(1024));
     } else {
       this.section = Section.Strings;
@@ -404,6 +407,9 @@ export class SnapshotParser {
     let digits = this.digits;
     // a number was stored and no comma came yet (whitespace may end a number before its comma)
     let afterValue = this.afterValue;
+    let column = this.column;
+    const values = this.rowValues;
+    const fieldCount = this.fieldCount;
     while (pos < end) {
       const byte = chunk[pos] as number;
       const digit = byte - 0x30;
@@ -413,7 +419,11 @@ export class SnapshotParser {
         if (++digits > 15) this.fail(pos, `a number longer than 15 digits in the "${this.key}" array`);
       } else if (byte === COMMA || byte === CLOSE_BRACKET || isSpace(byte)) {
         if (digits > 0) {
-          this.store(value, pos);
+          values[column] = value;
+          if (++column === fieldCount) {
+            this.commitRow(pos);
+            column = 0;
+          }
           value = 0;
           digits = 0;
           afterValue = true;
@@ -422,7 +432,8 @@ export class SnapshotParser {
           if (!afterValue) this.fail(pos, `an empty value in the "${this.key}" array`);
           afterValue = false;
         } else if (byte === CLOSE_BRACKET) {
-          if (!afterValue && (this.row > 0 || this.column > 0))
+          this.column = column;
+          if (!afterValue && (this.row > 0 || column > 0))
             this.fail(pos, `a trailing comma in the "${this.key}" array`);
           this.finishNumbers(pos);
           this.value = 0;
@@ -438,75 +449,89 @@ export class SnapshotParser {
     this.value = value;
     this.digits = digits;
     this.afterValue = afterValue;
+    this.column = column;
     return pos;
   }
 
   private afterValue = false;
 
-  private store(value: number, pos: number): void {
+  /** Positions of the columns hog keeps, in the section being read (-1: absent). */
+  private at = {
+    type: -1,
+    name: -1,
+    id: -1,
+    selfSize: -1,
+    edgeCount: -1,
+    toNode: -1,
+    script: -1,
+    line: -1,
+    column: -1,
+    node: -1,
+  };
+  private rowValues = new Float64Array(1);
+
+  private locateColumns(columns: Uint8Array): void {
+    const find = (kind: number) => columns.indexOf(kind);
+    this.at = {
+      type: find(Column.Type),
+      name: find(Column.Name),
+      id: find(Column.Id),
+      selfSize: find(Column.SelfSize),
+      edgeCount: find(Column.EdgeCount),
+      toNode: find(Column.ToNode),
+      script: find(Column.ScriptId),
+      line: find(Column.Line),
+      column: find(Column.ColumnNumber),
+      node: find(Column.LocationNode),
+    };
+    this.rowValues = new Float64Array(columns.length);
+  }
+
+  /** One complete row of values: checked once, stored into the columns. */
+  private commitRow(pos: number): void {
     if (this.row >= this.rows)
       this.fail(pos, `more values in the "${this.key}" array than the head's count (${this.rows})`);
-    const row = this.row;
-    const kind = this.columns[this.column];
-    if (kind !== Column.Skip && kind !== Column.SelfSize && value > UINT32_MAX) {
-      this.fail(pos, `value ${value} out of range in the "${this.key}" array`);
-    }
+    const v = this.rowValues;
+    const at = this.at;
+    const row = this.row++;
     const r = this.result;
+    const layout = this.layout as SnapshotLayout;
     if (this.section === Section.Nodes) {
-      switch (kind) {
-        case Column.Type:
-          if (value >= (this.layout as SnapshotLayout).nodeTypes.length)
-            this.fail(pos, `node type ${value} is not in the head's list`);
-          (r.nodeTypes as Uint8Array)[row] = value;
-          break;
-        case Column.Name:
-          (r.nodeNames as Uint32Array)[row] = value;
-          break;
-        case Column.Id:
-          (r.nodeIds as Uint32Array)[row] = value;
-          break;
-        case Column.SelfSize:
-          (r.selfSizes as Float64Array)[row] = value;
-          break;
-        case Column.EdgeCount:
-          (r.nodeEdgeCounts as Uint32Array)[row] = value;
-          break;
-      }
+      const type = v[at.type] as number;
+      const name = v[at.name] as number;
+      const id = v[at.id] as number;
+      const edges = v[at.edgeCount] as number;
+      if (type >= layout.nodeTypes.length) this.fail(pos, `node type ${type} is not in the head's list`);
+      if (name > UINT32_MAX || id > UINT32_MAX || edges > UINT32_MAX)
+        this.fail(pos, `a value out of range in node ${row}`);
+      (r.nodeTypes as Uint8Array)[row] = type;
+      (r.nodeNames as Uint32Array)[row] = name;
+      (r.nodeIds as Uint32Array)[row] = id;
+      (r.selfSizes as Float64Array)[row] = v[at.selfSize] as number;
+      (r.nodeEdgeCounts as Uint32Array)[row] = edges;
     } else if (this.section === Section.Edges) {
-      switch (kind) {
-        case Column.Type:
-          if (value >= (this.layout as SnapshotLayout).edgeTypes.length)
-            this.fail(pos, `edge type ${value} is not in the head's list`);
-          (r.edgeTypes as Uint8Array)[row] = value;
-          break;
-        case Column.Name:
-          (r.edgeNames as Uint32Array)[row] = value;
-          break;
-        case Column.ToNode:
-          (r.edgeTargets as Uint32Array)[row] = this.nodeOrdinal(value, pos);
-          break;
-      }
-    } else if (this.section === Section.Locations && kind !== Column.Skip && kind !== undefined) {
-      this.storeLocation(kind, value, pos);
-    }
-    if (++this.column === this.fieldCount) {
-      this.column = 0;
-      this.row++;
+      const type = v[at.type] as number;
+      const name = v[at.name] as number;
+      if (type >= layout.edgeTypes.length) this.fail(pos, `edge type ${type} is not in the head's list`);
+      if (name > UINT32_MAX) this.fail(pos, `a value out of range in edge ${row}`);
+      (r.edgeTypes as Uint8Array)[row] = type;
+      (r.edgeNames as Uint32Array)[row] = name;
+      (r.edgeTargets as Uint32Array)[row] = this.nodeOrdinal(v[at.toNode] as number, pos);
+    } else if (this.section === Section.Locations && at.node >= 0) {
+      this.storeLocation(row, pos);
     }
   }
 
   /** V8 writes node references as offsets into the flat nodes array: a multiple of the field count. */
   private nodeOrdinal(index: number, pos: number): number {
     const layout = this.layout as SnapshotLayout;
-    const ordinal = index / layout.nodeFieldCount;
-    if (!Number.isInteger(ordinal) || ordinal >= layout.nodeCount) {
+    if (index % layout.nodeFieldCount !== 0 || index >= layout.nodeCount * layout.nodeFieldCount) {
       this.fail(pos, `reference ${index} is not the start of one of the ${layout.nodeCount} nodes`);
     }
-    return ordinal;
+    return index / layout.nodeFieldCount;
   }
 
-  private storeLocation(kind: number, value: number, pos: number): void {
-    const row = this.row;
+  private storeLocation(row: number, pos: number): void {
     if (row >= (this.locationColumns[0] as Uint32Array).length) {
       this.locationColumns = this.locationColumns.map((c) => {
         const grown = new Uint32Array(c.length * 2);
@@ -514,9 +539,17 @@ export class SnapshotParser {
         return grown;
       });
     }
-    const slot = kind - Column.LocationNode;
-    (this.locationColumns[slot] as Uint32Array)[row] =
-      kind === Column.LocationNode ? this.nodeOrdinal(value, pos) : value;
+    const v = this.rowValues;
+    const [node, script, line, column] = this.locationColumns as [
+      Uint32Array,
+      Uint32Array,
+      Uint32Array,
+      Uint32Array,
+    ];
+    node[row] = this.nodeOrdinal(v[this.at.node] as number, pos);
+    script[row] = v[this.at.script] as number;
+    line[row] = v[this.at.line] as number;
+    column[row] = v[this.at.column] as number;
   }
 
   private finishNumbers(pos: number): void {
