@@ -25,7 +25,10 @@ function ensureMemlab() {
   if (existsSync(memlab)) return;
   console.log('installing memlab into bench/peers/memlab (no browser download)');
   const env = { ...process.env, PUPPETEER_SKIP_DOWNLOAD: '1', PUPPETEER_SKIP_CHROMIUM_DOWNLOAD: '1' };
-  const r = spawnSync('npm', ['install', '--prefix', peer, '--no-audit', '--no-fund'], { stdio: 'inherit', env });
+  const r = spawnSync('npm', ['install', '--prefix', peer, '--no-package-lock', '--no-audit', '--no-fund'], {
+    stdio: 'inherit',
+    env,
+  });
   if (r.status !== 0 || !existsSync(memlab)) throw new Error('npm install of memlab failed');
 }
 
@@ -37,7 +40,13 @@ function ensureSnapshot(name, instances, entries) {
   console.log(`generating ${file} (${instances} instances, ${entries} Map entries)`);
   const r = spawnSync(
     process.execPath,
-    ['--max-old-space-size=20000', `${root}bench/heap/generate-snapshot.mjs`, file, String(instances), String(entries)],
+    [
+      '--max-old-space-size=20000',
+      `${root}bench/heap/generate-snapshot.mjs`,
+      file,
+      String(instances),
+      String(entries),
+    ],
     { stdio: 'inherit' },
   );
   if (r.status !== 0) throw new Error(`generating ${file} failed`);
@@ -55,7 +64,8 @@ function measure(command, commandArgs, options = {}) {
     .toString()
     .split('\n')
     .find((l) => l.startsWith('hog-bench '));
-  if (r.status !== 0 || !line) throw new Error(`${command} ${commandArgs.join(' ')} failed: ${r.stderr.toString().slice(-2000)}`);
+  if (r.status !== 0 || !line)
+    throw new Error(`${command} ${commandArgs.join(' ')} failed: ${r.stderr.toString().slice(-2000)}`);
   const [, seconds, kib] = line.split(' ');
   return { seconds: Number(seconds), kib: Number(kib) };
 }
@@ -71,7 +81,12 @@ const small = ensureSnapshot('bench-240', 500_000, 100_000);
 const candidates = [
   { name: 'hog heap summary', command: hog, args: ['heap', 'summary', '--no-progress', small] },
   // memlab writes its working files under the current directory's .memlab-ish folders: a temp cwd
-  { name: 'memlab analyze shape', command: memlab, args: ['analyze', 'shape', '--snapshot', small], options: { cwd: out } },
+  {
+    name: 'memlab analyze shape',
+    command: memlab,
+    args: ['analyze', 'shape', '--snapshot', small],
+    options: { cwd: out },
+  },
 ];
 const results = new Map(candidates.map((c) => [c.name, []]));
 for (let round = 0; round < rounds; round++) {

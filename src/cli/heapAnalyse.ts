@@ -2,10 +2,11 @@
  * The analysis subcommands of `hog heap` on snapshot files: summary, diff (two or three snapshots).
  * Each reads its files with a progress line on a terminal, analyses, and prints a table or --json.
  */
-import { type AnalysedHeap, analyseSnapshot } from '../heap/analyse.js';
+import { type AnalysedHeap, analyseSnapshot, readSnapshotIds } from '../heap/analyse.js';
 import { classesByConstructor, classesByRetainer, classesByType } from '../heap/classes.js';
 import { compareSnapshots } from '../heap/diff.js';
 import { findLeaks } from '../heap/leakClusters.js';
+import type { IdSet } from '../heap/nodeIds.js';
 import { summarize } from '../heap/summary.js';
 import {
   renderDiff,
@@ -34,23 +35,38 @@ export interface DiffFlags {
   progress: boolean;
 }
 
-/** Read and analyse one snapshot, with "reading FILE 42%" on stderr when it is a terminal. */
-export async function loadHeap(file: string, progress: boolean): Promise<AnalysedHeap> {
+/** "reading FILE: 42% of 1.2 GiB" on stderr when it is a terminal; undefined otherwise. */
+function readingProgress(file: string, progress: boolean, last: string) {
   const line = progress && process.stderr.isTTY ? openProgressLine(process.stderr) : undefined;
   let shown = -1;
+  return {
+    update: (done: number, total: number) => {
+      const percent = total > 0 ? Math.floor((100 * done) / total) : 0;
+      if (percent === shown) return;
+      shown = percent;
+      line?.update(`reading ${file}: ${percent}% of ${formatBytes(total)}${percent === 100 ? last : ''}`);
+    },
+    stop: () => line?.stop(),
+  };
+}
+
+/** Read and analyse one snapshot (graph, dominators), with a progress line on a terminal. */
+export async function loadHeap(file: string, progress: boolean): Promise<AnalysedHeap> {
+  const line = readingProgress(file, progress, ', computing dominators');
   try {
-    return await analyseSnapshot(file, {
-      onProgress: (done, total) => {
-        const percent = total > 0 ? Math.floor((100 * done) / total) : 0;
-        if (percent === shown) return;
-        shown = percent;
-        line?.update(
-          `reading ${file}: ${percent}% of ${formatBytes(total)}${percent === 100 ? ', computing dominators' : ''}`,
-        );
-      },
-    });
+    return await analyseSnapshot(file, { onProgress: line.update });
   } finally {
-    line?.stop();
+    line.stop();
+  }
+}
+
+/** Only the object ids of a snapshot, with a progress line on a terminal. */
+export async function loadIds(file: string, progress: boolean): Promise<IdSet> {
+  const line = readingProgress(file, progress, '');
+  try {
+    return await readSnapshotIds(file, { onProgress: line.update });
+  } finally {
+    line.stop();
   }
 }
 
@@ -101,11 +117,10 @@ export async function runSummary(
 }
 
 export async function runDiff(files: string[], flags: DiffFlags, context: CliContext): Promise<void> {
-  const heaps: AnalysedHeap[] = [];
-  for (const file of files) heaps.push(await loadHeap(file, flags.progress));
   const { output } = context;
-  const [a, b, c] = heaps as [AnalysedHeap, AnalysedHeap, AnalysedHeap | undefined];
-  if (c === undefined) {
+  if (files.length === 2) {
+    const a = await loadHeap(files[0] as string, flags.progress);
+    const b = await loadHeap(files[1] as string, flags.progress);
     const diff = compareSnapshots(a.graph, b.graph);
     if (flags.json) {
       output.line(JSON.stringify({ files, ...diff }));
@@ -118,10 +133,18 @@ export async function runDiff(files: string[], flags: DiffFlags, context: CliCon
     output.lines(renderDiff(diff, flags.top, output.columns));
     return;
   }
-  const report = findLeaks(a.graph, b.graph, c.graph, c.dominators);
+  const report = await leakReport(files as [string, string, string], flags.progress);
   if (flags.json) {
     output.line(JSON.stringify({ snapshots: files, ...report }));
     return;
   }
   output.lines(renderLeaks(report, flags.top));
+}
+
+/** memlab's method on three snapshot files; only the last one is kept whole in memory. */
+export async function leakReport(files: [string, string, string], progress: boolean) {
+  const inA = await loadIds(files[0], progress);
+  const inB = await loadIds(files[1], progress);
+  const c = await loadHeap(files[2], progress);
+  return findLeaks(inA, inB, c.graph, c.dominators);
 }

@@ -5,9 +5,9 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
-import { NotFoundError, PermissionError } from '../errors.js';
-import { NodeHeapSource } from '../memory/inspectorHeap.js';
-import { MIN_HEAP_INTERVAL_MS } from '../memory/nodeHeap.js';
+import { errnoCode, isHogError, NotFoundError, PermissionError } from '../errors.js';
+import { type HeapReading, readNodeHeap } from '../inspector/heapReading.js';
+import { parseHeapReport } from '../memory/nodeHeap.js';
 import { readProcess } from '../memory/processTable.js';
 import { commandOf } from '../memory/processView.js';
 import type { TargetState } from '../memory/recorder.js';
@@ -22,6 +22,7 @@ import { formatBytes, formatDuration } from '../render/units.js';
 import { verdictSummary } from '../render/verdictText.js';
 import type { Store } from '../store/store.js';
 import { type CliContext, rootsOf } from './context.js';
+import { INSPECTOR_EXPOSURE_HELP } from './inspectorHelp.js';
 import { parsePid, seconds } from './optionValues.js';
 import {
   addRecordOptions,
@@ -36,10 +37,13 @@ interface WatchFlags extends RecordFlags {
   duration?: number;
   untilVerdict?: boolean;
   heap?: boolean;
+  force?: boolean;
 }
 
 /** Flushes (about a second each) a conclusive verdict must hold before --until-verdict stops. */
 export const UNTIL_STEADY = 10;
+/** Seconds between heap readings at least, when each opens the inspector with SIGUSR1. */
+export const HEAP_READING_MIN_S = 2;
 /** Seconds between progress lines when stdout is not a terminal. */
 const PROGRESS_EVERY_S = 10;
 
@@ -53,8 +57,9 @@ export function register(program: Command, context: CliContext): void {
     .option('--until-verdict', `stop once every PID has a steady verdict (${UNTIL_STEADY} s unchanged)`)
     .option(
       '--heap',
-      "Node.js processes: also record the V8 heap through the process's inspector (opened with SIGUSR1, closed again at the end)",
+      "Node.js processes: also record the V8 heap through the process's inspector (opened for each reading)",
     )
+    .option('--force', '--heap: send SIGUSR1 although hog cannot tell whether the process handles it itself')
     .addHelpText(
       'after',
       `
@@ -62,15 +67,18 @@ Ctrl-C stops and keeps everything recorded. Verdicts: leaking, growing-then-stab
 not-enough-data (a verdict needs 24 samples over 20 s).
 
 --heap reads process.memoryUsage() (heap used and total, external, array buffers) of Node.js targets
-through the V8 inspector, as Chrome DevTools does: hog sends SIGUSR1, the process opens its inspector on
-127.0.0.1 (port 9229 by default) and prints "Debugger listening on ..." to its stderr; hog closes it
-again when it stops, unless it was open before. Needs the rights to signal the process.
+through the V8 inspector, as Chrome DevTools does. For each reading hog opens the inspector (SIGUSR1),
+evaluates process.memoryUsage() and closes it again: one round trip of a few milliseconds, at most every
+${HEAP_READING_MIN_S} s; each time the process prints "Debugger listening on ..." and "Debugger ending on ..." to its
+stderr. Needs the rights to signal the process.
+
+${INSPECTOR_EXPOSURE_HELP}
 
 Examples:
   hog watch 1234                        every second until Ctrl-C
   hog watch 1234 5678 -i 0.5 -d 10m     two processes, twice a second, for ten minutes
   hog watch $(pgrep -n node) --until-verdict --json
-  hog watch $(pgrep -n node) --heap      RSS and the V8 heap side by side`,
+  hog watch $(pgrep -n node) --heap --force   RSS and the V8 heap side by side`,
     )
     .action(async (pidTexts: string[], flags: WatchFlags, cmd: Command) => {
       const { procRoot } = rootsOf(cmd);
@@ -131,6 +139,7 @@ async function watch(
   const stop = () => controller.abort();
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  process.on('SIGHUP', stop);
   const heaps = flags.heap
     ? await recordNodeHeaps(session, procRoot, flags, context, controller.signal)
     : { done: Promise.resolve() };
@@ -185,6 +194,7 @@ async function watch(
   });
   process.removeListener('SIGINT', stop);
   process.removeListener('SIGTERM', stop);
+  process.removeListener('SIGHUP', stop);
   controller.abort();
   await heaps.done;
   if (loop.reason === 'disk-full') {
@@ -236,9 +246,11 @@ function statusLine(state: TargetState, report: VerdictReport, width: number): s
 }
 
 /**
- * --heap: attach to each Node.js target's inspector and read its heap at the sampling interval (at
- * most every MIN_HEAP_INTERVAL_MS) until `signal` aborts; then close what hog opened. A target that is
- * not Node.js, or whose inspector does not open, is recorded without its heap, with a note saying why.
+ * --heap: read each Node.js target's heap at the sampling interval until `signal` aborts, each reading
+ * one round trip through an inspector opened and closed for it (src/inspector/heapReading.ts). Targets
+ * are read one after the other, never at once: their inspectors would all open on port 9229. A target
+ * whose first reading fails (not Node.js, a SIGUSR1 handler hog cannot rule out, a port taken...) is
+ * recorded without its heap, with a note saying why; its heap series ends when it exits.
  */
 async function recordNodeHeaps(
   session: RecordingSession,
@@ -248,41 +260,62 @@ async function recordNodeHeaps(
   signal: AbortSignal,
 ): Promise<{ done: Promise<void> }> {
   const { output, clock } = context;
-  const everyMs = Math.max(MIN_HEAP_INTERVAL_MS, flags.interval * 1000);
-  const sources: NodeHeapSource[] = [];
+  const store = (reading: HeapReading) => {
+    const report = reading.usage && parseHeapReport({ ...reading.usage });
+    if (report && !signal.aborted) session.recorder.heap([report]);
+  };
+  const readable: TargetState[] = [];
+  let signalled = false;
   for (const state of session.recorder.targets) {
     const { pid, name } = state.target;
+    let first: HeapReading;
     try {
-      const source = await NodeHeapSource.attach(pid, procRoot);
-      sources.push(source);
-      const how = source.openedByHog ? 'opened with SIGUSR1' : 'already open';
-      session.recorder.note({
-        t: clock.now(),
-        kind: 'heap',
-        text: `V8 heap of PID ${pid} (${name}) read through its inspector on 127.0.0.1:${source.port} (${how})`,
-        seriesId: state.main.id,
-      });
-      if (!flags.json)
-        output.line(
-          `hog watch: PID ${pid} (${name}): V8 heap through the inspector on 127.0.0.1:${source.port} (${how})`,
-        );
+      first = await readNodeHeap(pid, procRoot, { force: flags.force });
     } catch (error) {
-      const text = `no V8 heap for PID ${pid} (${name}): ${(error as Error).message}`;
+      const hint = isHogError(error) && error.hint ? ` (${error.hint})` : '';
+      const text = `no V8 heap for PID ${pid} (${name}): ${(error as Error).message}${hint}`;
       session.recorder.note({ t: clock.now(), kind: 'heap', text, seriesId: state.main.id });
       if (!flags.json) output.error(`hog watch: ${text}`);
+      continue;
     }
+    store(first);
+    readable.push(state);
+    signalled ||= first.openedByHog;
+    const how = first.openedByHog ? 'opened with SIGUSR1 for each reading' : 'already open';
+    session.recorder.note({
+      t: clock.now(),
+      kind: 'heap',
+      text: `V8 heap of PID ${pid} (${name}) read through its inspector on 127.0.0.1:${first.port} (${how})`,
+      seriesId: state.main.id,
+    });
+    if (!flags.json)
+      output.line(
+        `hog watch: PID ${pid} (${name}): V8 heap through the inspector on 127.0.0.1:${first.port} (${how})`,
+      );
   }
-  const poll = async (source: NodeHeapSource) => {
-    while (!signal.aborted && !source.closed) {
-      try {
-        const report = await source.read();
-        if (report && !signal.aborted) session.recorder.heap([report]);
-      } catch {
-        break; // the process exited or closed its inspector: its series ends with the RSS one
-      }
+  const everyMs = 1000 * (signalled ? Math.max(HEAP_READING_MIN_S, flags.interval) : flags.interval);
+  const poll = async () => {
+    while (!signal.aborted && readable.length > 0) {
       await sleep(everyMs, undefined, { signal }).catch(() => undefined); // an abort ends the wait
+      for (const state of [...readable]) {
+        if (signal.aborted) return;
+        try {
+          store(await readNodeHeap(state.target.pid, procRoot, { force: flags.force }));
+        } catch {
+          // gone: its heap series ends with the RSS one; otherwise only this reading is missing
+          if (state.gone || !processExists(state.target.pid)) readable.splice(readable.indexOf(state), 1);
+        }
+      }
     }
   };
-  const done = Promise.all(sources.map(poll)).then(() => Promise.all(sources.map((s) => s.close())));
-  return { done: done.then(() => undefined) };
+  return { done: poll() };
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return errnoCode(error) === 'EPERM';
+  }
 }

@@ -9,7 +9,7 @@ import { classesByConstructor } from './classes.js';
 import type { Dominators } from './dominators.js';
 import type { HeapGraph } from './heapGraph.js';
 import { TRIVIA_RULES, triviaRule } from './leakRules.js';
-import { IdSet } from './nodeIds.js';
+import type { IdSet } from './nodeIds.js';
 import { NO_PARENT, pathTo, shortestRetainers } from './retainerPaths.js';
 import { type SourceLocation, SourceLocations } from './sourceLocations.js';
 
@@ -47,9 +47,8 @@ export interface LeakReport {
 
 const SAMPLE_IDS = 5;
 
-export function findLeaks(a: HeapGraph, b: HeapGraph, c: HeapGraph, dominators: Dominators): LeakReport {
-  const inA = new IdSet(a);
-  const inB = new IdSet(b);
+/** `inA`, `inB`: the ids of snapshots A and B (their graphs need not stay in memory); `c` the last one. */
+export function findLeaks(inA: IdSet, inB: IdSet, c: HeapGraph, dominators: Dominators): LeakReport {
   const triviaCounts = new Map<string, number>();
   const candidate = new Uint8Array(c.nodeCount);
   let survivors = 0;

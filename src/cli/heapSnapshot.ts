@@ -1,0 +1,196 @@
+/**
+ * `hog heap snapshot PID [-o FILE]`: a heap snapshot of a running Node.js process, streamed to disk
+ * (src/inspector/snapshot.ts); `hog heap snapshot -- node app.js` starts the program with its inspector
+ * on a free loopback port, snapshots it after --after, and stops it. Registered on the `hog heap`
+ * command (src/cli/heap.ts).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { basename } from 'node:path';
+import type { Command } from 'commander';
+import { HogError, isHogError, UsageError } from '../errors.js';
+import { isNodeExecutable } from '../inspector/discovery.js';
+import { captureHeapSnapshot } from '../inspector/snapshot.js';
+import { openProgressLine } from '../render/progressLine.js';
+import { formatBytes } from '../render/units.js';
+import type { CliContext } from './context.js';
+import { rootsOf } from './context.js';
+import { INSPECTOR_EXPOSURE_HELP } from './inspectorHelp.js';
+import { parsePid, seconds } from './optionValues.js';
+import { stopOnSignals } from './stopSignals.js';
+
+interface SnapshotFlags {
+  output?: string;
+  force?: boolean;
+  sigusr1?: boolean;
+  after: number;
+  json?: boolean;
+}
+
+export function registerHeapSnapshot(heapCommand: Command, context: CliContext): void {
+  heapCommand
+    .command('snapshot')
+    .description('write a heap snapshot of a running Node.js process (or of a command hog starts)')
+    .argument('[pid|command...]', 'a PID, or after -- a node command to start')
+    .option('-o, --output <file>', 'where to write it (default: PID-<pid>-<time>.heapsnapshot here)')
+    .option(
+      '--sigusr1',
+      'open the inspector with SIGUSR1 (hog cannot tell whether the process handles it itself)',
+    )
+    .option('--force', 'as --sigusr1, and take the snapshot even when RAM or disk look short')
+    .option('--after <time>', 'with a command: snapshot this long after it started', seconds('--after'), 5)
+    .option('--json', 'print {file, bytes, pid} as JSON')
+    .addHelpText(
+      'after',
+      `
+The snapshot is the JSON format of Chrome DevTools' Memory tab (.heapsnapshot): open it there or with
+hog heap summary. It is streamed to FILE.part (mode 0600: a heap holds the process's secrets) and
+renamed when complete; an existing file is never overwritten. V8 pauses the process while it builds and
+writes the snapshot (4 s for 440k objects, a 36 MiB file, here) and needs roughly the heap's size again
+in RAM and on disk: hog checks MemAvailable, the process's cgroup limit and the free space first, and
+refuses with the numbers (exit 2) when either is short (--force takes it anyway).
+
+With a command (hog heap snapshot -- node app.js): hog starts it with --inspect=127.0.0.1:0 (a free
+loopback port, open while it runs), waits --after (default 5 s) for it to get going, snapshots it,
+then stops it (SIGTERM, SIGKILL 5 s later). Its output passes through.
+
+${INSPECTOR_EXPOSURE_HELP}
+
+Examples:
+  hog heap snapshot 1234 --sigusr1                SIGUSR1, snapshot, inspector closed again
+  hog heap snapshot 1234 -o /var/tmp/app.heapsnapshot --sigusr1
+  hog heap snapshot --after 30s -- node server.js  after 30 s of warm-up`,
+    )
+    .action(async (args: string[], flags: SnapshotFlags, cmd: Command) => {
+      const { procRoot } = rootsOf(cmd);
+      if (args.length === 0) {
+        throw new UsageError('heap snapshot needs a PID or a command', {
+          hint: 'hog heap snapshot 1234, or hog heap snapshot -- node app.js',
+        });
+      }
+      if (args.length === 1 && /^\d+$/.test(args[0] as string)) {
+        await snapshotPid(parsePid(args[0] as string), flags, context, procRoot);
+      } else {
+        await snapshotCommand(args, flags, context, procRoot);
+      }
+    });
+}
+
+function defaultFile(pid: number): string {
+  const time = new Date().toISOString().replace(/[:.]/g, '-');
+  return `PID-${pid}-${time}.heapsnapshot`;
+}
+
+async function snapshotPid(
+  pid: number,
+  flags: SnapshotFlags,
+  context: CliContext,
+  procRoot: string,
+): Promise<void> {
+  const file = flags.output ?? defaultFile(pid);
+  const progress = progressReporter();
+  const stop = stopOnSignals();
+  try {
+    const result = await captureHeapSnapshot(pid, file, {
+      force: flags.force,
+      sigusr1: flags.sigusr1,
+      procRoot,
+      signal: stop.signal,
+      onProgress: progress.update,
+    }).catch((error: unknown) => {
+      if (!stop.signal.aborted || isHogError(error)) throw error;
+      throw new HogError(
+        `${(stop.signal.reason as Error).message}: no snapshot written, PID ${pid} left as it was`,
+        {
+          cause: error,
+        },
+      );
+    });
+    progress.stop();
+    if (flags.json) context.output.line(JSON.stringify({ pid, file: result.file, bytes: result.bytes }));
+    else
+      context.output.line(
+        `hog heap snapshot: PID ${pid}: ${formatBytes(result.bytes)} written to ${result.file}`,
+      );
+  } finally {
+    progress.stop();
+    stop.dispose();
+  }
+}
+
+/** On a terminal a bar on stderr, redrawn in place; otherwise a line every 10% (or 64 MiB). */
+function progressReporter(stream: NodeJS.WriteStream = process.stderr) {
+  const line = stream.isTTY ? openProgressLine(stream) : undefined;
+  let lastStep = 0;
+  let lastDrawMs = 0;
+  return {
+    update(done: number, estimate?: number) {
+      const fraction = estimate ? Math.min(1, done / estimate) : undefined;
+      if (line) {
+        // a chunk is ~100 KiB: redraw ten times a second, not for each of them
+        const now = Date.now();
+        if (now - lastDrawMs < 100) return;
+        lastDrawMs = now;
+        const width = 30;
+        const filled = Math.round((fraction ?? 0) * width);
+        const bar = fraction === undefined ? '' : `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] `;
+        line.update(
+          `hog heap snapshot: ${bar}${formatBytes(done)}${estimate ? ` of ~${formatBytes(estimate)}` : ''}`,
+        );
+        return;
+      }
+      const step = fraction === undefined ? Math.floor(done / 2 ** 26) : Math.floor(fraction * 10);
+      if (step > lastStep) {
+        lastStep = step;
+        stream.write(`hog heap snapshot: ${formatBytes(done)} written\n`);
+      }
+    },
+    stop() {
+      line?.stop();
+    },
+  };
+}
+
+async function snapshotCommand(
+  args: string[],
+  flags: SnapshotFlags,
+  context: CliContext,
+  procRoot: string,
+): Promise<void> {
+  const [program, ...rest] = args as [string, ...string[]];
+  if (!isNodeExecutable(basename(program))) {
+    throw new UsageError(`hog heap snapshot starts node commands only, not ${JSON.stringify(program)}`, {
+      hint: 'give the node command itself: hog heap snapshot -- node app.js',
+    });
+  }
+  const child = spawn(program, ['--inspect=127.0.0.1:0', ...rest], { stdio: 'inherit' });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const failed = new Promise<never>((_, reject) =>
+    child.once('error', (error) =>
+      reject(new UsageError(`cannot start ${JSON.stringify(program)}: ${error.message}`, { cause: error })),
+    ),
+  );
+  try {
+    const stopped = await Promise.race([
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), flags.after * 1000)),
+      exited.then(() => true),
+      failed,
+    ]);
+    if (stopped) {
+      throw new UsageError(`${JSON.stringify(program)} exited before the snapshot (after ${flags.after} s)`, {
+        hint: 'a shorter --after, or a program that keeps running',
+      });
+    }
+    // started with --inspect: no signal is sent
+    await snapshotPid(child.pid as number, flags, context, procRoot);
+  } finally {
+    await stopChild(child, exited);
+  }
+}
+
+async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<void> {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
