@@ -159,7 +159,9 @@ Objects allocated between A and B and still alive in C are leak candidates; triv
 code, hidden and system objects, V8's internal arrays) is left out, and the rest are clustered by their
 shortest retainer path from the GC roots (see hog heap diff --help). The snapshots are written to a
 private temporary directory and removed at the end unless --keep. Each snapshot pauses the process
-while V8 writes it, and needs about the heap's size in free RAM and disk.
+while V8 writes it, and needs about the heap's size in free RAM and disk. The inspector stays open from
+the first snapshot to the last (V8 forgets the object ids the comparison needs when it closes), not
+only while a snapshot is written.
 
 ${INSPECTOR_EXPOSURE_HELP}`,
     )
