@@ -5,7 +5,7 @@
  * its snapshots.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -40,7 +40,7 @@ function listeningInodes(pid: number): string[] {
     readdirSync(`/proc/${pid}/fd`)
       .map((fd) => {
         try {
-          return /^socket:\[(\d+)\]$/.exec(readFileSync(`/proc/${pid}/fd/${fd}`, 'utf8'))?.[1];
+          return /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1];
         } catch {
           return undefined;
         }
