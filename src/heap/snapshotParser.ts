@@ -9,26 +9,10 @@
  * The layout is V8's (src/profiler/heap-snapshot-generator.cc, HeapSnapshotJSONSerializer): a JSON
  * object whose `snapshot.meta` names the columns of the flat arrays; see snapshotLayout.ts.
  */
-import { Column, LayoutProblem, layoutOf, type SnapshotLayout } from './snapshotLayout.js';
+import { ColumnStore, type RawSnapshot } from './snapshotColumns.js';
+import { LayoutProblem, layoutOf, type SnapshotLayout } from './snapshotLayout.js';
 
-/** One snapshot, parsed: columns of nodes and edges, and the string table. */
-export interface RawSnapshot {
-  layout: SnapshotLayout;
-  nodeTypes: Uint8Array;
-  nodeNames: Uint32Array;
-  nodeIds: Uint32Array;
-  /** Float64: an ArrayBuffer's backing store may reach 4 GiB, past Uint32. */
-  selfSizes: Float64Array;
-  nodeEdgeCounts: Uint32Array;
-  edgeTypes: Uint8Array;
-  /** A string index, or the element index for element and hidden edges. */
-  edgeNames: Uint32Array;
-  /** The target's node ordinal (to_node divided by the node field count). */
-  edgeTargets: Uint32Array;
-  strings: string[];
-  /** One row per location: node ordinal, script id, line and column (0-based, as V8 writes them). */
-  locations: { node: Uint32Array; scriptId: Uint32Array; line: Uint32Array; column: Uint32Array };
-}
+export type { RawSnapshot } from './snapshotColumns.js';
 
 /** A problem found at a byte offset; the reader turns it into a SnapshotFormatError with the file name. */
 export class ParseProblem extends Error {
@@ -69,7 +53,6 @@ const CLOSE_BRACE = 0x7d;
 const COLON = 0x3a;
 /** The snapshot head is ~1 KiB; a file whose head is larger than this is not a V8 snapshot. */
 const MAX_HEAD_BYTES = 1024 * 1024;
-const UINT32_MAX = 0xffffffff;
 
 function isSpace(byte: number): boolean {
   return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
@@ -101,10 +84,8 @@ export class SnapshotParser {
   private row = 0;
   private rows = 0;
   private fieldCount = 1;
-  private columns: Uint8Array = new Uint8Array(1);
-  private result: Partial<RawSnapshot> & { strings: string[] } = { strings: [] };
-  private locationRows = 0;
-  private locationColumns: Uint32Array[] = [];
+  private columns: ColumnStore | undefined;
+  private readonly strings: string[] = [];
 
   /** `totalBytes` (the file size) bounds the counts the head may claim, so a forged head cannot make hog allocate gigabytes. */
   constructor(private readonly totalBytes = Number.POSITIVE_INFINITY) {}
@@ -162,44 +143,10 @@ export class SnapshotParser {
     for (const name of ['snapshot', 'nodes', 'edges', 'strings']) {
       if (!this.seen.has(name)) throw new ParseProblem(this.base, `no "${name}" section`);
     }
-    const r = this.result as RawSnapshot;
-    const strings = r.strings.length;
-    if (!this.layout) throw new ParseProblem(this.base, 'no snapshot head');
-    let edges = 0;
-    for (let i = 0; i < r.nodeEdgeCounts.length; i++) {
-      edges += r.nodeEdgeCounts[i] as number;
-      if ((r.nodeNames[i] as number) >= strings)
-        throw new ParseProblem(
-          this.base,
-          `node ${i} names string ${r.nodeNames[i]}, past the ${strings} strings`,
-        );
-    }
-    if (edges !== this.layout.edgeCount) {
-      throw new ParseProblem(
-        this.base,
-        `the nodes' edge counts add up to ${edges}, the head says ${this.layout.edgeCount} edges`,
-      );
-    }
-    const elementType = this.layout.edgeTypes.indexOf('element');
-    const hiddenType = this.layout.edgeTypes.indexOf('hidden');
-    for (let i = 0; i < r.edgeNames.length; i++) {
-      const type = r.edgeTypes[i];
-      if (type !== elementType && type !== hiddenType && (r.edgeNames[i] as number) >= strings) {
-        throw new ParseProblem(
-          this.base,
-          `edge ${i} names string ${r.edgeNames[i]}, past the ${strings} strings`,
-        );
-      }
-    }
-    const [node, scriptId, line, column] = this.locationColumns.map((c) => c.subarray(0, this.locationRows));
-    r.locations = {
-      node: node ?? new Uint32Array(0),
-      scriptId: scriptId ?? new Uint32Array(0),
-      line: line ?? new Uint32Array(0),
-      column: column ?? new Uint32Array(0),
-    };
-    r.layout = this.layout;
-    return r;
+    if (!this.layout || !this.columns) throw new ParseProblem(this.base, 'no snapshot head');
+    const result = this.columns.finish(this.strings);
+    if (typeof result === 'string') throw new ParseProblem(this.base, result);
+    return result;
   }
 
   private fail(pos: number, message: string): never {
@@ -338,6 +285,7 @@ export class SnapshotParser {
       if (error instanceof LayoutProblem) this.fail(pos, error.message);
       throw error;
     }
+    this.columns = new ColumnStore(this.layout);
     const { nodeCount, edgeCount, nodeFieldCount, edgeFieldCount } = this.layout;
     // each value takes at least two bytes ("0,"): a head that claims more cannot be this file's
     if ((nodeCount * nodeFieldCount + edgeCount * edgeFieldCount) * 2 > this.totalBytes) {
@@ -349,53 +297,24 @@ export class SnapshotParser {
   }
 
   private beginSection(key: string, pos: number): void {
-    const layout = this.layout as SnapshotLayout;
-    this.column = 0;
     this.row = 0;
     this.value = 0;
     this.digits = 0;
-    if (key === 'nodes') {
-      this.section = Section.Nodes;
-      this.rows = layout.nodeCount;
-      this.fieldCount = layout.nodeFieldCount;
-      this.columns = layout.nodeColumns;
-      this.locateColumns(this.columns);
-      const n = layout.nodeCount;
-      Object.assign(this.result, {
-        nodeTypes: new Uint8Array(n),
-        nodeNames: new Uint32Array(n),
-        nodeIds: new Uint32Array(n),
-        selfSizes: new Float64Array(n),
-        nodeEdgeCounts: new Uint32Array(n),
-      });
-    } else if (key === 'edges') {
-      if (!this.seen.has('nodes')) this.fail(pos, '"edges" comes before "nodes"');
-      this.section = Section.Edges;
-      this.rows = layout.edgeCount;
-      this.fieldCount = layout.edgeFieldCount;
-      this.columns = layout.edgeColumns;
-      this.locateColumns(this.columns);
-      const n = layout.edgeCount;
-      Object.assign(this.result, {
-        edgeTypes: new Uint8Array(n),
-        edgeNames: new Uint32Array(n),
-        edgeTargets: new Uint32Array(n),
-      });
-    } else if (key === 'locations') {
-      if (!this.seen.has('nodes')) this.fail(pos, '"locations" comes before "nodes"');
-      this.section = Section.Locations;
-      this.rows = Number.POSITIVE_INFINITY;
-      this.fieldCount = Math.max(1, layout.locationFieldCount);
-      this.columns = layout.locationColumns.length > 0 ? layout.locationColumns : new Uint8Array(1);
-      this.locateColumns(this.columns);
-      this.locationColumns = [0, 1, 2, 3].map(() => new Uint32Array(1024));
-    } else {
+    if (key === 'strings') {
       this.section = Section.Strings;
+      return;
     }
+    if (key !== 'nodes' && !this.seen.has('nodes')) this.fail(pos, `"${key}" comes before "nodes"`);
+    this.section = key === 'nodes' ? Section.Nodes : key === 'edges' ? Section.Edges : Section.Locations;
+    const shape = (this.columns as ColumnStore).begin(key as 'nodes' | 'edges' | 'locations');
+    this.rows = shape.rows;
+    this.fieldCount = shape.fieldCount;
+    this.rowValues = shape.rowValues;
+    this.column = 0;
   }
 
   private endSection(): void {
-    if (this.section === Section.Locations) this.locationRows = this.row;
+    if (this.section === Section.Locations) this.columns?.endLocations(this.row);
     this.section = Section.None;
     this.state = State.KeyOrEnd;
   }
@@ -455,101 +374,14 @@ export class SnapshotParser {
 
   private afterValue = false;
 
-  /** Positions of the columns hog keeps, in the section being read (-1: absent). */
-  private at = {
-    type: -1,
-    name: -1,
-    id: -1,
-    selfSize: -1,
-    edgeCount: -1,
-    toNode: -1,
-    script: -1,
-    line: -1,
-    column: -1,
-    node: -1,
-  };
-  private rowValues = new Float64Array(1);
+  private rowValues: Float64Array = new Float64Array(1);
 
-  private locateColumns(columns: Uint8Array): void {
-    const find = (kind: number) => columns.indexOf(kind);
-    this.at = {
-      type: find(Column.Type),
-      name: find(Column.Name),
-      id: find(Column.Id),
-      selfSize: find(Column.SelfSize),
-      edgeCount: find(Column.EdgeCount),
-      toNode: find(Column.ToNode),
-      script: find(Column.ScriptId),
-      line: find(Column.Line),
-      column: find(Column.ColumnNumber),
-      node: find(Column.LocationNode),
-    };
-    this.rowValues = new Float64Array(columns.length);
-  }
-
-  /** One complete row of values: checked once, stored into the columns. */
+  /** One complete row of values, handed to the column store. */
   private commitRow(pos: number): void {
     if (this.row >= this.rows)
       this.fail(pos, `more values in the "${this.key}" array than the head's count (${this.rows})`);
-    const v = this.rowValues;
-    const at = this.at;
-    const row = this.row++;
-    const r = this.result;
-    const layout = this.layout as SnapshotLayout;
-    if (this.section === Section.Nodes) {
-      const type = v[at.type] as number;
-      const name = v[at.name] as number;
-      const id = v[at.id] as number;
-      const edges = v[at.edgeCount] as number;
-      if (type >= layout.nodeTypes.length) this.fail(pos, `node type ${type} is not in the head's list`);
-      if (name > UINT32_MAX || id > UINT32_MAX || edges > UINT32_MAX)
-        this.fail(pos, `a value out of range in node ${row}`);
-      (r.nodeTypes as Uint8Array)[row] = type;
-      (r.nodeNames as Uint32Array)[row] = name;
-      (r.nodeIds as Uint32Array)[row] = id;
-      (r.selfSizes as Float64Array)[row] = v[at.selfSize] as number;
-      (r.nodeEdgeCounts as Uint32Array)[row] = edges;
-    } else if (this.section === Section.Edges) {
-      const type = v[at.type] as number;
-      const name = v[at.name] as number;
-      if (type >= layout.edgeTypes.length) this.fail(pos, `edge type ${type} is not in the head's list`);
-      if (name > UINT32_MAX) this.fail(pos, `a value out of range in edge ${row}`);
-      (r.edgeTypes as Uint8Array)[row] = type;
-      (r.edgeNames as Uint32Array)[row] = name;
-      (r.edgeTargets as Uint32Array)[row] = this.nodeOrdinal(v[at.toNode] as number, pos);
-    } else if (this.section === Section.Locations && at.node >= 0) {
-      this.storeLocation(row, pos);
-    }
-  }
-
-  /** V8 writes node references as offsets into the flat nodes array: a multiple of the field count. */
-  private nodeOrdinal(index: number, pos: number): number {
-    const layout = this.layout as SnapshotLayout;
-    if (index % layout.nodeFieldCount !== 0 || index >= layout.nodeCount * layout.nodeFieldCount) {
-      this.fail(pos, `reference ${index} is not the start of one of the ${layout.nodeCount} nodes`);
-    }
-    return index / layout.nodeFieldCount;
-  }
-
-  private storeLocation(row: number, pos: number): void {
-    if (row >= (this.locationColumns[0] as Uint32Array).length) {
-      this.locationColumns = this.locationColumns.map((c) => {
-        const grown = new Uint32Array(c.length * 2);
-        grown.set(c);
-        return grown;
-      });
-    }
-    const v = this.rowValues;
-    const [node, script, line, column] = this.locationColumns as [
-      Uint32Array,
-      Uint32Array,
-      Uint32Array,
-      Uint32Array,
-    ];
-    node[row] = this.nodeOrdinal(v[this.at.node] as number, pos);
-    script[row] = v[this.at.script] as number;
-    line[row] = v[this.at.line] as number;
-    column[row] = v[this.at.column] as number;
+    const problem = (this.columns as ColumnStore).commit(this.row++);
+    if (problem !== undefined) this.fail(pos, problem);
   }
 
   private finishNumbers(pos: number): void {
@@ -592,7 +424,7 @@ export class SnapshotParser {
         this.fail(pos, 'a string with an invalid escape in the strings array');
       }
     }
-    this.result.strings.push(text);
+    this.strings.push(text);
     this.state = State.Strings;
     return pos + 1;
   }
