@@ -51,10 +51,14 @@ function readingProgress(file: string, progress: boolean, last: string) {
 }
 
 /** Read and analyse one snapshot (graph, dominators), with a progress line on a terminal. */
-export async function loadHeap(file: string, progress: boolean): Promise<AnalysedHeap> {
+export async function loadHeap(
+  file: string,
+  progress: boolean,
+  keep: { edgeNames?: boolean; ids?: boolean } = {},
+): Promise<AnalysedHeap> {
   const line = readingProgress(file, progress, ', computing dominators');
   try {
-    return await analyseSnapshot(file, { onProgress: line.update });
+    return await analyseSnapshot(file, { onProgress: line.update, ...keep });
   } finally {
     line.stop();
   }
@@ -82,7 +86,9 @@ export async function runSummary(
   context: CliContext,
   label = file,
 ): Promise<void> {
-  const { graph, dominators } = await loadHeap(file, flags.progress);
+  // a summary shows no edge names and no ids: not keeping them saves 4 bytes an edge and 4 a node
+  // (~0.6 GB on a 2 GB snapshot)
+  const { graph, dominators } = await loadHeap(file, flags.progress, { edgeNames: false, ids: false });
   const constructors = flags.by === 'type' ? undefined : classesByConstructor(graph);
   const classes =
     flags.by === 'type'
@@ -119,8 +125,8 @@ export async function runSummary(
 export async function runDiff(files: string[], flags: DiffFlags, context: CliContext): Promise<void> {
   const { output } = context;
   if (files.length === 2) {
-    const a = await loadHeap(files[0] as string, flags.progress);
-    const b = await loadHeap(files[1] as string, flags.progress);
+    const a = await loadHeap(files[0] as string, flags.progress, { edgeNames: false });
+    const b = await loadHeap(files[1] as string, flags.progress, { edgeNames: false });
     const diff = compareSnapshots(a.graph, b.graph);
     if (flags.json) {
       output.line(JSON.stringify({ files, ...diff }));

@@ -16,5 +16,5 @@ export async function analyseSnapshot(file: string, options: ReadOptions = {}): 
 
 /** Only the object ids of a snapshot (for the first two of memlab's three): the graph is dropped. */
 export async function readSnapshotIds(file: string, options: ReadOptions = {}): Promise<IdSet> {
-  return new IdSet(new HeapGraph(await readSnapshot(file, options)));
+  return new IdSet(new HeapGraph(await readSnapshot(file, { ...options, edgeNames: false })));
 }

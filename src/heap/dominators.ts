@@ -18,8 +18,6 @@ export interface Dominators {
   idom: Uint32Array;
   /** Retained size of each node: its own size plus that of every node it dominates. */
   retained: Float64Array;
-  /** Nodes in postorder: a node comes before its dominator. */
-  postorder: Uint32Array;
   /** 1 for nodes the root reaches over essential edges. */
   reachable: Uint8Array;
 }
@@ -38,8 +36,9 @@ function numberNodes(graph: HeapGraph): {
   const postOf = new Uint32Array(n).fill(NONE);
   const visited = new Uint8Array(n);
   const rootChild = new Uint8Array(n);
-  const stackNode = new Uint32Array(n);
-  const stackEdge = new Uint32Array(n);
+  // the stack grows as deep as the walk goes (usually far less than the node count)
+  let stackNode = new Uint32Array(Math.min(n, 1 << 16));
+  let stackEdge = new Uint32Array(stackNode.length);
   const { firstEdge, edgeTargets } = graph;
   let next = 0;
   const walk = (start: number): void => {
@@ -57,6 +56,14 @@ function numberNodes(graph: HeapGraph): {
         const to = edgeTargets[e] as number;
         visited[to] = 1;
         top++;
+        if (top === stackNode.length) {
+          const grownNode = new Uint32Array(Math.min(n, stackNode.length * 2));
+          const grownEdge = new Uint32Array(grownNode.length);
+          grownNode.set(stackNode);
+          grownEdge.set(stackEdge);
+          stackNode = grownNode;
+          stackEdge = grownEdge;
+        }
         stackNode[top] = to;
         stackEdge[top] = firstEdge[to] as number;
       } else {
@@ -82,9 +89,10 @@ function numberNodes(graph: HeapGraph): {
   return { order, postOf, rootChild, reachable };
 }
 
-export function computeDominators(graph: HeapGraph): Dominators {
+/** The iteration proper: the immediate dominator of each postorder number, as a postorder number. */
+function iterate(graph: HeapGraph, numbering: ReturnType<typeof numberNodes>): Uint32Array {
   const n = graph.nodeCount;
-  const { order, postOf, rootChild, reachable } = numberNodes(graph);
+  const { order, postOf, rootChild, reachable } = numbering;
   const { first, nodes: retainers } = graph.essentialRetainers();
   const rootPost = n - 1;
   // doms is indexed by postorder number, as in the paper
@@ -123,13 +131,26 @@ export function computeDominators(graph: HeapGraph): Dominators {
       }
     }
   }
-  const idom = new Uint32Array(n);
+  return doms;
+}
+
+export function computeDominators(graph: HeapGraph): Dominators {
+  const n = graph.nodeCount;
+  const numbering = numberNodes(graph);
+  const doms = iterate(graph, numbering);
+  // memory is tightest here on a big snapshot: the retainer lists (4 bytes an edge) are done with, and
+  // postOf's buffer becomes idom (both indexed by node)
+  graph.dropRetainers();
+  const { order, reachable } = numbering;
+  const idom = numbering.postOf;
   const retained = graph.selfSizes.slice();
+  const rootPost = n - 1;
+  if (n > 0) idom[ROOT] = ROOT;
   for (let b = 0; b < rootPost; b++) {
     const node = order[b] as number;
     const dominator = order[doms[b] as number] as number;
     idom[node] = dominator;
     retained[dominator] = (retained[dominator] as number) + (retained[node] as number);
   }
-  return { idom, retained, postorder: order, reachable };
+  return { idom, retained, reachable };
 }

@@ -32,7 +32,7 @@ export class HeapGraph {
 
   constructor(raw: RawSnapshot) {
     this.raw = raw;
-    this.nodeCount = raw.nodeIds.length;
+    this.nodeCount = raw.nodeNames.length;
     this.edgeCount = raw.edgeTargets.length;
     this.nodeTypes = raw.nodeTypes;
     this.nodeNames = raw.nodeNames;
@@ -44,13 +44,21 @@ export class HeapGraph {
     this.strings = raw.strings;
     this.nodeTypeNames = raw.layout.nodeTypes;
     this.edgeTypeNames = raw.layout.edgeTypes;
-    this.firstEdge = new Uint32Array(this.nodeCount + 1);
+    // the parser leaves one spare slot after the edge counts: the offsets replace them in place (a
+    // 2 GB snapshot has ~30M nodes, 120 MB per Uint32 column), and raw.nodeEdgeCounts is consumed
+    const counts = raw.nodeEdgeCounts;
+    const n = this.nodeCount;
+    const spare = counts.byteOffset + (n + 1) * 4 <= counts.buffer.byteLength;
+    this.firstEdge = spare
+      ? new Uint32Array(counts.buffer, counts.byteOffset, n + 1)
+      : new Uint32Array(n + 1);
     let edge = 0;
-    for (let n = 0; n < this.nodeCount; n++) {
-      this.firstEdge[n] = edge;
-      edge += raw.nodeEdgeCounts[n] as number;
+    for (let i = 0; i < n; i++) {
+      const count = counts[i] as number;
+      this.firstEdge[i] = edge;
+      edge += count;
     }
-    this.firstEdge[this.nodeCount] = edge;
+    this.firstEdge[n] = edge;
     this.weakType = this.edgeTypeNames.indexOf('weak');
     this.shortcutType = this.edgeTypeNames.indexOf('shortcut');
     this.elementType = this.edgeTypeNames.indexOf('element');
@@ -93,7 +101,9 @@ export class HeapGraph {
     return type === this.elementType || type === this.hiddenType;
   }
 
+  /** The edge's name or index as text; "" when the snapshot was read without edge names. */
   edgeName(edge: number): string {
+    if (this.edgeNames.length === 0) return '';
     const value = this.edgeNames[edge] as number;
     return this.edgeHasIndex(edge) ? String(value) : (this.strings[value] ?? '');
   }
@@ -132,6 +142,11 @@ export class HeapGraph {
     }
     this.retainers = { first, nodes };
     return this.retainers;
+  }
+
+  /** Free the retainer lists (rebuilt on the next essentialRetainers call). */
+  dropRetainers(): void {
+    this.retainers = undefined;
   }
 
   /** Sum of all self sizes: the heap the snapshot describes. */

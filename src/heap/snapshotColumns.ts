@@ -55,13 +55,18 @@ export class ColumnStore {
   private locationColumns: [Uint32Array, Uint32Array, Uint32Array, Uint32Array] | undefined;
   private locationRows = 0;
 
-  constructor(private readonly layout: SnapshotLayout) {
+  constructor(
+    private readonly layout: SnapshotLayout,
+    private readonly keepEdgeNames = true,
+    private readonly keepIds = true,
+  ) {
     const n = layout.nodeCount;
     this.nodeTypes = new Uint8Array(n);
     this.nodeNames = new Uint32Array(n);
-    this.nodeIds = new Uint32Array(n);
+    this.nodeIds = new Uint32Array(keepIds ? n : 0);
     this.selfSizes = new Float64Array(n);
-    this.nodeEdgeCounts = new Uint32Array(n);
+    // one slot more than nodes: HeapGraph turns the counts into first-edge offsets in place
+    this.nodeEdgeCounts = new Uint32Array(n + 1);
   }
 
   /** Start a section; the parser fills `rowValues` with one row at a time and calls commit. */
@@ -71,7 +76,7 @@ export class ColumnStore {
     if (section === 'edges') {
       const n = layout.edgeCount;
       this.edgeTypes = new Uint8Array(n);
-      this.edgeNames = new Uint32Array(n);
+      this.edgeNames = new Uint32Array(this.keepEdgeNames ? n : 0);
       this.edgeTargets = new Uint32Array(n);
     }
     if (section === 'locations')
@@ -119,7 +124,7 @@ export class ColumnStore {
         return `a value out of range in node ${row}`;
       this.nodeTypes[row] = type;
       this.nodeNames[row] = name;
-      this.nodeIds[row] = id;
+      if (this.keepIds) this.nodeIds[row] = id;
       this.selfSizes[row] = v[at.selfSize] as number;
       this.nodeEdgeCounts[row] = edges;
       return undefined;
@@ -132,7 +137,7 @@ export class ColumnStore {
       const target = this.nodeOrdinal(v[at.toNode] as number);
       if (typeof target === 'string') return target;
       this.edgeTypes[row] = type;
-      this.edgeNames[row] = name;
+      if (this.keepEdgeNames) this.edgeNames[row] = name;
       this.edgeTargets[row] = target;
       return undefined;
     }
@@ -176,7 +181,7 @@ export class ColumnStore {
   finish(strings: string[]): RawSnapshot | string {
     const count = strings.length;
     let edges = 0;
-    for (let i = 0; i < this.nodeEdgeCounts.length; i++) {
+    for (let i = 0; i < this.nodeNames.length; i++) {
       edges += this.nodeEdgeCounts[i] as number;
       if ((this.nodeNames[i] as number) >= count)
         return `node ${i} names string ${this.nodeNames[i]}, past the ${count} strings`;
@@ -201,7 +206,7 @@ export class ColumnStore {
       nodeNames: this.nodeNames,
       nodeIds: this.nodeIds,
       selfSizes: this.selfSizes,
-      nodeEdgeCounts: this.nodeEdgeCounts,
+      nodeEdgeCounts: this.nodeEdgeCounts.subarray(0, this.nodeNames.length),
       edgeTypes: this.edgeTypes,
       edgeNames: this.edgeNames,
       edgeTargets: this.edgeTargets,

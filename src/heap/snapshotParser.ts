@@ -88,7 +88,15 @@ export class SnapshotParser {
   private readonly strings: string[] = [];
 
   /** `totalBytes` (the file size) bounds the counts the head may claim, so a forged head cannot make hog allocate gigabytes. */
-  constructor(private readonly totalBytes = Number.POSITIVE_INFINITY) {}
+  /**
+   * `totalBytes` (the file size) bounds the counts the head may claim; `edgeNames: false` and
+   * `ids: false` parse but do not keep the edges' names and the nodes' ids (4 bytes each; a summary
+   * shows neither).
+   */
+  constructor(
+    private readonly totalBytes = Number.POSITIVE_INFINITY,
+    private readonly keep: { edgeNames?: boolean; ids?: boolean } = {},
+  ) {}
 
   /** Bytes consumed so far. */
   get offset(): number {
@@ -285,7 +293,7 @@ export class SnapshotParser {
       if (error instanceof LayoutProblem) this.fail(pos, error.message);
       throw error;
     }
-    this.columns = new ColumnStore(this.layout);
+    this.columns = new ColumnStore(this.layout, this.keep.edgeNames !== false, this.keep.ids !== false);
     const { nodeCount, edgeCount, nodeFieldCount, edgeFieldCount } = this.layout;
     // each value takes at least two bytes ("0,"): a head that claims more cannot be this file's
     if ((nodeCount * nodeFieldCount + edgeCount * edgeFieldCount) * 2 > this.totalBytes) {

@@ -49,8 +49,9 @@ export function classRetainedSizes(classes: Classes, dominators: Dominators): Fl
   const { start, kids } = dominatorChildren(dominators.idom);
   // how many nodes of each class are on the path from the root to the current node
   const inside = new Uint32Array(classes.names.length);
-  const stackNode = new Uint32Array(n);
-  const stackNext = new Uint32Array(n);
+  // grown as deep as the dominator tree goes (usually far less than the node count)
+  let stackNode = new Uint32Array(Math.min(n, 1 << 16));
+  let stackNext = new Uint32Array(stackNode.length);
   let top = 0;
   stackNode[0] = ROOT;
   stackNext[0] = start[ROOT] as number;
@@ -64,6 +65,14 @@ export function classRetainedSizes(classes: Classes, dominators: Dominators): Fl
       if (inside[c] === 0) sizes[c] = (sizes[c] as number) + (dominators.retained[child] as number);
       inside[c] = (inside[c] as number) + 1;
       top++;
+      if (top === stackNode.length) {
+        const grownNode = new Uint32Array(Math.min(n, stackNode.length * 2));
+        const grownNext = new Uint32Array(grownNode.length);
+        grownNode.set(stackNode);
+        grownNext.set(stackNext);
+        stackNode = grownNode;
+        stackNext = grownNext;
+      }
       stackNode[top] = child;
       stackNext[top] = start[child] as number;
     } else {
