@@ -10,6 +10,7 @@ import { HogError, isHogError } from '../errors.js';
 import { captureHeapSnapshot } from '../inspector/snapshot.js';
 import { openProgressLine } from '../render/progressLine.js';
 import { formatBytes } from '../render/units.js';
+import { inspectorWatchdog } from './inspectorWatchdog.js';
 
 export interface CaptureFlags {
   sigusr1?: boolean;
@@ -48,6 +49,7 @@ export async function captureInto(
       force: flags.force,
       sigusr1: flags.sigusr1,
       procRoot,
+      watchdog: inspectorWatchdog,
       signal,
       onProgress: (done, estimate) => {
         const now = Date.now();

@@ -17,6 +17,7 @@ import { formatBytes, formatDuration } from '../render/units.js';
 import type { CliContext } from './context.js';
 import { leakReport } from './heapAnalyse.js';
 import { type CaptureFlags, SnapshotDir } from './heapCapture.js';
+import { inspectorWatchdog } from './inspectorWatchdog.js';
 import { stopOnSignals } from './stopSignals.js';
 
 export interface LeakFlags extends CaptureFlags {
@@ -81,6 +82,7 @@ export async function runLeak(
         force: flags.force,
         sigusr1: flags.sigusr1,
         procRoot,
+        watchdog: inspectorWatchdog,
         signal: stop.signal,
         onProgress: (done, estimate) => {
           const now = Date.now();

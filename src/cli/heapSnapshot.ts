@@ -6,15 +6,19 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { basename } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
 import { HogError, isHogError, UsageError } from '../errors.js';
+import { closeAbandonedInspector } from '../inspector/attach.js';
 import { isNodeExecutable } from '../inspector/discovery.js';
 import { captureHeapSnapshot } from '../inspector/snapshot.js';
+import { readStat } from '../proc/stat.js';
 import { openProgressLine } from '../render/progressLine.js';
 import { formatBytes } from '../render/units.js';
 import type { CliContext } from './context.js';
 import { rootsOf } from './context.js';
 import { INSPECTOR_EXPOSURE_HELP } from './inspectorHelp.js';
+import { inspectorWatchdog } from './inspectorWatchdog.js';
 import { parsePid, seconds } from './optionValues.js';
 import { stopOnSignals } from './stopSignals.js';
 
@@ -27,6 +31,17 @@ interface SnapshotFlags {
 }
 
 export function registerHeapSnapshot(heapCommand: Command, context: CliContext): void {
+  // the watchdog's command (inspectorWatchdog.ts), not for users
+  heapCommand
+    .command('close-inspector', { hidden: true })
+    .argument('<pid>', 'the process', parsePid)
+    .requiredOption('--start-ticks <n>', 'its start time (/proc/PID/stat)', Number)
+    .requiredOption('--ports-before <list>', 'its listening ports before SIGUSR1', (t: string) =>
+      t === '' ? [] : t.split(',').map(Number),
+    )
+    .action(async (pid: number, flags: { startTicks: number; portsBefore: number[] }, cmd: Command) => {
+      await closeAbandonedInspector(pid, flags.startTicks, flags.portsBefore, rootsOf(cmd).procRoot);
+    });
   heapCommand
     .command('snapshot')
     .description('write a heap snapshot of a running Node.js process (or of a command hog starts)')
@@ -51,7 +66,8 @@ refuses with the numbers (exit 2) when either is short (--force takes it anyway)
 
 With a command (hog heap snapshot -- node app.js): hog starts it with --inspect=127.0.0.1:0 (a free
 loopback port, open while it runs), waits --after (default 5 s) for it to get going, snapshots it,
-then stops it (SIGTERM, SIGKILL 5 s later). Its output passes through.
+then stops it (SIGTERM, SIGKILL 5 s later). Its output passes through (to stderr with --json). Should
+hog be killed meanwhile, the command runs on and a watchdog closes its inspector.
 
 ${INSPECTOR_EXPOSURE_HELP}
 
@@ -67,10 +83,16 @@ Examples:
           hint: 'hog heap snapshot 1234, or hog heap snapshot -- node app.js',
         });
       }
-      if (args.length === 1 && /^\d+$/.test(args[0] as string)) {
-        await snapshotPid(parsePid(args[0] as string), flags, context, procRoot);
-      } else {
-        await snapshotCommand(args, flags, context, procRoot);
+      // SIGINT, SIGTERM and SIGHUP end hog only after it closed what it opened (and stopped what it started)
+      const stop = stopOnSignals();
+      try {
+        if (args.length === 1 && /^\d+$/.test(args[0] as string)) {
+          await snapshotPid(parsePid(args[0] as string), flags, context, procRoot, stop);
+        } else {
+          await snapshotCommand(args, flags, context, procRoot, stop);
+        }
+      } finally {
+        stop.dispose();
       }
     });
 }
@@ -85,10 +107,10 @@ async function snapshotPid(
   flags: SnapshotFlags,
   context: CliContext,
   procRoot: string,
+  stop: ReturnType<typeof stopOnSignals>,
 ): Promise<void> {
   const file = flags.output ?? defaultFile(pid);
   const progress = progressReporter();
-  const stop = stopOnSignals();
   try {
     const result = await captureHeapSnapshot(pid, file, {
       force: flags.force,
@@ -96,6 +118,7 @@ async function snapshotPid(
       procRoot,
       signal: stop.signal,
       onProgress: progress.update,
+      watchdog: inspectorWatchdog,
     }).catch((error: unknown) => {
       if (!stop.signal.aborted || isHogError(error)) throw error;
       throw new HogError(
@@ -113,7 +136,6 @@ async function snapshotPid(
       );
   } finally {
     progress.stop();
-    stop.dispose();
   }
 }
 
@@ -155,6 +177,7 @@ async function snapshotCommand(
   flags: SnapshotFlags,
   context: CliContext,
   procRoot: string,
+  stop: ReturnType<typeof stopOnSignals>,
 ): Promise<void> {
   const [program, ...rest] = args as [string, ...string[]];
   if (!isNodeExecutable(basename(program))) {
@@ -162,8 +185,12 @@ async function snapshotCommand(
       hint: 'give the node command itself: hog heap snapshot -- node app.js',
     });
   }
-  const child = spawn(program, ['--inspect=127.0.0.1:0', ...rest], { stdio: 'inherit' });
+  // its output passes through; with --json its stdout goes to stderr, so hog's stdout stays JSON
+  const child = spawn(program, ['--inspect=127.0.0.1:0', ...rest], { stdio: [0, flags.json ? 2 : 1, 2] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // its inspector is open from the start: should hog be SIGKILLed, the watchdog closes it (the
+  // command itself runs on, as any command of the user's would)
+  const watchdog = child.pid === undefined ? undefined : watchStartedCommand(child.pid, procRoot);
   const failed = new Promise<never>((_, reject) =>
     child.once('error', (error) =>
       reject(new UsageError(`cannot start ${JSON.stringify(program)}: ${error.message}`, { cause: error })),
@@ -171,19 +198,33 @@ async function snapshotCommand(
   );
   try {
     const stopped = await Promise.race([
-      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), flags.after * 1000)),
+      sleep(flags.after * 1000, false, { signal: stop.signal }),
       exited.then(() => true),
       failed,
-    ]);
+    ]).catch((error: unknown) => {
+      if (!stop.signal.aborted) throw error;
+      throw new HogError(
+        `${(stop.signal.reason as Error).message} before the snapshot; the command is stopped`,
+      );
+    });
     if (stopped) {
       throw new UsageError(`${JSON.stringify(program)} exited before the snapshot (after ${flags.after} s)`, {
         hint: 'a shorter --after, or a program that keeps running',
       });
     }
     // started with --inspect: no signal is sent
-    await snapshotPid(child.pid as number, flags, context, procRoot);
+    await snapshotPid(child.pid as number, flags, context, procRoot, stop);
   } finally {
     await stopChild(child, exited);
+    watchdog?.disarm();
+  }
+}
+
+function watchStartedCommand(pid: number, procRoot: string): { disarm(): void } | undefined {
+  try {
+    return inspectorWatchdog(pid, readStat(pid, procRoot).startTimeTicks, []);
+  } catch {
+    return undefined; // it exited at once: nothing to watch
   }
 }
 

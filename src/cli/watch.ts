@@ -23,6 +23,7 @@ import { verdictSummary } from '../render/verdictText.js';
 import type { Store } from '../store/store.js';
 import { type CliContext, rootsOf } from './context.js';
 import { INSPECTOR_EXPOSURE_HELP } from './inspectorHelp.js';
+import { inspectorWatchdog } from './inspectorWatchdog.js';
 import { parsePid, seconds } from './optionValues.js';
 import {
   addRecordOptions,
@@ -270,7 +271,7 @@ async function recordNodeHeaps(
     const { pid, name } = state.target;
     let first: HeapReading;
     try {
-      first = await readNodeHeap(pid, procRoot, { force: flags.force });
+      first = await readNodeHeap(pid, procRoot, { force: flags.force, watchdog: inspectorWatchdog });
     } catch (error) {
       const hint = isHogError(error) && error.hint ? ` (${error.hint})` : '';
       const text = `no V8 heap for PID ${pid} (${name}): ${(error as Error).message}${hint}`;
@@ -300,7 +301,12 @@ async function recordNodeHeaps(
       for (const state of [...readable]) {
         if (signal.aborted) return;
         try {
-          store(await readNodeHeap(state.target.pid, procRoot, { force: flags.force }));
+          store(
+            await readNodeHeap(state.target.pid, procRoot, {
+              force: flags.force,
+              watchdog: inspectorWatchdog,
+            }),
+          );
         } catch {
           // gone: its heap series ends with the RSS one; otherwise only this reading is missing
           if (state.gone || !processExists(state.target.pid)) readable.splice(readable.indexOf(state), 1);

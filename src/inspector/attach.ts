@@ -13,7 +13,7 @@ import { readlinkSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errnoCode, NotFoundError, PermissionError, UsageError } from '../errors.js';
 import { readStat } from '../proc/stat.js';
-import { ARM_EXPRESSION, CLOSE_EXPRESSION } from './closeGuard.js';
+import { ARM_EXPRESSION, CLOSE_EXPRESSION, GUARD_PRESENT_EXPRESSION } from './closeGuard.js';
 import {
   findInspector,
   inspectorPortOf,
@@ -34,6 +34,11 @@ export interface AttachOptions {
   force?: boolean;
   /** The flag that gives that consent, for the hint (--force, --sigusr1). */
   consentFlag?: string;
+  /**
+   * Started right before SIGUSR1 and disarmed once the close guard is armed (or the attempt failed):
+   * a process outside hog that closes the inspector should hog die in between (inspectorWatchdog).
+   */
+  watchdog?: (pid: number, startTicks: number, portsBefore: readonly number[]) => { disarm(): void };
   openTimeoutMs?: number;
 }
 
@@ -68,21 +73,44 @@ export async function attachInspector(
   }
   refuseUnsafeSignal(pid, procRoot, port, holder, options);
   const before = listeningPorts(pid, procRoot);
-  // identify the process by PID and start time right before signalling it
-  if (readStat(pid, procRoot).startTimeTicks !== startTicks) throw gone(pid);
+  const watchdog = options.watchdog?.(pid, startTicks, before);
   try {
-    process.kill(pid, 'SIGUSR1');
-  } catch (error) {
-    throw new PermissionError(
-      `cannot signal PID ${pid} to open its inspector (${errnoCode(error) ?? String(error)})`,
-      {
-        hint: 'run hog as root or as the process owner',
-        cause: error,
-      },
-    );
+    // identify the process by PID and start time right before signalling it
+    if (readStat(pid, procRoot).startTimeTicks !== startTicks) throw gone(pid);
+    try {
+      process.kill(pid, 'SIGUSR1');
+    } catch (error) {
+      throw new PermissionError(
+        `cannot signal PID ${pid} to open its inspector (${errnoCode(error) ?? String(error)})`,
+        { hint: 'run hog as root or as the process owner', cause: error },
+      );
+    }
+    const found = await waitForNewInspector(pid, procRoot, before, options.openTimeoutMs ?? OPEN_TIMEOUT_MS);
+    return await connect(pid, procRoot, found, true);
+  } finally {
+    watchdog?.disarm(); // the guard is armed now, or there is nothing hog opened
   }
-  const found = await waitForNewInspector(pid, procRoot, before, options.openTimeoutMs ?? OPEN_TIMEOUT_MS);
-  return connect(pid, procRoot, found, true);
+}
+
+/**
+ * What a watchdog does when hog died between SIGUSR1 and the close guard: find the inspector that
+ * signal opened (a new loopback port of the same process, PID and start time) and close it.
+ * Returns false when there is none within OPEN_TIMEOUT_MS (the process handled the signal itself,
+ * or is gone).
+ */
+export async function closeAbandonedInspector(
+  pid: number,
+  startTicks: number,
+  portsBefore: readonly number[],
+  procRoot: string,
+): Promise<boolean> {
+  try {
+    if (readStat(pid, procRoot).startTimeTicks !== startTicks) return false;
+    await closeOnce(await waitForNewInspector(pid, procRoot, portsBefore, OPEN_TIMEOUT_MS));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Throws, with the reason, when SIGUSR1 must not be sent (see the head of this file). */
@@ -126,9 +154,10 @@ async function waitForNewInspector(
   timeoutMs: number,
 ): Promise<{ port: number; path: string }> {
   const deadline = Date.now() + timeoutMs;
-  // not abortable: once signalled, the inspector opens, and hog must find it to close it again
+  // not abortable: once signalled, the inspector opens, and hog must find it to close it again.
+  // Polled every 5 ms: until the guard is armed, a SIGKILLed hog would leave the inspector open
   while (Date.now() < deadline) {
-    await sleep(25);
+    await sleep(5);
     const fresh = listeningPorts(pid, procRoot, true).filter((p) => !before.includes(p));
     const found = await findInspector(fresh, 500);
     if (found) return found;
@@ -176,8 +205,9 @@ async function connect(
   pid: number,
   procRoot: string,
   found: { port: number; path: string },
-  openedByHog: boolean,
+  signalled: boolean,
 ): Promise<Attachment> {
+  let openedByHog = signalled;
   let session: InspectorSession;
   try {
     session = await InspectorSession.open('127.0.0.1', found.port, found.path, CALL_TIMEOUT_MS);
@@ -191,6 +221,12 @@ async function connect(
     const armed = await session.evaluate(ARM_EXPRESSION, CALL_TIMEOUT_MS, true);
     if (armed !== 'armed') throw new Error(`cannot arm the inspector's close guard (${String(armed)})`);
   };
+  if (!signalled) {
+    // open before this hog came, but by another hog (its guard is there: it was SIGKILLed, or
+    // still reads): hog's to close, not the application's
+    openedByHog =
+      (await session.evaluate(GUARD_PRESENT_EXPRESSION, CALL_TIMEOUT_MS).catch(() => false)) === true;
+  }
   if (openedByHog) {
     try {
       await renew();

@@ -7,7 +7,8 @@
  * puts Node's command-line API (which has `require`) in scope for that one evaluation, in CommonJS and
  * ES-module programs alike; a callback that names `require` later finds it gone and throws
  * ReferenceError in the target (what killed ESM targets before). Node.js >= 20.16 also has
- * process.getBuiltinModule, tried second. The guard it installs (under a global symbol, not enumerable)
+ * process.getBuiltinModule, tried second; last, process._debugEnd, the native function that
+ * node:inspector's close() is (Node.js 20). process.mainModule is no way: undefined in ES modules. The guard it installs (under a global symbol, not enumerable)
  * is a lease: an unref'd 1 s interval closes the inspector once LEASE_SECONDS pass without hog renewing
  * it, so a hog killed with SIGKILL leaves it open at most that long. When the event loop stood still
  * (a heap snapshot blocks it), the lease restarts from the moment it runs again, so a long snapshot is
@@ -26,8 +27,11 @@ export const ARM_EXPRESSION = `(function hogInspectorGuard(load, leaseMs) {
   var key = ${KEY};
   var guard = globalThis[key];
   if (guard === undefined) {
-    var inspector = load('node:inspector');
-    var timers = load('node:timers');
+    // last resorts: node:inspector's close() is process._debugEnd, and the global timers
+    var inspector = load('node:inspector') ||
+      (typeof process._debugEnd === 'function' ? { close: function () { process._debugEnd(); } } : undefined);
+    var timers = load('node:timers') ||
+      { setInterval: setInterval, clearInterval: clearInterval, setTimeout: setTimeout };
     if (!inspector || typeof inspector.close !== 'function' || !timers) return 'no node:inspector module';
     guard = { deadline: 0, lastTick: Date.now(), timer: undefined, timers: timers };
     guard.close = function () {

@@ -5,6 +5,7 @@
  * guard's bound; refusals (a SIGUSR1 handler, not Node.js, too little disk) with exit 2 and nothing
  * written; `-- node app.js` starts, snapshots and stops a program.
  */
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -87,7 +88,13 @@ describe('hog heap snapshot', () => {
     const target = await startNodeTarget(tmp.dir, 'esm', { objects: 400_000, beatMs: 100 });
     const file = join(tmp.dir, 'killed.heapsnapshot');
     const hog = startHog(['heap', 'snapshot', String(target.pid), '-o', file, '--sigusr1']);
-    await waitFor(() => existsSync(`${file}.part`), 'the snapshot to start streaming', 60_000, 5);
+    // FILE.part is created before the request; its first bytes mean V8 is writing the snapshot
+    await waitFor(
+      () => (statSync(`${file}.part`, { throwIfNoEntry: false })?.size ?? 0) > 0,
+      'the snapshot to start streaming',
+      60_000,
+      5,
+    );
     hog.child.kill('SIGKILL');
     await hog.done;
     expect(target.ports().length).toBe(1);
@@ -183,5 +190,83 @@ describe('hog heap snapshot', () => {
     expect(out.file).toBe(file);
     expect(expectValidSnapshot(file).strings).toContain('v999');
     expect(existsSync(`/proc/${out.pid}`)).toBe(false); // stopped again
+  });
+
+  it('stops the command it started when hog gets SIGHUP before the snapshot', async () => {
+    const script = join(tmp.dir, 'hangup.mjs');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(script, 'setInterval(() => {}, 1000);\n');
+    const hog = startHog(['heap', 'snapshot', '--after', '60s', '--', process.execPath, script]);
+    // the command prints its inspector's address to its stderr, which is hog's
+    await waitFor(() => /Debugger listening on/.test(hog.stderr()), 'the command to start');
+    const pid = Number(
+      execFileSync('pgrep', ['-P', String(hog.child.pid), '-f', script], { encoding: 'utf8' }).trim(),
+    );
+    try {
+      expect(pid).toBeGreaterThan(1);
+      hog.child.kill('SIGHUP');
+      expect(await hog.done).toBe(4);
+      expect(hog.stderr()).toContain('hog: stopped by SIGHUP before the snapshot; the command is stopped\n');
+      expect(existsSync(`/proc/${pid}`)).toBe(false);
+    } finally {
+      if (existsSync(`/proc/${pid}`)) process.kill(pid, 'SIGKILL'); // a failed run leaves no orphan
+    }
+  });
+
+  it('closes the inspector when hog is SIGKILLed between SIGUSR1 and its guard (the watchdog)', async () => {
+    const target = await startNodeTarget(tmp.dir, 'esm', { objects: 1000 });
+    // stopped, the target keeps the signal pending: hog waits for the port, in the gap, as long as needed
+    process.kill(target.pid, 'SIGSTOP');
+    const file = join(tmp.dir, 'gap.heapsnapshot');
+    const hog = startHog(['heap', 'snapshot', String(target.pid), '-o', file, '--sigusr1']);
+    const watchdog = await waitFor(() => {
+      const out = spawnSync('pgrep', ['-f', `hog-inspector-watchdog .* close-inspector ${target.pid} `], {
+        encoding: 'utf8',
+      }).stdout.trim();
+      return out === '' ? undefined : Number(out);
+    }, 'the watchdog');
+    hog.child.kill('SIGKILL');
+    await hog.done;
+    process.kill(target.pid, 'SIGCONT'); // the inspector opens now, with no hog and no guard
+    await waitFor(() => target.stderr().includes('Debugger listening on'), 'the inspector to open');
+    await waitFor(() => target.ports().length === 0, 'the watchdog to close the inspector', 8000);
+    expect(target.stderr()).toContain('Debugger ending on');
+    await waitFor(() => !existsSync(`/proc/${watchdog}`), 'the watchdog to exit');
+    await expectAliveWithoutInspector(target, 1000);
+  });
+
+  it('leaves no watchdog behind after a snapshot', async () => {
+    const target = await startNodeTarget(tmp.dir, 'cjs', { objects: 1000 });
+    const file = join(tmp.dir, 'nowatchdog.heapsnapshot');
+    const result = await runHog(['heap', 'snapshot', String(target.pid), '-o', file, '--sigusr1']);
+    expect(result.code).toBe(0);
+    await waitFor(
+      () => spawnSync('pgrep', ['-f', `close-inspector ${target.pid} `]).status === 1,
+      'the watchdog to exit',
+    );
+  });
+
+  it('closes the inspector of the command it started when hog is SIGKILLed while it waits', async () => {
+    const script = join(tmp.dir, 'orphan.mjs');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(script, 'setInterval(() => {}, 1000);\n');
+    const hog = startHog(['heap', 'snapshot', '--after', '60s', '--', process.execPath, script]);
+    await waitFor(() => /Debugger listening on/.test(hog.stderr()), 'the command to start');
+    const pid = Number(
+      execFileSync('pgrep', ['-P', String(hog.child.pid), '-f', script], { encoding: 'utf8' }).trim(),
+    );
+    try {
+      const { listeningPorts } = await import('../../src/inspector/discovery.js');
+      expect(listeningPorts(pid, '/proc').length).toBe(1);
+      // 'exit', not 'close': the command still holds hog's stderr
+      const exited = new Promise((resolve) => hog.child.once('exit', resolve));
+      hog.child.kill('SIGKILL');
+      await exited;
+      // the command runs on (the user's), its inspector closed by the watchdog
+      await waitFor(() => listeningPorts(pid, '/proc').length === 0, 'the watchdog to close it', 8000);
+      expect(existsSync(`/proc/${pid}`)).toBe(true);
+    } finally {
+      if (existsSync(`/proc/${pid}`)) process.kill(pid, 'SIGKILL');
+    }
   });
 });

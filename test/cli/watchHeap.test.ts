@@ -43,10 +43,12 @@ describe.each<ModuleKind>(['cjs', 'esm'])('hog watch --heap --force of a %s scri
         'm',
       ),
     );
-    // a reading at the start, then every 2 s: 3 in 5 s, each opened and closed again
-    expect(storedSamples(db, undefined, 'heap_used').length).toBe(3);
-    expect(target.stderr().match(/^Debugger listening on/gm)?.length).toBe(3);
-    expect(target.stderr().match(/^Debugger ending on/gm)?.length).toBe(3);
+    // a reading at the start, then every 2 s: 3 in 5 s (2 when a reading takes over half a second on a
+    // loaded machine), each with an inspector opened and closed again for it
+    const readings = storedSamples(db, undefined, 'heap_used').length;
+    expect([2, 3]).toContain(readings);
+    expect(target.stderr().match(/^Debugger listening on/gm)?.length).toBe(readings);
+    expect(target.stderr().match(/^Debugger ending on/gm)?.length).toBe(readings);
     expect(last(db, 'heap_used')).toBeGreaterThan(8 * MiB);
     expect(last(db, 'heap_used')).toBeLessThanOrEqual(last(db, 'heap_total') as number);
     await expectAliveWithoutInspector(target);

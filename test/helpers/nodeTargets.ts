@@ -21,6 +21,8 @@ export interface NodeTarget {
   ports(): number[];
   /** Date.now() of each stdout write (with `beatMs`, a heartbeat: a gap means its event loop stood still). */
   writes: number[];
+  /** Everything it printed. */
+  stdout(): string;
   stop(): void;
 }
 
@@ -37,7 +39,8 @@ function source(kind: ModuleKind, usr1File: string | undefined, objects: number,
   return `${head}${usr1}const keep = [];
 for (let i = 0; i < ${objects}; i++) keep.push({ i, s: 'item ' + i });
 globalThis.keep = keep;
-setInterval(() => ${beatMs ? "process.stdout.write('.')" : '{}'}, ${beatMs ?? 1000});
+// a heartbeat: "1" while hog's close guard is installed in this process, "0" otherwise
+setInterval(() => ${beatMs ? "process.stdout.write(globalThis[Symbol.for('hog.inspectorGuard')] ? '1' : '0')" : '{}'}, ${beatMs ?? 1000});
 process.stdout.write('ready\\n');
 `;
 }
@@ -73,6 +76,7 @@ export async function startNodeTarget(
     stderr: () => stderr,
     ports: () => listeningPorts(child.pid as number, '/proc'),
     writes,
+    stdout: () => stdout,
     stop: () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     },

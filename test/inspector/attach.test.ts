@@ -43,6 +43,18 @@ describe.each<ModuleKind>(['cjs', 'esm'])('a %s target', (kind) => {
     expect(target.stderr()).not.toMatch(/Error/);
   });
 
+  it('carries the close guard only while the inspector is open', async () => {
+    const target = await startNodeTarget(tmp.dir, kind, { objects: 1000, beatMs: 20 });
+    const attachment = await attachInspector(target.pid, '/proc', { force: true });
+    const armedAt = target.stdout().length;
+    await waitFor(() => target.stdout().slice(armedAt).includes('1'), 'the guard seen installed');
+    await attachment.release();
+    const releasedAt = target.stdout().length;
+    await waitFor(() => target.stdout().length > releasedAt + 5, 'heartbeats after the close');
+    expect(target.stdout().slice(releasedAt + 1)).toMatch(/^0+$/);
+    await expectAliveWithoutInspector(target, 500);
+  });
+
   it(`closes itself within ${LEASE_SECONDS} s when hog vanishes without closing it (SIGKILL)`, async () => {
     const target = await startNodeTarget(tmp.dir, kind, { objects: 1000 });
     const attachment = await attachInspector(target.pid, '/proc', { force: true });
@@ -55,6 +67,24 @@ describe.each<ModuleKind>(['cjs', 'esm'])('a %s target', (kind) => {
       (LEASE_SECONDS + 3) * 1000,
     );
     await expectAliveWithoutInspector(target, 1000);
+  });
+});
+
+describe('an inspector another hog left open', () => {
+  it('is recognised by its guard, used without a signal, and closed at once', async () => {
+    // a fixed port (--inspect-port) so that the next hog knows where to look, as with the default 9229
+    const port = 40_000 + (process.pid % 20_000);
+    const target = await startNodeTarget(tmp.dir, 'esm', {
+      objects: 1000,
+      nodeArgs: [`--inspect-port=${port}`],
+    });
+    const first = await attachInspector(target.pid, '/proc', { force: true });
+    expect(first.port).toBe(port);
+    await first.session.close(); // that hog was SIGKILLed: the guard's lease runs
+    const reading = await readNodeHeap(target.pid, '/proc'); // no --force: no signal needed
+    expect(reading).toMatchObject({ port, openedByHog: true });
+    expect(target.ports()).toEqual([]);
+    await expectAliveWithoutInspector(target, 500);
   });
 });
 
