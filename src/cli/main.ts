@@ -62,7 +62,7 @@ const COMMANDS: CommandEntry[] = [
   },
   {
     name: 'heap',
-    summary: 'the V8 heap of a Node.js process: snapshot',
+    summary: 'the V8 heap of a Node.js program: snapshot, summary by constructor, diff, leak clusters',
     load: () => import('./heap.js'),
   },
   {

@@ -24,6 +24,8 @@ export interface CaptureOptions {
   onProgress?: (doneBytes: number, estimatedTotalBytes?: number) => void;
   signal?: AbortSignal;
   procRoot?: string;
+  /** Leave HeapProfiler enabled after the snapshot, so V8 keeps its object ids for the next one. */
+  keepObjectIds?: boolean;
   /** See AttachOptions.watchdog (the CLI passes inspectorWatchdog). */
   watchdog?: AttachOptions['watchdog'];
 }
@@ -110,7 +112,9 @@ async function streamSnapshot(
       session.call('HeapProfiler.takeHeapSnapshot', { reportProgress: false }, snapshotTimeoutMs(heapBytes)),
       options.signal,
     );
-    await session.call('HeapProfiler.disable', {}, CALL_TIMEOUT_MS).catch(() => undefined);
+    // disable makes V8 forget its object ids; a series (captureHeapSnapshotSeries) needs them kept
+    if (!options.keepObjectIds)
+      await session.call('HeapProfiler.disable', {}, CALL_TIMEOUT_MS).catch(() => undefined);
     if (writeError) throw writeError;
     await finish(out);
     if (writeError) throw writeError;
@@ -153,4 +157,75 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Pro
       },
     );
   });
+}
+
+/** How often a series renews the close guard's lease while it waits between snapshots. */
+const SERIES_RENEW_MS = 2000;
+
+/**
+ * Several snapshots of one process through one inspector session, for comparing them by object id
+ * (hog heap leak): V8 forgets its object ids when a session closes or HeapProfiler is disabled, so
+ * the session stays open, HeapProfiler enabled, from the first snapshot to the last, with the close
+ * guard's lease renewed while `between(i)` runs before snapshot i (i >= 1).
+ */
+export async function captureHeapSnapshotSeries(
+  pid: number,
+  files: string[],
+  between: (index: number) => Promise<void>,
+  options: CaptureOptions & { onSnapshot?: (index: number, bytes: number) => void } = {},
+): Promise<{ bytes: number; file: string }[]> {
+  const procRoot = options.procRoot ?? '/proc';
+  options.signal?.throwIfAborted();
+  const targets = files.map((file) => resolve(file));
+  const existing = targets.find((target) => existsSync(target));
+  if (existing)
+    throw new UsageError(`${JSON.stringify(existing)} already exists`, {
+      hint: 'hog never overwrites a file',
+    });
+  const attachment = await attachInspector(pid, procRoot, {
+    force: options.force || options.sigusr1,
+    consentFlag: '--sigusr1',
+    watchdog: options.watchdog,
+  });
+  const taken: { bytes: number; file: string }[] = [];
+  try {
+    for (const [index, target] of targets.entries()) {
+      if (index > 0) {
+        const lease = setInterval(() => attachment.renew().catch(() => undefined), SERIES_RENEW_MS);
+        try {
+          await between(index);
+        } finally {
+          clearInterval(lease);
+        }
+      }
+      const usage = parseMemoryUsage(
+        await attachment.session.evaluate('process.memoryUsage()', CALL_TIMEOUT_MS),
+        pid,
+        Date.now(),
+      );
+      const heapBytes = usage?.heapUsed ?? 0;
+      if (!options.force) {
+        const short = headroomShortfalls(readHeadroom(pid, heapBytes, dirname(target), procRoot));
+        if (short.length > 0) {
+          throw new UsageError(`not enough room for a heap snapshot of PID ${pid}: ${short.join('; ')}`, {
+            hint: 'free memory or disk, or --force to take it anyway',
+          });
+        }
+      }
+      const bytes = await streamSnapshot(attachment, `${target}.part`, heapBytes, {
+        ...options,
+        keepObjectIds: true,
+      });
+      // the last chunk may have paused the socket for the file's backpressure, and a file that has
+      // ended emits no 'drain': read on, for the requests that follow in this session
+      attachment.session.resume();
+      renameSync(`${target}.part`, target);
+      taken.push({ bytes, file: target });
+      options.onSnapshot?.(index, bytes);
+    }
+    await attachment.session.call('HeapProfiler.disable', {}, CALL_TIMEOUT_MS).catch(() => undefined);
+    return taken;
+  } finally {
+    await attachment.release();
+  }
 }
