@@ -21,8 +21,10 @@
  */
 import { CATEGORY_RULES, categoryOf, kindOf } from './categories.js';
 import type { DisposableMatcher } from './disposable.js';
-import { type CommandAction, type KeptGroup, PlanBuilder, type PlanGroup } from './planGroups.js';
-import type { PlannedActions, SkippedFiles } from './planStore.js';
+import { type CleanPlan, PlanBuilder } from './planGroups.js';
+
+export type { CleanPlan } from './planGroups.js';
+
 import {
   computeZones,
   Z_CACHE,
@@ -44,23 +46,6 @@ export interface CleanOptions {
   olderThanSeconds: number;
   compressOverBytes: number;
   nowMs: number;
-}
-
-export interface CleanPlan {
-  roots: string[];
-  options: { olderThanSeconds: number; compressOverBytes: number };
-  /** Every file action, in scan order: iterable, with a length. */
-  actions: PlannedActions;
-  /** Files left alone one by one, with why. */
-  skipped: SkippedFiles;
-  /** Whole caches emptied by their own tool (apt-get clean): one action each. */
-  commands: CommandAction[];
-  /** The actions summed per directory and kind, largest first. */
-  groups: PlanGroup[];
-  /** What was looked at and left alone, summed per directory and reason, largest first. */
-  kept: KeptGroup[];
-  /** File actions and commands together. */
-  freesBytes: number;
 }
 
 export interface FileStat extends EntryTimes {

@@ -67,6 +67,23 @@ export interface ActionInput {
   ageSeconds: number;
 }
 
+export interface CleanPlan {
+  roots: string[];
+  options: { olderThanSeconds: number; compressOverBytes: number };
+  /** Every file action, in scan order: iterable, with a length. */
+  actions: PlannedActions;
+  /** Files left alone one by one, with why. */
+  skipped: SkippedFiles;
+  /** Whole caches emptied by their own tool (apt-get clean): one action each. */
+  commands: CommandAction[];
+  /** The actions summed per directory and kind, largest first. */
+  groups: PlanGroup[];
+  /** What was looked at and left alone, summed per directory and reason, largest first. */
+  kept: KeptGroup[];
+  /** File actions and commands together. */
+  freesBytes: number;
+}
+
 export class PlanBuilder {
   readonly actions: PlannedActions;
   readonly skipped: SkippedFiles;
@@ -150,19 +167,7 @@ export class PlanBuilder {
       });
   }
 
-  finish(
-    roots: string[],
-    options: { olderThanSeconds: number; compressOverBytes: number },
-  ): {
-    roots: string[];
-    options: { olderThanSeconds: number; compressOverBytes: number };
-    actions: PlannedActions;
-    skipped: SkippedFiles;
-    commands: CommandAction[];
-    groups: PlanGroup[];
-    kept: KeptGroup[];
-    freesBytes: number;
-  } {
+  finish(roots: string[], options: CleanPlan['options']): CleanPlan {
     const groups: PlanGroup[] = [];
     let freesBytes = 0;
     for (const g of this.groups.values()) {

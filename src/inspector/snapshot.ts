@@ -57,26 +57,50 @@ export async function captureHeapSnapshot(
     watchdog: options.watchdog,
   });
   try {
-    const usage = parseMemoryUsage(
-      await attachment.session.evaluate('process.memoryUsage()', CALL_TIMEOUT_MS),
+    const heapBytes = await heapUsedWithRoom(
+      attachment,
       pid,
-      Date.now(),
+      target,
+      procRoot,
+      options.force,
+      ', write elsewhere with -o',
     );
-    const heapBytes = usage?.heapUsed ?? 0;
-    if (!options.force) {
-      const short = headroomShortfalls(readHeadroom(pid, heapBytes, dirname(target), procRoot));
-      if (short.length > 0) {
-        throw new UsageError(`not enough room for a heap snapshot of PID ${pid}: ${short.join('; ')}`, {
-          hint: 'free memory or disk, write elsewhere with -o, or --force to take it anyway',
-        });
-      }
-    }
     const bytes = await streamSnapshot(attachment, `${target}.part`, heapBytes, options);
     renameSync(`${target}.part`, target);
     return { bytes, file: target };
   } finally {
     await attachment.release();
   }
+}
+
+/**
+ * The target's heap in use, read through the session, after checking that a snapshot of it fits:
+ * roughly the heap again in the target's RAM and ~1.5x on disk (refused with the numbers, unless
+ * forced). `elsewhere` adds the way out that applies (-o for a single snapshot).
+ */
+async function heapUsedWithRoom(
+  attachment: Attachment,
+  pid: number,
+  target: string,
+  procRoot: string,
+  force: boolean | undefined,
+  elsewhere: string,
+): Promise<number> {
+  const usage = parseMemoryUsage(
+    await attachment.session.evaluate('process.memoryUsage()', CALL_TIMEOUT_MS),
+    pid,
+    Date.now(),
+  );
+  const heapBytes = usage?.heapUsed ?? 0;
+  if (!force) {
+    const short = headroomShortfalls(readHeadroom(pid, heapBytes, dirname(target), procRoot));
+    if (short.length > 0) {
+      throw new UsageError(`not enough room for a heap snapshot of PID ${pid}: ${short.join('; ')}`, {
+        hint: `free memory or disk${elsewhere}, or --force to take it anyway`,
+      });
+    }
+  }
+  return heapBytes;
 }
 
 async function streamSnapshot(
@@ -198,20 +222,7 @@ export async function captureHeapSnapshotSeries(
           clearInterval(lease);
         }
       }
-      const usage = parseMemoryUsage(
-        await attachment.session.evaluate('process.memoryUsage()', CALL_TIMEOUT_MS),
-        pid,
-        Date.now(),
-      );
-      const heapBytes = usage?.heapUsed ?? 0;
-      if (!options.force) {
-        const short = headroomShortfalls(readHeadroom(pid, heapBytes, dirname(target), procRoot));
-        if (short.length > 0) {
-          throw new UsageError(`not enough room for a heap snapshot of PID ${pid}: ${short.join('; ')}`, {
-            hint: 'free memory or disk, or --force to take it anyway',
-          });
-        }
-      }
+      const heapBytes = await heapUsedWithRoom(attachment, pid, target, procRoot, options.force, '');
       const bytes = await streamSnapshot(attachment, `${target}.part`, heapBytes, {
         ...options,
         keepObjectIds: true,
