@@ -19,6 +19,9 @@ import { canLoopMount, canMountInNamespace, hasCommand } from '../helpers/capabi
 import { removeTree, tempDir } from '../helpers/disk.js';
 import { HOG_BIN } from '../helpers/hog.js';
 
+/** The checkout hog runs from (bin/hog's parent). */
+const REPO = dirname(dirname(HOG_BIN));
+
 const run = promisify(execFile);
 const OLD_SECONDS = Date.now() / 1000 - 60 * 86400;
 
@@ -92,6 +95,9 @@ async function inNamespace(args: string[]): Promise<{ result: CleanJson; after: 
 set -e
 mount -t tmpfs -o size=32m hogtest /var/cache
 mount -t tmpfs -o size=1m hogtest /etc/tmpfiles.d
+# hog itself may live under /tmp (a checkout there, as a fresh clone often is): reach it through a
+# bind mount at /mnt, which this namespace's /tmp mount cannot hide
+mount --bind "${REPO}" /mnt
 mount -o loop,noatime ${image} /tmp
 mk() { mkdir -p "$(dirname "$1")"; head -c "$2" /dev/zero > "$1"; touch -d '60 days ago' "$1"; }
 for f in config.dat passwords.dat templates.dat; do mk /var/cache/debconf/$f 3000; done
@@ -108,7 +114,7 @@ dirlocker=$!
 sleep 30 < /tmp/held &
 holder=$!
 for i in $(seq 100); do grep -q " $locker " /proc/locks && grep -q " $dirlocker " /proc/locks && break; sleep 0.05; done
-"${HOG_BIN}" disk clean --json ${args.join(' ')} /var/cache /tmp > /var/cache/.out || echo "hog exit $?" >&2
+/mnt/bin/hog disk clean --json ${args.join(' ')} /var/cache /tmp > /var/cache/.out || echo "hog exit $?" >&2
 kill $locker $dirlocker $holder
 wait
 cat /var/cache/.out

@@ -4,8 +4,8 @@
  * mounts and always unmounts.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -20,15 +20,36 @@ export function tempDir(label: string): string {
   return mkdtempSync(join(tmpdir(), `hog-test-5-${process.pid}-${label}-`));
 }
 
+/** Under /tmp or /var/tmp, where hog disk clean applies systemd-tmpfiles' age rule to everything. */
+function underTemp(path: string): boolean {
+  return ['/tmp', '/var/tmp'].some((t) => path === t || path.startsWith(`${t}/`));
+}
+
 /**
- * A fresh directory outside any temporary directory (test/.scratch, git-ignored), for the cleanup
- * tests: in /tmp every file follows systemd-tmpfiles' age rule, which would decide instead of the rule
- * under test.
+ * A fresh directory outside any temporary directory, for the cleanup tests: in /tmp every file
+ * follows systemd-tmpfiles' age rule, which would decide instead of the rule under test. /srv first
+ * (writable by root, and other users can reach it: the tests run hog as nobody there too), else
+ * test/.scratch (git-ignored) unless the checkout itself is under /tmp (a fresh clone often is), else
+ * the home directory. Never ~/.cache: that is a cache hog judges by its own table.
  */
 export function scratchDir(label: string): string {
-  const base = fileURLToPath(new URL('../.scratch/', import.meta.url));
-  mkdirSync(base, { recursive: true });
-  return mkdtempSync(join(base, `${label}-${process.pid}-`));
+  const candidates = [
+    '/srv/hog-test-scratch',
+    fileURLToPath(new URL('../.scratch/', import.meta.url)),
+    join(homedir(), 'hog-test-scratch'),
+  ];
+  for (const base of candidates) {
+    try {
+      mkdirSync(base, { recursive: true });
+      if (underTemp(realpathSync(base))) continue;
+      return mkdtempSync(join(base, `${label}-${process.pid}-`));
+    } catch {
+      // not writable here: the next place
+    }
+  }
+  throw new Error(
+    `no place outside /tmp and /var/tmp to make a scratch directory (tried ${candidates.join(', ')})`,
+  );
 }
 
 export function removeTree(path: string): void {
