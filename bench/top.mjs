@@ -5,7 +5,7 @@
 // refresh code compiled, see bench/recorder-overhead.mjs) the CPU time of each process, all threads, is
 // taken from /proc/PID/task/*/schedstat (nanoseconds, where /proc/PID/stat counts 10 ms ticks) over
 // MEASURE_S, and its RSS at the end (VmRSS, and VmHWM: the peak).
-//   node bench/top.mjs [--rounds N] [--variant 'NAME=node flags'] ...
+//   node bench/top.mjs [--rounds N] [--baseline DIR] [--variant 'NAME=node flags'] ...
 // A variant runs `node FLAGS bin/hog top` (bin/hog's shell line is skipped): for trying V8 flags.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -26,6 +26,8 @@ const tmux = (...args) => spawnSync('tmux', ['-L', socket, ...args], { encoding:
 const candidates = [
   { name: 'hog top', command: `${HOG} top` },
   { name: 'top -d 2', command: 'top -d 2' },
+  // another build of hog (a checkout of an earlier commit, built): the "before" beside the "after"
+  ...argValues('--baseline').map((dir) => ({ name: `hog top (${dir})`, command: `${dir}/bin/hog top` })),
   ...argValues('--variant').map((v) => {
     const name = v.slice(0, v.indexOf('='));
     const flags = v.slice(v.indexOf('=') + 1);
