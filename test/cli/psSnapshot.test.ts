@@ -15,6 +15,7 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -131,6 +132,23 @@ describe.skipIf(noStrace)('hog ps from a startup snapshot', () => {
     const global = traced(['--proc-root', '/proc', 'ps', '--json', '-i', '0', '-p', String(sleeper.pid)]);
     expect(nodeExec(global)).not.toContain('--snapshot-blob');
     expectSleeperRow(global, startedAt);
+  });
+
+  it('starts from the snapshot through a symlink to bin/hog, as npm installs it', () => {
+    // two levels down: beside the link, ../dist is not hog's (only the link's target leads there)
+    const link = join(dir, 'lib', 'bin');
+    mkdirSync(link, { recursive: true });
+    symlinkSync(join('..', '..', 'bin', 'hog'), join(link, 'hog'));
+    const startedAt = Date.now();
+    const saved = hog;
+    hog = join(link, 'hog');
+    try {
+      const t = traced(['ps', '--json', '-i', '0', '-p', String(sleeper.pid)]);
+      expect(nodeExec(t)).toContain('"--snapshot-blob"');
+      expectSleeperRow(t, startedAt);
+    } finally {
+      hog = saved;
+    }
   });
 
   it('bad arguments are refused as without the snapshot', () => {
