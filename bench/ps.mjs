@@ -2,7 +2,7 @@
 // Benchmark for issue 2: whole-process wall time and peak RSS of `hog ps --json` beside `ps aux`,
 // a psutil script reading the same fields, and the npm systeminformation processes(), in the same
 // run, with at least 400 processes running (this script starts them).
-//   node bench/ps.mjs [--rounds N] [--processes N]
+//   node bench/ps.mjs [--rounds N] [--processes N] [--baseline DIR]
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,10 @@ const arg = (name, fallback) => {
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
 const rounds = arg('--rounds', 30);
+// another build of hog (a checkout of an earlier commit, built), measured beside this one
+const baseline = process.argv.includes('--baseline')
+  ? process.argv[process.argv.indexOf('--baseline') + 1]
+  : undefined;
 const wanted = arg('--processes', 400);
 
 ensureDebianPackages(['python3-psutil', 'procps', 'time']);
@@ -31,6 +35,15 @@ const processes = count();
 try {
   const candidates = [
     { name: 'hog ps --json -i 0', command: hog, args: ['ps', '--json', '--interval', '0'] },
+    ...(baseline
+      ? [
+          {
+            name: `hog ps --json -i 0 (${baseline})`,
+            command: `${baseline}/bin/hog`,
+            args: ['ps', '--json', '--interval', '0'],
+          },
+        ]
+      : []),
     { name: 'ps aux', command: 'ps', args: ['aux'] },
     { name: 'psutil (python3)', command: '/usr/bin/python3', args: [`${root}bench/peers/psutil_ps.py`] },
     {

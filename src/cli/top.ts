@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
+import { CmdlineCache } from '../memory/cmdlineCache.js';
 import { GrowthTracker } from '../memory/growth.js';
 import { collectCpuTicks, collectProcesses, type ProcessSnapshot } from '../memory/processTable.js';
 import {
@@ -93,6 +94,7 @@ class TopSampler {
   private ticks = new Map<number, number>();
   private at = 0;
   readonly growth = new GrowthTracker();
+  private readonly cmdlines = new CmdlineCache();
 
   constructor(
     private readonly procRoot: string,
@@ -108,7 +110,11 @@ class TopSampler {
   }
 
   sample(delaySeconds: number): Omit<TopFrameData, 'rows'> & { all: ProcessRow[] } {
-    const snapshot: ProcessSnapshot = collectProcesses({ procRoot: this.procRoot, pids: this.pids });
+    const snapshot: ProcessSnapshot = collectProcesses({
+      procRoot: this.procRoot,
+      pids: this.pids,
+      cmdlines: this.cmdlines,
+    });
     const now = this.clock.monotonic();
     const meminfo = readMeminfo(this.procRoot);
     const all = toRows(snapshot, {

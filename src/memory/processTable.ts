@@ -14,6 +14,7 @@ import { readSmapsRollup } from '../proc/smapsRollup.js';
 import { PF_KTHREAD, parseStat } from '../proc/stat.js';
 import { parseStatus } from '../proc/status.js';
 import { readUptime } from '../proc/uptime.js';
+import type { CmdlineCache } from './cmdlineCache.js';
 
 export interface ProcessSample {
   pid: number;
@@ -56,6 +57,8 @@ export interface CollectOptions {
   pids?: readonly number[];
   /** Read smaps_rollup for PSS and USS. */
   smaps?: boolean;
+  /** Command lines kept from earlier refreshes (hog top): only the new and the due ones are read. */
+  cmdlines?: CmdlineCache;
 }
 
 /** Read one process; undefined if it vanished. Other errors propagate. */
@@ -64,6 +67,9 @@ export function readProcess(pid: number, procRoot: string, smaps: boolean): Proc
 }
 
 const FILES = ['stat', 'status', 'cmdline'];
+const WITHOUT_CMDLINE = ['stat', 'status'];
+/** The args of a sample whose command line is still to be read (compared by identity). */
+const UNREAD: string[] = [];
 
 /** A failed read: undefined when the process is gone, an error to throw otherwise. */
 function vanishedOrThrow(code: string, pid: number, name: string, procRoot: string): undefined {
@@ -87,23 +93,28 @@ function sampleOf(
   pid: number,
   procRoot: string,
   smaps: boolean,
+  cmdlines?: CmdlineCache,
 ): ProcessSample | undefined {
   const statBytes = files.get(index, 'stat');
   if (typeof statBytes === 'string') return vanishedOrThrow(statBytes, pid, 'stat', procRoot);
   const statusBytes = files.get(index, 'status');
   if (typeof statusBytes === 'string') return vanishedOrThrow(statusBytes, pid, 'status', procRoot);
-  const cmdlineBytes = files.get(index, 'cmdline');
+  const cmdlineBytes = cmdlines ? undefined : files.get(index, 'cmdline');
   if (typeof cmdlineBytes === 'string') return vanishedOrThrow(cmdlineBytes, pid, 'cmdline', procRoot);
   const stat = parseStat(statBytes.toString('utf8'), `${procRoot}/${pid}/stat`);
   const status = parseStatus(statusBytes, `${procRoot}/${pid}/status`);
   const kernelThread = status.kthread ?? (stat.flags & PF_KTHREAD) !== 0;
+  // kernel threads have no command line; with a cache, the line is the kept one or read afterwards
+  let args: string[] = [];
+  if (!kernelThread && cmdlineBytes) args = parseCmdline(cmdlineBytes.toString('utf8'));
+  else if (!kernelThread && cmdlines) args = cmdlines.get(pid, stat.startTimeTicks, stat.comm) ?? UNREAD;
   const sample: ProcessSample = {
     pid,
     ppid: stat.ppid,
     uid: status.euid, // effective uid, as ps and top show USER
     state: stat.state,
     comm: stat.comm,
-    args: kernelThread ? [] : parseCmdline(cmdlineBytes.toString('utf8')),
+    args,
     threads: stat.numThreads,
     kernelThread,
     cpuTicks: stat.utimeTicks + stat.stimeTicks,
@@ -132,16 +143,47 @@ export function collectProcesses(options: CollectOptions = {}): ProcessSnapshot 
   const smaps = options.smaps ?? false;
   const uptimeSeconds = readUptime(procRoot).uptimeSeconds;
   const pids = options.pids ?? listPids(procRoot);
-  const files = readProcFiles(procRoot, pids, FILES);
-  const processes: ProcessSample[] = [];
+  const { cmdlines } = options;
+  cmdlines?.nextRefresh();
+  const files = readProcFiles(procRoot, pids, cmdlines ? WITHOUT_CMDLINE : FILES);
+  let processes: ProcessSample[] = [];
   let smapsDenied = 0;
   for (const [index, pid] of pids.entries()) {
-    const sample = sampleOf(files, index, pid, procRoot, smaps);
+    const sample = sampleOf(files, index, pid, procRoot, smaps, cmdlines);
     if (!sample) continue;
     if (sample.smapsDenied) smapsDenied++;
     processes.push(sample);
   }
+  if (cmdlines) processes = readUnreadCmdlines(procRoot, processes, cmdlines);
   return { uptimeSeconds, processes, smapsDenied };
+}
+
+/** Fill in the command lines the cache did not have; drop the processes that exited meanwhile. */
+function readUnreadCmdlines(
+  procRoot: string,
+  processes: ProcessSample[],
+  cache: CmdlineCache,
+): ProcessSample[] {
+  const unread = processes.filter((p) => p.args === UNREAD);
+  const files = readProcFiles(
+    procRoot,
+    unread.map((p) => p.pid),
+    ['cmdline'],
+  );
+  const gone = new Set<ProcessSample>();
+  for (const [index, sample] of unread.entries()) {
+    const bytes = files.get(index, 'cmdline');
+    if (typeof bytes === 'string') {
+      vanishedOrThrow(bytes, sample.pid, 'cmdline', procRoot);
+      gone.add(sample);
+      continue;
+    }
+    sample.args = parseCmdline(bytes.toString('utf8'));
+    cache.set(sample.pid, sample.startTimeTicks, sample.comm, sample.args);
+  }
+  const kept = gone.size === 0 ? processes : processes.filter((p) => !gone.has(p));
+  cache.keepOnly(new Set(kept.map((p) => p.pid)));
+  return kept;
 }
 
 /**

@@ -87,15 +87,42 @@ export function toRows(snapshot: ProcessSnapshot, options: RowOptions): ProcessR
         : prevTicks === undefined
           ? 0 // started after the first sample: no interval to measure yet
           : cpuPercentBetween(prevTicks, p.cpuTicks, options.previous.elapsedSeconds);
-    return {
-      ...p,
+    const row: ProcessRow = {
+      pid: p.pid,
+      ppid: p.ppid,
+      uid: p.uid,
+      state: p.state,
+      comm: p.comm,
+      args: p.args,
+      threads: p.threads,
+      kernelThread: p.kernelThread,
+      cpuTicks: p.cpuTicks,
+      startTimeTicks: p.startTimeTicks,
+      resBytes: p.resBytes,
+      shrBytes: p.shrBytes,
+      virtBytes: p.virtBytes,
+      swapBytes: p.swapBytes,
       user: options.userNames.get(p.uid) ?? String(p.uid),
       memPercent: options.memTotalBytes > 0 ? (p.resBytes / options.memTotalBytes) * 100 : 0,
       cpuPercent,
       command: commandOf(p),
       shortCommand: shortCommandOf(p),
     };
+    copyOptional(p, row);
+    return row;
   });
+}
+
+/**
+ * The sample's fields are copied one by one, not spread ({...p}): V8 copies a spread object through
+ * its generic path, 2.3 of the 2.8 ms toRows took for 433 processes (hog top pays it every refresh).
+ * A field added to ProcessSample must be added above (required ones: the type checker says so) or
+ * here (optional ones).
+ */
+function copyOptional(p: ProcessSample, row: ProcessRow): void {
+  if (p.pssBytes !== undefined) row.pssBytes = p.pssBytes;
+  if (p.ussBytes !== undefined) row.ussBytes = p.ussBytes;
+  if (p.smapsDenied !== undefined) row.smapsDenied = p.smapsDenied;
 }
 
 export interface ViewOptions {

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { cpuPercentBetween, lifetimeCpuPercent } from '../../src/memory/cpu.js';
-import { type ProcessRow, parseSortKey, selectRows, shortCommandOf } from '../../src/memory/processView.js';
+import {
+  type ProcessRow,
+  parseSortKey,
+  selectRows,
+  shortCommandOf,
+  toRows,
+} from '../../src/memory/processView.js';
 
 function row(pid: number, ppid: number, resMiB: number, extra: Partial<ProcessRow> = {}): ProcessRow {
   return {
@@ -140,5 +146,29 @@ describe('shortCommandOf', () => {
     expect(shortCommandOf(sample([], 'kthreadd'))).toBe('[kthreadd]');
     expect(shortCommandOf(sample([], 'app', 'Z'))).toBe('[app] <defunct>');
     expect(shortCommandOf(sample(['', '--flag'], 'app'))).toBe('app --flag');
+  });
+});
+
+describe('toRows', () => {
+  it('keeps every field of the sample, the optional ones only where present', () => {
+    const { user, memPercent, cpuPercent, command, shortCommand, ...sample } = row(7, 1, 64);
+    const withSmaps = { ...sample, pid: 8, pssBytes: 1000, ussBytes: 500 };
+    const denied = { ...sample, pid: 9, smapsDenied: true };
+    const [plain, smaps, refused] = toRows(
+      { uptimeSeconds: 100, processes: [sample, withSmaps, denied], smapsDenied: 1 },
+      { memTotalBytes: 256 * 1024 * 1024, userNames: new Map([[0, 'root']]) },
+    );
+    expect(plain).toStrictEqual({
+      ...sample,
+      user: 'root',
+      memPercent: 25,
+      cpuPercent: 0,
+      command: '/bin/p7',
+      shortCommand: 'p7',
+    });
+    expect(smaps).toMatchObject({ pid: 8, pssBytes: 1000, ussBytes: 500 });
+    expect(Object.keys(smaps as object)).not.toContain('smapsDenied');
+    expect(refused).toMatchObject({ pid: 9, smapsDenied: true });
+    expect(Object.keys(refused as object)).not.toContain('pssBytes');
   });
 });

@@ -1,0 +1,93 @@
+/**
+ * hog top keeps command lines between refreshes (src/memory/cmdlineCache.ts): what it shows must still
+ * follow an exec at once, a retitled process (setproctitle: only the cmdline changes) within
+ * REREAD_EVERY refreshes, and another process on the same PID at once. On a written /proc tree, where
+ * the test changes the files between refreshes as the kernel would.
+ */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CmdlineCache, REREAD_EVERY } from '../../src/memory/cmdlineCache.js';
+import { collectProcesses } from '../../src/memory/processTable.js';
+import { FIXTURES } from '../helpers/hog.js';
+
+describe('CmdlineCache', () => {
+  it('keeps a line for the same process until its turn, and forgets the others', () => {
+    const cache = new CmdlineCache();
+    cache.nextRefresh();
+    cache.set(7, 100, 'sleep', ['sleep', '30']);
+    const kept: boolean[] = [];
+    for (let i = 0; i < REREAD_EVERY; i++) {
+      cache.nextRefresh();
+      kept.push(cache.get(7, 100, 'sleep') !== undefined);
+    }
+    // exactly one refresh in REREAD_EVERY reads it again
+    expect(kept.filter((k) => !k)).toHaveLength(1);
+    expect(cache.get(7, 101, 'sleep')).toBeUndefined(); // another process with the PID
+    expect(cache.get(7, 100, 'python3')).toBeUndefined(); // an exec
+    cache.keepOnly(new Set([8]));
+    expect(cache.size).toBe(0);
+  });
+});
+
+describe('collectProcesses with kept command lines', () => {
+  let proc: string;
+  const pid = 8969; // "/tmp/a) b" 300 in the fixture
+  const stat = () => join(proc, String(pid), 'stat');
+  const cmdline = () => join(proc, String(pid), 'cmdline');
+  const argsOf = (cache: CmdlineCache) =>
+    collectProcesses({ procRoot: proc, cmdlines: cache }).processes.find((p) => p.pid === pid)?.args;
+
+  beforeEach(() => {
+    proc = mkdtempSync(join(tmpdir(), 'hog-cmdline-cache-'));
+    cpSync(join(FIXTURES, 'machine', 'proc'), proc, { recursive: true });
+  });
+  afterEach(() => rmSync(proc, { recursive: true, force: true }));
+
+  it('reads every line at the first refresh, as without the cache', () => {
+    const cache = new CmdlineCache();
+    const withCache = collectProcesses({ procRoot: proc, cmdlines: cache }).processes;
+    const without = collectProcesses({ procRoot: proc }).processes;
+    expect(withCache).toEqual(without);
+    expect(withCache.find((p) => p.pid === pid)?.args).toEqual(['/tmp/a) b', '300']);
+    expect(cache.size).toBe(withCache.filter((p) => !p.kernelThread).length);
+  });
+
+  it('follows an exec at the next refresh', () => {
+    const cache = new CmdlineCache();
+    expect(argsOf(cache)).toEqual(['/tmp/a) b', '300']);
+    writeFileSync(stat(), readFileSync(stat(), 'utf8').replace('(a) b)', '(sleep)'));
+    writeFileSync(cmdline(), 'sleep\x0030\x00');
+    expect(argsOf(cache)).toEqual(['sleep', '30']);
+  });
+
+  it('follows another process on the same PID at the next refresh', () => {
+    const cache = new CmdlineCache();
+    expect(argsOf(cache)).toEqual(['/tmp/a) b', '300']);
+    // same name, later start time (field 22)
+    writeFileSync(stat(), readFileSync(stat(), 'utf8').replace(' 115656 ', ' 115999 '));
+    writeFileSync(cmdline(), '/tmp/a) b\x00400\x00');
+    expect(argsOf(cache)).toEqual(['/tmp/a) b', '400']);
+  });
+
+  it('shows a new title (name and start time unchanged) within REREAD_EVERY refreshes', () => {
+    const cache = new CmdlineCache();
+    argsOf(cache);
+    writeFileSync(cmdline(), 'a) b: serving 12 clients\x00');
+    const seen = Array.from({ length: REREAD_EVERY }, () => argsOf(cache));
+    expect(seen).toContainEqual(['a) b: serving 12 clients']);
+    // once read, the new title stays
+    expect(seen.at(-1)).toEqual(['a) b: serving 12 clients']);
+  });
+
+  it('drops a process whose cmdline is gone when read (it exited between the two reads)', () => {
+    const cache = new CmdlineCache();
+    argsOf(cache);
+    writeFileSync(stat(), readFileSync(stat(), 'utf8').replace('(a) b)', '(sleep)'));
+    rmSync(cmdline());
+    const pids = collectProcesses({ procRoot: proc, cmdlines: cache }).processes.map((p) => p.pid);
+    expect(pids).not.toContain(pid);
+    expect(pids).toContain(8972);
+  });
+});
