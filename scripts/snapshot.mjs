@@ -69,7 +69,11 @@ try {
     minifySyntax: true,
     external: ['better-sqlite3'],
     // set by psSnapshot.ts when the snapshot starts: where the blob is then, not where it was built
-    define: { 'import.meta.url': 'globalThis.__hogSnapshotModuleUrl' },
+    define: {
+      'import.meta.url': 'globalThis.__hogSnapshotModuleUrl',
+      // hog's version, inlined as in every other build (src/version.ts)
+      HOG_VERSION: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version),
+    },
     plugins: [snapshotShape],
     logLevel: 'warning',
   });
