@@ -5,14 +5,18 @@
  */
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
-export function stopOnSignals(): { signal: AbortSignal; dispose(): void } {
+/** `stop(why)` aborts the same signal from inside (the command's own end); `dispose()` lets the signals go. */
+export function stopOnSignals(): { signal: AbortSignal; stop(why: string): void; dispose(): void } {
   const controller = new AbortController();
-  const stop = (name: string) => controller.abort(new Error(`stopped by ${name}`));
-  for (const name of SIGNALS) process.on(name, stop);
+  const onSignal = (name: string) => controller.abort(new Error(`stopped by ${name}`));
+  for (const name of SIGNALS) process.on(name, onSignal);
   return {
     signal: controller.signal,
+    stop(why) {
+      controller.abort(new Error(why));
+    },
     dispose() {
-      for (const name of SIGNALS) process.removeListener(name, stop);
+      for (const name of SIGNALS) process.removeListener(name, onSignal);
     },
   };
 }

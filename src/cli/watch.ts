@@ -35,6 +35,7 @@ import {
   summaryLines,
   withSession,
 } from './recordOptions.js';
+import { stopOnSignals } from './stopSignals.js';
 
 interface WatchFlags extends RecordFlags {
   duration?: number;
@@ -148,13 +149,10 @@ async function watch(
       `hog watch: ${who} every ${flags.interval}s as ${runName(session)} in ${store.path}; Ctrl-C stops`,
     );
   }
-  const controller = new AbortController();
-  const stop = () => controller.abort();
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-  process.on('SIGHUP', stop); // a dropped SSH session ends the recording as cleanly as SIGTERM
+  // a dropped SSH session (SIGHUP) ends the recording as cleanly as Ctrl-C and SIGTERM
+  const stops = stopOnSignals();
   const heaps = flags.heap
-    ? await recordNodeHeaps(session, procRoot, flags, context, controller.signal)
+    ? await recordNodeHeaps(session, procRoot, flags, context, stops.signal)
     : { done: Promise.resolve() };
   const steady = new Map<TargetState, { cls: string; count: number }>();
   const reported = new Map<TargetState, string>();
@@ -165,7 +163,7 @@ async function watch(
     clock,
     intervalMs: flags.interval * 1000,
     durationMs: flags.duration === undefined ? undefined : flags.duration * 1000,
-    signal: controller.signal,
+    signal: stops.signal,
     beforeFlush: () => {
       const verdicts = session.judgeLive();
       session.storeLiveVerdicts();
@@ -205,10 +203,8 @@ async function watch(
         return t.gone || (s !== undefined && s.cls !== 'not-enough-data' && s.count >= UNTIL_STEADY);
       }),
   });
-  process.removeListener('SIGINT', stop);
-  process.removeListener('SIGTERM', stop);
-  process.removeListener('SIGHUP', stop);
-  controller.abort();
+  stops.dispose();
+  stops.stop('recording ended'); // ends the heap readings too
   await heaps.done;
   if (loop.reason === 'disk-full' || loop.reason === 'store-failed') {
     const what = loop.reason === 'disk-full' ? 'disk full while recording' : 'cannot write the store';
