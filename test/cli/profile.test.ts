@@ -253,12 +253,14 @@ describe('hog profile: compiled code and the library', () => {
     const result = spawnSync(process.execPath, [script], { encoding: 'utf8' });
     expect(result.status, result.stderr).toBe(0);
     expect(result.stderr).toContain('Line #    Mem usage    Increment  Occurrences   Line Contents');
-    // 1,000,000 elements of 8 bytes plus the array's header: 7.63 MiB. What else V8 allocates during the
-    // first call varies between runs: 12 runs of this script on Node 20.20 (2026-12-06) read 7.6 six
-    // times, 7.7 three times and 7.8 three times (up to ~200 KiB more; cause not found yet)
+    // 1,000,000 elements of 8 bytes plus the array's header: 7.63 MiB at least. What else V8 allocates
+    // during the first call varies: alone, 22 runs on Node 20.20 (2026-12-06) read 7.6 to 7.8; inside
+    // the full suite of a fresh clone it read above 7.88 in 3 of 4 runs (cause not found yet). The
+    // figure must hold the array and not much more than that noise.
     const row = /^\s+2\s+[\d.]+ MiB\s+([\d.]+) MiB\s+2 {3}const build = profile/m.exec(result.stderr);
     expect(row, result.stderr).not.toBeNull();
-    expect(Math.abs(Number(row?.[1]) - 7.63), result.stderr).toBeLessThanOrEqual(0.25);
+    expect(Number(row?.[1]), result.stderr).toBeGreaterThanOrEqual(7.6);
+    expect(Number(row?.[1]), result.stderr).toBeLessThanOrEqual(8.6);
     expect(result.stderr).toContain('whole-call figures only');
   });
 });
