@@ -66,13 +66,6 @@ export const KNOWN_EXCEPTIONS = [
   // render/terminal, not memory/topModel.ts (net and disk views import it from there).
   'net/netModel.ts -> memory/topModel.ts',
   'disk/browserModel.ts -> memory/topModel.ts',
-  // issue 15, left for the next step: the inspector finds the port a process listens on (and who holds
-  // 9229) with net/'s socket readers, a peer on its layer. They are procfs readers: they belong in
-  // proc/, with the hex address parser and the Protocol type they use.
-  'inspector/discovery.ts -> net/procNetSockets.ts',
-  'inspector/discovery.ts -> net/socketOwners.ts',
-  'inspector/portHolder.ts -> net/procNetSockets.ts',
-  'inspector/portHolder.ts -> net/socketOwners.ts',
 ];
 
 /** Every .ts file under dir, as absolute paths. */

@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
-import { readProcNetSockets } from '../net/procNetSockets.js';
-import { socketsOf } from '../net/socketOwners.js';
+import { readProcNetSockets } from '../proc/netSockets.js';
+import { socketsOf } from '../proc/socketOwners.js';
 
 /** Node.js's inspector port unless --inspect-port (or --inspect=HOST:PORT) says otherwise. */
 export const DEFAULT_INSPECTOR_PORT = 9229;

@@ -6,8 +6,8 @@
  * inode against every process's descriptors, as ss -p does.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { readProcNetSockets } from '../net/procNetSockets.js';
-import { socketsOf } from '../net/socketOwners.js';
+import { readProcNetSockets } from '../proc/netSockets.js';
+import { socketsOf } from '../proc/socketOwners.js';
 
 export interface PortHolder {
   address: string;

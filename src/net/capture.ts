@@ -12,8 +12,8 @@
 import { networkInterfaces } from 'node:os';
 import { loadAddon } from '../addon.js';
 import { errnoCode, NotFoundError, PermissionError, UnsupportedError } from '../errors.js';
+import { addressFromBytes } from '../proc/ipAddress.js';
 import type { Endpoint } from './address.js';
-import { addressFromBytes } from './address.js';
 import type { FlowProto } from './flowTracker.js';
 
 interface RawFlow {

@@ -9,9 +9,10 @@
  * later counts from its birth. A counter that goes backwards means the 4-tuple was reused by a new
  * socket: the old one's bytes are kept and the new one counts from zero.
  */
+
+import type { SocketProcess } from '../proc/socketOwners.js';
 import { type Endpoint, formatEndpoint } from './address.js';
 import { CounterHistory, type WindowRates } from './rateWindow.js';
-import type { SocketProcess } from './ssParse.js';
 import type { TcpInfo } from './tcpInfo.js';
 
 export type FlowProto = 'tcp' | 'udp' | 'icmp' | 'other';

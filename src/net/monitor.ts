@@ -4,12 +4,12 @@
  * view, text report, JSON stream) and the doctor read. Pure: no I/O but the link info reader passed in.
  */
 
+import type { SocketProcess } from '../proc/socketOwners.js';
 import type { Endpoint } from './address.js';
 import type { FlowTracker, RetiredFlow } from './flowTracker.js';
 import type { LinkInfo } from './link.js';
 import { CounterHistory, type WindowRates } from './rateWindow.js';
 import type { NetTick } from './sampler.js';
-import type { SocketProcess } from './ssParse.js';
 import { type TcpHealth, tcpHealth } from './tcpHealth.js';
 
 export type CountingMode = 'sockets' | 'capture';

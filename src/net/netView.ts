@@ -4,11 +4,11 @@
  * connections, closed ones included, so a process's total is everything it moved since hog started.
  */
 import { quote, UsageError } from '../errors.js';
+import type { SocketProcess } from '../proc/socketOwners.js';
 import { formatEndpoint } from './address.js';
 import type { RetiredFlow } from './flowTracker.js';
 import type { ConnectionRow, NetSnapshot } from './monitor.js';
 import { WINDOWS, type WindowRates, type WindowSeconds } from './rateWindow.js';
-import type { SocketProcess } from './ssParse.js';
 import type { TcpHealth } from './tcpHealth.js';
 
 export const GROUPS = ['connection', 'process', 'remote', 'interface'] as const;

@@ -10,12 +10,12 @@
  */
 import { networkInterfaces } from 'node:os';
 import type { Clock } from '../clock.js';
+import { SocketOwners } from '../proc/socketOwners.js';
 import type { Endpoint } from './address.js';
 import { type CapturedFlow, type CaptureSource, localAddresses } from './capture.js';
 import type { FlowObservation } from './flowTracker.js';
 import { type InterfaceCounters, readNetDev } from './procNetDev.js';
 import { CONNECTED_TCP_STATES, dumpSockets, loadSockDiag, lookupTcpSocket } from './sockDiag.js';
-import { SocketOwners } from './socketOwners.js';
 import { collectTcpSockets, collectUdpSockets, DestroyWatcher } from './ssCollector.js';
 import type { SocketRecord } from './ssParse.js';
 

@@ -5,9 +5,11 @@
  * when hog was built) hog net falls back to running ss.
  */
 import { loadAddon } from '../addon.js';
-import { addressFromBytes, addressToBytes, type Endpoint } from './address.js';
-import { TCP_STATES } from './procNetSockets.js';
-import type { Protocol, SocketRecord } from './ssParse.js';
+import { addressFromBytes, addressToBytes } from '../proc/ipAddress.js';
+import type { Protocol } from '../proc/netSockets.js';
+import { TCP_STATES } from '../proc/netSockets.js';
+import type { Endpoint } from './address.js';
+import type { SocketRecord } from './ssParse.js';
 import type { TcpInfo } from './tcpInfo.js';
 
 /**

@@ -7,16 +7,10 @@
  * so the users:(...) field is cut out before the rest is split on whitespace. Lines that do not parse
  * are skipped, not fatal: one odd socket must not hide the others.
  */
+import type { Protocol } from '../proc/netSockets.js';
+import type { SocketProcess } from '../proc/socketOwners.js';
 import { type Endpoint, parseSsEndpoint } from './address.js';
 import { parseTcpInfo, type TcpInfo } from './tcpInfo.js';
-
-export type Protocol = 'tcp' | 'udp';
-
-export interface SocketProcess {
-  pid: number;
-  name: string;
-  fd: number;
-}
 
 export interface SocketRecord {
   proto: Protocol;

@@ -4,19 +4,18 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { formatEndpoint, parseSsEndpoint } from '../../src/net/address.js';
+import { parseLinkSpeed } from '../../src/net/link.js';
+import { parseNetDev } from '../../src/net/procNetDev.js';
+import { parseSnmp, tcpSegments } from '../../src/net/procNetSnmp.js';
+import { parseSs, parseSsLine } from '../../src/net/ssParse.js';
 import {
   addressFromBytes,
   addressToBytes,
   compressIpv6,
-  formatEndpoint,
   parseProcHexAddress,
-  parseSsEndpoint,
-} from '../../src/net/address.js';
-import { parseLinkSpeed } from '../../src/net/link.js';
-import { parseNetDev } from '../../src/net/procNetDev.js';
-import { parseSnmp, tcpSegments } from '../../src/net/procNetSnmp.js';
-import { parseProcNetSockets } from '../../src/net/procNetSockets.js';
-import { parseSs, parseSsLine } from '../../src/net/ssParse.js';
+} from '../../src/proc/ipAddress.js';
+import { parseProcNetSockets } from '../../src/proc/netSockets.js';
 import { FIXTURES } from '../helpers/hog.js';
 
 const fixture = (name: string) => readFileSync(`${FIXTURES}net/${name}`, 'utf8');

@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SocketOwners, socketInode } from '../../src/net/socketOwners.js';
+import { SocketOwners, socketInode } from '../../src/proc/socketOwners.js';
 
 function ownSocketInodes(): number[] {
   return readdirSync('/proc/self/fd')

@@ -6,8 +6,14 @@
  * seconds. Without root only the user's own processes can be read; other sockets stay unattributed.
  */
 import { readdirSync, readlinkSync } from 'node:fs';
-import { readProcText } from '../proc/procFile.js';
-import type { SocketProcess } from './ssParse.js';
+import { readProcText } from './procFile.js';
+
+/** A process holding a socket, and the descriptor it holds it by. */
+export interface SocketProcess {
+  pid: number;
+  name: string;
+  fd: number;
+}
 
 /** "socket:[12345]" -> 12345 */
 export function socketInode(link: string): number | undefined {

@@ -3,9 +3,11 @@
  * net/ipv4/udp.c udp4_format_sock). They have queues, owner and inode but no byte counters; hog uses
  * them where ss is not installed and for the send-queue doctor check, which must stay cheap.
  */
-import { isVanished, readProcText } from '../proc/procFile.js';
-import { parseProcHexAddress } from './address.js';
-import type { Protocol } from './ssParse.js';
+import { parseProcHexAddress } from './ipAddress.js';
+import { isVanished, readProcText } from './procFile.js';
+
+/** The transport protocols hog reads sockets of. */
+export type Protocol = 'tcp' | 'udp';
 
 export interface ProcSocket {
   proto: Protocol;
