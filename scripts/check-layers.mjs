@@ -53,10 +53,6 @@ export const LAYERS = {
  * cannot rot).
  */
 export const KNOWN_EXCEPTIONS = [
-  // issue 15, left for after the views/verdicts/inspector work: column definitions are rendering
-  // (move PS_COLUMNS to render/).
-  'memory/psColumns.ts -> render/table.ts',
-  'memory/psColumns.ts -> render/units.ts',
   // issue 15, left for after the views/verdicts/inspector work: the recorder should write to a sink it
   // owns, which the store implements.
   'memory/session.ts -> store/store.ts',
