@@ -53,11 +53,6 @@ export const LAYERS = {
  * cannot rot).
  */
 export const KNOWN_EXCEPTIONS = [
-  // issue 15, left for after the views/verdicts/inspector work: the recorder should write to a sink it
-  // owns, which the store implements.
-  'memory/session.ts -> store/store.ts',
-  'memory/session.ts -> store/storeSink.ts',
-  'memory/session.ts -> store/runState.ts',
   // issue 15, left for after the views/verdicts/inspector work: terminal key decoding belongs in
   // render/terminal, not memory/topModel.ts (net and disk views import it from there).
   'net/netModel.ts -> memory/topModel.ts',
