@@ -1,25 +1,25 @@
 /**
  * The `hog disk -i` loop: draws frames of the browser, feeds keys to the pure model
- * (disk/browserModel.ts) and performs its effects — deleting after the user confirmed, quitting.
+ * (render/browserModel.ts) and performs its effects — deleting after the user confirmed, quitting.
  */
 
-import { EntryDeleter, handleKeyWithDeleter } from '../disk/browseDelete.js';
-import {
-  type BrowserEffect,
-  type BrowserState,
-  type BrowserView,
-  clampView,
-  decodeBrowserKeys,
-  initialBrowserState,
-  type SortField,
-} from '../disk/browserModel.js';
+import { EntryDeleter } from '../disk/browseDelete.js';
 import { categoryOf, kindOf } from '../disk/categories.js';
 import { classifyTree } from '../disk/categoryReport.js';
 import { FLAG_LINK_DUP, FLAG_OTHER_FS, FLAG_UNREADABLE } from '../disk/scanTypes.js';
 import type { Basis, DiskTree } from '../disk/tree.js';
 import { UsageError } from '../errors.js';
-import { decodeKeys } from '../memory/topModel.js';
+import {
+  type BrowserEffect,
+  type BrowserState,
+  type BrowserView,
+  clampView,
+  handleKeyWithDeleter,
+  initialBrowserState,
+  type SortField,
+} from '../render/browserModel.js';
 import { type BrowserFrameData, browserPageRows, renderBrowserFrame } from '../render/diskScreen.js';
+import { decodeBrowserKeys } from '../render/keys.js';
 import { openScreen } from '../render/terminal.js';
 import { formatBytes } from '../render/units.js';
 
@@ -118,7 +118,7 @@ export async function browse(
       draw();
     };
     const onData = (chunk: Buffer) => {
-      for (const key of decodeBrowserKeys(chunk.toString('utf8'), decodeKeys)) {
+      for (const key of decodeBrowserKeys(chunk.toString('utf8'))) {
         const result = handleKeyWithDeleter(state, key, view(), deleter, (e) => tree.path(e));
         state = result.state;
         perform(result.effect);

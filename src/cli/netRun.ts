@@ -3,11 +3,11 @@
  * live view (keys, redraw on resize). Both take ticks from the same monitor; they differ only in
  * when they draw and what.
  */
-import { decodeKeys } from '../memory/topModel.js';
 import type { NetMonitor } from '../net/monitor.js';
 import { netJson } from '../net/netJson.js';
-import { handleNetKey, initialNetState, type NetState } from '../net/netModel.js';
 import { buildRows, type GroupPeaks, type NetFilter } from '../net/netView.js';
+import { decodeKeys } from '../render/keys.js';
+import { handleNetKey, initialNetState, type NetState } from '../render/netModel.js';
 import { NET_HEADER_LINES, renderNetFrame, renderNetReport } from '../render/netScreen.js';
 import { openScreen } from '../render/terminal.js';
 import type { CliContext } from './context.js';

@@ -7,6 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Command } from 'commander';
 import { errnoCode, NotFoundError, PermissionError, quote, UsageError } from '../errors.js';
+import { pairMarkers } from '../memory/markers.js';
 import { parseMprof } from '../memory/mprof.js';
 import {
   METRIC_LABEL,
@@ -96,13 +97,15 @@ Examples:
       for (const p of loaded.problems) output.error(`note: ${terminalText(p)}`);
 
       if (flags.output !== undefined) {
-        const scene = layoutChart(recordingChart(recording, verdict), flags.width, flags.height);
+        const labels = recording.series.map(seriesLabel);
+        const spans = pairMarkers(recording.markers);
+        const chart = recordingChart(recording, verdict, { primary, labels, spans });
+        const scene = layoutChart(chart, flags.width, flags.height);
         let data: string | Buffer;
         if (format === '.png') {
           const canvas = rasterize(scene);
           data = encodePng(canvas.pixels, canvas.width, canvas.height);
-        } else if (format === '.html')
-          data = chartPage(recording, recording.series.map(seriesLabel), sceneToSvg(scene), verdict);
+        } else if (format === '.html') data = chartPage(recording, labels, sceneToSvg(scene), verdict);
         else data = sceneToSvg(scene);
         writeOutput(flags.output, data);
       }

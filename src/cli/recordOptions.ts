@@ -13,8 +13,10 @@ import { terminalText } from '../render/terminalText.js';
 import { formatBytes, formatDuration } from '../render/units.js';
 import { verdictSummary } from '../render/verdictText.js';
 import { defaultDbPath } from '../store/paths.js';
+import { selfIdentity } from '../store/runState.js';
 import { storeError } from '../store/sqliteErrors.js';
 import { Store } from '../store/store.js';
+import { StoreSink } from '../store/storeSink.js';
 import type { CliContext } from './context.js';
 import { seconds } from './optionValues.js';
 
@@ -151,7 +153,13 @@ export async function withSession(
   let session: RecordingSession | undefined;
   try {
     session = new RecordingSession({
-      store,
+      openSink: (run) =>
+        new StoreSink(
+          store,
+          // who records it: a reader tells a run whose recorder died from one still going (runState.ts)
+          { ...run, options: { ...run.options, recorder: selfIdentity() } },
+          () => context.clock.now(),
+        ),
       kind: what.kind,
       command: what.command,
       intervalMs: flags.interval * 1000,

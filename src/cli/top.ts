@@ -17,12 +17,13 @@ import {
 } from '../memory/processView.js';
 import { type ProcessIdentity, signalProcess } from '../memory/signalProcess.js';
 import { systemMemory } from '../memory/systemMemory.js';
-import { decodeKeys, type Effect, handleKey, initialTopState, type TopState } from '../memory/topModel.js';
 import { readLoadAvg } from '../proc/loadavg.js';
 import { readMeminfo } from '../proc/meminfo.js';
 import { readUserNames } from '../proc/passwd.js';
 import { readPressure } from '../proc/pressure.js';
+import { decodeKeys } from '../render/keys.js';
 import { openScreen } from '../render/terminal.js';
+import { type Effect, handleKey, initialTopState, type TopState } from '../render/topModel.js';
 import { HEADER_LINES, renderTopFrame, type TopFrameData } from '../render/topScreen.js';
 import { type CliContext, rootsOf } from './context.js';
 import { parsePidList, positiveInt, seconds } from './optionValues.js';

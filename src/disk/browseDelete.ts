@@ -6,13 +6,6 @@
  * swapped for a symlink makes it refuse instead of deleting elsewhere.
  */
 import { realpathSync } from 'node:fs';
-import {
-  type BrowserEffect,
-  type BrowserKey,
-  type BrowserState,
-  type BrowserView,
-  handleBrowserKey,
-} from './browserModel.js';
 import { type Identity, isRefusal, type Removal, RootDir } from './removeBeneath.js';
 import type { DiskTree } from './tree.js';
 
@@ -106,27 +99,4 @@ export class EntryDeleter {
     if (this.root instanceof RootDir) this.root.close();
     this.root = undefined;
   }
-}
-
-/**
- * One key through the browser's model, with the deleter's first look: when the key opens the y/N
- * question, the entry is looked up (prepare) and the question is replaced by why not, if it cannot be
- * deleted. The loop in cli/diskBrowse.ts performs the effects.
- */
-export function handleKeyWithDeleter(
-  state: BrowserState,
-  key: BrowserKey,
-  view: BrowserView,
-  deleter: Pick<EntryDeleter, 'prepare'>,
-  pathOf: (entry: number) => string,
-): { state: BrowserState; effect?: BrowserEffect } {
-  const result = handleBrowserKey(state, key, view);
-  const asked = result.state.confirm;
-  if (asked === undefined || state.confirm !== undefined) return result;
-  const why = deleter.prepare(asked.entry);
-  if (why === undefined) return result;
-  return {
-    state: { ...result.state, confirm: undefined, message: `cannot delete ${pathOf(asked.entry)}: ${why}` },
-    effect: { kind: 'redraw' },
-  };
 }

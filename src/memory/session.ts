@@ -1,19 +1,17 @@
 /**
- * One recording, from the store's run row to the final verdicts: what `hog run` and `hog watch` share.
- * It opens the store (and the mprof file) before anything starts, so a bad path fails early; prepares
- * the marker file and the Node.js heap preload; ingests what targets append to them; judges the series
- * (live and at the end) and stores each verdict with its series. Everything for the store goes through
- * its sink, which keeps it while another writer holds the lock (storeSink.ts): a store that is busy, full
- * or failing never ends the recording early nor keeps `hog run`'s command from running.
+ * One recording, from the run's row to the final verdicts: what `hog run` and `hog watch` share.
+ * It opens the run in its sink (and the mprof file) before anything starts, so a bad path fails early;
+ * prepares the marker file and the Node.js heap preload; ingests what targets append to them; judges
+ * the series (live and at the end) and stores each verdict with its series. Everything for the store
+ * goes through the run's sink (runSink.ts; the store implements it in store/storeSink.ts), which keeps
+ * it while another writer holds the lock: a store that is busy, full or failing never ends the
+ * recording early nor keeps `hog run`'s command from running.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock } from '../clock.js';
 import { errnoCode, isDiskFull, PermissionError, UsageError } from '../errors.js';
-import { selfIdentity } from '../store/runState.js';
-import { type Store, WRITE_BUSY_MS } from '../store/store.js';
-import { StoreSink } from '../store/storeSink.js';
 import { forecast } from './forecast.js';
 import { JsonLinesTail } from './jsonLinesTail.js';
 import { readLimits } from './limits.js';
@@ -30,6 +28,7 @@ import {
 import type { MemoryWanted } from './processMemory.js';
 import { Recorder, type RecorderSink, type TargetState } from './recorder.js';
 import { type NameChange, type Recording, type RunKind, seriesLabel } from './recording.js';
+import type { RunRecord, RunSink } from './runSink.js';
 import { judgeMemory } from './verdictHeap.js';
 import { type VerdictReport, verdictReport } from './verdictReport.js';
 
@@ -37,7 +36,8 @@ import { type VerdictReport, verdictReport } from './verdictReport.js';
 export const STORE_VERDICT_MS = 10_000;
 
 export interface SessionOptions {
-  store: Store;
+  /** Where the run is kept (the store's sink, wired by the CLI), opened with the run's row. */
+  openSink: (run: RunRecord) => RunSink;
   kind: RunKind;
   command: string;
   intervalMs: number;
@@ -66,7 +66,7 @@ export const FINAL_WAIT_MS = 10_000;
 
 export class RecordingSession {
   readonly recorder: Recorder;
-  readonly storeSink: StoreSink;
+  readonly runSink: RunSink;
   private readonly startedAt: number;
   private readonly mprof: MprofWriter | undefined;
   private tempDir: string | undefined;
@@ -81,27 +81,22 @@ export class RecordingSession {
     if (options.mprofPath !== undefined) mprof = openMprof(options.mprofPath, options.command);
     this.mprof = mprof;
     this.startedAt = options.clock.now();
-    this.storeSink = new StoreSink(
-      options.store,
-      {
-        kind: options.kind,
-        command: options.command,
-        host: hostname(),
-        startedAt: this.startedAt,
-        intervalMs: options.intervalMs,
-        // who records it: a reader tells a run whose recorder died from one still going (runState.ts)
-        options: { ...options.options, recorder: selfIdentity() },
-      },
-      () => options.clock.now(),
-    );
+    this.runSink = options.openSink({
+      kind: options.kind,
+      command: options.command,
+      host: hostname(),
+      startedAt: this.startedAt,
+      intervalMs: options.intervalMs,
+      ...(options.options === undefined ? {} : { options: options.options }),
+    });
     // the run row now, for its number; a locked store gets it at a later flush (the recording goes on)
     try {
-      this.storeSink.flush();
+      this.runSink.flush();
     } catch (error) {
       mprof?.close();
       throw error;
     }
-    const sinks: RecorderSink[] = [this.storeSink];
+    const sinks: RecorderSink[] = [this.runSink];
     if (mprof) sinks.push(mprof);
     this.recorder = new Recorder(
       {
@@ -117,7 +112,7 @@ export class RecordingSession {
 
   /** The run's number in the store; undefined while the store has been locked since the start. */
   get runId(): number | undefined {
-    return this.storeSink.id;
+    return this.runSink.id;
   }
 
   /**
@@ -185,7 +180,7 @@ export class RecordingSession {
     for (const [id, report] of this.live) {
       const last = this.stored.get(id);
       if (last && last.cls === report.class && now - last.at < STORE_VERDICT_MS) continue;
-      this.storeSink.verdict(id, report);
+      this.runSink.verdict(id, report);
       this.stored.set(id, { cls: report.class, at: now });
     }
   }
@@ -213,15 +208,15 @@ export class RecordingSession {
     verdicts: SeriesVerdict[];
     unstored?: string | undefined;
   } {
-    const { store, clock } = this.options;
+    const { clock } = this.options;
     const now = clock.now();
     for (const problem of this.problems()) this.recorder.note({ t: now, kind: 'skipped', text: problem });
     for (const state of this.recorder.targets) this.recorder.finish(state, end.reason ?? 'stopped');
-    this.storeSink.endRun({ endedAt: now, exitCode: end.exitCode, exitSignal: end.exitSignal });
+    this.runSink.endRun({ endedAt: now, exitCode: end.exitCode, exitSignal: end.exitSignal });
     let failure: Error | undefined;
     let mprofFailed = false;
     try {
-      failure = this.flushStore(FINAL_WAIT_MS);
+      failure = this.runSink.flushWithin(FINAL_WAIT_MS);
     } finally {
       this.recorder.close();
       mprofFailed = this.closeMprof() !== undefined;
@@ -231,7 +226,7 @@ export class RecordingSession {
     const runId = this.runId;
     if (runId !== undefined) {
       try {
-        recording = store.loadRun(runId);
+        recording = this.runSink.loadRun(runId);
       } catch (error) {
         failure ??= error as Error;
       }
@@ -244,11 +239,11 @@ export class RecordingSession {
       const rss = series.metrics.rss ?? [];
       if (rss.length === 0) continue;
       const live = this.recorder.targets.find(
-        (t) => (fromStore ? this.storeSink.dbId(t.main.id) : t.main.id) === series.id,
+        (t) => (fromStore ? this.runSink.dbId(t.main.id) : t.main.id) === series.id,
       );
       const liveForecast = live ? this.live.get(live.main.id)?.forecast : undefined;
       const report = verdictReport(judgeMemory(rss, series.metrics.heap_used), now, liveForecast);
-      if (fromStore) this.storeSink.storedVerdict(series.id, report);
+      if (fromStore) this.runSink.storedVerdict(series.id, report);
       const names = this.namesOf(series.id, fromStore);
       verdicts.push({
         seriesId: series.id,
@@ -259,7 +254,7 @@ export class RecordingSession {
         ...(names.length > 1 ? { names } : {}),
       });
     }
-    if (fromStore && !failure) failure = this.flushStore(FINAL_WAIT_MS);
+    if (fromStore && !failure) failure = this.runSink.flushWithin(FINAL_WAIT_MS);
     if ((failure && isDiskFull(failure)) || mprofFailed) {
       recording.notes.push({
         t: now,
@@ -273,37 +268,14 @@ export class RecordingSession {
   /** The name history of a series, by its id in the recording (the store's, or the recorder's). */
   private namesOf(seriesId: number, fromStore: boolean): NameChange[] {
     for (let id = 1; this.recorder.namesOf(id).length > 0; id++) {
-      if ((fromStore ? this.storeSink.dbId(id) : id) === seriesId) return [...this.recorder.namesOf(id)];
+      if ((fromStore ? this.runSink.dbId(id) : id) === seriesId) return [...this.recorder.namesOf(id)];
     }
     return [];
   }
 
-  /**
-   * Write what the store sink holds, retrying while another writer has the lock, for up to `waitMs`
-   * (real time: it is SQLite's busy handler that waits). The error that kept something out, if any.
-   */
-  private flushStore(waitMs: number): Error | undefined {
-    const { store } = this.options;
-    const until = performance.now() + waitMs;
-    try {
-      for (;;) {
-        store.setBusyTimeout(Math.max(50, Math.min(1000, until - performance.now())));
-        // a flush after a locked stretch queues a note about it: one more round writes that
-        if (this.storeSink.flush() && !this.storeSink.pending) return undefined;
-        if (performance.now() >= until) {
-          return this.storeSink.lastBusy ?? new Error('the store stayed locked by another writer');
-        }
-      }
-    } catch (error) {
-      return error as Error;
-    } finally {
-      store.setBusyTimeout(WRITE_BUSY_MS);
-    }
-  }
-
   /** What did not reach the store, in words (undefined when everything did). */
   private unstored(failure: Error | undefined): string | undefined {
-    const u = this.storeSink.unwritten();
+    const u = this.runSink.unwritten();
     const parts: string[] = [];
     if (u.run) parts.push('the whole recording');
     else {
@@ -315,7 +287,7 @@ export class RecordingSession {
     if (u.dropped > 0) parts.push(`${u.dropped} values dropped while the store was locked (buffer full)`);
     if (parts.length === 0) return undefined;
     const why = failure ? ` (${failure.message})` : '';
-    return `not stored in ${this.options.store.path}: ${parts.join(', ')}${why}`;
+    return `not stored in ${this.runSink.path}: ${parts.join(', ')}${why}`;
   }
 
   /** The recording as the recorder holds it (RSS of each target), for a store that took nothing. */

@@ -12,7 +12,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { buildLineReport, renderLineReport } from './lineReport.js';
+import { buildLineReport } from './lineReport.js';
+import { renderLineReport } from './lineTable.js';
 import { markerWriterFromEnv } from './markers.js';
 import { heapReader } from './probe.js';
 import { activeRuntime, installRuntime, ProfilerRuntime } from './runtime.js';

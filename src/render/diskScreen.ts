@@ -3,7 +3,7 @@
  * share of the directory with a bar, category, age, name), a status line and the totals at the bottom.
  * Pure: never wider than `width` nor longer than `height`.
  */
-import type { BrowserState } from '../disk/browserModel.js';
+import type { BrowserState } from './browserModel.js';
 import { cellWidth, pad, truncate } from './table.js';
 import { terminalText } from './terminalText.js';
 import { formatAge, formatBytes, formatCount } from './units.js';

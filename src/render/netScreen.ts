@@ -3,9 +3,9 @@
  * one-shot report of `hog net -t`, from the same header, interface summary and table.
  */
 import { COUNTS, INTERFACE_COUNTS, type InterfaceRow, type NetSnapshot } from '../net/monitor.js';
-import type { NetState } from '../net/netModel.js';
 import type { NetRow } from '../net/netView.js';
 import { renderNetTable } from './netColumns.js';
+import type { NetState } from './netModel.js';
 import { truncate } from './table.js';
 import { terminalText } from './terminalText.js';
 import { formatBytes, formatDuration, formatPercent, formatRate } from './units.js';

@@ -2,16 +2,11 @@
  * What `hog plot` draws from a recording: RSS of the main (or total) process, each child's RSS when
  * the recording has children (--multiprocess, mprof CHLD lines), the other metrics recorded (PSS, USS,
  * swap) and, for Node.js targets, the V8 heap lines beside RSS; the trend the verdict rests on, the
- * verdict itself, and function spans from markers. Pure.
+ * verdict itself, and function spans from markers. Pure; what memory/ derives from the recording (the
+ * primary series, the series' labels, the markers paired into spans) comes in as values.
  */
-import { pairMarkers } from '../memory/markers.js';
-import {
-  METRIC_LABEL,
-  type Metric,
-  primarySeries,
-  type Recording,
-  seriesLabel,
-} from '../memory/recording.js';
+import type { MarkerSpan } from '../memory/markers.js';
+import { METRIC_LABEL, type Metric, type RecordedSeries, type Recording } from '../memory/recording.js';
 import type { VerdictClass } from '../memory/verdict.js';
 import type { VerdictReport } from '../memory/verdictReport.js';
 import type { ChartInput, ChartLine } from './chartScene.js';
@@ -53,8 +48,23 @@ const CHILD_COLORS = [
 /** At most this many child lines; the rest are summed in the total anyway. */
 export const MAX_CHILD_LINES = 12;
 
-export function recordingChart(recording: Recording, verdict: VerdictReport | undefined): ChartInput {
-  const primary = primarySeries(recording);
+/** What the domain derives from a recording for its chart (memory/recording.ts, memory/markers.ts). */
+export interface RecordingFacts {
+  /** The series the verdict is about (primarySeries). */
+  primary: RecordedSeries | undefined;
+  /** `labels[i]` names `recording.series[i]` (seriesLabel). */
+  labels: readonly string[];
+  /** The function markers paired into spans (pairMarkers). */
+  spans: MarkerSpan[];
+}
+
+export function recordingChart(
+  recording: Recording,
+  verdict: VerdictReport | undefined,
+  facts: RecordingFacts,
+): ChartInput {
+  const { primary, labels } = facts;
+  const labelOf = (series: RecordedSeries) => labels[recording.series.indexOf(series)] ?? '';
   const lines: ChartLine[] = [];
   if (primary) {
     for (const [metric, points] of Object.entries(primary.metrics) as [
@@ -75,7 +85,7 @@ export function recordingChart(recording: Recording, verdict: VerdictReport | un
   const children = recording.series.filter((s) => s !== primary && (s.metrics.rss?.length ?? 0) > 0);
   children.slice(0, MAX_CHILD_LINES).forEach((child, i) => {
     lines.push({
-      label: seriesLabel(child),
+      label: labelOf(child),
       color: CHILD_COLORS[i % CHILD_COLORS.length] as string,
       points: child.metrics.rss ?? [],
       width: 1,
@@ -94,7 +104,7 @@ export function recordingChart(recording: Recording, verdict: VerdictReport | un
   const when = new Date(run.startedAt).toISOString().replace('T', ' ').slice(0, 19);
   return {
     title: `${run.command || recording.source}`.slice(0, 140),
-    subtitle: `${recording.source}, started ${when} UTC${primary ? `, ${seriesLabel(primary)}` : ''}`,
+    subtitle: `${recording.source}, started ${when} UTC${primary ? `, ${labelOf(primary)}` : ''}`,
     lines,
     trend: fitted
       ? {
@@ -105,7 +115,7 @@ export function recordingChart(recording: Recording, verdict: VerdictReport | un
         }
       : undefined,
     annotation: verdict ? { text: verdictSummary(verdict).slice(0, 150), color } : undefined,
-    spans: pairMarkers(recording.markers),
+    spans: facts.spans,
   };
 }
 

@@ -5,13 +5,13 @@
  */
 
 import type { ProcessRow } from '../memory/processView.js';
-import { FULL_COMMAND_COLUMN, PS_COLUMNS, type PsColumn } from '../memory/psColumns.js';
 import type { SystemMemory } from '../memory/systemMemory.js';
-import { promptText, type TopState } from '../memory/topModel.js';
 import type { LoadAvg } from '../proc/loadavg.js';
 import type { Pressure } from '../proc/pressure.js';
+import { FULL_COMMAND_COLUMN, PS_COLUMNS, type PsColumn } from './psColumns.js';
 import { renderTable, truncate } from './table.js';
 import { terminalText } from './terminalText.js';
+import { promptText, type TopState } from './topModel.js';
 import { formatBytes, formatBytesShort, formatDuration } from './units.js';
 
 export interface TopFrameData {

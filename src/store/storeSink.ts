@@ -7,33 +7,16 @@
  * disk, a corrupt file) are thrown: the recording stops writing.
  */
 
-import type { RecorderSink, SampleRow } from '../memory/recorder.js';
-import type { Marker, Note, RunInfo, SeriesInfo } from '../memory/recording.js';
+import type { SampleRow } from '../memory/recorder.js';
+import type { Marker, Note, Recording, SeriesInfo } from '../memory/recording.js';
+import type { RunEnd, RunRecord, RunSink, Unwritten } from '../memory/runSink.js';
 import { isBusy } from './sqliteErrors.js';
-import type { Store } from './store.js';
+import { type Store, WRITE_BUSY_MS } from './store.js';
 
 /** Rows kept while the store is locked: ~100 bytes each, so about 20 MB at most. */
 export const MAX_PENDING = 200_000;
 
-export type RunRecord = Omit<RunInfo, 'id'> & { options?: object };
-
-interface RunEnd {
-  endedAt: number;
-  exitCode?: number | undefined;
-  exitSignal?: string | undefined;
-}
-
-/** What has not reached the store (yet). */
-export interface Unwritten {
-  run: boolean;
-  samples: number;
-  markers: number;
-  notes: number;
-  /** Rows dropped because the buffer was full while the store was locked. */
-  dropped: number;
-}
-
-export class StoreSink implements RecorderSink {
+export class StoreSink implements RunSink {
   private runId: number | undefined;
   private readonly ids = new Map<number, number>();
   private newSeries: { id: number; info: SeriesInfo }[] = [];
@@ -56,6 +39,10 @@ export class StoreSink implements RecorderSink {
     private readonly run: RunRecord,
     private readonly now: () => number = Date.now,
   ) {}
+
+  get path(): string {
+    return this.store.path;
+  }
 
   /** The run's id in the store, once its row is written. */
   get id(): number | undefined {
@@ -103,6 +90,10 @@ export class StoreSink implements RecorderSink {
 
   endRun(end: RunEnd): void {
     this.runEnd = end;
+  }
+
+  loadRun(runId: number): Recording {
+    return this.store.loadRun(runId);
   }
 
   private room(): boolean {
@@ -199,5 +190,28 @@ export class StoreSink implements RecorderSink {
       this.busySince = undefined;
     }
     return true;
+  }
+
+  /**
+   * Write what is buffered, retrying while another writer has the lock, for up to `waitMs` (real
+   * time: it is SQLite's busy handler that waits). The error that kept something out, if any.
+   */
+  flushWithin(waitMs: number): Error | undefined {
+    const { store } = this;
+    const until = performance.now() + waitMs;
+    try {
+      for (;;) {
+        store.setBusyTimeout(Math.max(50, Math.min(1000, until - performance.now())));
+        // a flush after a locked stretch queues a note about it: one more round writes that
+        if (this.flush() && !this.pending) return undefined;
+        if (performance.now() >= until) {
+          return this.lastBusy ?? new Error('the store stayed locked by another writer');
+        }
+      }
+    } catch (error) {
+      return error as Error;
+    } finally {
+      store.setBusyTimeout(WRITE_BUSY_MS);
+    }
   }
 }

@@ -7,16 +7,17 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EntryDeleter, handleKeyWithDeleter } from '../../src/disk/browseDelete.js';
-import {
-  type BrowserEffect,
-  type BrowserKey,
-  type BrowserState,
-  type BrowserView,
-  initialBrowserState,
-} from '../../src/disk/browserModel.js';
+import { EntryDeleter } from '../../src/disk/browseDelete.js';
 import { DiskTree } from '../../src/disk/tree.js';
 import { walk } from '../../src/disk/walk.js';
+import {
+  type BrowserEffect,
+  type BrowserState,
+  type BrowserView,
+  handleKeyWithDeleter,
+  initialBrowserState,
+} from '../../src/render/browserModel.js';
+import type { BrowserKey } from '../../src/render/keys.js';
 import { removeTree, tempDir } from '../helpers/disk.js';
 import { startSwapper, swapperBinary } from '../helpers/swapper.js';
 

@@ -1,14 +1,14 @@
 /** Rates over iftop's windows, totals across closes and 4-tuple reuse, TCP limits, grouping, keys. */
 import { describe, expect, it } from 'vitest';
-import type { Key } from '../../src/memory/topModel.js';
 import { type FlowObservation, FlowTracker } from '../../src/net/flowTracker.js';
 import { NetMonitor } from '../../src/net/monitor.js';
-import { handleNetKey, initialNetState } from '../../src/net/netModel.js';
 import { buildRows, GroupPeaks, type NetRow } from '../../src/net/netView.js';
 import { CounterHistory } from '../../src/net/rateWindow.js';
 import type { NetTick } from '../../src/net/sampler.js';
 import { tcpHealth } from '../../src/net/tcpHealth.js';
 import type { TcpInfo } from '../../src/net/tcpInfo.js';
+import type { Key } from '../../src/render/keys.js';
+import { handleNetKey, initialNetState } from '../../src/render/netModel.js';
 import { renderNetFrame } from '../../src/render/netScreen.js';
 
 const local = { address: '10.0.0.1', port: 40000 };

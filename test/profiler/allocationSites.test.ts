@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { rankSites, renderSites } from '../../src/profiler/allocationSites.js';
+import { rankSites } from '../../src/profiler/allocationSites.js';
 import { flameGraphHtml, toFlameTree } from '../../src/profiler/flameGraph.js';
 import type { SampleNode } from '../../src/profiler/sampling.js';
+import { renderSites } from '../../src/profiler/siteTable.js';
 
 const node = (
   name: string,

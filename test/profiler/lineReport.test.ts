@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildLineReport, renderLineReport } from '../../src/profiler/lineReport.js';
+import { buildLineReport } from '../../src/profiler/lineReport.js';
+import { renderLineReport } from '../../src/profiler/lineTable.js';
 import type { ThreadResults } from '../../src/profiler/runtime.js';
 
 const MiB = 1024 * 1024;

@@ -4,12 +4,11 @@
  *   s sort by size, n by name, M by modification time, C by file count (again: reverse);
  *   a apparent size ⇄ disk usage; i details of the selected entry; d delete (asks y/N); ? help; q quit.
  * Pure: a key, a state and a view of the tree in, a new state and at most one effect out. The loop in
- * cli/diskBrowse.ts performs the effects (deleting, quitting).
+ * cli/diskBrowse.ts performs the effects (deleting, quitting). It sits in render/ with the frame it
+ * draws: which key does what is the terminal interface, not the disk analysis.
  */
-import type { Key } from '../memory/topModel.js';
-import type { Basis } from './tree.js';
-
-export type BrowserKey = Key | { kind: 'left' } | { kind: 'right' } | { kind: 'home' } | { kind: 'end' };
+import type { Basis } from '../disk/tree.js';
+import type { BrowserKey } from './keys.js';
 
 export type SortField = 'size' | 'name' | 'mtime' | 'count';
 
@@ -192,34 +191,26 @@ export function handleBrowserKey(
   }
 }
 
-/** Decode raw terminal input: top's keys plus ← → Home End. */
-export function decodeBrowserKeys(input: string, decode: (text: string) => Key[]): BrowserKey[] {
-  const keys: BrowserKey[] = [];
-  const extra: [string, BrowserKey][] = [
-    ['\x1b[D', { kind: 'left' }],
-    ['\x1bOD', { kind: 'left' }],
-    ['\x1b[C', { kind: 'right' }],
-    ['\x1bOC', { kind: 'right' }],
-    ['\x1b[H', { kind: 'home' }],
-    ['\x1b[1~', { kind: 'home' }],
-    ['\x1bOH', { kind: 'home' }],
-    ['\x1b[F', { kind: 'end' }],
-    ['\x1b[4~', { kind: 'end' }],
-    ['\x1bOF', { kind: 'end' }],
-  ];
-  let rest = input;
-  while (rest.length > 0) {
-    const match = extra.find(([seq]) => rest.startsWith(seq));
-    if (match) {
-      keys.push(match[1]);
-      rest = rest.slice(match[0].length);
-      continue;
-    }
-    // hand everything up to the next sequence we know to top's decoder
-    let end = 1;
-    while (end < rest.length && !extra.some(([seq]) => rest.startsWith(seq, end))) end++;
-    for (const key of decode(rest.slice(0, end))) keys.push(key);
-    rest = rest.slice(end);
-  }
-  return keys;
+/**
+ * One key through the browser's model, with the deleter's first look: when the key opens the y/N
+ * question, the entry is looked up (prepare) and the question is replaced by why not, if it cannot be
+ * deleted. The loop in cli/diskBrowse.ts performs the effects.
+ */
+export function handleKeyWithDeleter(
+  state: BrowserState,
+  key: BrowserKey,
+  view: BrowserView,
+  /** disk/browseDelete.ts's EntryDeleter: why the entry cannot be deleted, if so. */
+  deleter: { prepare(entry: number): string | undefined },
+  pathOf: (entry: number) => string,
+): { state: BrowserState; effect?: BrowserEffect } {
+  const result = handleBrowserKey(state, key, view);
+  const asked = result.state.confirm;
+  if (asked === undefined || state.confirm !== undefined) return result;
+  const why = deleter.prepare(asked.entry);
+  if (why === undefined) return result;
+  return {
+    state: { ...result.state, confirm: undefined, message: `cannot delete ${pathOf(asked.entry)}: ${why}` },
+    effect: { kind: 'redraw' },
+  };
 }

@@ -7,25 +7,9 @@
  * Pure: a key and a state in, a new state and at most one effect out. The loop (cli/top.ts) performs
  * the effects.
  */
-import type { SortKey } from './processView.js';
-import type { ProcessIdentity } from './signalProcess.js';
-
-export type Key =
-  | { kind: 'char'; char: string }
-  | { kind: 'enter' }
-  | { kind: 'backspace' }
-  | { kind: 'escape' }
-  | { kind: 'up' }
-  | { kind: 'down' }
-  | { kind: 'pageUp' }
-  | { kind: 'pageDown' }
-  | { kind: 'home' }
-  | { kind: 'end' }
-  /** Ctrl-U */
-  | { kind: 'clearLine' }
-  /** Ctrl-W */
-  | { kind: 'deleteWord' }
-  | { kind: 'interrupt' };
+import type { SortKey } from '../memory/processView.js';
+import type { ProcessIdentity } from '../memory/signalProcess.js';
+import type { Key } from './keys.js';
 
 export type Prompt =
   | { kind: 'filter'; text: string }
@@ -250,56 +234,4 @@ export function promptText(prompt: Prompt): string {
     case 'killConfirm':
       return `Really send SIG${prompt.signal} to PID ${prompt.target.pid} (${prompt.target.name})? [y/N] `;
   }
-}
-
-/** Decode raw terminal input into keys (xterm/VT100 sequences). */
-export function decodeKeys(input: string): Key[] {
-  const keys: Key[] = [];
-  let i = 0;
-  while (i < input.length) {
-    const rest = input.slice(i);
-    const sequences: [string, Key][] = [
-      ['\x1b[A', { kind: 'up' }],
-      ['\x1bOA', { kind: 'up' }],
-      ['\x1b[B', { kind: 'down' }],
-      ['\x1bOB', { kind: 'down' }],
-      ['\x1b[5~', { kind: 'pageUp' }],
-      ['\x1b[6~', { kind: 'pageDown' }],
-      // Home and End as xterm (CSI H/F, SS3 H/F), the VT220 keypad (1~/4~, tmux's) and rxvt (7~/8~) send them
-      ['\x1b[H', { kind: 'home' }],
-      ['\x1bOH', { kind: 'home' }],
-      ['\x1b[1~', { kind: 'home' }],
-      ['\x1b[7~', { kind: 'home' }],
-      ['\x1b[F', { kind: 'end' }],
-      ['\x1bOF', { kind: 'end' }],
-      ['\x1b[4~', { kind: 'end' }],
-      ['\x1b[8~', { kind: 'end' }],
-    ];
-    const match = sequences.find(([seq]) => rest.startsWith(seq));
-    if (match) {
-      keys.push(match[1]);
-      i += match[0].length;
-      continue;
-    }
-    const ch = input[i] as string;
-    if (ch === '\x1b') {
-      // a lone Escape, or an unknown sequence: skip the sequence
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: matching terminal escape sequences
-      const csi = /^\x1b\[[0-9;]*[A-Za-z~]/.exec(rest);
-      if (csi) i += csi[0].length;
-      else {
-        keys.push({ kind: 'escape' });
-        i++;
-      }
-      continue;
-    }
-    if (ch === '\r' || ch === '\n') keys.push({ kind: 'enter' });
-    else if (ch === '\x7f' || ch === '\b') keys.push({ kind: 'backspace' });
-    else if (ch === '\x03') keys.push({ kind: 'interrupt' });
-    else if (ch === '\x15') keys.push({ kind: 'clearLine' });
-    else if (ch === '\x17') keys.push({ kind: 'deleteWord' });
-    else if (ch >= ' ') keys.push({ kind: 'char', char: ch });
-    i++;
-  }
-  return keys;
 }

@@ -6,8 +6,8 @@
  *   b          bits/s <-> bytes/s;  a  show idle connections too;  space  pause
  *   arrows, PgUp/PgDn scroll;  q or Ctrl-C quit
  */
-import type { Key } from '../memory/topModel.js';
-import type { GroupBy, NetSortKey } from './netView.js';
+import type { GroupBy, NetSortKey } from '../net/netView.js';
+import type { Key } from './keys.js';
 
 export interface NetState {
   by: GroupBy;

@@ -2,12 +2,11 @@ import { describe, expect, it } from 'vitest';
 import {
   type BrowserState,
   type BrowserView,
-  decodeBrowserKeys,
   handleBrowserKey,
   initialBrowserState,
-} from '../../src/disk/browserModel.js';
-import { decodeKeys } from '../../src/memory/topModel.js';
+} from '../../src/render/browserModel.js';
 import { type BrowserFrameData, renderBrowserFrame } from '../../src/render/diskScreen.js';
+import { decodeBrowserKeys } from '../../src/render/keys.js';
 
 // a tiny tree: 0 = root with children 1 (dir "big", with child 3), 2 (file "a"), 4 (file "z")
 const sizes: Record<number, number> = { 1: 500, 2: 100, 3: 400, 4: 300 };
@@ -35,7 +34,7 @@ const view = (extra: Partial<BrowserView> = {}): BrowserView => ({
 const press = (state: BrowserState, text: string, v = view()) => {
   let s = state;
   const effects: string[] = [];
-  for (const key of decodeBrowserKeys(text, decodeKeys)) {
+  for (const key of decodeBrowserKeys(text)) {
     const r = handleBrowserKey(s, key, v);
     s = r.state;
     if (r.effect) effects.push(r.effect.kind === 'delete' ? `delete ${r.effect.entry}` : r.effect.kind);

@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { GrowthTracker } from '../../src/memory/growth.js';
+import { decodeKeys, type Key } from '../../src/render/keys.js';
 import {
-  decodeKeys,
   handleKey,
   initialTopState,
-  type Key,
   parseSignal,
   promptText,
   type TopState,
-} from '../../src/memory/topModel.js';
+} from '../../src/render/topModel.js';
 
 /** The table the user sees: two processes, with their start times when the rows were read. */
 const ROWS = [

@@ -3,9 +3,9 @@
  * means (for --explain), and how it prints in the table, the CSV and the JSON (STYLE.md #6).
  */
 
-import type { TableColumn } from '../render/table.js';
-import { formatBytesShort } from '../render/units.js';
-import type { ProcessRow } from './processView.js';
+import type { ProcessRow } from '../memory/processView.js';
+import type { TableColumn } from './table.js';
+import { formatBytesShort } from './units.js';
 
 export interface PsColumn extends TableColumn<ProcessRow> {
   id: string;
