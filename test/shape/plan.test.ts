@@ -20,7 +20,7 @@ const at = (state: ShapeState | undefined, facts = veth, now = 1000) => ({ facts
 const noqueue = (dev: string): TcSnapshot => ({
   dev,
   exists: true,
-  qdiscs: parseQdiscs(fixture('qdisc-noqueue.json')),
+  qdiscs: parseQdiscs(fixture('qdisc-noqueue.out')),
   classes: [],
   filters: [],
   ingressFilters: [],
@@ -185,12 +185,12 @@ describe('planDevice', () => {
       'class htb 686f:2 parent 686f:1 prio 1 quantum 37500 rate 3Mbit ceil 20Mbit linklayer ethernet burst 2499b/1 mpu 0b cburst 2500b/1 mpu 0b level 0 ',
       'class htb 686f:101 parent 686f:1 prio 1 quantum 125000 rate 10Mbit ceil 10Mbit linklayer ethernet burst 1600b/1 mpu 0b cburst 1600b/1 mpu 0b level 0 ',
     ].join('\n');
-    const filters = parseFilters(fixture('filter-u32.json'))
+    const filters = parseFilters(fixture('filter-u32.out'))
       .filter((f) => f.pref <= 26627)
       .map((f) => ({ ...f, entries: f.entries.map(() => ({ flowid: '686f:101' })) }));
     const kernel: TcSnapshot = {
       ...noqueue('v0'),
-      qdiscs: parseQdiscs(fixture('qdisc-htb-ingress.json')).slice(0, 1),
+      qdiscs: parseQdiscs(fixture('qdisc-htb-ingress.out')).slice(0, 1),
       classes: parseClasses(text),
       filters,
     };
@@ -210,29 +210,29 @@ describe('planDevice', () => {
   });
 
   it("replaces a user's root only by its handle, and clear puts it back", () => {
-    const tbf: TcSnapshot = { ...noqueue('v0'), qdiscs: parseQdiscs(fixture('qdisc-tbf.json')) };
+    const tbf: TcSnapshot = { ...noqueue('v0'), qdiscs: parseQdiscs(fixture('qdisc-tbf.out')) };
     expect(() => planDevice(tbf, undefined, wantedFrom(capped, veth), undefined)).toThrow(
-      'v0 has a root qdisc hog does not own (tbf 800e:)',
+      'v0 has a root qdisc hog does not own (tbf 800f:)',
     );
     const saved = {
       kind: 'tbf',
-      handle: '800e:',
-      shown: 'qdisc tbf 800e: root',
-      restore: ['qdisc add dev v0 root handle 800e: tbf rate 1000000bit burst 1600b limit 7850'],
+      handle: '800f:',
+      shown: 'qdisc tbf 800f: root',
+      restore: ['qdisc add dev v0 root handle 800f: tbf rate 1000000bit burst 1600b limit 7850'],
     };
     const withSaved = { ...capped, savedRootQdisc: saved };
     const plan = planDevice(tbf, undefined, wantedFrom(withSaved, veth), undefined);
     expect(plan.batch.slice(0, 2)).toEqual([
-      'qdisc del dev v0 root handle 800e:',
+      'qdisc del dev v0 root handle 800f:',
       'qdisc add dev v0 root handle 686f: htb default 2',
     ]);
     const hogRoot: TcSnapshot = {
       ...noqueue('v0'),
-      qdiscs: parseQdiscs(fixture('qdisc-htb-ingress.json')).slice(0, 1),
+      qdiscs: parseQdiscs(fixture('qdisc-htb-ingress.out')).slice(0, 1),
     };
     expect(planDevice(hogRoot, undefined, {}, wantedFrom(withSaved, veth)).batch).toEqual([
       'qdisc del dev v0 root handle 686f:',
-      'qdisc add dev v0 root handle 800e: tbf rate 1000000bit burst 1600b limit 7850',
+      'qdisc add dev v0 root handle 800f: tbf rate 1000000bit burst 1600b limit 7850',
     ]);
   });
 
@@ -255,12 +255,12 @@ describe('planDevice', () => {
     ]);
     const dev: TcSnapshot = {
       ...noqueue('v0'),
-      qdiscs: parseQdiscs(fixture('qdisc-htb-ingress.json')).slice(1),
-      ingressFilters: parseFilters(fixture('filter-ingress-mirred.json')),
+      qdiscs: parseQdiscs(fixture('qdisc-htb-ingress.out')).slice(1),
+      ingressFilters: parseFilters(fixture('filter-ingress-mirred.out')),
     };
     const ifb: TcSnapshot = {
       ...noqueue('hogifb2'),
-      qdiscs: parseQdiscs(fixture('qdisc-htb-ingress.json')).slice(0, 1),
+      qdiscs: parseQdiscs(fixture('qdisc-htb-ingress.out')).slice(0, 1),
     };
     const back = planDevice(dev, ifb, {}, wantedFrom(s, veth));
     // the ifb's tree goes with the device, after nothing is redirected to it any more

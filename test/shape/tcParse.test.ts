@@ -14,7 +14,7 @@ const fixture = (name: string) => readFileSync(new URL(`fixtures/${name}`, impor
 
 describe('parseQdiscs', () => {
   it("reads hog's htb root and the ingress qdisc", () => {
-    expect(parseQdiscs(fixture('qdisc-htb-ingress.json'))).toEqual([
+    expect(parseQdiscs(fixture('qdisc-htb-ingress.out'))).toEqual([
       {
         kind: 'htb',
         handle: '686f:',
@@ -26,7 +26,7 @@ describe('parseQdiscs', () => {
   });
 
   it('reads the default noqueue root and rejects what is not JSON', () => {
-    expect(parseQdiscs(fixture('qdisc-noqueue.json'))).toEqual([
+    expect(parseQdiscs(fixture('qdisc-noqueue.out'))).toEqual([
       { kind: 'noqueue', handle: '0:', parent: 'root', options: {} },
     ]);
     expect(parseQdiscs('')).toEqual([]);
@@ -84,7 +84,7 @@ describe('parseClasses', () => {
 
 describe('parseFilters', () => {
   it('groups u32 entries by protocol and preference, with their flowid', () => {
-    const filters = parseFilters(fixture('filter-u32.json'));
+    const filters = parseFilters(fixture('filter-u32.out'));
     expect(filters.map((f) => [f.protocol, f.pref, f.entries.length, f.entries[0]?.flowid])).toEqual([
       ['ip', 26626, 2, '686f:10'],
       ['ipv6', 26627, 2, '686f:10'],
@@ -94,7 +94,7 @@ describe('parseFilters', () => {
   });
 
   it('reads the mirred redirect of the ingress filter', () => {
-    expect(parseFilters(fixture('filter-ingress-mirred.json'))).toEqual([
+    expect(parseFilters(fixture('filter-ingress-mirred.out'))).toEqual([
       { protocol: 'all', pref: 26735, kind: 'u32', entries: [{ flowid: undefined, redirectTo: 'hogifb2' }] },
     ]);
   });
@@ -102,22 +102,22 @@ describe('parseFilters', () => {
 
 describe('saveRootQdisc', () => {
   it('puts a tbf back with its handle, rate, burst and the limit its latency came from', () => {
-    for (const name of ['qdisc-tbf.json', 'qdisc-tbf-details.json']) {
+    for (const name of ['qdisc-tbf.out', 'qdisc-tbf-details.out']) {
       const saved = saveRootQdisc(
         'v0',
         parseQdiscs(fixture(name)),
-        'qdisc tbf 800e: root refcnt 3 rate 1Mbit burst 1600b lat 50ms\n',
+        'qdisc tbf 800f: root refcnt 3 rate 1Mbit burst 1600b lat 50ms\n',
       );
       // 125000 B/s * 49999 us + 1600 B = 7850 B (tc added it as "latency 50ms": 6250 + 1600)
       expect(saved.restore[0]).toMatch(
-        /^qdisc add dev v0 root handle 800e: tbf rate 1000000bit burst 1600b(\/1)? limit 7850$/,
+        /^qdisc add dev v0 root handle 800f: tbf rate 1000000bit burst 1600b(\/1)? limit 7850$/,
       );
-      expect(saved.shown).toBe('qdisc tbf 800e: root refcnt 3 rate 1Mbit burst 1600b lat 50ms');
+      expect(saved.shown).toBe('qdisc tbf 800f: root refcnt 3 rate 1Mbit burst 1600b lat 50ms');
     }
   });
 
   it('refuses a qdisc it cannot recreate exactly', () => {
-    const htb = parseQdiscs(fixture('qdisc-htb-ingress.json'));
+    const htb = parseQdiscs(fixture('qdisc-htb-ingress.out'));
     expect(() => saveRootQdisc('v0', htb, '')).toThrow(UnsupportedError);
     expect(() => saveRootQdisc('v0', htb, '')).toThrow('that hog could not put back exactly');
   });
