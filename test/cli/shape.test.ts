@@ -76,6 +76,11 @@ describe.skipIf(!netnsAvailable())('hog shape in a network namespace', () => {
   });
 
   it("clear leaves tc qdisc/class/filter show byte for byte as before, a tbf of the user's included", async () => {
+    const kernelLog = () =>
+      spawnSync('dmesg', [], { encoding: 'utf8' })
+        .stdout.split('\n')
+        .filter((l) => /htb|sch_/i.test(l));
+    const logBefore = kernelLog();
     tcIn(
       'qdisc',
       'add',
@@ -127,6 +132,8 @@ describe.skipIf(!netnsAvailable())('hog shape in a network namespace', () => {
     expect(cleared.stdout).toContain('+ restores the root qdisc: qdisc tbf 8');
     expect(tcView()).toEqual(before);
     expect(readShapeState(pair.vethA, systemIn(pair.a).stateDir)).toBeUndefined();
+    // nor a warning in the kernel log (where readable: dmesg needs CAP_SYSLOG)
+    expect(kernelLog()).toEqual(logBefore);
   });
 
   it('re-applying the same rule changes nothing, in the kernel or the state', async () => {
@@ -153,6 +160,32 @@ describe.skipIf(!netnsAvailable())('hog shape in a network namespace', () => {
     expect(plan.stdout).toContain('+ rule port-5202: port 5202, cap 1.0 Mb/s (class 686f:102)');
     expect(plan.stdout).toContain(`tc class add dev ${pair.vethA} parent 686f:1 classid 686f:102 `);
     expect(tcView()).toEqual(view);
+    // a late timed revert leaves a rule re-created since alone; the right time removes it
+    const created = readShapeState(pair.vethA, systemIn(pair.a).stateDir)?.rules[0]?.createdAt as number;
+    const late = await hogIn([
+      'shape',
+      'remove',
+      '--dev',
+      pair.vethA,
+      'port-5201',
+      '--if-created-at',
+      String(created - 1),
+    ]);
+    expect(late.stdout).toBe(
+      `${pair.vethA}: rule port-5201 was created at ${created}, not ${created - 1}: left in place\n`,
+    );
+    expect(tcView()).toEqual(view);
+    const removed = await hogIn([
+      'shape',
+      'remove',
+      '--dev',
+      pair.vethA,
+      'port-5201',
+      '--if-created-at',
+      String(created),
+    ]);
+    expect(removed.stdout).toContain('- rule port-5201');
+    expect(tcIn('qdisc', 'show', 'dev', pair.vethA)).toMatch(/^qdisc noqueue 0: root/);
   });
 
   it('a step failing in the middle of the batch (a missing device) leaves the device as it was', async () => {
