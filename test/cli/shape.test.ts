@@ -218,6 +218,46 @@ describe.skipIf(!netnsAvailable())('hog shape in a network namespace', () => {
     expect(readShapeState(pair.vethA, system.stateDir)).toEqual(recorded);
   });
 
+  it("a batch failing right after the user's root was taken out (--force) puts that root back", async () => {
+    tcIn(
+      'qdisc',
+      'add',
+      'dev',
+      pair.vethA,
+      'root',
+      'tbf',
+      'rate',
+      '50mbit',
+      'burst',
+      '10kb',
+      'latency',
+      '70ms',
+    );
+    const before = tcView();
+    let batches = 0;
+    // the first batch (the apply) breaks; the second (the rollback) runs as planned
+    const broken = systemIn(pair.a, (input) => {
+      if (++batches > 1) return input;
+      const [first, ...rest] = input.trimEnd().split('\n');
+      expect(first).toMatch(/^qdisc del dev \S+ root handle 8[0-9a-f]+:$/);
+      return `${[first, 'qdisc add dev hognosuchdev root handle 686f: htb', ...rest].join('\n')}\n`;
+    });
+    let failure: unknown;
+    try {
+      await transact(
+        broken,
+        pair.vethA,
+        addChange({ direction: 'egress', match: { port: 5201 }, rateBitsPerSecond: 10e6 }),
+        { force: true },
+      );
+    } catch (error) {
+      failure = error;
+    }
+    expect(isHogError(failure) && failure.message).toContain('Cannot find device "hognosuchdev"');
+    expect(tcView()).toEqual(before);
+    expect(readShapeState(pair.vethA, systemIn(pair.a).stateDir)).toBeUndefined();
+  });
+
   it("a user's root qdisc replaced between reading and applying is left alone", async () => {
     tcIn(
       'qdisc',
