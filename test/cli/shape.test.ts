@@ -6,6 +6,8 @@
  * applying is not overwritten, and bad input is refused with the right message and exit code.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isHogError } from '../../src/errors.js';
 import { addChange } from '../../src/shape/changes.js';
@@ -314,6 +316,25 @@ describe.skipIf(!netnsAvailable())('hog shape in a network namespace', () => {
     );
     expect(tcIn('class', 'show', 'dev', pair.vethA)).toBe('class tbf 8002:1 parent 8002: \n');
     expect(readShapeState(pair.vethA, system.stateDir)).toBeUndefined();
+  });
+
+  it("a lost state file: list says so, clear still removes hog's tree and its ifb", async () => {
+    const before = tcView();
+    expect(
+      (await hogIn(['shape', 'add', '--dev', pair.vethA, '--port', '5201', '--rate', '1mbit'])).code,
+    ).toBe(0);
+    expect(
+      (await hogIn(['shape', 'add', '--dev', pair.vethA, '--port', '5202', '--rate', '1mbit', '--ingress']))
+        .code,
+    ).toBe(0);
+    rmSync(join(systemIn(pair.a).stateDir, `${pair.vethA}.json`));
+    const listed = await hogIn(['shape', 'list']);
+    expect(listed.stdout).toContain(
+      `! ${pair.vethA} has hog's root qdisc but no state file: hog shape clear --dev ${pair.vethA} removes it`,
+    );
+    const cleared = await hogIn(['shape', 'clear']);
+    expect(cleared.code).toBe(0);
+    expect(tcView()).toEqual(before);
   });
 
   it('two hog shape at once on one device: the second waits, neither rule is lost', async () => {
