@@ -150,9 +150,9 @@ describe('planDevice', () => {
     expect(plan.before).toEqual([]);
     expect(plan.batch).toEqual([
       'qdisc add dev v0 root handle 686f: htb default 2',
-      'class add dev v0 parent 686f: classid 686f:1 estimator 1sec 8sec htb rate 20mbit ceil 20mbit burst 2500 cburst 2500 prio 0 quantum 200000',
-      'class add dev v0 parent 686f:1 classid 686f:2 estimator 1sec 8sec htb rate 3mbit ceil 20mbit burst 2500 cburst 2500 prio 1 quantum 37500',
-      'class add dev v0 parent 686f:1 classid 686f:101 estimator 1sec 8sec htb rate 10mbit ceil 10mbit burst 1600 cburst 1600 prio 1 quantum 125000',
+      'class add dev v0 parent 686f: classid 686f:1 estimator 1sec 2sec htb rate 20mbit ceil 20mbit burst 2500 cburst 2500 prio 0 quantum 200000',
+      'class add dev v0 parent 686f:1 classid 686f:2 estimator 1sec 2sec htb rate 3mbit ceil 20mbit burst 2500 cburst 2500 prio 1 quantum 37500',
+      'class add dev v0 parent 686f:1 classid 686f:101 estimator 1sec 2sec htb rate 10mbit ceil 10mbit burst 1600 cburst 1600 prio 1 quantum 125000',
       'filter add dev v0 parent 686f: protocol ip pref 26626 u32 match ip sport 5201 0xffff flowid 686f:101',
       'filter add dev v0 parent 686f: protocol ip pref 26626 u32 match ip dport 5201 0xffff flowid 686f:101',
       'filter add dev v0 parent 686f: protocol ipv6 pref 26627 u32 match ip6 sport 5201 0xffff flowid 686f:101',
@@ -202,7 +202,7 @@ describe('planDevice', () => {
       classes: parseClasses(text.replace('rate 10Mbit ceil 10Mbit', 'rate 5Mbit ceil 10Mbit')),
     };
     expect(planDevice(changed, undefined, wanted, wanted).batch).toEqual([
-      'class change dev v0 parent 686f:1 classid 686f:101 estimator 1sec 8sec htb rate 10mbit ceil 10mbit burst 1600 cburst 1600 prio 1 quantum 125000',
+      'class change dev v0 parent 686f:1 classid 686f:101 estimator 1sec 2sec htb rate 10mbit ceil 10mbit burst 1600 cburst 1600 prio 1 quantum 125000',
     ]);
     expect(planDevice(kernel, undefined, wanted, undefined).batch[0]).toBe(
       'filter del dev v0 parent 686f: protocol ip pref 26626',
