@@ -161,6 +161,10 @@ describe.skipIf(!netnsAvailable())('hog shape in a network namespace', () => {
     ]);
     expect(plan.stdout).toContain('+ rule port-5202: port 5202, cap 1.0 Mb/s (class 686f:102)');
     expect(plan.stdout).toContain(`tc class add dev ${pair.vethA} parent 686f:1 classid 686f:102 `);
+    const dry = await hogIn(['shape', 'clear', '--dev', pair.vethA, '--dry-run']);
+    expect(dry.stdout).toBe(
+      `${pair.vethA}: plan (nothing changed):\n  - rule port-5201: port 5201, cap 10.0 Mb/s (class 686f:101)\n  would run:\n    tc qdisc del dev ${pair.vethA} root handle 686f:\n`,
+    );
     expect(tcView()).toEqual(view);
     // a late timed revert leaves a rule re-created since alone; the right time removes it
     const created = readShapeState(pair.vethA, systemIn(pair.a).stateDir)?.rules[0]?.createdAt as number;
