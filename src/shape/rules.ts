@@ -44,6 +44,11 @@ export interface ShapeRule {
   expiresAt?: number;
   /** The HTB class its packets go to, as tc writes it ("686f:10"). */
   classId: string;
+  /**
+   * Its place among the device's rules (1..1000), fixed for its life: its filters' preference comes
+   * from it (handles.ts), so earlier rules match first and a rule's filters never move.
+   */
+  slot: number;
 }
 
 /** Every port a rule matches, from either form of ShapeMatch. */

@@ -9,6 +9,7 @@ import {
   fsyncSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readFileSync,
   readlinkSync,
   renameSync,
@@ -55,29 +56,30 @@ export function netnsId(procRoot = '/proc'): string {
   return inode;
 }
 
-export function stateDir(root = STATE_ROOT): string {
-  return join(root, `net-${netnsId()}`);
+export function stateDir(root = STATE_ROOT, netns = netnsId()): string {
+  return join(root, `net-${netns}`);
 }
 
-function stateFile(dev: string, root: string): string {
+function stateFile(dev: string, dir: string): string {
   // a device name has no slash (the kernel refuses one), but never build a path from an unchecked one
   if (!/^[^/\0]{1,15}$/.test(dev) || dev === '.' || dev === '..')
     throw new HogError(`not a device name: ${quote(dev)}`);
-  return join(stateDir(root), `${dev}.json`);
+  return join(dir, `${dev}.json`);
 }
 
 /** What hog recorded for this device in this network namespace, or undefined when nothing. */
-export function readShapeState(dev: string, root = STATE_ROOT): ShapeState | undefined {
+/** `dir`: the state directory of a network namespace (default: the one hog runs in). */
+export function readShapeState(dev: string, dir = stateDir()): ShapeState | undefined {
   let text: string;
   try {
-    text = readFileSync(stateFile(dev, root), 'utf8');
+    text = readFileSync(stateFile(dev, dir), 'utf8');
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') return undefined;
     throw error;
   }
   const state = JSON.parse(text) as ShapeState;
   if (state.version !== 1 || state.dev !== dev || !Array.isArray(state.rules)) {
-    throw new HogError(`${stateFile(dev, root)} is not a hog shape state file of this version`, {
+    throw new HogError(`${stateFile(dev, dir)} is not a hog shape state file of this version`, {
       hint: 'hog shape clear --dev DEV removes what hog installed and this file',
     });
   }
@@ -85,9 +87,9 @@ export function readShapeState(dev: string, root = STATE_ROOT): ShapeState | und
 }
 
 /** Write the state atomically: readers see the old file or the new one, never a part. */
-export function writeShapeState(state: ShapeState, root = STATE_ROOT): void {
-  const file = stateFile(state.dev, root);
-  mkdirSync(stateDir(root), { recursive: true, mode: 0o700 });
+export function writeShapeState(state: ShapeState, dir = stateDir()): void {
+  const file = stateFile(state.dev, dir);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const temporary = `${file}.${process.pid}.tmp`;
   const fd = openSync(temporary, 'w', 0o600);
   try {
@@ -99,6 +101,19 @@ export function writeShapeState(state: ShapeState, root = STATE_ROOT): void {
   renameSync(temporary, file);
 }
 
-export function removeShapeState(dev: string, root = STATE_ROOT): void {
-  rmSync(stateFile(dev, root), { force: true });
+export function removeShapeState(dev: string, dir = stateDir()): void {
+  rmSync(stateFile(dev, dir), { force: true });
+}
+
+/** The devices with a state file in a namespace's state directory. */
+export function stateDevices(dir = stateDir()): string[] {
+  try {
+    return readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => f.slice(0, -5))
+      .sort();
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return [];
+    throw error;
+  }
 }
