@@ -20,6 +20,7 @@ import {
   type RevertRecord,
   type RevertTarget,
   readRevertRecord,
+  recordedTimes,
   recordPath,
   removeRevertRecord,
   revertDir,
@@ -27,6 +28,7 @@ import {
   writeRevertRecord,
 } from './revertRecord.js';
 import { cancelSystemd, scheduleWithSystemd } from './revertSystemd.js';
+import { stateDir as shapeStateDir } from './state.js';
 
 /** Below a second the revert could fire before hog has even written its record. */
 export const MIN_REVERT_MS = 1000;
@@ -82,9 +84,11 @@ export function scheduleRevert(rule: RevertTarget, forMs: number, options: Rever
   if (!(forMs >= MIN_REVERT_MS)) throw new RangeError(`a revert needs at least ${MIN_REVERT_MS} ms`);
   const now = options.now ?? Date.now();
   const procRoot = options.procRoot ?? '/proc';
-  // a pending revert of an earlier rule with this id goes first: one record per rule id
-  const earlier = readRevertRecord(options.stateDir, rule);
-  if (earlier) cancelRecord(earlier, options.stateDir, now, procRoot);
+  // a pending revert of this rule, or of an earlier rule with its id, goes first
+  for (const createdAt of recordedTimes(options.stateDir, rule)) {
+    const earlier = readRevertRecord(options.stateDir, { ...rule, createdAt });
+    if (earlier) cancelRecord(earlier, options.stateDir, now, procRoot);
+  }
   const hog = options.hogCommand ?? thisHog();
   const path = recordPath(options.stateDir, rule);
   const passedOver: ScheduledRevert['passedOver'] = [];
@@ -136,7 +140,7 @@ function cancelRecord(
   now: number,
   procRoot: string,
 ): string | undefined {
-  removeRevertRecord(stateDir, { dev: record.dev, id: record.ruleId });
+  removeRevertRecord(stateDir, { dev: record.dev, id: record.ruleId, createdAt: record.createdAt });
   // a revert that is due is running (it is what called us, through `hog shape remove`): leave it be
   if (now >= record.dueAt) return undefined;
   const key = { key: revertKey({ dev: record.dev, id: record.ruleId }), createdAt: record.createdAt };
@@ -155,26 +159,21 @@ export interface CancelledRevert {
 
 /**
  * Cancel the pending revert of this very rule (same device, id and creation time), if any: what
- * `hog shape remove` and `clear` call. A revert made for an earlier rule of the same id is left to
- * find that its rule is gone.
+ * `hog shape remove` and `clear` call for each rule they remove. A revert made for an earlier rule
+ * of the same id is left alone: its own record is gone, so it does nothing when it fires.
  */
 export function cancelRevert(
   rule: RevertTarget,
-  options: { stateDir: string; now?: number; procRoot?: string },
+  options: { stateDir?: string; now?: number; procRoot?: string } = {},
 ): CancelledRevert | undefined {
-  const record = readRevertRecord(options.stateDir, rule);
-  if (!record || record.createdAt !== rule.createdAt) return undefined;
-  const problem = cancelRecord(
-    record,
-    options.stateDir,
-    options.now ?? Date.now(),
-    options.procRoot ?? '/proc',
-  );
+  const dir = options.stateDir ?? shapeStateDir();
+  const record = readRevertRecord(dir, rule);
+  if (!record) return undefined;
+  const problem = cancelRecord(record, dir, options.now ?? Date.now(), options.procRoot ?? '/proc');
   return { record, problem };
 }
 
 /** The pending revert of a rule, for `hog shape list` to show. */
-export function pendingRevert(rule: RevertTarget, stateDir: string): RevertRecord | undefined {
-  const record = readRevertRecord(stateDir, rule);
-  return record && record.createdAt === rule.createdAt ? record : undefined;
+export function pendingRevert(rule: RevertTarget, stateDir = shapeStateDir()): RevertRecord | undefined {
+  return readRevertRecord(stateDir, rule);
 }

@@ -1,11 +1,13 @@
 /**
  * The record of a pending revert: which rule (device, id, creation time), when it is due, and the
  * handle that cancels it (a systemd unit, an at job number, or the detached reverter's PID and start
- * time). One small JSON file per rule under the shape state directory, written whole (temp + rename)
- * so a reader never sees half a record. The detached reverter also checks that its record still
- * exists before it acts: removing the record disarms it even if the signal could not be sent.
+ * time). One small JSON file per rule under the shape state directory, named by the rule's device, id
+ * and creation time, written whole (temp + rename) so a reader never sees half a record. Every revert
+ * checks that its own record still exists before it acts: removing the record disarms it even if its
+ * mechanism could not be cancelled, and a rule removed and added again (same id, another creation
+ * time) has another record, so the old revert's check fails.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { RevertMechanism } from './revertMechanism.js';
 
 /** What a revert needs to know of a rule: ShapeRule (rules.ts) has these fields. */
@@ -42,13 +44,27 @@ export function revertDir(stateDir: string): string {
   return `${stateDir}/reverts`;
 }
 
-export function recordPath(stateDir: string, target: Pick<RevertTarget, 'dev' | 'id'>): string {
-  return `${revertDir(stateDir)}/${revertKey(target)}.json`;
+export function recordPath(stateDir: string, target: RevertTarget): string {
+  return `${revertDir(stateDir)}/${revertKey(target)}@${target.createdAt}.json`;
+}
+
+/** The creation times of every pending revert of rules with this device and id. */
+export function recordedTimes(stateDir: string, target: Pick<RevertTarget, 'dev' | 'id'>): number[] {
+  const prefix = `${revertKey(target)}@`;
+  let names: string[];
+  try {
+    names = readdirSync(revertDir(stateDir));
+  } catch {
+    return [];
+  }
+  return names
+    .filter((n) => n.startsWith(prefix) && /^\d+\.json$/.test(n.slice(prefix.length)))
+    .map((n) => Number(n.slice(prefix.length, -'.json'.length)));
 }
 
 export function writeRevertRecord(stateDir: string, record: RevertRecord): string {
   mkdirSync(revertDir(stateDir), { recursive: true, mode: 0o700 });
-  const path = recordPath(stateDir, { dev: record.dev, id: record.ruleId });
+  const path = recordPath(stateDir, { dev: record.dev, id: record.ruleId, createdAt: record.createdAt });
   const temp = `${path}.${process.pid}.tmp`;
   writeFileSync(temp, `${JSON.stringify(record)}\n`, { mode: 0o600, flag: 'w' });
   renameSync(temp, path);
@@ -56,10 +72,7 @@ export function writeRevertRecord(stateDir: string, record: RevertRecord): strin
 }
 
 /** The record of this rule, or undefined when none is pending (or the file is not one of ours). */
-export function readRevertRecord(
-  stateDir: string,
-  target: Pick<RevertTarget, 'dev' | 'id'>,
-): RevertRecord | undefined {
+export function readRevertRecord(stateDir: string, target: RevertTarget): RevertRecord | undefined {
   let text: string;
   try {
     text = readFileSync(recordPath(stateDir, target), 'utf8');
@@ -69,7 +82,7 @@ export function readRevertRecord(
   try {
     const r = JSON.parse(text) as RevertRecord;
     const known = r.mechanism === 'systemd' || r.mechanism === 'at' || r.mechanism === 'detached';
-    if (!known || r.dev !== target.dev || r.ruleId !== target.id || !Number.isFinite(r.createdAt))
+    if (!known || r.dev !== target.dev || r.ruleId !== target.id || r.createdAt !== target.createdAt)
       return undefined;
     return r;
   } catch {
@@ -77,6 +90,6 @@ export function readRevertRecord(
   }
 }
 
-export function removeRevertRecord(stateDir: string, target: Pick<RevertTarget, 'dev' | 'id'>): void {
+export function removeRevertRecord(stateDir: string, target: RevertTarget): void {
   rmSync(recordPath(stateDir, target), { force: true });
 }

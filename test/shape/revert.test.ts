@@ -19,7 +19,7 @@ import {
   type RevertFacts,
   readRevertFacts,
 } from '../../src/shape/revertMechanism.js';
-import { revertKey } from '../../src/shape/revertRecord.js';
+import { recordPath, revertKey } from '../../src/shape/revertRecord.js';
 
 const DIST_REVERT = fileURLToPath(new URL('../../dist/shape/revert.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'hog-revert-'));
@@ -242,5 +242,25 @@ describe('the record guard', () => {
     writeFileSync(record, '{}');
     expect(await run(guardedCommand(record, [...hog.command, 'second']))).toBe(0);
     expect(readFileSync(hog.out, 'utf8')).toBe('second\n');
+  });
+
+  it('keeps a revert whose cancel could not reach it from touching the rule added again', async () => {
+    const stateDir = join(dir, 'readded');
+    const hog = recorder('readded');
+    const rule = { id: 'port-5201', dev: 'veth0', createdAt: 1000 };
+    const first = scheduleRevert(rule, 1200, { stateDir, hogCommand: hog.command, only: 'detached' });
+    // the rule is removed but its reverter cannot be signalled (say, another PID namespace): only its
+    // record goes; then the rule is added again with a revert of its own, due later
+    rmSync(recordPath(stateDir, rule));
+    const again = { ...rule, createdAt: 2000 };
+    const second = scheduleRevert(again, 2500, { stateDir, hogCommand: hog.command, only: 'detached' });
+    await until('the first reverter to end', () => gone(first.record.pid as number));
+    expect(existsSync(hog.out)).toBe(false); // it found no record of its own: nothing ran
+    expect(pendingRevert(again, stateDir)?.createdAt).toBe(2000);
+    const ran = await until('the second revert', () =>
+      existsSync(hog.out) ? readFileSync(hog.out, 'utf8') : undefined,
+    );
+    expect(ran).toBe('shape remove --dev veth0 port-5201 --if-created-at 2000\n');
+    await until('its end', () => gone(second.record.pid as number));
   });
 });
