@@ -9,6 +9,8 @@
  * socket ("::ffff:10.0.0.1") travels as IPv4, so it is matched as IPv4.
  */
 import { addressToBytes } from '../proc/ipAddress.js';
+import { DEFAULT_CLASS } from './handles.js';
+import type { ShapeState } from './state.js';
 
 export type ShapeDirection = 'egress' | 'ingress';
 
@@ -117,4 +119,21 @@ export function connectionDevice(
   const dev = addresses.get(plain(local));
   if (dev === undefined) return undefined;
   return addresses.has(plain(remote)) ? (addresses.get('127.0.0.1') ?? 'lo') : dev;
+}
+
+/**
+ * A device's recorded state as the matcher reads it: trees where wanted.ts builds them (a link rate
+ * or a rule in that direction; ingress only with its ifb), rules in filter order (their slot sets
+ * their filter preference, lower first: handles.ts).
+ */
+export function shapedDevice(state: ShapeState): ShapedDevice {
+  const has = (direction: ShapeDirection) => state.rules.some((r) => r.direction === direction);
+  return {
+    dev: state.dev,
+    rules: [...state.rules].sort((a, b) => a.slot - b.slot),
+    egress: state.linkRateBitsPerSecond !== undefined || has('egress'),
+    ingress: state.ifb !== undefined && (state.ingressRateBitsPerSecond !== undefined || has('ingress')),
+    egressDefault: DEFAULT_CLASS,
+    ingressDefault: DEFAULT_CLASS,
+  };
 }

@@ -13,11 +13,17 @@ import { type ProcSocket, type Protocol, readProcNetSockets } from '../proc/netS
 import { readProcText } from '../proc/procFile.js';
 import { socketsOf } from '../proc/socketOwners.js';
 import { readStat } from '../proc/stat.js';
+import { readUptime } from '../proc/uptime.js';
+
+/** Clock ticks of /proc/PID/stat's start time: USER_HZ, 100 on every Linux architecture (proc(5)). */
+const USER_HZ = 100;
 
 export interface PidPorts {
   pid: number;
   /** With the PID, names the process: a PID reused by another process has another start time. */
   startTimeTicks: number;
+  /** When it started, ms since the epoch (to the 10 ms of a clock tick). */
+  startedAtMs: number;
   comm: string;
   /** Every local port, sorted: what the rule matches. */
   ports: number[];
@@ -71,7 +77,13 @@ export function readPidPorts(pid: number, procRoot = '/proc'): PidPorts {
   ];
   const { tcp, udp } = localPortsOf(inodes, sockets);
   const ports = [...new Set([...tcp, ...udp])].sort((a, b) => a - b);
-  return { pid, startTimeTicks, comm, ports, tcp, udp };
+  const startedAtMs = startedAt(startTimeTicks, readUptime(procRoot).uptimeSeconds, Date.now());
+  return { pid, startTimeTicks, startedAtMs, comm, ports, tcp, udp };
+}
+
+/** A start time in ticks since boot, as ms since the epoch: boot was `uptimeSeconds` before `nowMs`. */
+export function startedAt(startTimeTicks: number, uptimeSeconds: number, nowMs: number): number {
+  return Math.round(nowMs - uptimeSeconds * 1000 + (startTimeTicks * 1000) / USER_HZ);
 }
 
 /** Whether PID still names the process read before (same start time); false once it has exited. */
