@@ -46,9 +46,13 @@ const COLUMNS: TableColumn<ListedClass>[] = [
 ];
 
 export function shapeListLines(listing: DeviceListing, width?: number): string[] {
-  const head = [`${listing.dev}: link ${bits(listing.linkRateBitsPerSecond ?? undefined)}`];
+  const head = [
+    `${listing.dev}: link ${listing.linkRateBitsPerSecond === undefined ? 'rate not set (caps only, or the link speed)' : bits(listing.linkRateBitsPerSecond)}`,
+  ];
   if (listing.ifb !== undefined)
-    head.push(`ingress ${bits(listing.ingressRateBitsPerSecond)} through ${listing.ifb}`);
+    head.push(
+      `ingress ${listing.ingressRateBitsPerSecond === undefined ? 'rate not set' : bits(listing.ingressRateBitsPerSecond)} through ${listing.ifb}`,
+    );
   if (listing.savedRootQdisc !== undefined) head.push(`replaced (clear restores): ${listing.savedRootQdisc}`);
   const lines = [head.join(', ')];
   for (const line of renderTable(COLUMNS, listing.rows, { width })) lines.push(`  ${line}`);

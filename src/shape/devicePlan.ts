@@ -67,7 +67,8 @@ const near = (a: number | undefined, b: number) => a !== undefined && Math.abs(a
 
 function classMatches(have: TcClass, want: ClassSpec): boolean {
   const parentOk = want.parent === 'root' ? have.parent === 'root' : have.parent === want.parent;
-  const leafOk = want.quantum === undefined || (have.quantum === want.quantum && have.prio === want.prio);
+  // tc shows prio and quantum for leaf classes only
+  const leafOk = have.quantum === undefined || (have.quantum === want.quantum && have.prio === want.prio);
   return (
     parentOk &&
     leafOk &&

@@ -18,7 +18,7 @@ function v6Bytes(address: string): number[] {
   let right = groups(tail);
   const last = (right.length > 0 ? right : left).at(-1);
   // an embedded IPv4 (::ffff:10.0.0.1) counts as two groups
-  if (last !== undefined && last.includes('.')) {
+  if (last?.includes('.')) {
     const b = last.split('.').map(Number);
     const pair = [((b[0] as number) << 8) | (b[1] as number), ((b[2] as number) << 8) | (b[3] as number)];
     const hex = pair.map((g) => g.toString(16));

@@ -19,7 +19,9 @@ function tbfRestore(dev: string, q: TcQdisc): string | undefined {
   const o = q.options;
   const rate = num(o.rate);
   const lat = num(o.lat);
-  const burst = typeof o.burst === 'string' ? o.burst : undefined;
+  // bytes (a number), or "1600b/1" (with the cell size) under tc -d
+  const burst =
+    typeof o.burst === 'string' ? o.burst : typeof o.burst === 'number' ? `${o.burst}b` : undefined;
   if (rate === undefined || lat === undefined || burst === undefined) return undefined;
   const burstBytes = Number(/^(\d+)b/.exec(burst)?.[1]);
   if (!Number.isFinite(burstBytes)) return undefined;

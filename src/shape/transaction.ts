@@ -160,7 +160,9 @@ export async function transact(
       checkTakeOver(next, dev, options.force === true);
       checkIngress(next, dev);
       const root = rootOf(dev);
-      if (!hasHogRoot(dev) && !isDefaultRoot(root) && next.savedRootQdisc === undefined) {
+      const wantsEgress =
+        next.linkRateBitsPerSecond !== undefined || next.rules.some((r) => r.direction === 'egress');
+      if (wantsEgress && !hasHogRoot(dev) && !isDefaultRoot(root) && next.savedRootQdisc === undefined) {
         next = {
           ...next,
           savedRootQdisc: saveRootQdisc(devName, dev.qdiscs, await shownRoot(system, devName)),

@@ -31,8 +31,10 @@ export interface ClassSpec {
   rateBitsPerSecond: number;
   ceilBitsPerSecond: number;
   prio: number;
-  /** Leaf classes only (an inner class has none in the kernel). */
-  quantum?: number;
+  /** Set on every class: a class is a leaf until its first child arrives, and HTB warns then. */
+  quantum: number;
+  /** Bytes it may send at once: 1 ms at its ceiling, at least a frame (tc's default is 0 at 100gbit). */
+  burstBytes: number;
 }
 
 export interface FilterSpec {
@@ -60,6 +62,10 @@ const HTB_PRIO: Record<ShapePrio | 'default', number> = { high: 0, normal: 1, de
  */
 export function quantumFor(rateBitsPerSecond: number, mtu: number): number {
   return Math.max(mtu + 14, Math.min(200_000, Math.floor(rateBitsPerSecond / 8 / 10)));
+}
+
+export function burstFor(bitsPerSecond: number, mtu: number): number {
+  return Math.max(mtu + 100, Math.floor(bitsPerSecond / 8 / 1000));
 }
 
 function portMatches(ports: number[], family: 'ip' | 'ip6'): string[] {
@@ -108,10 +114,19 @@ export function htbTree(
       ceilBitsPerSecond: link,
       prio: HTB_PRIO[share],
       quantum: quantumFor(rate, mtu),
+      burstBytes: burstFor(link, mtu),
     };
   };
   const classes: ClassSpec[] = [
-    { classId: ROOT_CLASS, parent: 'root', rateBitsPerSecond: link, ceilBitsPerSecond: link, prio: 0 },
+    {
+      classId: ROOT_CLASS,
+      parent: 'root',
+      rateBitsPerSecond: link,
+      ceilBitsPerSecond: link,
+      prio: 0,
+      quantum: quantumFor(link, mtu),
+      burstBytes: burstFor(link, mtu),
+    },
     leaf(DEFAULT_CLASS, 'default'),
   ];
   const mine = rules.filter((r) => r.direction === direction);
@@ -126,6 +141,7 @@ export function htbTree(
       ceilBitsPerSecond: rule.ceilBitsPerSecond ?? rate,
       prio: 1,
       quantum: quantumFor(rate, mtu),
+      burstBytes: burstFor(rule.ceilBitsPerSecond ?? rate, mtu),
     });
   }
   const filters = [...mine].sort((a, b) => a.slot - b.slot).flatMap((r) => ruleFilters(r, direction));
@@ -139,8 +155,7 @@ export function qdiscAddLine(dev: string): string {
 
 export function classLine(verb: 'add' | 'change', dev: string, c: ClassSpec): string {
   const parent = c.parent === 'root' ? HOG_QDISC : c.parent;
-  const quantum = c.quantum === undefined ? '' : ` quantum ${c.quantum}`;
-  return `class ${verb} dev ${dev} parent ${parent} classid ${c.classId} estimator 1sec 8sec htb rate ${tcRate(c.rateBitsPerSecond)} ceil ${tcRate(c.ceilBitsPerSecond)} prio ${c.prio}${quantum}`;
+  return `class ${verb} dev ${dev} parent ${parent} classid ${c.classId} estimator 1sec 8sec htb rate ${tcRate(c.rateBitsPerSecond)} ceil ${tcRate(c.ceilBitsPerSecond)} burst ${c.burstBytes} cburst ${c.burstBytes} prio ${c.prio} quantum ${c.quantum}`;
 }
 
 export function filterAddLines(dev: string, f: FilterSpec): string[] {
