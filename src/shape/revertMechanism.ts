@@ -91,15 +91,17 @@ function commOf(pid: string, procRoot: string): string | undefined {
   }
 }
 
-/** atd's pid file where Debian and Red Hat put it, else a look through /proc. */
-function atdRunning(procRoot: string): boolean {
+/**
+ * atd runs where its pid file names a live atd: that file is how `at` wakes atd for a new job
+ * (Debian and Red Hat build at with /run/atd.pid), so an atd without it would run the job late.
+ */
+function atdRunning(procRoot: string, runRoot: string): boolean {
   try {
-    const pid = readProcText('/run/atd.pid').trim();
-    if (/^\d+$/.test(pid) && commOf(pid, procRoot) === 'atd') return true;
+    const pid = readProcText(`${runRoot}/atd.pid`).trim();
+    return /^\d+$/.test(pid) && commOf(pid, procRoot) === 'atd';
   } catch {
-    // no pid file: look at the processes
+    return false;
   }
-  return readdirSync(procRoot).some((entry) => /^\d+$/.test(entry) && commOf(entry, procRoot) === 'atd');
 }
 
 /** The name under netnsDir of the network namespace `nsPath` refers to (same device and inode). */
@@ -127,7 +129,7 @@ export function netnsNameOf(nsPath: string, netnsDir = '/run/netns'): string | u
   return undefined;
 }
 
-export function readRevertFacts(procRoot = '/proc'): RevertFacts {
+export function readRevertFacts(procRoot = '/proc', runRoot = '/run'): RevertFacts {
   let initialNetns = true;
   try {
     initialNetns = readlinkSync(`${procRoot}/self/ns/net`) === readlinkSync(`${procRoot}/1/ns/net`);
@@ -136,11 +138,11 @@ export function readRevertFacts(procRoot = '/proc'): RevertFacts {
   }
   return {
     pid1: commOf('1', procRoot) ?? '?',
-    systemdBooted: isDirectory('/run/systemd/system'),
+    systemdBooted: isDirectory(`${runRoot}/systemd/system`),
     systemdRun: onPath('systemd-run'),
     at: onPath('at'),
-    atdRunning: atdRunning(procRoot),
+    atdRunning: atdRunning(procRoot, runRoot),
     initialNetns,
-    netnsName: initialNetns ? undefined : netnsNameOf(`${procRoot}/self/ns/net`),
+    netnsName: initialNetns ? undefined : netnsNameOf(`${procRoot}/self/ns/net`, `${runRoot}/netns`),
   };
 }

@@ -4,7 +4,7 @@
  * real (a detached process that outlives a SIGKILLed scheduler, a cancel, a removed record). The
  * choice of mechanism is checked on facts; systemd and at run where this machine has them.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ import { atScript, parseAtJob } from '../../src/shape/revertAt.js';
 import { guardedCommand } from '../../src/shape/revertJob.js';
 import {
   chooseRevertMechanisms,
+  onPath,
   type RevertFacts,
   readRevertFacts,
 } from '../../src/shape/revertMechanism.js';
@@ -229,6 +230,102 @@ describe('the detached reverter', () => {
     );
     expect(ran).toBe('shape remove --dev veth0 port-5201 --if-created-at 1700000005123\n');
     await until('its end', () => gone(second.record.pid as number));
+  });
+});
+
+/** Why an at job cannot be tested here, or undefined: at and atd installed, and a mount namespace. */
+function atMissing(): string | undefined {
+  if (!onPath('at') || !existsSync('/usr/sbin/atd'))
+    return 'the at package is not installed (apt-get install at)';
+  const r = spawnSync(
+    'unshare',
+    ['-m', '--propagation', 'private', 'mount', '-t', 'tmpfs', 'probe', '/mnt'],
+    {
+      encoding: 'utf8',
+    },
+  );
+  return r.status === 0 ? undefined : `cannot make a private mount namespace: ${r.stderr.trim()}`;
+}
+const noAt = atMissing();
+if (noAt) console.log(`skipping the at job test: ${noAt}`);
+
+describe.skipIf(noAt !== undefined)('an at job', () => {
+  it('runs the revert after the duration, and atrm takes a cancelled one out of the queue', () => {
+    // an atd of the test's own, in a private mount namespace with its own spool and /run (where at
+    // finds atd's pid file): no other test or user sees it or its jobs
+    const hog = recorder('at');
+    const stateDir = join(dir, 'at-state');
+    const scheduler = join(dir, 'at-scheduler.mjs');
+    const rule = { id: 'port-5201', dev: 'veth0', createdAt: 7 };
+    writeFileSync(
+      scheduler,
+      [
+        `import { scheduleRevert, cancelRevert } from ${JSON.stringify(DIST_REVERT)};`,
+        `import { execFileSync } from 'node:child_process';`,
+        `const options = { stateDir: ${JSON.stringify(stateDir)}, hogCommand: ${JSON.stringify(hog.command)} };`,
+        `const ran = scheduleRevert(${JSON.stringify(rule)}, 1500, options);`,
+        `const other = { ...${JSON.stringify(rule)}, id: 'port-80' };`,
+        `const cancelled = scheduleRevert(other, 120000, options);`,
+        `const queued = execFileSync('atq', { encoding: 'utf8' });`,
+        `const problem = cancelRevert(other, { stateDir: options.stateDir }).problem ?? null;`,
+        `console.log(JSON.stringify({ ran: ran.mechanism, why: ran.passedOver, job: cancelled.record.atJob, queued, problem, left: execFileSync('atq', { encoding: 'utf8' }) }));`,
+      ].join('\n'),
+    );
+    const script = [
+      'set -e',
+      'mount -t tmpfs hog-at /run',
+      'for d in atjobs atspool; do mount -t tmpfs -o mode=1770,uid=$(id -u daemon),gid=$(id -g daemon) hog-at /var/spool/cron/$d; done',
+      'printf 0 > /var/spool/cron/atjobs/.SEQ && chown daemon:daemon /var/spool/cron/atjobs/.SEQ',
+      '/usr/sbin/atd -f & atd=$!',
+      'for i in $(seq 100); do [ -s /run/atd.pid ] && break; sleep 0.05; done',
+      `"$1" "$2"`,
+      // the job runs inside this namespace: wait for it here (bounded), then end atd
+      'for i in $(seq 300); do [ -s "$3" ] && break; sleep 0.05; done',
+      'kill $atd',
+    ].join('\n');
+    const r = spawnSync(
+      'unshare',
+      ['-m', '--propagation', 'private', 'sh', '-c', script, 'sh', process.execPath, scheduler, hog.out],
+      { encoding: 'utf8', timeout: 40_000 },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const said = JSON.parse(r.stdout) as {
+      ran: string;
+      job: number;
+      queued: string;
+      problem: null;
+      left: string;
+    };
+    expect(said.ran, JSON.stringify(said)).toBe('at');
+    expect(said.queued).toMatch(new RegExp(`^${said.job}\\t`, 'm'));
+    expect(said.problem).toBeNull();
+    expect(said.left).not.toMatch(new RegExp(`^${said.job}\\t`, 'm'));
+    expect(readFileSync(hog.out, 'utf8')).toBe('shape remove --dev veth0 port-5201 --if-created-at 7\n');
+  });
+});
+
+const systemd = chooseRevertMechanisms(readRevertFacts())[0]?.unusable;
+if (systemd) console.log(`skipping the systemd timer test: ${systemd}`);
+
+describe.skipIf(systemd !== undefined)('a transient systemd timer', () => {
+  it('runs the revert after the duration, and a cancelled one never', async () => {
+    const hog = recorder('systemd');
+    const stateDir = join(dir, 'systemd-state');
+    const rule = { id: 'port-5201', dev: 'veth0', createdAt: 8 };
+    const s = scheduleRevert(rule, 1500, { stateDir, hogCommand: hog.command, only: 'systemd' });
+    expect(s.record.unit).toBe('hog-shape-revert-veth0-port_2d5201-8');
+    const other = scheduleRevert({ ...rule, id: 'port-80' }, 1600, {
+      stateDir,
+      hogCommand: hog.command,
+      only: 'systemd',
+    });
+    expect(cancelRevert({ ...rule, id: 'port-80' }, { stateDir })?.problem).toBeUndefined();
+    const active = spawnSync('systemctl', ['is-active', `${other.record.unit}.timer`], { encoding: 'utf8' });
+    expect(active.stdout.trim()).not.toBe('active');
+    const ran = await until('the revert', () =>
+      existsSync(hog.out) ? readFileSync(hog.out, 'utf8') : undefined,
+    );
+    expect(ran).toBe('shape remove --dev veth0 port-5201 --if-created-at 8\n');
   });
 });
 
