@@ -8,6 +8,7 @@ import { quote, UsageError } from '../errors.js';
 import { parseRate } from '../shape/rate.js';
 import { PRIOS, parsePorts, type ShapePrio } from '../shape/rules.js';
 import type { CliContext } from './context.js';
+import { parsePid, seconds } from './optionValues.js';
 import type { ShapeFlags } from './shapeRun.js';
 
 const rate = (name: string) => (text: string) => parseRate(text, name);
@@ -24,6 +25,14 @@ function createdAt(text: string): number {
   if (!/^\d+$/.test(text) || !Number.isSafeInteger(n))
     throw new UsageError(`--if-created-at: not a time in ms: ${quote(text)}`);
   return n;
+}
+
+/** --for: a revert sooner than a second could fire before hog has recorded it. */
+function forDuration(text: string): number {
+  const value = seconds('--for', { max: 366 * 86400 })(text);
+  if (value < 1)
+    throw new UsageError(`--for ${quote(text)} is too short`, { hint: 'from 1s up: 30s, 10m, 2h' });
+  return value;
 }
 
 const devOption = () =>
@@ -52,6 +61,16 @@ function registerChanges(parent: Command, context: CliContext, planOnly: boolean
     .addOption(devOption())
     .option('--port <P>', 'a port at either end of the connection (several: 80,443)', parsePorts)
     .option('--host <ADDR/NET>', 'the remote address or network (IPv4 or IPv6)')
+    .option(
+      '--pid <PID>',
+      "the process's ports now (a snapshot; hog shape watch keeps them current)",
+      parsePid,
+    )
+    .option(
+      '--for <DURATION>',
+      'remove the rule by itself after this long (10m, 1h), even if hog is killed',
+      forDuration,
+    )
     .option('--prio <P>', `priority: ${PRIOS.join('|')}`, prio)
     .option(
       '--rate <R>',
@@ -99,6 +118,8 @@ Examples:
   hog shape add --dev eth0 --port 22 --prio high
   hog shape add --dev eth0 --host 10.0.0.0/24 --rate 10mbit --ceil 50mbit
   hog shape add --dev eth0 --port 873 --rate 5mbit --ingress
+  hog shape add --dev eth0 --pid 4242 --prio low --for 30m  the process's ports, undone after 30 min
+  hog shape watch                                          keep pid rules on their ports (Ctrl-C ends)
   hog shape plan add --dev eth0 --port 443 --prio high     what would change, nothing changes
   hog shape list --dev eth0                                rules with live counters
   hog shape clear --dev eth0                               back to what was there before`,
@@ -116,5 +137,14 @@ Examples:
     .action(async (opts: ShapeFlags) => {
       const { runList } = await import('./shapeRun.js');
       await runList(opts, context);
+    });
+  shape
+    .command('watch')
+    .description("keep pid rules on their processes' current ports until stopped (Ctrl-C)")
+    .option('--dev <IF>', 'only this device')
+    .option('--interval <DURATION>', 'time between looks', seconds('--interval', { max: 3600 }), 2)
+    .action(async (opts: { dev?: string; interval: number }) => {
+      const { runShapeWatch } = await import('./shapeWatch.js');
+      await runShapeWatch(opts, context);
     });
 }

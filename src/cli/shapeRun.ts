@@ -1,4 +1,5 @@
 /** The actions of `hog shape`: flags -> a change (shape/changes.ts) in a transaction -> what it did. */
+import { HogError } from '../errors.js';
 import { describeMatch, describeTreatment, shapeListLines } from '../render/shapeList.js';
 import { formatRate } from '../render/units.js';
 import { addChange, clearChange, linkChange, removeChange } from '../shape/changes.js';
@@ -11,6 +12,7 @@ import { readShapeState, stateDevices } from '../shape/state.js';
 import { realSystem, type ShapeSystem } from '../shape/system.js';
 import { type Change, type TransactionResult, transact } from '../shape/transaction.js';
 import type { CliContext } from './context.js';
+import { addedRule, cancelRemovedReverts, pidPortsNow, scheduleFor } from './shapeTimed.js';
 
 /** The flags of hog shape's subcommands (parsed by shape.ts). */
 export interface ShapeFlags {
@@ -23,6 +25,11 @@ export interface ShapeFlags {
   prio?: ShapePrio;
   ingress?: boolean;
   ifCreatedAt?: number;
+  /** --pid, and its ports read when the command ran (shapeTimed.ts). */
+  pid?: number;
+  pidPorts?: number[];
+  /** --for, seconds. */
+  for?: number;
   dryRun?: boolean;
   force?: boolean;
   json?: boolean;
@@ -44,7 +51,12 @@ function changeFor(
       opts.port !== undefined ? (opts.port.length === 1 ? { port: opts.port[0] } : { ports: opts.port }) : {};
     return addChange({
       direction: opts.ingress ? 'ingress' : 'egress',
-      match: { ...match, ...(opts.host !== undefined ? { host: opts.host } : {}) },
+      match: {
+        ...match,
+        ...(opts.host !== undefined ? { host: opts.host } : {}),
+        ...(opts.pid !== undefined ? { pid: opts.pid, ports: opts.pidPorts ?? [] } : {}),
+      },
+      ...(opts.for !== undefined ? { expiresAt: Date.now() + opts.for * 1000 } : {}),
       ...(opts.prio !== undefined ? { prio: opts.prio } : {}),
       ...(opts.rate !== undefined ? { rateBitsPerSecond: opts.rate } : {}),
       ...(opts.ceil !== undefined ? { ceilBitsPerSecond: opts.ceil } : {}),
@@ -98,12 +110,19 @@ function commandLines(result: TransactionResult): string[] {
   ];
 }
 
-function report(dev: string, result: TransactionResult, opts: ShapeFlags, context: CliContext): void {
+function report(
+  dev: string,
+  result: TransactionResult,
+  opts: ShapeFlags,
+  context: CliContext,
+  extra: { lines: string[]; json: Record<string, unknown> } = { lines: [], json: {} },
+): void {
   const out = context.output;
   const commands = commandLines(result);
   if (opts.json) {
     out.line(
       JSON.stringify({
+        ...extra.json,
         dev,
         applied: result.applied,
         dryRun: opts.dryRun === true,
@@ -121,12 +140,13 @@ function report(dev: string, result: TransactionResult, opts: ShapeFlags, contex
   for (const w of result.warnings) out.error(`tc said: ${w}`);
   if (commands.length === 0) {
     out.line(`${dev}: nothing to change (the kernel already has this)`);
-    return;
+  } else {
+    out.line(opts.dryRun ? `${dev}: plan (nothing changed):` : `${dev}: done:`);
+    for (const l of differenceLines(result)) out.line(`  ${l}`);
+    out.line(opts.dryRun ? '  would run:' : '  ran:');
+    for (const c of commands) out.line(`    ${c}`);
   }
-  out.line(opts.dryRun ? `${dev}: plan (nothing changed):` : `${dev}: done:`);
-  for (const l of differenceLines(result)) out.line(`  ${l}`);
-  out.line(opts.dryRun ? '  would run:' : '  ran:');
-  for (const c of commands) out.line(`    ${c}`);
+  for (const l of extra.lines) out.line(`  ${l}`);
 }
 
 /** Devices hog has something on: a state file, or hog's root qdisc (a state file lost). */
@@ -160,6 +180,12 @@ export async function runChange(
   context: CliContext,
 ): Promise<void> {
   const system = realSystem();
+  let pidNote: string | undefined;
+  if (verb === 'add' && opts.pid !== undefined) {
+    const now = pidPortsNow(opts.pid);
+    opts.pidPorts = now.ports;
+    pidNote = now.note;
+  }
   const change = changeFor(verb, opts, id);
   const devs = opts.dev !== undefined ? [opts.dev] : await hogDevices(system);
   if (devs.length === 0 && verb === 'clear') {
@@ -179,7 +205,33 @@ export async function runChange(
       );
       continue;
     }
-    report(dev, result, opts, context);
+    if (!opts.dryRun) cancelRemovedReverts(result, system.stateDir);
+    const extra =
+      verb === 'add' && opts.for !== undefined
+        ? await scheduleOrUndo(system, dev, result, opts.for, opts.dryRun === true)
+        : { lines: [], json: {} };
+    if (pidNote !== undefined) extra.lines.unshift(pidNote);
+    report(dev, result, opts, context, extra);
+  }
+}
+
+/** A rule that was to revert by itself but cannot be made to must not stay: it is taken out again. */
+async function scheduleOrUndo(
+  system: ShapeSystem,
+  dev: string,
+  result: TransactionResult,
+  forSeconds: number,
+  dryRun: boolean,
+): Promise<ReturnType<typeof scheduleFor>> {
+  try {
+    return scheduleFor(result, forSeconds, system.stateDir, dryRun);
+  } catch (error) {
+    const rule = addedRule(result);
+    if (rule) await transact(system, dev, removeChange({ id: rule.id, ifCreatedAt: rule.createdAt }), {});
+    throw new HogError(`could not schedule the revert of ${rule?.id ?? 'the rule'}: it was taken out again`, {
+      hint: 'without --for the rule stays until hog shape remove',
+      cause: error,
+    });
   }
 }
 
