@@ -15,7 +15,7 @@ import { readShapeState, STATE_ROOT, stateDir } from '../../src/shape/state.js';
 import { runCommand, type ShapeSystem } from '../../src/shape/system.js';
 import { transact } from '../../src/shape/transaction.js';
 import { canSwitchUser, hasCommand, skipWithout } from '../helpers/capabilities.js';
-import { HOG_BIN, type HogResult } from '../helpers/hog.js';
+import { HOG_BIN, type HogResult, hogBinForOtherUsers } from '../helpers/hog.js';
 import { createNetnsPair, type NetnsPair, netnsAvailable } from '../helpers/netns.js';
 
 let pair: NetnsPair;
@@ -418,6 +418,43 @@ describe.skipIf(!netnsAvailable())('hog shape in a network namespace', () => {
       expect.stringContaining('hog: rule port-443 overlaps rule port-80+443'),
     ]);
   });
+
+  it.skipIf(skipWithout('hog shape list as nobody', canSwitchUser, () => hasCommand('setpriv')))(
+    'list works without root: the rules and their counters, read back from the kernel',
+    async () => {
+      expect(
+        (await hogIn(['shape', 'add', '--dev', pair.vethA, '--port', '5201', '--rate', '10mbit'])).code,
+      ).toBe(0);
+      const asNobody = spawnSync(
+        'ip',
+        [
+          'netns',
+          'exec',
+          pair.a,
+          'setpriv',
+          '--reuid=65534',
+          '--regid=65534',
+          '--clear-groups',
+          hogBinForOtherUsers(),
+          'shape',
+          'list',
+          '--dev',
+          pair.vethA,
+          '--json',
+        ],
+        { encoding: 'utf8', timeout: 30_000, cwd: '/' },
+      );
+      expect(asNobody.stderr).toBe('');
+      const listing = JSON.parse(asNobody.stdout) as {
+        rows: { label: string; classId: string; inKernel: boolean }[];
+      }[];
+      expect(listing[0]?.rows.map((r) => [r.label, r.classId, r.inKernel])).toEqual([
+        ['port-5201', '686f:101', true],
+        ['(unclassified)', '686f:2', true],
+        ['(link)', '686f:1', true],
+      ]);
+    },
+  );
 
   it.skipIf(skipWithout('dropping CAP_NET_ADMIN', canSwitchUser, () => hasCommand('setpriv')))(
     'without CAP_NET_ADMIN: exit 3 naming the capability, nothing changed',
