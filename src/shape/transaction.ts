@@ -115,7 +115,7 @@ async function rollBack(
 function checkTakeOver(next: ShapeState, dev: TcSnapshot, force: boolean): void {
   if (next.linkRateBitsPerSecond === undefined && !next.rules.some((r) => r.direction === 'egress')) return;
   const root = rootOf(dev);
-  if (hasHogRoot(dev) || isDefaultRoot(root) || next.savedRootQdisc !== undefined) return;
+  if (hasHogRoot(dev) || isDefaultRoot(root, dev.qdiscs) || next.savedRootQdisc !== undefined) return;
   if (!force) {
     throw new UsageError(`${dev.dev} has a root qdisc hog did not install (${root?.kind} ${root?.handle})`, {
       hint: `hog shape would replace it: add --force to do so (hog saves it and \`hog shape clear --dev ${dev.dev}\` puts it back), or remove it yourself (tc qdisc del dev ${dev.dev} root)`,
@@ -162,7 +162,12 @@ export async function transact(
       const root = rootOf(dev);
       const wantsEgress =
         next.linkRateBitsPerSecond !== undefined || next.rules.some((r) => r.direction === 'egress');
-      if (wantsEgress && !hasHogRoot(dev) && !isDefaultRoot(root) && next.savedRootQdisc === undefined) {
+      if (
+        wantsEgress &&
+        !hasHogRoot(dev) &&
+        !isDefaultRoot(root, dev.qdiscs) &&
+        next.savedRootQdisc === undefined
+      ) {
         next = {
           ...next,
           savedRootQdisc: saveRootQdisc(devName, dev.qdiscs, await shownRoot(system, devName)),

@@ -236,6 +236,23 @@ describe('planDevice', () => {
     ]);
   });
 
+  it("takes a multiqueue NIC's default mq, but not one whose queue qdisc the user set", () => {
+    const mq = (child: string) =>
+      parseQdiscs(
+        `[{"kind":"mq","handle":"0:","root":true,"options":{}},{"kind":"fq_codel","handle":"0:","parent":":1","options":{}},{"kind":"fq","handle":"${child}","parent":":2","options":{}}]`,
+      );
+    const eth0 = (child: string): TcSnapshot => ({ ...noqueue('eth0'), qdiscs: mq(child) });
+    const s = addChange({ direction: 'egress', match: { port: 22 }, prio: 'high' })(
+      at(undefined, nic),
+    ) as ShapeState;
+    expect(planDevice(eth0('0:'), undefined, wantedFrom(s, nic), undefined).batch[0]).toBe(
+      'qdisc add dev eth0 root handle 686f: htb default 2',
+    );
+    expect(() => planDevice(eth0('8001:'), undefined, wantedFrom(s, nic), undefined)).toThrow(
+      'eth0 has a root qdisc hog does not own (mq 0:)',
+    );
+  });
+
   it('shapes ingress on an ifb made first, redirected last; removes it in the reverse order', () => {
     const s = {
       ...(addChange({ direction: 'ingress', match: { port: 873 }, rateBitsPerSecond: 5e6 })(
