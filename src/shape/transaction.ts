@@ -17,6 +17,7 @@ import {
   type TcSnapshot,
 } from './devicePlan.js';
 import { ifbName } from './handles.js';
+import { holdSignals } from './holdSignals.js';
 import { lockDevice } from './lock.js';
 import { isDefaultRoot, saveRootQdisc } from './savedQdisc.js';
 import { readSnapshot, shownRoot } from './snapshot.js';
@@ -44,6 +45,8 @@ export interface TransactionResult {
   warnings: string[];
   /** A state file that no longer matched the kernel and was set aside. */
   staleState: boolean;
+  /** A signal that came while the device was being changed: held until done (holdSignals.ts). */
+  interruptedBy?: NodeJS.Signals;
 }
 
 export interface TransactionOptions {
@@ -192,31 +195,50 @@ export async function transact(
     };
     if (options.dryRun) return result;
     await options.beforeApply?.();
+    const held = holdSignals();
     try {
-      const said = await runPlan(system, plan);
-      if (said !== '') result.warnings.push(said);
-    } catch (error) {
-      try {
-        await rollBack(system, facts, before, next);
-      } catch (rollbackError) {
-        throw new HogError(
-          `${(error as Error).message}; and putting ${devName} back failed too: ${(rollbackError as Error).message}`,
-          {
-            hint: `see \`tc qdisc show dev ${devName}\`; \`hog shape clear --dev ${devName}\` removes what hog installed`,
-            cause: error,
-          },
-        );
-      }
-      if (error instanceof HogError && error.hint === undefined) {
-        throw new HogError(`${error.message}; ${devName} is as it was before`, { cause: error });
-      }
-      throw error;
+      await applyOrRollBack(system, facts, devName, plan, before, next, result);
+    } finally {
+      const signal = held.release();
+      if (signal !== undefined) result.interruptedBy = signal;
     }
-    if (next === undefined) removeShapeState(devName, system.stateDir);
-    else writeShapeState(next, system.stateDir);
     result.applied = true;
     return result;
   } finally {
     await lock?.release();
   }
+}
+
+/** Run the plan; on failure run the plan back; record the state once the kernel took it. */
+async function applyOrRollBack(
+  system: ShapeSystem,
+  facts: DeviceFacts,
+  devName: string,
+  plan: DevicePlan,
+  before: ShapeState | undefined,
+  next: ShapeState | undefined,
+  result: TransactionResult,
+): Promise<void> {
+  try {
+    const said = await runPlan(system, plan);
+    if (said !== '') result.warnings.push(said);
+  } catch (error) {
+    try {
+      await rollBack(system, facts, before, next);
+    } catch (rollbackError) {
+      throw new HogError(
+        `${(error as Error).message}; and putting ${devName} back failed too: ${(rollbackError as Error).message}`,
+        {
+          hint: `see \`tc qdisc show dev ${devName}\`; \`hog shape clear --dev ${devName}\` removes what hog installed`,
+          cause: error,
+        },
+      );
+    }
+    if (error instanceof HogError && error.hint === undefined) {
+      throw new HogError(`${error.message}; ${devName} is as it was before`, { cause: error });
+    }
+    throw error;
+  }
+  if (next === undefined) removeShapeState(devName, system.stateDir);
+  else writeShapeState(next, system.stateDir);
 }

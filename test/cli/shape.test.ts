@@ -264,6 +264,44 @@ describe.skipIf(!netnsAvailable())('hog shape in a network namespace', () => {
     expect(readShapeState(pair.vethA, systemIn(pair.a).stateDir)).toBeUndefined();
   });
 
+  it('a SIGTERM or Ctrl-C during the change is held until the change, or its rollback, is whole', async () => {
+    const before = tcView();
+    // the signal arrives while tc runs the batch (the second one fails half-way, and is rolled back)
+    const signalled = (breakIt: boolean) => {
+      let batches = 0;
+      return systemIn(pair.a, (input) => {
+        // the rollback's batch runs as planned
+        if (++batches > 1) return input;
+        process.kill(process.pid, breakIt ? 'SIGINT' : 'SIGTERM');
+        return breakIt
+          ? `${input}class add dev hognosuchdev parent 686f:1 classid 686f:999 htb rate 1mbit\n`
+          : input;
+      });
+    };
+    const done = await transact(
+      signalled(false),
+      pair.vethA,
+      addChange({ direction: 'egress', match: { port: 5201 }, rateBitsPerSecond: 10e6 }),
+    );
+    expect(done.interruptedBy).toBe('SIGTERM');
+    expect(done.applied).toBe(true);
+    expect(tcIn('class', 'show', 'dev', pair.vethA)).toContain('class htb 686f:101 parent 686f:1 ');
+    expect(readShapeState(pair.vethA, systemIn(pair.a).stateDir)?.rules.map((r) => r.id)).toEqual([
+      'port-5201',
+    ]);
+    const applied = tcView();
+    await expect(
+      transact(
+        signalled(true),
+        pair.vethA,
+        addChange({ direction: 'egress', match: { port: 5202 }, rateBitsPerSecond: 1e6 }),
+      ),
+    ).rejects.toThrow(`${pair.vethA} is as it was before`);
+    expect(tcView()).toEqual(applied);
+    expect((await hogIn(['shape', 'clear'])).code).toBe(0);
+    expect(tcView()).toEqual(before);
+  });
+
   it("a user's root qdisc replaced between reading and applying is left alone", async () => {
     tcIn(
       'qdisc',
