@@ -102,6 +102,19 @@ describe('changes', () => {
     ).toHaveLength(1);
   });
 
+  it('asks for the ingress rate for ingress priorities, and for a rate where hog shape link has none', () => {
+    const linked = linkChange({ rateBitsPerSecond: 20e6 })(at(undefined)) as ShapeState;
+    expect(() => addChange({ direction: 'ingress', match: { port: 22 }, prio: 'high' })(at(linked))).toThrow(
+      expect.objectContaining({
+        hint: expect.stringContaining('hog shape link --dev v0 --ingress-rate 100mbit'),
+      }),
+    );
+    expect(() => linkChange({})(at(undefined))).toThrow('v0 reports no link speed: say what it carries');
+    expect(linkChange({})(at(undefined, nic))?.linkRateBitsPerSecond).toBe(1e9);
+    const both = linkChange({ ingressRateBitsPerSecond: 50e6 })(at(linked)) as ShapeState;
+    expect([both.linkRateBitsPerSecond, both.ingressRateBitsPerSecond]).toEqual([20e6, 50e6]);
+  });
+
   it('refuses a request that is not one match and one treatment', () => {
     expect(() =>
       addChange({ direction: 'egress', match: { port: 1, host: '10.0.0.1' }, prio: 'high' }),
