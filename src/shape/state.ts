@@ -85,10 +85,16 @@ export function readShapeState(dev: string, dir = stateDir()): ShapeState | unde
     if (errnoCode(error) === 'ENOENT') return undefined;
     throw unreadable(error, dir);
   }
-  const state = JSON.parse(text) as ShapeState;
-  if (state.version !== 1 || state.dev !== dev || !Array.isArray(state.rules)) {
+  let state: ShapeState | undefined;
+  try {
+    state = JSON.parse(text) as ShapeState;
+  } catch {
+    state = undefined;
+  }
+  if (state?.version !== 1 || state.dev !== dev || !Array.isArray(state.rules)) {
+    // hog writes it whole (rename), so only another program can have made it so
     throw new HogError(`${stateFile(dev, dir)} is not a hog shape state file of this version`, {
-      hint: 'hog shape clear --dev DEV removes what hog installed and this file',
+      hint: `remove it; then hog shape clear --dev ${dev} removes what hog installed (it finds its own tree by its handle)`,
     });
   }
   return state;
