@@ -71,6 +71,11 @@ const COMMANDS: CommandEntry[] = [
     load: () => import('./net.js'),
   },
   {
+    name: 'shape',
+    summary: 'traffic shaping (HTB via tc): priorities and caps, previewed, verified, exactly undone',
+    load: () => import('./shape.js'),
+  },
+  {
     name: 'disk',
     summary: 'what fills the disk: scan, categories, deleted-but-open files, df reconciliation, cleanup',
     load: () => import('./disk.js'),

@@ -25,6 +25,7 @@ import { explainLines } from '../render/explain.js';
 import { netColumns } from '../render/netColumns.js';
 import { type CliContext, rootsOf } from './context.js';
 import { type Run, runLive, runStream, stopSignal } from './netRun.js';
+import { addShapingClasses, readShapedDevices } from './netShaping.js';
 import { parsePidList, positiveInt, seconds } from './optionValues.js';
 
 interface NetOptions {
@@ -258,6 +259,7 @@ async function runNet(opts: NetOptions, command: Command, context: CliContext): 
   const tick = async () => {
     monitor.update(await sampler.sample());
     const snapshot = monitor.snapshot();
+    addShapingClasses(snapshot.connections, readShapedDevices());
     // group peaks are kept for every grouping, so switching the view shows real peaks
     for (const g of GROUPS) buildRows(snapshot, g, filter, sort, peaks);
     return snapshot;

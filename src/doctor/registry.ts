@@ -17,6 +17,7 @@ import { swapPressure } from './checks/swapPressure.js';
 import { tcpRetransmits } from './checks/tcpRetransmits.js';
 import { topResident } from './checks/topResident.js';
 import { topTalker } from './checks/topTalker.js';
+import { unshapedLink } from './checks/unshapedLink.js';
 
 export const CHECKS: readonly Check[] = [
   memoryAvailable,
@@ -31,6 +32,7 @@ export const CHECKS: readonly Check[] = [
   diskInodes,
   linkUtilisation,
   topTalker,
+  unshapedLink,
   tcpRetransmits,
   sendQueues,
 ];

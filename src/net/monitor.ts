@@ -28,6 +28,21 @@ export const INTERFACE_COUNTS = 'link-layer frame bytes as the driver counts the
 /** Window over which TCP health (limit, retransmits) is judged. */
 export const HEALTH_WINDOW_SECONDS = 10;
 
+/**
+ * The hog shape class a connection's packets go to in one direction (filled in by `hog net` from the
+ * rules hog shape recorded, through shape/classify.ts; the net layer only carries it).
+ */
+export interface ConnectionShaping {
+  dev: string;
+  direction: 'egress' | 'ingress';
+  /** The rule that takes the packets; undefined: the device's default class. */
+  ruleId: string | undefined;
+  classId: string | undefined;
+  prio?: string;
+  rateBitsPerSecond?: number;
+  ceilBitsPerSecond?: number;
+}
+
 export interface ConnectionRow {
   key: string;
   proto: string;
@@ -48,6 +63,8 @@ export interface ConnectionRow {
   closed: boolean;
   /** Seconds since the first sight of the flow. */
   ageSeconds: number;
+  /** Its hog shape classes, out then in; absent where hog shapes nothing it uses. */
+  shaping?: ConnectionShaping[];
 }
 
 export interface InterfaceRow {

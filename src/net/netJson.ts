@@ -37,6 +37,7 @@ function row(r: NetRow) {
           retransPercent:
             r.health?.retransPercent === undefined ? null : round(r.health.retransPercent * 10) / 10,
           limit: r.health?.limit ?? null,
+          shaping: r.shaping ?? null,
         }
       : {}),
   };

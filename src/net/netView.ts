@@ -7,7 +7,7 @@ import { quote, UsageError } from '../errors.js';
 import type { SocketProcess } from '../proc/socketOwners.js';
 import { formatEndpoint } from './address.js';
 import type { RetiredFlow } from './flowTracker.js';
-import type { ConnectionRow, NetSnapshot } from './monitor.js';
+import type { ConnectionRow, ConnectionShaping, NetSnapshot } from './monitor.js';
 import { WINDOWS, type WindowRates, type WindowSeconds } from './rateWindow.js';
 import type { TcpHealth } from './tcpHealth.js';
 
@@ -66,6 +66,7 @@ export interface NetRow {
   speedBitsPerSecond?: number;
   utilisationPercent?: number;
   virtual?: boolean;
+  shaping?: ConnectionShaping[];
 }
 
 const zeroRates = (): WindowRates => ({ 2: { in: 0, out: 0 }, 10: { in: 0, out: 0 }, 40: { in: 0, out: 0 } });
@@ -123,6 +124,7 @@ function connectionRow(c: ConnectionRow): NetRow {
   if (c.iface !== undefined) row.iface = c.iface;
   if (c.rttMs !== undefined) row.rttMs = c.rttMs;
   if (c.health) row.health = c.health;
+  if (c.shaping) row.shaping = c.shaping;
   return row;
 }
 

@@ -243,6 +243,17 @@ function columns(by: GroupBy, o: NetColumnOptions): NetColumn[] {
         source: 'tcp_info busy_time, rwnd_limited, sndbuf_limited (Linux 4.10+)',
       },
       {
+        id: 'class',
+        header: 'CLASS',
+        align: 'left',
+        priority: 7,
+        text: (r) => shapingLabel(r.shaping),
+        meaning:
+          'the hog shape class its packets go to: the priority or cap of the rule that takes them, default for the unclassified, "out ..., in ..." when both directions are shaped, - where hog shapes nothing it uses (shown once hog shape has rules)',
+        source:
+          "hog shape's recorded rules matched against the connection's ports and remote address, as its tc filters match them",
+      },
+      {
         id: 'sendq',
         header: 'SEND-Q',
         align: 'right',
@@ -254,6 +265,23 @@ function columns(by: GroupBy, o: NetColumnOptions): NetColumn[] {
     );
   }
   return list;
+}
+
+/** "low", "cap 10.0 Mb/s", "default"; "out low, in default" when both directions are shaped. */
+export function shapingLabel(shaping: NetRow['shaping']): string {
+  if (!shaping || shaping.length === 0) return '-';
+  const one = (s: NonNullable<NetRow['shaping']>[number]) => {
+    if (s.ruleId === undefined) return 'default';
+    if (s.prio !== undefined) return s.prio;
+    if (s.rateBitsPerSecond === undefined) return s.ruleId;
+    const rate = formatRate(s.rateBitsPerSecond / 8);
+    const ceil = s.ceilBitsPerSecond;
+    return ceil === undefined || ceil === s.rateBitsPerSecond
+      ? `cap ${rate}`
+      : `${rate} ceil ${formatRate(ceil / 8)}`;
+  };
+  if (shaping.length === 1) return one(shaping[0] as NonNullable<NetRow['shaping']>[number]);
+  return shaping.map((s) => `${s.direction === 'egress' ? 'out' : 'in'} ${one(s)}`).join(', ');
 }
 
 /** Every column of a grouping, for --explain. */
@@ -268,7 +296,9 @@ export function renderNetTable(
   width: number | undefined,
   o: NetColumnOptions = {},
 ): string[] {
-  const all = columns(by, o);
+  // the class column only once hog shape classifies something: elsewhere it would be all dashes
+  const shaped = rows.some((r) => r.shaping !== undefined);
+  const all = columns(by, o).filter((c) => c.id !== 'class' || shaped);
   if (width === undefined) return renderTable(all, rows, { width });
   const measured = new Map<NetColumn, number>();
   const widthOf = (c: NetColumn): number => {

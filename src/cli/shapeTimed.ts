@@ -1,0 +1,80 @@
+/**
+ * What `hog shape add --pid` and `--for` add to hog shape's changes: a process's ports as the rule's
+ * match (a snapshot, said so), a timed revert scheduled once the rule is in the kernel, and the
+ * reverts of the rules a change removed cancelled (remove, clear).
+ */
+import { formatDuration } from '../render/units.js';
+import { readPidPorts } from '../shape/pidPorts.js';
+import { cancelRevert, type ScheduledRevert, scheduleRevert } from '../shape/revert.js';
+import { chooseRevertMechanisms, readRevertFacts } from '../shape/revertMechanism.js';
+import type { ShapeRule } from '../shape/rules.js';
+import type { TransactionResult } from '../shape/transaction.js';
+import { portList } from '../shape/watchPlan.js';
+
+/** The ports of PID now, and the line that says they are a snapshot. */
+export function pidPortsNow(pid: number, procRoot = '/proc'): { ports: number[]; note: string } {
+  const p = readPidPorts(pid, procRoot);
+  return {
+    ports: p.ports,
+    note: `PID ${pid} (${p.comm}) holds ports ${portList(p.ports)} now; this is a snapshot: ports it opens later are shaped only while hog shape watch runs`,
+  };
+}
+
+/** The rule a change put in (new, or replaced with a new creation time); undefined if none. */
+export function addedRule(result: TransactionResult): ShapeRule | undefined {
+  const before = result.before?.rules ?? [];
+  return result.after?.rules.find((r) => !before.some((b) => b.id === r.id && b.createdAt === r.createdAt));
+}
+
+/** Cancel the pending reverts of every rule the change took out (or replaced). */
+export function cancelRemovedReverts(result: TransactionResult, stateDir: string): void {
+  if (!result.applied) return;
+  const after = result.after?.rules ?? [];
+  for (const rule of result.before?.rules ?? []) {
+    if (!after.some((r) => r.id === rule.id && r.createdAt === rule.createdAt))
+      cancelRevert(rule, { stateDir });
+  }
+}
+
+function mechanismWords(s: Pick<ScheduledRevert, 'mechanism' | 'record'>): string {
+  if (s.mechanism === 'systemd') return `a transient systemd timer (${s.record.unit}.timer)`;
+  if (s.mechanism === 'at') return `an at job (number ${s.record.atJob})`;
+  return `a detached reverter process (PID ${s.record.pid}; it does not survive a reboot, nor do the rules)`;
+}
+
+/** Schedule the revert of the rule just added; lines for people and a JSON field. */
+export function scheduleFor(
+  result: TransactionResult,
+  forSeconds: number,
+  stateDir: string,
+  dryRun: boolean,
+): { lines: string[]; json: Record<string, unknown> } {
+  if (dryRun) {
+    const choice = chooseRevertMechanisms(readRevertFacts()).find((c) => c.unusable === undefined);
+    return {
+      lines: [`would revert by itself after ${formatDuration(forSeconds)} (through ${choice?.mechanism})`],
+      json: { revert: { mechanism: choice?.mechanism, inSeconds: forSeconds, scheduled: false } },
+    };
+  }
+  const rule = addedRule(result);
+  if (rule === undefined || rule.expiresAt === undefined) return { lines: [], json: {} };
+  const s = scheduleRevert(rule, rule.expiresAt - Date.now(), { stateDir });
+  const lines = [
+    `reverts by itself at ${new Date(s.dueAt).toISOString()} (in ${formatDuration(forSeconds)}) through ${mechanismWords(s)}`,
+    ...s.passedOver.map((p) => `  not through ${p.mechanism}: ${p.why}`),
+  ];
+  return {
+    lines,
+    json: {
+      revert: {
+        mechanism: s.mechanism,
+        dueAt: new Date(s.dueAt).toISOString(),
+        scheduled: true,
+        passedOver: s.passedOver,
+        ...(s.record.unit !== undefined ? { unit: s.record.unit } : {}),
+        ...(s.record.atJob !== undefined ? { atJob: s.record.atJob } : {}),
+        ...(s.record.pid !== undefined ? { pid: s.record.pid } : {}),
+      },
+    },
+  };
+}

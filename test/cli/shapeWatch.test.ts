@@ -1,0 +1,181 @@
+/**
+ * `hog shape add --pid` and `hog shape watch` with a real process in a network namespace: the rule
+ * takes the process's ports at add time (and says they are a snapshot); watch adds the port the
+ * process opens afterwards, and when the process exits, says so, removes its rule and ends. The
+ * pure step (keep, ports, gone, PID reused) is checked on values.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ShapeRule } from '../../src/shape/rules.js';
+import { describeStep, planPidRule } from '../../src/shape/watchPlan.js';
+import { HOG_BIN } from '../helpers/hog.js';
+import { createNetnsPair, type NetnsPair, netnsAvailable } from '../helpers/netns.js';
+import { waitFor } from '../helpers/processes.js';
+
+const rule = (ports: number[], createdAt = 10_000): ShapeRule => ({
+  id: 'pid-42',
+  dev: 'veth0',
+  direction: 'egress',
+  match: { pid: 42, ports },
+  prio: 'low',
+  createdAt,
+  classId: '686f:30',
+  slot: 1,
+});
+
+describe('planPidRule', () => {
+  it('keeps, updates, or removes', () => {
+    const r = rule([80, 443]);
+    expect(planPidRule(r, { comm: 'nginx', startedAtMs: 5_000, ports: [80, 443] }).kind).toBe('keep');
+    const step = planPidRule(r, { comm: 'nginx', startedAtMs: 5_000, ports: [80, 8443] });
+    expect(step).toEqual({ kind: 'ports', rule: r, comm: 'nginx', from: [80, 443], to: [80, 8443] });
+    expect(describeStep(step)).toBe(
+      'PID 42 (nginx) ports 80,443 -> 80,8443 (+8443 -443): updated rule pid-42 on veth0',
+    );
+    const gone = planPidRule(r, undefined);
+    expect(describeStep(gone)).toBe('PID 42 has exited: removed rule pid-42 on veth0');
+  });
+
+  it('takes a PID now naming a process started after the rule for a gone one', () => {
+    const reused = planPidRule(rule([80]), { comm: 'sleep', startedAtMs: 12_000, ports: [] });
+    expect(reused).toMatchObject({ kind: 'gone' });
+    expect(describeStep(reused)).toBe(
+      'PID 42 is now another process (sleep, started after the rule was made): removed rule pid-42 on veth0',
+    );
+    // within the tolerance of the start time's clock ticks: the same process
+    expect(planPidRule(rule([80]), { comm: 'x', startedAtMs: 10_500, ports: [80] }).kind).toBe('keep');
+  });
+});
+
+const why = netnsAvailable() ? undefined : 'cannot make network namespaces here (needs root and ip netns)';
+if (why) console.log(`skipping the hog shape watch tests: ${why}`);
+
+/** A node process that listens on the ports it is told on stdin ("listen P"), and exits on "exit". */
+const SERVER = `
+  const net = require('node:net');
+  require('node:readline').createInterface({ input: process.stdin }).on('line', (line) => {
+    const [verb, port] = line.split(' ');
+    if (verb === 'exit') process.exit(0);
+    net.createServer().listen(Number(port), () => console.log('listening ' + port));
+  });
+  setTimeout(() => process.exit(0), 60000);`;
+
+describe.skipIf(why !== undefined)('hog shape watch with a real process', () => {
+  let pair: NetnsPair;
+  let stateDir: string;
+  let server: ChildProcess;
+  const hog = (...args: string[]) =>
+    spawnSync('ip', ['netns', 'exec', pair.a, HOG_BIN, ...args], { encoding: 'utf8', timeout: 20_000 });
+  const rulesNow = (): ShapeRule[] => {
+    const file = `${stateDir}/${pair.vethA}.json`;
+    return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { rules: ShapeRule[] }).rules : [];
+  };
+  let said = '';
+  const tell = async (line: string, answer: string) => {
+    server.stdin?.write(`${line}\n`);
+    await waitFor(() => said.includes(answer), answer);
+  };
+
+  beforeAll(() => {
+    pair = createNetnsPair('w');
+    const inode = pair.execIn(pair.a, 'readlink', ['/proc/self/ns/net']).replace(/\D/g, '');
+    stateDir = `/run/hog/shape/net-${inode}`;
+    expect(hog('shape', 'link', '--dev', pair.vethA, '--rate', '20mbit').status).toBe(0);
+    // its stdin takes the commands (pair.spawnIn gives no stdin); ip netns exec execs node: same PID
+    server = spawn('ip', ['netns', 'exec', pair.a, process.execPath, '-e', SERVER], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+  });
+  afterAll(() => {
+    server?.kill('SIGKILL');
+    if (pair) {
+      hog('shape', 'clear', '--dev', pair.vethA);
+      pair.remove();
+      rmSync(stateDir, { recursive: true, force: true });
+    }
+  });
+
+  it('follows a port opened after the rule, then removes the rule when the process exits', async () => {
+    server.stdout?.on('data', (d: Buffer) => {
+      said += d.toString();
+    });
+    await tell('listen 7301', 'listening 7301');
+    const pid = server.pid as number;
+    const add = hog('shape', 'add', '--dev', pair.vethA, '--pid', String(pid), '--prio', 'low');
+    expect(add.status, add.stderr).toBe(0);
+    expect(add.stdout).toContain(
+      `PID ${pid} (node) holds ports 7301 now; this is a snapshot: ports it opens later are shaped only while hog shape watch runs`,
+    );
+    expect(rulesNow().map((r) => [r.id, r.match])).toEqual([[`pid-${pid}`, { port: 7301, pid }]]);
+
+    const watch = spawn(
+      'ip',
+      ['netns', 'exec', pair.a, HOG_BIN, 'shape', 'watch', '--dev', pair.vethA, '--interval', '0.2s'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let out = '';
+    watch.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    watch.stderr.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    const ended = new Promise<number | null>((resolve) => watch.on('close', resolve));
+    try {
+      await waitFor(() => out.includes('Ctrl-C ends'), 'watch to start');
+      expect(out).toContain(`pid-${pid} on ${pair.vethA}: PID ${pid}, ports 7301`);
+      expect(out).toContain("outside hog shape watch a pid rule's ports are a snapshot");
+      await tell('listen 7302', 'listening 7302');
+      await waitFor(() => out.includes('(+7302)'), 'watch to add the new port', 15_000);
+      expect(out).toMatch(
+        new RegExp(
+          `\\d\\d:\\d\\d:\\d\\d PID ${pid} \\(node\\) ports 7301 -> 7301,7302 \\(\\+7302\\): updated rule pid-${pid} on ${pair.vethA}`,
+        ),
+      );
+      expect(rulesNow().map((r) => r.match)).toEqual([{ ports: [7301, 7302], pid }]);
+      // the kernel has the new port's filter (u32 on dport 7302 = 0x1c86)
+      const filters = pair.execIn(pair.a, 'tc', ['filter', 'show', 'dev', pair.vethA]);
+      expect(filters).toContain('00001c86/0000ffff');
+
+      server.stdin?.write('exit\n');
+      expect(await ended).toBe(0);
+      expect(out).toContain(`PID ${pid} has exited: removed rule pid-${pid} on ${pair.vethA}`);
+      expect(out).toContain('hog shape watch: no pid rule left; done');
+      expect(rulesNow()).toEqual([]);
+    } finally {
+      watch.kill('SIGKILL');
+    }
+  });
+
+  it('ends on SIGTERM and leaves the rules as they are; refuses to start with nothing to watch', async () => {
+    const none = hog('shape', 'watch', '--dev', pair.vethA);
+    expect(none.status).toBe(2);
+    expect(none.stderr).toContain(`hog: no pid rule to watch on ${pair.vethA}`);
+
+    const sleeper = pair.spawnIn(pair.a, 'sleep', ['30']);
+    try {
+      expect(
+        hog('shape', 'add', '--dev', pair.vethA, '--pid', String(sleeper.pid), '--prio', 'low').status,
+      ).toBe(0);
+      const inside = spawn('ip', ['netns', 'exec', pair.a, HOG_BIN, 'shape', 'watch', '--dev', pair.vethA], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      inside.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+      });
+      const ended = new Promise<number | null>((resolve) => inside.on('close', resolve));
+      await waitFor(() => out.includes('Ctrl-C ends'), 'watch to start');
+      inside.kill('SIGTERM'); // ip netns exec execs hog: the signal reaches hog itself
+      expect(await ended).toBe(0);
+      expect(out).toContain('hog shape watch: stopped by SIGTERM; the rules stay as they are');
+      expect(rulesNow().map((r) => r.id)).toEqual([`pid-${sleeper.pid}`]);
+    } finally {
+      sleeper.kill('SIGKILL');
+      hog('shape', 'remove', '--dev', pair.vethA, `pid-${sleeper.pid}`);
+    }
+  });
+});
