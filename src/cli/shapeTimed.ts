@@ -3,6 +3,7 @@
  * match (a snapshot, said so), a timed revert scheduled once the rule is in the kernel, and the
  * reverts of the rules a change removed cancelled (remove, clear).
  */
+import { readlinkSync } from 'node:fs';
 import { formatDuration } from '../render/units.js';
 import { readPidPorts } from '../shape/pidPorts.js';
 import { cancelRevert, type ScheduledRevert, scheduleRevert } from '../shape/revert.js';
@@ -11,12 +12,24 @@ import type { ShapeRule } from '../shape/rules.js';
 import type { TransactionResult } from '../shape/transaction.js';
 import { portList } from '../shape/watchPlan.js';
 
+/** Whether PID lives in hog's network namespace (unknown counts as yes: nothing to warn about). */
+function sameNetns(pid: number, procRoot: string): boolean {
+  try {
+    return readlinkSync(`${procRoot}/${pid}/ns/net`) === readlinkSync(`${procRoot}/self/ns/net`);
+  } catch {
+    return true;
+  }
+}
+
 /** The ports of PID now, and the line that says they are a snapshot. */
 export function pidPortsNow(pid: number, procRoot = '/proc'): { ports: number[]; note: string } {
   const p = readPidPorts(pid, procRoot);
+  const elsewhere = sameNetns(pid, procRoot)
+    ? ''
+    : " (its ports are those of its own network namespace, not hog's: they match only what crosses this device with them)";
   return {
     ports: p.ports,
-    note: `PID ${pid} (${p.comm}) holds ports ${portList(p.ports)} now; this is a snapshot: ports it opens later are shaped only while hog shape watch runs`,
+    note: `PID ${pid} (${p.comm}) holds ports ${portList(p.ports)} now${elsewhere}; this is a snapshot: ports it opens later are shaped only while hog shape watch runs`,
   };
 }
 
