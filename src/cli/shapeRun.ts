@@ -197,6 +197,14 @@ export async function runChange(
       dryRun: opts.dryRun === true,
       force: opts.force === true,
     });
+    const kept = result.after?.rules.find((r) => r.id === id);
+    if (verb === 'remove' && kept !== undefined && !opts.json) {
+      // a timed revert that came late: the rule was added again since, and that one stays
+      context.output.line(
+        `${dev}: rule ${id} was created at ${kept.createdAt}, not ${opts.ifCreatedAt}: left in place`,
+      );
+      continue;
+    }
     if (!opts.dryRun) cancelRemovedReverts(result, system.stateDir);
     const extra =
       verb === 'add' && opts.for !== undefined

@@ -51,7 +51,7 @@ export function shapeListLines(listing: DeviceListing, width?: number): string[]
   ];
   if (listing.ifb !== undefined)
     head.push(
-      `ingress ${listing.ingressRateBitsPerSecond === undefined ? 'rate not set' : bits(listing.ingressRateBitsPerSecond)} through ${listing.ifb}`,
+      `ingress through ${listing.ifb} ${listing.ingressRateBitsPerSecond === undefined ? '(rate not set)' : bits(listing.ingressRateBitsPerSecond)}`,
     );
   if (listing.savedRootQdisc !== undefined) head.push(`replaced (clear restores): ${listing.savedRootQdisc}`);
   const lines = [head.join(', ')];

@@ -134,7 +134,11 @@ function rootChanges(
     if (want !== undefined) return treeChanges(s, want, before);
     return [`qdisc del dev ${s.dev} root handle ${HOG_QDISC}`, ...(saved?.restore ?? [])];
   }
-  if (want === undefined) return [];
+  if (want === undefined) {
+    // hog's root is gone and the default is back (a rollback after the user's root was deleted, or
+    // hog's tree deleted by hand): the user's saved qdisc goes back; any other root stays as it is
+    return saved !== undefined && isDefaultRoot(root) ? saved.restore : [];
+  }
   const fresh = { ...s, classes: [], filters: [] };
   if (isDefaultRoot(root)) return [qdiscAddLine(s.dev), ...treeChanges(fresh, want, undefined)];
   if (saved !== undefined && root?.handle === saved.handle && root.kind === saved.kind) {

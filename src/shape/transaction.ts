@@ -169,7 +169,10 @@ export async function transact(
         };
       }
     }
-    const ifbDev = next?.ifb ?? before?.ifb;
+    // without a state file, hog's redirect still names its ifb device, which then goes too
+    const redirectedTo = hogRedirect(dev)?.entries[0]?.redirectTo;
+    const ifbDev =
+      next?.ifb ?? before?.ifb ?? (redirectedTo?.startsWith('hogifb') ? redirectedTo : undefined);
     const ifb = ifbDev === undefined ? undefined : await readSnapshot(system, ifbDev);
     // a hog tree without a state (the file was lost) is hog's all the same: planning from an empty
     // "before" removes it

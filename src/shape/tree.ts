@@ -7,7 +7,7 @@
  *   686f:30   low     prio 2, rate 10%               } the others leave (tc-htb(8), "prio")
  *   686f:1NN  a rate rule's own class: rate R, ceil C (R when not given: a cap)
  * Priority classes exist only while a rule uses them. Every class has an explicit quantum (HTB warns
- * "quantum of class is big/small" when it derives one from r2q) and a rate estimator (1s/8s) for the
+ * "quantum of class is big/small" when it derives one from r2q) and a rate estimator (every 1 s, averaged over 2 s) for the
  * current rate `hog shape list` shows. Filters are u32, IPv4 and IPv6, one preference per rule and
  * family: the port at either end (sport or dport), the remote host (dst going out, src coming in).
  */
@@ -155,7 +155,7 @@ export function qdiscAddLine(dev: string): string {
 
 export function classLine(verb: 'add' | 'change', dev: string, c: ClassSpec): string {
   const parent = c.parent === 'root' ? HOG_QDISC : c.parent;
-  return `class ${verb} dev ${dev} parent ${parent} classid ${c.classId} estimator 1sec 8sec htb rate ${tcRate(c.rateBitsPerSecond)} ceil ${tcRate(c.ceilBitsPerSecond)} burst ${c.burstBytes} cburst ${c.burstBytes} prio ${c.prio} quantum ${c.quantum}`;
+  return `class ${verb} dev ${dev} parent ${parent} classid ${c.classId} estimator 1sec 2sec htb rate ${tcRate(c.rateBitsPerSecond)} ceil ${tcRate(c.ceilBitsPerSecond)} burst ${c.burstBytes} cburst ${c.burstBytes} prio ${c.prio} quantum ${c.quantum}`;
 }
 
 export function filterAddLines(dev: string, f: FilterSpec): string[] {
