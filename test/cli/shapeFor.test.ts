@@ -75,6 +75,11 @@ describe.skipIf(why !== undefined)('hog shape add --for', () => {
     );
     expect(ids()).toContain('port-5201');
     const due = Date.parse(out.revert.dueAt);
+    // hog shape list says until when the rule stays
+    const until = new Date(rules().find((r) => r.id === 'port-5201')?.expiresAt ?? 0)
+      .toISOString()
+      .slice(11, 19);
+    expect(hog('shape', 'list', '--dev', pair.vethA).stdout).toContain(`prio low, until ${until} UTC`);
     await waitFor(() => !ids().includes('port-5201'), 'the rule to revert', 15_000, 100);
     expect(Date.now()).toBeGreaterThanOrEqual(due);
     // the revert went through hog shape remove: its record is gone with the rule
@@ -104,10 +109,10 @@ describe.skipIf(why !== undefined)('hog shape add --for', () => {
       { detached: true, stdio: 'ignore' },
     );
     const exited = new Promise((resolve) => child.once('exit', resolve));
-    await waitFor(
-      () => reverters().some((f) => f.startsWith(`${pair.vethA}-port_2d5202@`)),
-      'the revert record',
-    );
+    // the revert is scheduled before the rule goes in: once the rule is there, so is its reverter
+    await waitFor(() => ids().includes('port-5202'), 'the rule to go in', 15_000, 5);
+    const createdAt = rules().find((r) => r.id === 'port-5202')?.createdAt;
+    expect(reverters()).toContain(`${pair.vethA}-port_2d5202@${createdAt}.json`);
     try {
       process.kill(-(child.pid as number), 'SIGKILL');
     } catch {
