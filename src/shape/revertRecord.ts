@@ -33,10 +33,13 @@ export interface RevertRecord {
   command: string[];
 }
 
-/** Device names may hold most bytes but "/"; rule ids are shape's: keep file and unit names plain. */
+/**
+ * Device names may hold most bytes but "/", rule ids hold dots and slashes: file and unit names get
+ * letters and digits only (a dot would read as a unit type suffix to systemd).
+ */
 export function revertKey(target: Pick<RevertTarget, 'dev' | 'id'>): string {
   const plain = (text: string) =>
-    text.replace(/[^A-Za-z0-9.]/g, (c) => `_${c.codePointAt(0)?.toString(16).padStart(2, '0')}`);
+    text.replace(/[^A-Za-z0-9]/g, (c) => `_${c.codePointAt(0)?.toString(16).padStart(2, '0')}`);
   return `${plain(target.dev)}-${plain(target.id)}`;
 }
 

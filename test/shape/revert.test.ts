@@ -130,7 +130,7 @@ describe('at jobs and names', () => {
 
   it('keeps device and rule names plain in unit and file names', () => {
     expect(revertKey({ dev: 'eth0.100', id: 'in-host-10.1.2.0/24' })).toBe(
-      'eth0.100-in_2dhost_2d10.1.2.0_2f24',
+      'eth0_2e100-in_2dhost_2d10_2e1_2e2_2e0_2f24',
     );
     expect(revertKey({ dev: 'a-b', id: 'x' })).not.toBe(revertKey({ dev: 'a', id: 'b-x' }));
   });
