@@ -1,4 +1,5 @@
 /** The actions of `hog shape`: flags -> a change (shape/changes.ts) in a transaction -> what it did. */
+import { constants } from 'node:os';
 import { describeMatch, describeTreatment, shapeListLines } from '../render/shapeList.js';
 import { formatRate } from '../render/units.js';
 import { addChange, clearChange, linkChange, removeChange } from '../shape/changes.js';
@@ -218,6 +219,14 @@ export async function runChange(
     const extra = timed?.extra ?? { lines: [], json: {} };
     if (pidNote !== undefined) extra.lines.unshift(pidNote);
     report(dev, result, opts, context, extra);
+    if (result.interruptedBy !== undefined) {
+      // held while the device changed (shape/holdSignals.ts): the change is whole; the rest is not done
+      context.output.error(
+        `hog: ${result.interruptedBy} came while ${dev} changed: finished that, stopped there`,
+      );
+      context.exitCode = 128 + (constants.signals[result.interruptedBy] ?? 0);
+      return;
+    }
   }
 }
 

@@ -137,10 +137,10 @@ function rootChanges(
   if (want === undefined) {
     // hog's root is gone and the default is back (a rollback after the user's root was deleted, or
     // hog's tree deleted by hand): the user's saved qdisc goes back; any other root stays as it is
-    return saved !== undefined && isDefaultRoot(root) ? saved.restore : [];
+    return saved !== undefined && isDefaultRoot(root, s.qdiscs) ? saved.restore : [];
   }
   const fresh = { ...s, classes: [], filters: [] };
-  if (isDefaultRoot(root)) return [qdiscAddLine(s.dev), ...treeChanges(fresh, want, undefined)];
+  if (isDefaultRoot(root, s.qdiscs)) return [qdiscAddLine(s.dev), ...treeChanges(fresh, want, undefined)];
   if (saved !== undefined && root?.handle === saved.handle && root.kind === saved.kind) {
     return [
       `qdisc del dev ${s.dev} root handle ${root.handle}`,

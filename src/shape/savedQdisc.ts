@@ -10,9 +10,17 @@ import type { TcQdisc } from './tcParse.js';
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
 
-/** The root is the kernel's own default (handle 0:): deleting hog's root brings it back by itself. */
-export function isDefaultRoot(root: TcQdisc | undefined): boolean {
-  return root === undefined || root.handle === '0:';
+/**
+ * The root is the kernel's own default (handle 0:), and so is every qdisc under it (a multiqueue
+ * NIC's mq has one per queue): deleting hog's root brings all of it back by itself. A child the user
+ * set (`tc qdisc replace dev eth0 parent :1 fq` gets a handle of its own) would not come back.
+ */
+export function isDefaultRoot(root: TcQdisc | undefined, qdiscs: readonly TcQdisc[] = []): boolean {
+  if (root === undefined) return true;
+  if (root.handle !== '0:') return false;
+  return qdiscs.every(
+    (q) => q === root || q.parent === 'ingress' || q.handle === 'ffff:' || q.handle === '0:',
+  );
 }
 
 function tbfRestore(dev: string, q: TcQdisc): string | undefined {

@@ -17,7 +17,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { errnoCode, HogError, quote } from '../errors.js';
+import { errnoCode, HogError, PermissionError, quote } from '../errors.js';
 import type { ShapeRule } from './rules.js';
 
 /** The root qdisc hog replaced (with --force), as it was, with the command that puts it back. */
@@ -67,6 +67,14 @@ function stateFile(dev: string, dir: string): string {
   return join(dir, `${dev}.json`);
 }
 
+function unreadable(error: unknown, dir: string): unknown {
+  if (errnoCode(error) !== 'EACCES') return error;
+  return new PermissionError(`cannot read hog shape's state in ${dir}`, {
+    hint: 'run as root (sudo hog shape ...): the directory was made by an older hog readable by root only',
+    cause: error,
+  });
+}
+
 /** What hog recorded for this device in this network namespace, or undefined when nothing. */
 /** `dir`: the state directory of a network namespace (default: the one hog runs in). */
 export function readShapeState(dev: string, dir = stateDir()): ShapeState | undefined {
@@ -75,12 +83,18 @@ export function readShapeState(dev: string, dir = stateDir()): ShapeState | unde
     text = readFileSync(stateFile(dev, dir), 'utf8');
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') return undefined;
-    throw error;
+    throw unreadable(error, dir);
   }
-  const state = JSON.parse(text) as ShapeState;
-  if (state.version !== 1 || state.dev !== dev || !Array.isArray(state.rules)) {
+  let state: ShapeState | undefined;
+  try {
+    state = JSON.parse(text) as ShapeState;
+  } catch {
+    state = undefined;
+  }
+  if (state?.version !== 1 || state.dev !== dev || !Array.isArray(state.rules)) {
+    // hog writes it whole (rename), so only another program can have made it so
     throw new HogError(`${stateFile(dev, dir)} is not a hog shape state file of this version`, {
-      hint: 'hog shape clear --dev DEV removes what hog installed and this file',
+      hint: `remove it; then hog shape clear --dev ${dev} removes what hog installed (it finds its own tree by its handle)`,
     });
   }
   return state;
@@ -89,9 +103,11 @@ export function readShapeState(dev: string, dir = stateDir()): ShapeState | unde
 /** Write the state atomically: readers see the old file or the new one, never a part. */
 export function writeShapeState(state: ShapeState, dir = stateDir()): void {
   const file = stateFile(state.dev, dir);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // readable by all: rules and ports are no secret, and hog shape list works without root (tc show
+  // does); only root (CAP_NET_ADMIN, which changing needs anyway) writes
+  mkdirSync(dir, { recursive: true, mode: 0o755 });
   const temporary = `${file}.${process.pid}.tmp`;
-  const fd = openSync(temporary, 'w', 0o600);
+  const fd = openSync(temporary, 'w', 0o644);
   try {
     writeSync(fd, `${JSON.stringify(state, null, 2)}\n`);
     fsyncSync(fd);
@@ -114,6 +130,6 @@ export function stateDevices(dir = stateDir()): string[] {
       .sort();
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') return [];
-    throw error;
+    throw unreadable(error, dir);
   }
 }

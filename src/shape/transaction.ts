@@ -17,6 +17,7 @@ import {
   type TcSnapshot,
 } from './devicePlan.js';
 import { ifbName } from './handles.js';
+import { holdSignals } from './holdSignals.js';
 import { lockDevice } from './lock.js';
 import { isDefaultRoot, saveRootQdisc } from './savedQdisc.js';
 import { readSnapshot, shownRoot } from './snapshot.js';
@@ -44,6 +45,8 @@ export interface TransactionResult {
   warnings: string[];
   /** A state file that no longer matched the kernel and was set aside. */
   staleState: boolean;
+  /** A signal that came while the device was being changed: held until done (holdSignals.ts). */
+  interruptedBy?: NodeJS.Signals;
 }
 
 export interface TransactionOptions {
@@ -115,7 +118,7 @@ async function rollBack(
 function checkTakeOver(next: ShapeState, dev: TcSnapshot, force: boolean): void {
   if (next.linkRateBitsPerSecond === undefined && !next.rules.some((r) => r.direction === 'egress')) return;
   const root = rootOf(dev);
-  if (hasHogRoot(dev) || isDefaultRoot(root) || next.savedRootQdisc !== undefined) return;
+  if (hasHogRoot(dev) || isDefaultRoot(root, dev.qdiscs) || next.savedRootQdisc !== undefined) return;
   if (!force) {
     throw new UsageError(`${dev.dev} has a root qdisc hog did not install (${root?.kind} ${root?.handle})`, {
       hint: `hog shape would replace it: add --force to do so (hog saves it and \`hog shape clear --dev ${dev.dev}\` puts it back), or remove it yourself (tc qdisc del dev ${dev.dev} root)`,
@@ -162,7 +165,12 @@ export async function transact(
       const root = rootOf(dev);
       const wantsEgress =
         next.linkRateBitsPerSecond !== undefined || next.rules.some((r) => r.direction === 'egress');
-      if (wantsEgress && !hasHogRoot(dev) && !isDefaultRoot(root) && next.savedRootQdisc === undefined) {
+      if (
+        wantsEgress &&
+        !hasHogRoot(dev) &&
+        !isDefaultRoot(root, dev.qdiscs) &&
+        next.savedRootQdisc === undefined
+      ) {
         next = {
           ...next,
           savedRootQdisc: saveRootQdisc(devName, dev.qdiscs, await shownRoot(system, devName)),
@@ -187,31 +195,50 @@ export async function transact(
     };
     if (options.dryRun) return result;
     await options.beforeApply?.();
+    const held = holdSignals();
     try {
-      const said = await runPlan(system, plan);
-      if (said !== '') result.warnings.push(said);
-    } catch (error) {
-      try {
-        await rollBack(system, facts, before, next);
-      } catch (rollbackError) {
-        throw new HogError(
-          `${(error as Error).message}; and putting ${devName} back failed too: ${(rollbackError as Error).message}`,
-          {
-            hint: `see \`tc qdisc show dev ${devName}\`; \`hog shape clear --dev ${devName}\` removes what hog installed`,
-            cause: error,
-          },
-        );
-      }
-      if (error instanceof HogError && error.hint === undefined) {
-        throw new HogError(`${error.message}; ${devName} is as it was before`, { cause: error });
-      }
-      throw error;
+      await applyOrRollBack(system, facts, devName, plan, before, next, result);
+    } finally {
+      const signal = held.release();
+      if (signal !== undefined) result.interruptedBy = signal;
     }
-    if (next === undefined) removeShapeState(devName, system.stateDir);
-    else writeShapeState(next, system.stateDir);
     result.applied = true;
     return result;
   } finally {
     await lock?.release();
   }
+}
+
+/** Run the plan; on failure run the plan back; record the state once the kernel took it. */
+async function applyOrRollBack(
+  system: ShapeSystem,
+  facts: DeviceFacts,
+  devName: string,
+  plan: DevicePlan,
+  before: ShapeState | undefined,
+  next: ShapeState | undefined,
+  result: TransactionResult,
+): Promise<void> {
+  try {
+    const said = await runPlan(system, plan);
+    if (said !== '') result.warnings.push(said);
+  } catch (error) {
+    try {
+      await rollBack(system, facts, before, next);
+    } catch (rollbackError) {
+      throw new HogError(
+        `${(error as Error).message}; and putting ${devName} back failed too: ${(rollbackError as Error).message}`,
+        {
+          hint: `see \`tc qdisc show dev ${devName}\`; \`hog shape clear --dev ${devName}\` removes what hog installed`,
+          cause: error,
+        },
+      );
+    }
+    if (error instanceof HogError && error.hint === undefined) {
+      throw new HogError(`${error.message}; ${devName} is as it was before`, { cause: error });
+    }
+    throw error;
+  }
+  if (next === undefined) removeShapeState(devName, system.stateDir);
+  else writeShapeState(next, system.stateDir);
 }

@@ -15,7 +15,7 @@ import { readShapeState, STATE_ROOT, stateDir } from '../../src/shape/state.js';
 import { runCommand, type ShapeSystem } from '../../src/shape/system.js';
 import { transact } from '../../src/shape/transaction.js';
 import { canSwitchUser, hasCommand, skipWithout } from '../helpers/capabilities.js';
-import { HOG_BIN, type HogResult } from '../helpers/hog.js';
+import { HOG_BIN, type HogResult, hogBinForOtherUsers } from '../helpers/hog.js';
 import { createNetnsPair, type NetnsPair, netnsAvailable } from '../helpers/netns.js';
 
 let pair: NetnsPair;
@@ -264,6 +264,44 @@ describe.skipIf(!netnsAvailable())('hog shape in a network namespace', () => {
     expect(readShapeState(pair.vethA, systemIn(pair.a).stateDir)).toBeUndefined();
   });
 
+  it('a SIGTERM or Ctrl-C during the change is held until the change, or its rollback, is whole', async () => {
+    const before = tcView();
+    // the signal arrives while tc runs the batch (the second one fails half-way, and is rolled back)
+    const signalled = (breakIt: boolean) => {
+      let batches = 0;
+      return systemIn(pair.a, (input) => {
+        // the rollback's batch runs as planned
+        if (++batches > 1) return input;
+        process.kill(process.pid, breakIt ? 'SIGINT' : 'SIGTERM');
+        return breakIt
+          ? `${input}class add dev hognosuchdev parent 686f:1 classid 686f:999 htb rate 1mbit\n`
+          : input;
+      });
+    };
+    const done = await transact(
+      signalled(false),
+      pair.vethA,
+      addChange({ direction: 'egress', match: { port: 5201 }, rateBitsPerSecond: 10e6 }),
+    );
+    expect(done.interruptedBy).toBe('SIGTERM');
+    expect(done.applied).toBe(true);
+    expect(tcIn('class', 'show', 'dev', pair.vethA)).toContain('class htb 686f:101 parent 686f:1 ');
+    expect(readShapeState(pair.vethA, systemIn(pair.a).stateDir)?.rules.map((r) => r.id)).toEqual([
+      'port-5201',
+    ]);
+    const applied = tcView();
+    await expect(
+      transact(
+        signalled(true),
+        pair.vethA,
+        addChange({ direction: 'egress', match: { port: 5202 }, rateBitsPerSecond: 1e6 }),
+      ),
+    ).rejects.toThrow(`${pair.vethA} is as it was before`);
+    expect(tcView()).toEqual(applied);
+    expect((await hogIn(['shape', 'clear'])).code).toBe(0);
+    expect(tcView()).toEqual(before);
+  });
+
   it("a user's root qdisc replaced between reading and applying is left alone", async () => {
     tcIn(
       'qdisc',
@@ -418,6 +456,43 @@ describe.skipIf(!netnsAvailable())('hog shape in a network namespace', () => {
       expect.stringContaining('hog: rule port-443 overlaps rule port-80+443'),
     ]);
   });
+
+  it.skipIf(skipWithout('hog shape list as nobody', canSwitchUser, () => hasCommand('setpriv')))(
+    'list works without root: the rules and their counters, read back from the kernel',
+    async () => {
+      expect(
+        (await hogIn(['shape', 'add', '--dev', pair.vethA, '--port', '5201', '--rate', '10mbit'])).code,
+      ).toBe(0);
+      const asNobody = spawnSync(
+        'ip',
+        [
+          'netns',
+          'exec',
+          pair.a,
+          'setpriv',
+          '--reuid=65534',
+          '--regid=65534',
+          '--clear-groups',
+          hogBinForOtherUsers(),
+          'shape',
+          'list',
+          '--dev',
+          pair.vethA,
+          '--json',
+        ],
+        { encoding: 'utf8', timeout: 30_000, cwd: '/' },
+      );
+      expect(asNobody.stderr).toBe('');
+      const listing = JSON.parse(asNobody.stdout) as {
+        rows: { label: string; classId: string; inKernel: boolean }[];
+      }[];
+      expect(listing[0]?.rows.map((r) => [r.label, r.classId, r.inKernel])).toEqual([
+        ['port-5201', '686f:101', true],
+        ['(unclassified)', '686f:2', true],
+        ['(link)', '686f:1', true],
+      ]);
+    },
+  );
 
   it.skipIf(skipWithout('dropping CAP_NET_ADMIN', canSwitchUser, () => hasCommand('setpriv')))(
     'without CAP_NET_ADMIN: exit 3 naming the capability, nothing changed',

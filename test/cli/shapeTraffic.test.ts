@@ -130,7 +130,10 @@ describe.skipIf(!netnsAvailable() || skipWithout('iperf3 through hog shape', () 
       // reported 2080776 bytes sent and the server 1040592 received): a sender and a sink that move an
       // exact number of bytes, to the last one, give the known value instead
       hog(['shape', 'add', '--dev', pair.vethA, '--port', '5306', '--rate', '50mbit']);
-      const sink = pair.spawnIn(pair.b, process.execPath, ['-e']);
+      const sink = pair.spawnIn(pair.b, process.execPath, [
+        '-e',
+        "let n=0;const s=require('net').createServer(c=>{c.on('data',d=>n+=d.length);c.on('end',()=>{console.log(n);c.end();s.close()})}).listen(5306,()=>console.log('listening'))",
+      ]);
       servers.push(sink);
       let said = '';
       sink.stdout?.on('data', (d: Buffer) => {

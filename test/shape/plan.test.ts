@@ -102,6 +102,19 @@ describe('changes', () => {
     ).toHaveLength(1);
   });
 
+  it('asks for the ingress rate for ingress priorities, and for a rate where hog shape link has none', () => {
+    const linked = linkChange({ rateBitsPerSecond: 20e6 })(at(undefined)) as ShapeState;
+    expect(() => addChange({ direction: 'ingress', match: { port: 22 }, prio: 'high' })(at(linked))).toThrow(
+      expect.objectContaining({
+        hint: expect.stringContaining('hog shape link --dev v0 --ingress-rate 100mbit'),
+      }),
+    );
+    expect(() => linkChange({})(at(undefined))).toThrow('v0 reports no link speed: say what it carries');
+    expect(linkChange({})(at(undefined, nic))?.linkRateBitsPerSecond).toBe(1e9);
+    const both = linkChange({ ingressRateBitsPerSecond: 50e6 })(at(linked)) as ShapeState;
+    expect([both.linkRateBitsPerSecond, both.ingressRateBitsPerSecond]).toEqual([20e6, 50e6]);
+  });
+
   it('refuses a request that is not one match and one treatment', () => {
     expect(() =>
       addChange({ direction: 'egress', match: { port: 1, host: '10.0.0.1' }, prio: 'high' }),
@@ -234,6 +247,23 @@ describe('planDevice', () => {
       'qdisc del dev v0 root handle 686f:',
       'qdisc add dev v0 root handle 800f: tbf rate 1000000bit burst 1600b limit 7850',
     ]);
+  });
+
+  it("takes a multiqueue NIC's default mq, but not one whose queue qdisc the user set", () => {
+    const mq = (child: string) =>
+      parseQdiscs(
+        `[{"kind":"mq","handle":"0:","root":true,"options":{}},{"kind":"fq_codel","handle":"0:","parent":":1","options":{}},{"kind":"fq","handle":"${child}","parent":":2","options":{}}]`,
+      );
+    const eth0 = (child: string): TcSnapshot => ({ ...noqueue('eth0'), qdiscs: mq(child) });
+    const s = addChange({ direction: 'egress', match: { port: 22 }, prio: 'high' })(
+      at(undefined, nic),
+    ) as ShapeState;
+    expect(planDevice(eth0('0:'), undefined, wantedFrom(s, nic), undefined).batch[0]).toBe(
+      'qdisc add dev eth0 root handle 686f: htb default 2',
+    );
+    expect(() => planDevice(eth0('8001:'), undefined, wantedFrom(s, nic), undefined)).toThrow(
+      'eth0 has a root qdisc hog does not own (mq 0:)',
+    );
   });
 
   it('shapes ingress on an ifb made first, redirected last; removes it in the reverse order', () => {
