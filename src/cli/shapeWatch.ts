@@ -5,14 +5,15 @@
  * A rule's timed revert (--for) follows it: an update renews the rule's creation time, so the revert
  * is moved to the new rule, due at the same moment.
  */
-import { isHogError, NotFoundError } from '../errors.js';
+import { isHogError, NotFoundError, PermissionError } from '../errors.js';
 import { addChange, removeChange } from '../shape/changes.js';
 import { readPidPorts } from '../shape/pidPorts.js';
 import { cancelRevert, MIN_REVERT_MS, pendingRevert, scheduleRevert } from '../shape/revert.js';
 import type { ShapeRule } from '../shape/rules.js';
 import { readShapeState, stateDevices } from '../shape/state.js';
 import { realSystem, type ShapeSystem } from '../shape/system.js';
-import { type Change, transact } from '../shape/transaction.js';
+import { NET_ADMIN_HINT } from '../shape/tcErrors.js';
+import { type Change, hasNetAdmin, transact } from '../shape/transaction.js';
 import { type WatchIO, watchPidRules } from '../shape/watch.js';
 import { portList } from '../shape/watchPlan.js';
 import type { CliContext } from './context.js';
@@ -102,6 +103,9 @@ export async function runShapeWatch(
   context: CliContext,
   procRoot = '/proc',
 ): Promise<void> {
+  // every update changes tc: say so now, not at the first port the process opens
+  if (!hasNetAdmin())
+    throw new PermissionError('hog shape watch changes traffic control rules', { hint: NET_ADMIN_HINT });
   const system = realSystem('/sys', procRoot);
   const devs = () => (flags.dev !== undefined ? [flags.dev] : stateDevices(system.stateDir));
   const rules = pidRulesOf(system, devs);

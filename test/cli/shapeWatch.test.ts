@@ -9,7 +9,8 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ShapeRule } from '../../src/shape/rules.js';
 import { describeStep, planPidRule } from '../../src/shape/watchPlan.js';
-import { HOG_BIN } from '../helpers/hog.js';
+import { canSwitchUser, skipWithout } from '../helpers/capabilities.js';
+import { HOG_BIN, runHog } from '../helpers/hog.js';
 import { createNetnsPair, type NetnsPair, netnsAvailable } from '../helpers/netns.js';
 import { waitFor } from '../helpers/processes.js';
 
@@ -230,5 +231,17 @@ describe.skipIf(why !== undefined)('hog shape watch with a real process', () => 
       sleeper.kill('SIGKILL');
       hog('shape', 'remove', '--dev', pair.vethA, `pid-${sleeper.pid}`);
     }
+  });
+});
+
+const noUser = skipWithout('hog shape watch as nobody', canSwitchUser);
+
+describe.skipIf(noUser)('hog shape watch without CAP_NET_ADMIN', () => {
+  it('refuses at once and names the capability', async () => {
+    const result = await runHog(['shape', 'watch'], { uid: 65534 });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toBe(
+      'hog: hog shape watch changes traffic control rules\nhint: changing traffic control needs CAP_NET_ADMIN: run hog as root (sudo hog shape ...) or give it the capability\n',
+    );
   });
 });
