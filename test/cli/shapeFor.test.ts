@@ -158,6 +158,32 @@ describe.skipIf(why !== undefined)('hog shape add --for', () => {
     expect(rules().find((r) => r.id === 'port-5203')).toEqual(readded);
   });
 
+  it('clear cancels the pending revert with the rules', async () => {
+    const add = hog(
+      'shape',
+      'add',
+      '--dev',
+      pair.vethA,
+      '--port',
+      '5206',
+      '--prio',
+      'low',
+      '--for',
+      '60s',
+      '--json',
+    );
+    expect(add.status, add.stderr).toBe(0);
+    const reverter = (JSON.parse(add.stdout) as { revert: { pid?: number } }).revert.pid;
+    expect(reverters()).toContainEqual(expect.stringMatching(/-port_2d5206@\d+\.json$/));
+    const clear = hog('shape', 'clear', '--dev', pair.vethA);
+    expect(clear.status, clear.stderr).toBe(0);
+    expect(reverters().filter((f) => f.endsWith('.json'))).toEqual([]);
+    if (reverter !== undefined)
+      await waitFor(() => !existsSync(`/proc/${reverter}`) || undefined, 'the cancelled reverter to end');
+    // the link rate went with clear: put it back for the next test
+    expect(hog('shape', 'link', '--dev', pair.vethA, '--rate', '20mbit').status).toBe(0);
+  });
+
   it('refuses a duration below a second, and reverts nothing in a dry run', () => {
     const short = hog(
       'shape',
