@@ -1,6 +1,5 @@
 /** The actions of `hog shape`: flags -> a change (shape/changes.ts) in a transaction -> what it did. */
 import { constants } from 'node:os';
-import { HogError } from '../errors.js';
 import { describeMatch, describeTreatment, shapeListLines } from '../render/shapeList.js';
 import { formatRate } from '../render/units.js';
 import { addChange, clearChange, linkChange, removeChange } from '../shape/changes.js';
@@ -13,7 +12,7 @@ import { readShapeState, stateDevices } from '../shape/state.js';
 import { realSystem, type ShapeSystem } from '../shape/system.js';
 import { type Change, type TransactionResult, transact } from '../shape/transaction.js';
 import type { CliContext } from './context.js';
-import { addedRule, cancelRemovedReverts, pidPortsNow, scheduleFor } from './shapeTimed.js';
+import { cancelRemovedReverts, pidPortsNow, transactTimed } from './shapeTimed.js';
 
 /** The flags of hog shape's subcommands (parsed by shape.ts). */
 export interface ShapeFlags {
@@ -194,10 +193,20 @@ export async function runChange(
     return;
   }
   for (const dev of devs) {
-    const result = await transact(system, dev, change, {
-      dryRun: opts.dryRun === true,
-      force: opts.force === true,
-    });
+    const timed =
+      verb === 'add' && opts.for !== undefined
+        ? await transactTimed(system, dev, change, {
+            forSeconds: opts.for,
+            dryRun: opts.dryRun === true,
+            force: opts.force === true,
+          })
+        : undefined;
+    const result =
+      timed?.result ??
+      (await transact(system, dev, change, {
+        dryRun: opts.dryRun === true,
+        force: opts.force === true,
+      }));
     const kept = result.after?.rules.find((r) => r.id === id);
     if (verb === 'remove' && kept !== undefined && !opts.json) {
       // a timed revert that came late: the rule was added again since, and that one stays
@@ -207,10 +216,7 @@ export async function runChange(
       continue;
     }
     if (!opts.dryRun) cancelRemovedReverts(result, system.stateDir);
-    const extra =
-      verb === 'add' && opts.for !== undefined
-        ? await scheduleOrUndo(system, dev, result, opts.for, opts.dryRun === true)
-        : { lines: [], json: {} };
+    const extra = timed?.extra ?? { lines: [], json: {} };
     if (pidNote !== undefined) extra.lines.unshift(pidNote);
     report(dev, result, opts, context, extra);
     if (result.interruptedBy !== undefined) {
@@ -221,26 +227,6 @@ export async function runChange(
       context.exitCode = 128 + (constants.signals[result.interruptedBy] ?? 0);
       return;
     }
-  }
-}
-
-/** A rule that was to revert by itself but cannot be made to must not stay: it is taken out again. */
-async function scheduleOrUndo(
-  system: ShapeSystem,
-  dev: string,
-  result: TransactionResult,
-  forSeconds: number,
-  dryRun: boolean,
-): Promise<ReturnType<typeof scheduleFor>> {
-  try {
-    return scheduleFor(result, forSeconds, system.stateDir, dryRun);
-  } catch (error) {
-    const rule = addedRule(result);
-    if (rule) await transact(system, dev, removeChange({ id: rule.id, ifCreatedAt: rule.createdAt }), {});
-    throw new HogError(`could not schedule the revert of ${rule?.id ?? 'the rule'}: it was taken out again`, {
-      hint: 'without --for the rule stays until hog shape remove',
-      cause: error,
-    });
   }
 }
 

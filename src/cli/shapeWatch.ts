@@ -5,14 +5,15 @@
  * A rule's timed revert (--for) follows it: an update renews the rule's creation time, so the revert
  * is moved to the new rule, due at the same moment.
  */
-import { isHogError, NotFoundError } from '../errors.js';
+import { isHogError, NotFoundError, PermissionError } from '../errors.js';
 import { addChange, removeChange } from '../shape/changes.js';
 import { readPidPorts } from '../shape/pidPorts.js';
 import { cancelRevert, MIN_REVERT_MS, pendingRevert, scheduleRevert } from '../shape/revert.js';
 import type { ShapeRule } from '../shape/rules.js';
 import { readShapeState, stateDevices } from '../shape/state.js';
 import { realSystem, type ShapeSystem } from '../shape/system.js';
-import { transact } from '../shape/transaction.js';
+import { NET_ADMIN_HINT } from '../shape/tcErrors.js';
+import { type Change, hasNetAdmin, transact } from '../shape/transaction.js';
 import { type WatchIO, watchPidRules } from '../shape/watch.js';
 import { portList } from '../shape/watchPlan.js';
 import type { CliContext } from './context.js';
@@ -33,13 +34,27 @@ function pidRulesOf(system: ShapeSystem, devs: () => string[]): ShapeRule[] {
   );
 }
 
-/** Move a pending revert from the rule to its replacement, due when it was. */
-function carryRevert(system: ShapeSystem, old: ShapeRule, replacement: ShapeRule | undefined): void {
-  const pending = pendingRevert(old, system.stateDir);
-  if (!pending || !replacement || replacement.createdAt === old.createdAt) return;
-  cancelRevert(old, { stateDir: system.stateDir });
-  const left = Math.max(MIN_REVERT_MS, pending.dueAt - Date.now());
-  scheduleRevert(replacement, left, { stateDir: system.stateDir });
+/**
+ * Replace a rule's ports with its pending revert moved to the replacement, due when it was. The
+ * replacement's creation time is fixed first and its revert scheduled before the change, the old
+ * revert cancelled after it: killed at any moment, watch leaves a revert that matches the rule there.
+ */
+async function replaceKeepingRevert(system: ShapeSystem, rule: ShapeRule, change: Change): Promise<void> {
+  const stateDir = system.stateDir;
+  const createdAt = system.now();
+  const next = { ...rule, createdAt };
+  const pending = pendingRevert(rule, stateDir);
+  if (pending) scheduleRevert(next, Math.max(MIN_REVERT_MS, pending.dueAt - Date.now()), { stateDir });
+  let result: Awaited<ReturnType<typeof transact>>;
+  try {
+    result = await transact({ ...system, now: () => createdAt }, rule.dev, change, {});
+  } catch (error) {
+    if (pending) cancelRevert(next, { stateDir });
+    throw error;
+  }
+  if (!pending) return;
+  const now = result.after?.rules.find((r) => r.id === rule.id);
+  cancelRevert(now?.createdAt === createdAt ? rule : next, { stateDir });
 }
 
 function watchIO(system: ShapeSystem, devs: () => string[], procRoot: string, context: CliContext): WatchIO {
@@ -63,12 +78,7 @@ function watchIO(system: ShapeSystem, devs: () => string[], procRoot: string, co
         ...(rule.ceilBitsPerSecond !== undefined ? { ceilBitsPerSecond: rule.ceilBitsPerSecond } : {}),
         ...(rule.expiresAt !== undefined ? { expiresAt: rule.expiresAt } : {}),
       });
-      const result = await transact(system, rule.dev, change, {});
-      carryRevert(
-        system,
-        rule,
-        result.after?.rules.find((r) => r.id === rule.id),
-      );
+      await replaceKeepingRevert(system, rule, change);
     },
     async remove(rule) {
       await transact(system, rule.dev, removeChange({ id: rule.id, ifCreatedAt: rule.createdAt }), {});
@@ -93,6 +103,9 @@ export async function runShapeWatch(
   context: CliContext,
   procRoot = '/proc',
 ): Promise<void> {
+  // every update changes tc: say so now, not at the first port the process opens
+  if (!hasNetAdmin())
+    throw new PermissionError('hog shape watch changes traffic control rules', { hint: NET_ADMIN_HINT });
   const system = realSystem('/sys', procRoot);
   const devs = () => (flags.dev !== undefined ? [flags.dev] : stateDevices(system.stateDir));
   const rules = pidRulesOf(system, devs);

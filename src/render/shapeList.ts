@@ -34,7 +34,7 @@ const COLUMNS: TableColumn<ListedClass>[] = [
     align: 'left',
     text: (r) =>
       r.rule
-        ? describeTreatment(r.rule)
+        ? `${describeTreatment(r.rule)}${r.rule.expiresAt === undefined ? '' : `, until ${new Date(r.rule.expiresAt).toISOString().slice(11, 19)} UTC`}`
         : `rate ${bits(r.rateBitsPerSecond)} ceil ${bits(r.ceilBitsPerSecond)}`,
   },
   { header: 'CLASS', align: 'left', text: (r) => r.classId },

@@ -20,7 +20,6 @@ import {
   type RevertRecord,
   type RevertTarget,
   readRevertRecord,
-  recordedTimes,
   recordPath,
   removeRevertRecord,
   revertDir,
@@ -84,11 +83,10 @@ export function scheduleRevert(rule: RevertTarget, forMs: number, options: Rever
   if (!(forMs >= MIN_REVERT_MS)) throw new RangeError(`a revert needs at least ${MIN_REVERT_MS} ms`);
   const now = options.now ?? Date.now();
   const procRoot = options.procRoot ?? '/proc';
-  // a pending revert of this rule, or of an earlier rule with its id, goes first
-  for (const createdAt of recordedTimes(options.stateDir, rule)) {
-    const earlier = readRevertRecord(options.stateDir, { ...rule, createdAt });
-    if (earlier) cancelRecord(earlier, options.stateDir, now, procRoot);
-  }
+  // a pending revert of this very rule goes first; one of an earlier rule with its id stays until
+  // that rule is taken out (cancelRevert): the change that replaces it may still fail
+  const same = readRevertRecord(options.stateDir, rule);
+  if (same) cancelRecord(same, options.stateDir, now, procRoot);
   const hog = options.hogCommand ?? thisHog();
   const path = recordPath(options.stateDir, rule);
   const passedOver: ScheduledRevert['passedOver'] = [];

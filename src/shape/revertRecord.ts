@@ -7,7 +7,7 @@
  * mechanism could not be cancelled, and a rule removed and added again (same id, another creation
  * time) has another record, so the old revert's check fails.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { RevertMechanism } from './revertMechanism.js';
 
 /** What a revert needs to know of a rule: ShapeRule (rules.ts) has these fields. */
@@ -33,10 +33,13 @@ export interface RevertRecord {
   command: string[];
 }
 
-/** Device names may hold most bytes but "/"; rule ids are shape's: keep file and unit names plain. */
+/**
+ * Device names may hold most bytes but "/", rule ids hold dots and slashes: file and unit names get
+ * letters and digits only (a dot would read as a unit type suffix to systemd).
+ */
 export function revertKey(target: Pick<RevertTarget, 'dev' | 'id'>): string {
   const plain = (text: string) =>
-    text.replace(/[^A-Za-z0-9.]/g, (c) => `_${c.codePointAt(0)?.toString(16).padStart(2, '0')}`);
+    text.replace(/[^A-Za-z0-9]/g, (c) => `_${c.codePointAt(0)?.toString(16).padStart(2, '0')}`);
   return `${plain(target.dev)}-${plain(target.id)}`;
 }
 
@@ -46,20 +49,6 @@ export function revertDir(stateDir: string): string {
 
 export function recordPath(stateDir: string, target: RevertTarget): string {
   return `${revertDir(stateDir)}/${revertKey(target)}@${target.createdAt}.json`;
-}
-
-/** The creation times of every pending revert of rules with this device and id. */
-export function recordedTimes(stateDir: string, target: Pick<RevertTarget, 'dev' | 'id'>): number[] {
-  const prefix = `${revertKey(target)}@`;
-  let names: string[];
-  try {
-    names = readdirSync(revertDir(stateDir));
-  } catch {
-    return [];
-  }
-  return names
-    .filter((n) => n.startsWith(prefix) && /^\d+\.json$/.test(n.slice(prefix.length)))
-    .map((n) => Number(n.slice(prefix.length, -'.json'.length)));
 }
 
 export function writeRevertRecord(stateDir: string, record: RevertRecord): string {

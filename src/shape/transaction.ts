@@ -89,7 +89,7 @@ async function runPlan(system: ShapeSystem, plan: DevicePlan): Promise<string> {
   return said;
 }
 
-function hasNetAdmin(): boolean {
+export function hasNetAdmin(): boolean {
   // CapEff bit 12 (include/uapi/linux/capability.h): reading needs nothing, changing needs this
   try {
     const status = readFileSync('/proc/self/status', 'utf8');

@@ -75,6 +75,11 @@ describe.skipIf(why !== undefined)('hog shape add --for', () => {
     );
     expect(ids()).toContain('port-5201');
     const due = Date.parse(out.revert.dueAt);
+    // hog shape list says until when the rule stays
+    const until = new Date(rules().find((r) => r.id === 'port-5201')?.expiresAt ?? 0)
+      .toISOString()
+      .slice(11, 19);
+    expect(hog('shape', 'list', '--dev', pair.vethA).stdout).toContain(`prio low, until ${until} UTC`);
     await waitFor(() => !ids().includes('port-5201'), 'the rule to revert', 15_000, 100);
     expect(Date.now()).toBeGreaterThanOrEqual(due);
     // the revert went through hog shape remove: its record is gone with the rule
@@ -104,10 +109,10 @@ describe.skipIf(why !== undefined)('hog shape add --for', () => {
       { detached: true, stdio: 'ignore' },
     );
     const exited = new Promise((resolve) => child.once('exit', resolve));
-    await waitFor(
-      () => reverters().some((f) => f.startsWith(`${pair.vethA}-port_2d5202@`)),
-      'the revert record',
-    );
+    // the revert is scheduled before the rule goes in: once the rule is there, so is its reverter
+    await waitFor(() => ids().includes('port-5202'), 'the rule to go in', 15_000, 5);
+    const createdAt = rules().find((r) => r.id === 'port-5202')?.createdAt;
+    expect(reverters()).toContain(`${pair.vethA}-port_2d5202@${createdAt}.json`);
     try {
       process.kill(-(child.pid as number), 'SIGKILL');
     } catch {
@@ -151,6 +156,32 @@ describe.skipIf(why !== undefined)('hog shape add --for', () => {
     const late = hog('shape', 'remove', '--dev', pair.vethA, 'port-5203', '--if-created-at', '1');
     expect(late.status, late.stderr).toBe(0);
     expect(rules().find((r) => r.id === 'port-5203')).toEqual(readded);
+  });
+
+  it('clear cancels the pending revert with the rules', async () => {
+    const add = hog(
+      'shape',
+      'add',
+      '--dev',
+      pair.vethA,
+      '--port',
+      '5206',
+      '--prio',
+      'low',
+      '--for',
+      '60s',
+      '--json',
+    );
+    expect(add.status, add.stderr).toBe(0);
+    const reverter = (JSON.parse(add.stdout) as { revert: { pid?: number } }).revert.pid;
+    expect(reverters()).toContainEqual(expect.stringMatching(/-port_2d5206@\d+\.json$/));
+    const clear = hog('shape', 'clear', '--dev', pair.vethA);
+    expect(clear.status, clear.stderr).toBe(0);
+    expect(reverters().filter((f) => f.endsWith('.json'))).toEqual([]);
+    if (reverter !== undefined)
+      await waitFor(() => !existsSync(`/proc/${reverter}`) || undefined, 'the cancelled reverter to end');
+    // the link rate went with clear: put it back for the next test
+    expect(hog('shape', 'link', '--dev', pair.vethA, '--rate', '20mbit').status).toBe(0);
   });
 
   it('refuses a duration below a second, and reverts nothing in a dry run', () => {

@@ -9,7 +9,8 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ShapeRule } from '../../src/shape/rules.js';
 import { describeStep, planPidRule } from '../../src/shape/watchPlan.js';
-import { HOG_BIN } from '../helpers/hog.js';
+import { canSwitchUser, skipWithout } from '../helpers/capabilities.js';
+import { HOG_BIN, runHog } from '../helpers/hog.js';
 import { createNetnsPair, type NetnsPair, netnsAvailable } from '../helpers/netns.js';
 import { waitFor } from '../helpers/processes.js';
 
@@ -65,6 +66,7 @@ describe.skipIf(why !== undefined)('hog shape watch with a real process', () => 
   let pair: NetnsPair;
   let stateDir: string;
   let server: ChildProcess;
+  const servers: ChildProcess[] = [];
   const hog = (...args: string[]) =>
     spawnSync('ip', ['netns', 'exec', pair.a, HOG_BIN, ...args], { encoding: 'utf8', timeout: 20_000 });
   const rulesNow = (): ShapeRule[] => {
@@ -76,19 +78,26 @@ describe.skipIf(why !== undefined)('hog shape watch with a real process', () => 
     server.stdin?.write(`${line}\n`);
     await waitFor(() => said.includes(answer), answer);
   };
+  /** A fresh port holder; its stdin takes the commands (pair.spawnIn gives none), same PID as node. */
+  const startServer = () => {
+    said = '';
+    server = spawn('ip', ['netns', 'exec', pair.a, process.execPath, '-e', SERVER], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    servers.push(server);
+    server.stdout?.on('data', (d: Buffer) => {
+      said += d.toString();
+    });
+  };
 
   beforeAll(() => {
     pair = createNetnsPair('w');
     const inode = pair.execIn(pair.a, 'readlink', ['/proc/self/ns/net']).replace(/\D/g, '');
     stateDir = `/run/hog/shape/net-${inode}`;
     expect(hog('shape', 'link', '--dev', pair.vethA, '--rate', '20mbit').status).toBe(0);
-    // its stdin takes the commands (pair.spawnIn gives no stdin); ip netns exec execs node: same PID
-    server = spawn('ip', ['netns', 'exec', pair.a, process.execPath, '-e', SERVER], {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
   });
   afterAll(() => {
-    server?.kill('SIGKILL');
+    for (const c of servers) c.kill('SIGKILL');
     if (pair) {
       hog('shape', 'clear', '--dev', pair.vethA);
       pair.remove();
@@ -97,9 +106,7 @@ describe.skipIf(why !== undefined)('hog shape watch with a real process', () => 
   });
 
   it('follows a port opened after the rule, then removes the rule when the process exits', async () => {
-    server.stdout?.on('data', (d: Buffer) => {
-      said += d.toString();
-    });
+    startServer();
     await tell('listen 7301', 'listening 7301');
     const pid = server.pid as number;
     const add = hog('shape', 'add', '--dev', pair.vethA, '--pid', String(pid), '--prio', 'low');
@@ -125,7 +132,7 @@ describe.skipIf(why !== undefined)('hog shape watch with a real process', () => 
     });
     const ended = new Promise<number | null>((resolve) => watch.on('close', resolve));
     try {
-      await waitFor(() => out.includes('Ctrl-C ends'), 'watch to start');
+      await waitFor(() => out.includes('are not shaped)'), 'watch to start');
       expect(out).toContain(`pid-${pid} on ${pair.vethA}: PID ${pid}, ports 7301`);
       expect(out).toContain("outside hog shape watch a pid rule's ports are a snapshot");
       await tell('listen 7302', 'listening 7302');
@@ -150,6 +157,53 @@ describe.skipIf(why !== undefined)('hog shape watch with a real process', () => 
     }
   });
 
+  it('moves a pending --for revert to the updated rule, which then goes on time', async () => {
+    startServer();
+    await tell('listen 7311', 'listening 7311');
+    const pid = server.pid as number;
+    const add = hog(
+      'shape',
+      'add',
+      '--dev',
+      pair.vethA,
+      '--pid',
+      String(pid),
+      '--prio',
+      'low',
+      '--for',
+      '3s',
+    );
+    expect(add.status, add.stderr).toBe(0);
+    const watch = spawn(
+      'ip',
+      ['netns', 'exec', pair.a, HOG_BIN, 'shape', 'watch', '--dev', pair.vethA, '--interval', '0.2s'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    watch.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    const ended = new Promise<number | null>((resolve) => watch.on('close', resolve));
+    try {
+      await waitFor(() => out.includes('are not shaped)'), 'watch to start');
+      await tell('listen 7312', 'listening 7312');
+      await waitFor(() => out.includes('(+7312)'), 'watch to add the new port');
+      const updated = rulesNow()[0] as ShapeRule;
+      expect(updated.match).toEqual({ ports: [7311, 7312], pid });
+      // the revert now names the updated rule (its new creation time), due when it was
+      await waitFor(
+        () => rulesNow().length === 0 || undefined,
+        'the revert of the updated rule',
+        15_000,
+        100,
+      );
+      expect(await ended).toBe(0);
+      expect(out).toContain('hog shape watch: no pid rule left; done');
+    } finally {
+      watch.kill('SIGKILL');
+    }
+  });
+
   it('ends on SIGTERM and leaves the rules as they are; refuses to start with nothing to watch', async () => {
     const none = hog('shape', 'watch', '--dev', pair.vethA);
     expect(none.status).toBe(2);
@@ -168,7 +222,7 @@ describe.skipIf(why !== undefined)('hog shape watch with a real process', () => 
         out += d.toString();
       });
       const ended = new Promise<number | null>((resolve) => inside.on('close', resolve));
-      await waitFor(() => out.includes('Ctrl-C ends'), 'watch to start');
+      await waitFor(() => out.includes('are not shaped)'), 'watch to start');
       inside.kill('SIGTERM'); // ip netns exec execs hog: the signal reaches hog itself
       expect(await ended).toBe(0);
       expect(out).toContain('hog shape watch: stopped by SIGTERM; the rules stay as they are');
@@ -177,5 +231,17 @@ describe.skipIf(why !== undefined)('hog shape watch with a real process', () => 
       sleeper.kill('SIGKILL');
       hog('shape', 'remove', '--dev', pair.vethA, `pid-${sleeper.pid}`);
     }
+  });
+});
+
+const noUser = skipWithout('hog shape watch as nobody', canSwitchUser);
+
+describe.skipIf(noUser)('hog shape watch without CAP_NET_ADMIN', () => {
+  it('refuses at once and names the capability', async () => {
+    const result = await runHog(['shape', 'watch'], { uid: 65534 });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toBe(
+      'hog: hog shape watch changes traffic control rules\nhint: changing traffic control needs CAP_NET_ADMIN: run hog as root (sudo hog shape ...) or give it the capability\n',
+    );
   });
 });

@@ -130,7 +130,7 @@ describe('at jobs and names', () => {
 
   it('keeps device and rule names plain in unit and file names', () => {
     expect(revertKey({ dev: 'eth0.100', id: 'in-host-10.1.2.0/24' })).toBe(
-      'eth0.100-in_2dhost_2d10.1.2.0_2f24',
+      'eth0_2e100-in_2dhost_2d10_2e1_2e2_2e0_2f24',
     );
     expect(revertKey({ dev: 'a-b', id: 'x' })).not.toBe(revertKey({ dev: 'a', id: 'b-x' }));
   });
@@ -218,12 +218,15 @@ describe('the detached reverter', () => {
     await until('its end', () => gone(other.record.pid as number));
   });
 
-  it('replaces the pending revert of an earlier rule with the same id', async () => {
+  it('leaves the revert of an earlier rule with the same id until that rule is taken out', async () => {
     const stateDir = join(dir, 'replaced');
     const hog = recorder('replaced');
     const first = scheduleRevert(rule, 60_000, { stateDir, hogCommand: hog.command, only: 'detached' });
     const again = { ...rule, createdAt: rule.createdAt + 5000 };
     const second = scheduleRevert(again, 1200, { stateDir, hogCommand: hog.command, only: 'detached' });
+    // the change replacing the first rule may still fail: its revert stays armed until cancelled
+    expect(pendingRevert(rule, stateDir)?.pid).toBe(first.record.pid);
+    expect(cancelRevert(rule, { stateDir })?.problem).toBeUndefined();
     await until('the first reverter to end', () => gone(first.record.pid as number));
     const ran = await until('the revert', () =>
       existsSync(hog.out) ? readFileSync(hog.out, 'utf8') : undefined,
