@@ -20,12 +20,15 @@ export class KeptFiles {
       }
       let length = 0;
       for (;;) {
+        if (length === this.buffer.length) {
+          const bigger = Buffer.allocUnsafe(this.buffer.length * 2);
+          this.buffer.copy(bigger, 0, 0, length);
+          this.buffer = bigger;
+        }
+        // only 0 is the end: a seq_file of many records hands over a page of them per read
         const n = readSync(fd, this.buffer, length, this.buffer.length - length, length);
+        if (n === 0) break;
         length += n;
-        if (length < this.buffer.length) break;
-        const bigger = Buffer.allocUnsafe(this.buffer.length * 2);
-        this.buffer.copy(bigger, 0, 0, length);
-        this.buffer = bigger;
       }
       return this.buffer.toString('utf8', 0, length);
     } catch (error) {

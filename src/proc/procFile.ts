@@ -37,12 +37,12 @@ function readIntoBuffer(path: string): number {
         buffer.copy(bigger, 0, 0, length);
         buffer = bigger;
       }
-      const wanted = buffer.length - length;
-      const n = readSync(fd, buffer, length, wanted, null);
+      const n = readSync(fd, buffer, length, buffer.length - length, null);
+      // Only a read of 0 is the end. A short read is not: a seq_file of many records (/proc/net/tcp,
+      // /proc/PID/maps, smaps, mountinfo with many mounts) hands over one page of records per read()
+      // whatever the request; stopping at the first short read kept the first ~4 KiB of them.
+      if (n === 0) break;
       length += n;
-      // procfs and sysfs fill the whole request until end of file (seq_file, cmdline and sysfs
-      // attributes all do), so a short read is the end: skip the extra read() that would return 0.
-      if (n < wanted) break;
     }
     return length;
   } finally {

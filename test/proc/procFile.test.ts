@@ -1,0 +1,64 @@
+/**
+ * Reading a procfs file whole. A seq_file of many records (/proc/PID/maps, /proc/net/tcp, smaps,
+ * mountinfo with many mounts) hands over about one page of records per read() whatever the request,
+ * so a reader that takes a short read for the end keeps only the first ~4 KiB: hog did, for
+ * /proc/net/tcp (a process's sockets past the 27th were not found) and would have for the mount table
+ * of a machine with many mounts. Checked against fs.readFileSync, which reads until read() returns 0.
+ */
+
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KeptFiles } from '../../src/proc/keptFiles.js';
+import { readProcBytes, readProcText } from '../../src/proc/procFile.js';
+
+const servers: Server[] = [];
+beforeAll(async () => {
+  // 64 listening sockets: /proc/self/net/tcp grows past one page (150 bytes a line)
+  for (let i = 0; i < 64; i++) {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    servers.push(server);
+  }
+});
+afterAll(() => {
+  for (const server of servers) server.close();
+});
+
+/** The ports of our 64 listeners that the text of /proc/self/net/tcp shows listening. */
+function ourListeners(text: string): number {
+  const ours = new Set(servers.map((s) => (s.address() as { port: number }).port));
+  let found = 0;
+  for (const line of text.split('\n')) {
+    const f = line.trim().split(/\s+/);
+    const port = Number.parseInt((f[1] ?? '').split(':')[1] ?? '', 16);
+    if (f[3] === '0A' && ours.has(port)) found++;
+  }
+  return found;
+}
+
+describe('reading a seq_file of many records', () => {
+  it('readProcText and readProcBytes of /proc/self/net/tcp see all 64 listeners', () => {
+    expect(readFileSync('/proc/self/net/tcp', 'utf8').length).toBeGreaterThan(8192); // > 2 pages
+    expect(ourListeners(readProcText('/proc/self/net/tcp'))).toBe(64);
+    expect(ourListeners(readProcBytes('/proc/self/net/tcp').toString('utf8'))).toBe(64);
+  });
+
+  it('readProcText of /proc/self/maps reaches its last mapping', () => {
+    const whole = readFileSync('/proc/self/maps', 'utf8');
+    expect(whole.length).toBeGreaterThan(4096);
+    const last = (text: string) => text.trimEnd().split('\n').at(-1)?.split(/\s+/).slice(5).join(' ');
+    // the last mapping ([vsyscall] on x86-64, [vdso]/[stack] elsewhere) is the same in both reads
+    expect(last(readProcText('/proc/self/maps'))).toBe(last(whole));
+  });
+
+  it('KeptFiles re-reads the whole file from the same descriptor', () => {
+    const kept = new KeptFiles();
+    try {
+      expect(ourListeners(kept.read('/proc/self/net/tcp'))).toBe(64);
+      expect(ourListeners(kept.read('/proc/self/net/tcp'))).toBe(64);
+    } finally {
+      kept.drop('/proc/self/net/tcp');
+    }
+  });
+});
