@@ -15,7 +15,7 @@ import { isDenied, isVanished } from '../proc/procFile.js';
 import { type ProcFileSet, readProcFiles } from '../proc/procFiles.js';
 import { readSmapsRollup } from '../proc/smapsRollup.js';
 import { PF_KTHREAD, parseStat } from '../proc/stat.js';
-import { parseStatm } from '../proc/statm.js';
+import { statmSizes } from '../proc/statm.js';
 import { parseStatus } from '../proc/status.js';
 import { readUptime } from '../proc/uptime.js';
 import type { CmdlineCache } from './cmdlineCache.js';
@@ -193,12 +193,12 @@ function statmMemory(
   file: string,
   procRoot: string,
 ): { vmRssBytes: number; vmSizeBytes: number; rssFileBytes: number; rssShmemBytes: number } {
-  const statm = parseStatm(bytes.toString('latin1'), file);
+  const statm = statmSizes(bytes, file);
   const page = pageSize(procRoot);
   return {
-    vmRssBytes: statm.residentPages * page,
-    vmSizeBytes: statm.sizePages * page,
-    rssFileBytes: statm.sharedPages * page,
+    vmRssBytes: statm.resident * page,
+    vmSizeBytes: statm.size * page,
+    rssFileBytes: statm.shared * page,
     rssShmemBytes: 0,
   };
 }
