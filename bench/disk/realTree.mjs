@@ -70,12 +70,14 @@ export function benchRealTree({ path, rounds, baseline, hog, write }) {
     'sh',
     [
       '-c',
-      `df --output=source,fstype ${path} | tail -1; lsblk -dno NAME,ROTA,SCHED 2>/dev/null | tr '\\n' ';'`,
+      `df --output=source,fstype ${path} | tail -1; echo '(lsblk: name, rotational, scheduler):'; lsblk -dno NAME,ROTA,SCHED 2>/dev/null | tr '\\n' ';'`,
     ],
     {
       encoding: 'utf8',
     },
-  ).stdout.trim();
+  )
+    .stdout.replace(/\s+/g, ' ')
+    .trim();
   const warm = runMode(tools, rounds, false);
   const cold = runMode(tools, rounds, true);
   const duWarm = stats(warm.results.get('du -sk').seconds).median;

@@ -328,6 +328,11 @@ void Work(Scan& scan, ThreadState& state) {
     listing.children.clear();
     listing.unreadable = false;
     VisitDirectory(scan, state, job, scratch, listing);
+    // a huge directory's names are not kept for the rest of the walk (16 threads could each hold one)
+    if (scratch.names.capacity() > (4u << 20)) {
+      std::vector<char>().swap(scratch.names);
+      std::vector<std::pair<uint64_t, uint32_t>>().swap(scratch.entries);
+    }
     done = std::move(job);
     holding = true;
   }
