@@ -3,7 +3,8 @@
  * Per process it reads stat (state, CPU ticks, start time), status (memory, uid) and cmdline;
  * smaps_rollup only when PSS/USS are asked for (it costs ~10x more). With `deferStatus` (hog top) it
  * reads statm instead of status, and status later for the rows that need its uid and VmSwap
- * (statusFill.ts): the kernel formats statm's 7 numbers in a third of the time of status's 57 lines.
+ * (statusFill.ts): the kernel formats statm's 7 numbers in about half the time of status's 57 lines
+ * (0.60 against 1.32 ms of CPU for 105 processes, measured 2026-12-06).
  * A process that exits while being read is skipped; one whose smaps_rollup is denied keeps its
  * other columns and is counted in `smapsDenied`.
  */

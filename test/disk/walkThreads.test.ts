@@ -175,7 +175,8 @@ describe.skipIf(noNobody)('unreadable directories', () => {
           '/d27/s2 open EACCES',
         ].sort(),
       );
-      for (let run = 0; run < 3; run++) {
+      // the errors come in path order whichever thread met them (in the order met, 1 run in ~5 differed)
+      for (let run = 0; run < 5; run++) {
         const parallel = json<ScanReport>(await runHog(args(16), { uid: NOBODY }));
         expect(parallel.walker.threads).toBe(16);
         expect(stable(parallel), `run ${run}`).toEqual(stable(serial));

@@ -350,6 +350,17 @@ static uint64_t RootMount(const std::string& root) {
   return ok ? id.mnt_id : 0;
 }
 
+// Errors in the order of their paths, not in the order the threads met them: the same scan reports
+// them the same way on 1 thread or 16 (a directory's read and stat errors stay in that order).
+static void SortErrors(Scan& scan) {
+  std::vector<std::pair<std::string, ErrorRecord>> keyed;
+  keyed.reserve(scan.errors.size());
+  for (ErrorRecord& e : scan.errors) keyed.emplace_back(e.entry >= 0 ? PathOf(scan, e.entry) : e.path, std::move(e));
+  std::stable_sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  scan.errors.clear();
+  for (auto& k : keyed) scan.errors.push_back(std::move(k.second));
+}
+
 void Walk(Scan& scan) {
   const Options& options = scan.options;
   std::vector<LinkRecord> root_links;
@@ -389,6 +400,7 @@ void Walk(Scan& scan) {
     scan.vanished += state.vanished;
   }
   scan.states.clear();
+  SortErrors(scan);
   ResolveLinks(scan, links);
   SumDirectories(scan);
 }
