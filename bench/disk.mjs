@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Benchmark of `hog disk` against du, gdu and ncdu, in the same run on the same tree, warm cache.
 //   node bench/disk.mjs [--files 200000] [--rounds 7] [--million] [--no-write]
+//   node bench/disk.mjs --path /usr [--rounds 5] [--baseline DIR] [--no-write]
+// With --path: a real tree, warm and cold cache, beside du -sk and gdu (bench/disk/realTree.mjs).
 // Generates the tree once under bench/out/ (bench/disk/tree.mjs), installs gdu and ncdu if missing
 // (root, Debian), runs every tool `rounds` times interleaved, reports medians and hog's ratio to
 // du -sk, checks that hog's totals equal du's, and with --million measures hog's peak memory on a
@@ -10,6 +12,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchRealTree } from './disk/realTree.mjs';
 import { ensureDebianPackages } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -133,6 +136,12 @@ function memoryOnMillion() {
 
 // the peers: only the benchmark needs them
 ensureDebianPackages(['gdu', 'ncdu']);
+const realPath = args.includes('--path') ? args[args.indexOf('--path') + 1] : undefined;
+if (realPath) {
+  const baseline = args.includes('--baseline') ? args[args.indexOf('--baseline') + 1] : undefined;
+  benchRealTree({ path: realPath, rounds: option('--rounds', 5), baseline, hog, write });
+  process.exit(0);
+}
 const tree = ensureTree(files);
 const pressure = () => {
   try {

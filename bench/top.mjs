@@ -5,9 +5,11 @@
 // refresh code compiled, see bench/recorder-overhead.mjs) the CPU time of each process, all threads, is
 // taken from /proc/PID/task/*/schedstat (nanoseconds, where /proc/PID/stat counts 10 ms ticks) over
 // MEASURE_S, and its RSS at the end (VmRSS, and VmHWM: the peak).
-//   node bench/top.mjs [--rounds N] [--baseline DIR] [--variant 'NAME=node flags'] ...
+//   node bench/top.mjs [--rounds N] [--processes N] [--baseline DIR] [--variant 'NAME=node flags'] ...
+// --processes N: start sleeping processes until N run (as bench/ps.mjs does), so that runs on machines
+// or at times with fewer processes compare.
 // A variant runs `node FLAGS bin/hog top` (bin/hog's shell line is skipped): for trying V8 flags.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ensureDebianPackages, formatResults, machineLine, sleep, writeSection } from './lib.mjs';
@@ -55,7 +57,11 @@ function memoryKiB(pid) {
   return { rss: kib('VmRSS'), hwm: kib('VmHWM') };
 }
 
-const processes = readdirSync('/proc').filter((n) => /^\d+$/.test(n)).length;
+const count = () => readdirSync('/proc').filter((n) => /^\d+$/.test(n)).length;
+const sleepers = [];
+const wanted = Number(argValues('--processes')[0] ?? 0);
+while (count() < wanted) sleepers.push(spawn('sleep', ['3600'], { stdio: 'ignore' }));
+const processes = count();
 const machine = machineLine();
 const figures = new Map(candidates.map((c) => [c.name, []]));
 try {
@@ -94,14 +100,16 @@ try {
   }
 } finally {
   tmux('kill-server');
+  for (const s of sleepers) s.kill('SIGKILL');
 }
+const loadAtEnd = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const topShare = median(figures.get('top -d 2').map((f) => f.share));
 const lines = [...figures].map(([name, f]) => {
   if (f.length === 0) return `| ${name} | ended early | | | | |`;
   const share = median(f.map((x) => x.share));
-  return `| ${name} | ${share.toFixed(3)}% | ${(share / topShare).toFixed(1)}x | ${(median(f.map((x) => x.rss)) / 1024).toFixed(1)} MiB | ${(median(f.map((x) => x.hwm)) / 1024).toFixed(1)} MiB | ${f.map((x) => x.share.toFixed(3)).join(', ')} |`;
+  return `| ${name} | ${share.toFixed(3)}% | ${(share / topShare).toFixed(2)}x | ${(median(f.map((x) => x.rss)) / 1024).toFixed(1)} MiB | ${(median(f.map((x) => x.hwm)) / 1024).toFixed(1)} MiB | ${f.map((x) => x.share.toFixed(3)).join(', ')} |`;
 });
 const hog = figures.get('hog top');
 const hogShare = median(hog.map((f) => f.share));
@@ -110,13 +118,13 @@ const md = `### hog top: steady cost at the default 2 s refresh (issue 16), ${ne
 
 \`node bench/top.mjs --rounds ${rounds}\`: each viewer interactive in a 120x40 tmux pane, side by side;
 CPU of all threads (schedstat) over ${MEASURE_S} s after ${WARMUP_S} s of warm-up, medians of ${rounds} rounds;
-${processes} processes running. ${machine}.
+${processes} processes running. ${machine}, at the end ${loadAtEnd}.
 
 | viewer | CPU, share of one core | vs top | RSS at the end | peak RSS | all rounds |
 |---|---|---|---|---|---|
 ${lines.join('\n')}
 
-- CPU <= 2x top's: ${hogShare <= 2 * topShare ? 'met' : 'NOT met'} (${(hogShare / topShare).toFixed(1)}x)
+- CPU <= 2x top's: ${hogShare <= 2 * topShare ? 'met' : 'NOT met'} (${(hogShare / topShare).toFixed(2)}x)
 - RSS <= 40 MB: ${hogRss * 1.048576 <= 40 ? 'met' : 'NOT met'} (${(hogRss * 1.048576).toFixed(1)} MB)`;
 console.log(md);
 if (write) {

@@ -48,7 +48,7 @@ Examples:
     .option('--json', 'print the report as JSON (sizes in bytes)')
     .option(
       '--threads <N>',
-      'threads of the native walker (default: one per core, 2 to 8)',
+      'threads of the native walker (default: 16, 2 per core above 8 cores)',
       positiveInt('--threads'),
     )
     .option('--no-progress', 'no progress line while scanning')

@@ -16,6 +16,7 @@ import {
   toRows,
 } from '../memory/processView.js';
 import { type ProcessIdentity, signalProcess } from '../memory/signalProcess.js';
+import { fillStatus } from '../memory/statusFill.js';
 import { systemMemory } from '../memory/systemMemory.js';
 import { readLoadAvg } from '../proc/loadavg.js';
 import { readMeminfo } from '../proc/meminfo.js';
@@ -77,8 +78,9 @@ Examples:
     .action(async (opts: TopOptions, command: Command) => {
       const sort = parseSortKey(opts.sort);
       const { procRoot, etcRoot } = rootsOf(command);
-      const sampler = new TopSampler(procRoot, readUserNames(etcRoot), context.clock, opts.pid);
       const batch = opts.batch === true || !process.stdout.isTTY;
+      // on a terminal only the rows on screen need status (statusFill.ts); batch prints them all
+      const sampler = new TopSampler(procRoot, readUserNames(etcRoot), context.clock, opts.pid, !batch);
       if (!batch && !process.stdin.isTTY) {
         throw new UsageError('hog top needs a terminal for keys', {
           hint: 'use hog top -b for text snapshots',
@@ -102,7 +104,13 @@ class TopSampler {
     private readonly userNames: Map<number, string>,
     private readonly clock: CliContext['clock'],
     private readonly pids: number[] | undefined,
+    private readonly deferStatus = false,
   ) {}
+
+  /** Read status for the pending ones among `rows`; the PIDs that exited meanwhile. */
+  fillStatus(rows: readonly ProcessRow[]): Set<number> {
+    return fillStatus(rows, this.procRoot, this.userNames);
+  }
 
   async prime(): Promise<void> {
     this.ticks = collectCpuTicks({ procRoot: this.procRoot, pids: this.pids });
@@ -115,6 +123,7 @@ class TopSampler {
       procRoot: this.procRoot,
       pids: this.pids,
       cmdlines: this.cmdlines,
+      deferStatus: this.deferStatus,
     });
     const now = this.clock.monotonic();
     const meminfo = readMeminfo(this.procRoot);
@@ -140,15 +149,37 @@ class TopSampler {
   }
 }
 
+type Sample = ReturnType<TopSampler['sample']>;
+
+/**
+ * The rows to draw, with status read for those that need it: every row when the -u filter or the
+ * SWAP sort needs uid or swap of all, else the rows on screen (the window renderTopFrame draws).
+ * Rows of processes that exited before their status was read are dropped, as a full read drops them.
+ */
 function view(
-  data: ReturnType<TopSampler['sample']>,
+  sampler: TopSampler,
+  data: Sample,
   state: TopState,
   user: string | undefined,
+  height: number,
 ): TopFrameData {
-  return {
-    ...data,
-    rows: selectRows(data.all, { sort: state.sort, tree: state.tree, filter: state.filter, user }),
-  };
+  const select = () =>
+    selectRows(data.all, { sort: state.sort, tree: state.tree, filter: state.filter, user });
+  let gone = user !== undefined || state.sort === 'swap' ? sampler.fillStatus(data.all) : new Set<number>();
+  if (gone.size > 0) data.all = data.all.filter((r) => !gone.has(r.pid));
+  let rows = select();
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const page = Math.max(0, height - HEADER_LINES - 1);
+    const start = Math.min(state.scroll, Math.max(0, rows.length - page));
+    const shown = new Set(rows.slice(start, start + page).map((r) => r.pid));
+    const pending = data.all.filter((r) => r.statusPending && shown.has(r.pid));
+    if (pending.length === 0) break;
+    gone = sampler.fillStatus(pending);
+    if (gone.size > 0) data.all = data.all.filter((r) => !gone.has(r.pid));
+    // tree rows are copies: select again to see what was filled in
+    rows = select();
+  }
+  return { ...data, rows };
 }
 
 async function runBatch(
@@ -165,7 +196,7 @@ async function runBatch(
   const width = 1000; // never cut lines in batch mode
   for (let i = 0; opts.iterations === undefined || i < opts.iterations; i++) {
     if (i > 0) await context.clock.sleep(opts.delay * 1000);
-    const frame = view(sampler.sample(opts.delay), state, opts.user);
+    const frame = view(sampler, sampler.sample(opts.delay), state, opts.user, Number.POSITIVE_INFINITY);
     const rows = opts.top !== undefined ? frame.rows.slice(0, opts.top) : frame.rows;
     const lines = renderTopFrame(state, { ...frame, rows }, width, HEADER_LINES + 1 + rows.length);
     // drop the key help and the empty status line: they mean nothing in a file
@@ -188,14 +219,14 @@ async function runInteractive(
     fullCommand: opts.fullCommand === true,
   };
   let data = sampler.sample(opts.delay);
-  let frame = view(data, state, opts.user);
+  const size = () => ({ width: stdout.columns || 80, height: stdout.rows || 24 });
+  let frame = view(sampler, data, state, opts.user, size().height);
   let refreshes = 1;
   let timer: NodeJS.Timeout | undefined;
 
-  const size = () => ({ width: stdout.columns || 80, height: stdout.rows || 24 });
   const draw = () => {
-    frame = view(data, state, opts.user);
     const { width, height } = size();
+    frame = view(sampler, data, state, opts.user, height);
     screen.draw(renderTopFrame(state, frame, width, height));
   };
 

@@ -1,17 +1,22 @@
 /**
  * Collect the process table from procfs: the I/O half of `hog ps` and `hog top`.
  * Per process it reads stat (state, CPU ticks, start time), status (memory, uid) and cmdline;
- * smaps_rollup only when PSS/USS are asked for (it costs ~10x more).
+ * smaps_rollup only when PSS/USS are asked for (it costs ~10x more). With `deferStatus` (hog top) it
+ * reads statm instead of status, and status later for the rows that need its uid and VmSwap
+ * (statusFill.ts): the kernel formats statm's 7 numbers in about half the time of status's 57 lines
+ * (0.60 against 1.32 ms of CPU for 105 processes, measured 2026-12-06).
  * A process that exits while being read is skipped; one whose smaps_rollup is denied keeps its
  * other columns and is counted in `smapsDenied`.
  */
 import { HogError, PermissionError } from '../errors.js';
 import { parseCmdline } from '../proc/cmdline.js';
+import { pageSize } from '../proc/pageSize.js';
 import { listPids } from '../proc/pids.js';
 import { isDenied, isVanished } from '../proc/procFile.js';
 import { type ProcFileSet, readProcFiles } from '../proc/procFiles.js';
 import { readSmapsRollup } from '../proc/smapsRollup.js';
 import { PF_KTHREAD, parseStat } from '../proc/stat.js';
+import { statmSizes } from '../proc/statm.js';
 import { parseStatus } from '../proc/status.js';
 import { readUptime } from '../proc/uptime.js';
 import type { CmdlineCache } from './cmdlineCache.js';
@@ -41,6 +46,11 @@ export interface ProcessSample {
   ussBytes?: number | undefined;
   /** smaps_rollup was asked for but the kernel refused it (another user's process). */
   smapsDenied?: boolean;
+  /**
+   * Read from statm (deferStatus): uid and swapBytes are not known yet (uid -1, swap 0) until
+   * statusFill.ts reads status; the memory sizes are statm's, the same kernel counters as status's.
+   */
+  statusPending?: true | undefined;
 }
 
 export interface ProcessSnapshot {
@@ -59,6 +69,8 @@ export interface CollectOptions {
   smaps?: boolean;
   /** Command lines kept from earlier refreshes (hog top): only the new and the due ones are read. */
   cmdlines?: CmdlineCache;
+  /** Read statm instead of status; uid and VmSwap are left to statusFill.ts (see ProcessSample). */
+  deferStatus?: boolean;
 }
 
 /** Read one process; undefined if it vanished. Other errors propagate. */
@@ -68,11 +80,13 @@ export function readProcess(pid: number, procRoot: string, smaps: boolean): Proc
 
 const FILES = ['stat', 'status', 'cmdline'];
 const WITHOUT_CMDLINE = ['stat', 'status'];
+const DEFERRED = ['stat', 'statm', 'cmdline'];
+const DEFERRED_WITHOUT_CMDLINE = ['stat', 'statm'];
 /** The args of a sample whose command line is still to be read (compared by identity). */
 const UNREAD: string[] = [];
 
 /** A failed read: undefined when the process is gone, an error to throw otherwise. */
-function vanishedOrThrow(code: string, pid: number, name: string, procRoot: string): undefined {
+export function vanishedOrThrow(code: string, pid: number, name: string, procRoot: string): undefined {
   if (code === 'ENOENT' || code === 'ESRCH') return undefined;
   const file = `${procRoot}/${pid}/${name}`;
   // the errno code stays on the error for callers that tell a denied read from another (isDenied)
@@ -94,16 +108,19 @@ function sampleOf(
   procRoot: string,
   smaps: boolean,
   cmdlines?: CmdlineCache,
+  deferStatus = false,
 ): ProcessSample | undefined {
   const statBytes = files.get(index, 'stat');
   if (typeof statBytes === 'string') return vanishedOrThrow(statBytes, pid, 'stat', procRoot);
-  const statusBytes = files.get(index, 'status');
-  if (typeof statusBytes === 'string') return vanishedOrThrow(statusBytes, pid, 'status', procRoot);
+  const memoryFile = deferStatus ? 'statm' : 'status';
+  const memoryBytes = files.get(index, memoryFile);
+  if (typeof memoryBytes === 'string') return vanishedOrThrow(memoryBytes, pid, memoryFile, procRoot);
   const cmdlineBytes = cmdlines ? undefined : files.get(index, 'cmdline');
   if (typeof cmdlineBytes === 'string') return vanishedOrThrow(cmdlineBytes, pid, 'cmdline', procRoot);
   const stat = parseStat(statBytes.toString('utf8'), `${procRoot}/${pid}/stat`);
-  const status = parseStatus(statusBytes, `${procRoot}/${pid}/status`);
-  const kernelThread = status.kthread ?? (stat.flags & PF_KTHREAD) !== 0;
+  const status = deferStatus ? undefined : parseStatus(memoryBytes, `${procRoot}/${pid}/status`);
+  const memory = status ?? statmMemory(memoryBytes, `${procRoot}/${pid}/statm`, procRoot);
+  const kernelThread = status?.kthread ?? (stat.flags & PF_KTHREAD) !== 0;
   // kernel threads have no command line; with a cache, the line is the kept one or read afterwards
   let args: string[] = [];
   if (!kernelThread && cmdlineBytes) args = parseCmdline(cmdlineBytes.toString('utf8'));
@@ -111,7 +128,7 @@ function sampleOf(
   const sample: ProcessSample = {
     pid,
     ppid: stat.ppid,
-    uid: status.euid, // effective uid, as ps and top show USER
+    uid: status?.euid ?? -1, // effective uid, as ps and top show USER
     state: stat.state,
     comm: stat.comm,
     args,
@@ -119,12 +136,13 @@ function sampleOf(
     kernelThread,
     cpuTicks: stat.utimeTicks + stat.stimeTicks,
     startTimeTicks: stat.startTimeTicks,
-    resBytes: status.vmRssBytes ?? 0,
-    shrBytes: (status.rssFileBytes ?? 0) + (status.rssShmemBytes ?? 0),
-    virtBytes: status.vmSizeBytes ?? 0,
-    swapBytes: status.vmSwapBytes ?? 0,
+    resBytes: memory.vmRssBytes ?? 0,
+    shrBytes: (memory.rssFileBytes ?? 0) + (memory.rssShmemBytes ?? 0),
+    virtBytes: memory.vmSizeBytes ?? 0,
+    swapBytes: status?.vmSwapBytes ?? 0,
   };
-  if (smaps && !kernelThread && status.vmRssBytes !== undefined) {
+  if (!status) sample.statusPending = true;
+  if (smaps && !kernelThread && memory.vmRssBytes !== undefined) {
     try {
       const rollup = readSmapsRollup(pid, procRoot);
       sample.pssBytes = rollup?.pssBytes;
@@ -145,17 +163,45 @@ export function collectProcesses(options: CollectOptions = {}): ProcessSnapshot 
   const pids = options.pids ?? listPids(procRoot);
   const { cmdlines } = options;
   cmdlines?.nextRefresh();
-  const files = readProcFiles(procRoot, pids, cmdlines ? WITHOUT_CMDLINE : FILES);
+  const deferStatus = options.deferStatus === true;
+  const names = deferStatus
+    ? cmdlines
+      ? DEFERRED_WITHOUT_CMDLINE
+      : DEFERRED
+    : cmdlines
+      ? WITHOUT_CMDLINE
+      : FILES;
+  const files = readProcFiles(procRoot, pids, names);
   let processes: ProcessSample[] = [];
   let smapsDenied = 0;
   for (const [index, pid] of pids.entries()) {
-    const sample = sampleOf(files, index, pid, procRoot, smaps, cmdlines);
+    const sample = sampleOf(files, index, pid, procRoot, smaps, cmdlines, deferStatus);
     if (!sample) continue;
     if (sample.smapsDenied) smapsDenied++;
     processes.push(sample);
   }
   if (cmdlines) processes = readUnreadCmdlines(procRoot, processes, cmdlines);
   return { uptimeSeconds, processes, smapsDenied };
+}
+
+/**
+ * status's memory fields from statm: VmSize = size, VmRSS = resident, RssFile + RssShmem = shared
+ * (fs/proc/task_mmu.c task_statm and task_mem read the same mm counters). A kernel thread's statm
+ * is all zeros where its status has no Vm lines: 0 either way. Kept as status's (undefined = 0).
+ */
+function statmMemory(
+  bytes: Buffer,
+  file: string,
+  procRoot: string,
+): { vmRssBytes: number; vmSizeBytes: number; rssFileBytes: number; rssShmemBytes: number } {
+  const statm = statmSizes(bytes, file);
+  const page = pageSize(procRoot);
+  return {
+    vmRssBytes: statm.resident * page,
+    vmSizeBytes: statm.size * page,
+    rssFileBytes: statm.shared * page,
+    rssShmemBytes: 0,
+  };
 }
 
 /** Fill in the command lines the cache did not have; drop the processes that exited meanwhile. */

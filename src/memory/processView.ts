@@ -123,6 +123,7 @@ function copyOptional(p: ProcessSample, row: ProcessRow): void {
   if (p.pssBytes !== undefined) row.pssBytes = p.pssBytes;
   if (p.ussBytes !== undefined) row.ussBytes = p.ussBytes;
   if (p.smapsDenied !== undefined) row.smapsDenied = p.smapsDenied;
+  if (p.statusPending) row.statusPending = true;
 }
 
 export interface ViewOptions {

@@ -49,3 +49,29 @@ export function statmPages(text: string, file = '/proc/[pid]/statm'): { size: nu
   }
   return { size, resident };
 }
+
+/**
+ * size, resident and shared (the first three fields) straight from statm's bytes, without a string:
+ * hog top reads statm of every process at every refresh (a third of parseStatm's time).
+ */
+export function statmSizes(
+  bytes: Buffer,
+  file = '/proc/[pid]/statm',
+): { size: number; resident: number; shared: number } {
+  const values = [0, 0, 0];
+  let i = 0;
+  for (let field = 0; field < 3; field++) {
+    const start = i;
+    let value = 0;
+    for (let c = bytes[i]; c !== undefined && c >= 48 && c <= 57; c = bytes[++i]) value = value * 10 + c - 48;
+    // a number, then a space (or, for an empty statm of old kernels' kernel threads, nothing at all)
+    if (i === start || bytes[i] !== 32) {
+      if (bytes.length === 0 || (bytes.length === 1 && bytes[0] === 10))
+        return { size: 0, resident: 0, shared: 0 };
+      throw malformed(file, `malformed statm: ${excerpt(bytes.toString('latin1').trim())}`);
+    }
+    values[field] = value;
+    i++;
+  }
+  return { size: values[0] as number, resident: values[1] as number, shared: values[2] as number };
+}

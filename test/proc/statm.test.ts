@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseStatm } from '../../src/proc/statm.js';
+import { parseStatm, statmSizes } from '../../src/proc/statm.js';
 import { parseStatus } from '../../src/proc/status.js';
 import { FIXTURES } from '../helpers/hog.js';
 
@@ -28,5 +28,35 @@ describe('parseStatm', () => {
   it('rejects garbage', () => {
     expect(() => parseStatm('12 x 3')).toThrow(/malformed statm/);
     expect(() => parseStatm('1 2 3')).toThrow(/malformed statm/);
+  });
+});
+
+describe('statmSizes (from the bytes, for hog top)', () => {
+  it('reads size, resident and shared as parseStatm does, on the captured files and a live one', () => {
+    for (const file of [
+      `${FIXTURES}machine/proc/8980/statm`,
+      `${FIXTURES}machine/proc/2/statm`,
+      '/proc/self/statm',
+    ]) {
+      const bytes = readFileSync(file);
+      const statm = parseStatm(bytes.toString('latin1'));
+      expect(statmSizes(bytes), file).toEqual({
+        size: statm.sizePages,
+        resident: statm.residentPages,
+        shared: statm.sharedPages,
+      });
+    }
+    expect(statmSizes(Buffer.from('182059 10066 8485 6802 0 12184 0\n'))).toEqual({
+      size: 182059,
+      resident: 10066,
+      shared: 8485,
+    });
+  });
+
+  it('reads an empty statm (a kernel thread on old kernels) as zeros and rejects garbage', () => {
+    expect(statmSizes(Buffer.alloc(0))).toEqual({ size: 0, resident: 0, shared: 0 });
+    expect(() => statmSizes(Buffer.from('12 x 3 4 5 6 7\n'))).toThrow(/malformed statm: "12 x 3 4 5 6 7"/);
+    expect(() => statmSizes(Buffer.from('-1 2 3 4 5 6 7\n'))).toThrow(/malformed statm/);
+    expect(() => statmSizes(Buffer.from('1 2'))).toThrow(/malformed statm/);
   });
 });
