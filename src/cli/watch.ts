@@ -3,7 +3,6 @@
  * cleanly and keeps everything; a PID that exits ends its series with a note; --until-verdict stops
  * once every PID has had the same conclusive verdict for UNTIL_STEADY flushes in a row.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
 import { errnoCode, isHogError, NotFoundError, PermissionError, UsageError } from '../errors.js';
 import { type HeapReading, readNodeHeap } from '../inspector/heapReading.js';
@@ -309,7 +308,7 @@ async function recordNodeHeaps(
   const everyMs = 1000 * (signalled ? Math.max(HEAP_READING_MIN_S, flags.interval) : flags.interval);
   const poll = async () => {
     while (!signal.aborted && readable.length > 0) {
-      await sleep(everyMs, undefined, { signal }).catch(() => undefined); // an abort ends the wait
+      await clock.sleep(everyMs, signal); // an abort ends the wait
       for (const state of [...readable]) {
         if (signal.aborted) return;
         try {
