@@ -12,7 +12,7 @@ import { flameGraphHtml } from '../profiler/flameGraph.js';
 import { buildLineReport } from '../profiler/lineReport.js';
 import { renderLineReport } from '../profiler/lineTable.js';
 import { METRICS, type Metric } from '../profiler/probe.js';
-import { type ProfileRun, runProfiled } from '../profiler/session.js';
+import { type ProfileRun, runProfiled } from '../profiler/profileRun.js';
 import { renderSites } from '../profiler/siteTable.js';
 import { isTypeScript } from '../profiler/sourceKinds.js';
 import type { CliContext } from './context.js';

@@ -10,7 +10,7 @@ import { delimiter, join } from 'node:path';
 import type { Command } from 'commander';
 import { NotFoundError, UsageError } from '../errors.js';
 import { recordLoop, type StopReason } from '../memory/recordLoop.js';
-import type { RecordingSession } from '../memory/session.js';
+import type { RecordingSession } from '../memory/recordingSession.js';
 import { readStat } from '../proc/stat.js';
 import { terminalText } from '../render/terminalText.js';
 import type { Store } from '../store/store.js';

@@ -11,7 +11,7 @@ import { readProcess } from '../memory/processTable.js';
 import { commandOf } from '../memory/processView.js';
 import type { TargetState } from '../memory/recorder.js';
 import { recordLoop } from '../memory/recordLoop.js';
-import type { RecordingSession } from '../memory/session.js';
+import type { RecordingSession } from '../memory/recordingSession.js';
 import type { VerdictReport } from '../memory/verdictReport.js';
 import { isDenied } from '../proc/procFile.js';
 import { readSmapsRollup } from '../proc/smapsRollup.js';
