@@ -143,7 +143,7 @@ const wallRatio = (a, b) => stats[a].wall.median / stats[b].wall.median;
 const minWall = (name) => (stats[name].wall.min / stats.node.wall.min).toFixed(1);
 
 /**
- * The probe alone, in this process: ns per `l()` (a memory reading and the bookkeeping), after
+ * The probe alone, in this process: ns per `line()` (a memory reading and the bookkeeping), after
  * hog's warm-up, median of 5 batches of 1,000,000. The workload's loop runs 200,001 of them
  * (`for` steps are counted without a reading).
  */
@@ -155,9 +155,9 @@ async function probeNs() {
   for (let b = 0; b < 5; b++) {
     const frame = runtime.enter('/bench.js', 1, 10, 1, 'bench');
     const started = process.hrtime.bigint();
-    for (let i = 0; i < 1_000_000; i++) frame.l(2 + (i & 1));
+    for (let i = 0; i < 1_000_000; i++) frame.line(2 + (i & 1));
     batches.push(Number(process.hrtime.bigint() - started) / 1_000_000);
-    frame.x();
+    frame.exit();
   }
   return median(batches);
 }

@@ -6,13 +6,28 @@ export interface Clock {
   now(): number;
   /** Monotonic milliseconds, for measuring intervals (never jumps with NTP). */
   monotonic(): number;
-  sleep(ms: number): Promise<void>;
+  /**
+   * Wait `ms`, or less when `signal` aborts: it resolves then (never rejects), and leaves no timer
+   * behind, so a stopped loop ends at once. The one abortable sleep of hog's loops.
+   */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
 export const realClock: Clock = {
   now: () => Date.now(),
   monotonic: () => performance.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  sleep: (ms, signal) => {
+    if (signal?.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  },
 };
 
 /** A clock that only moves when told to; sleep() advances it instantly. */
@@ -22,7 +37,8 @@ export function manualClock(startMs = 0): Clock & { advance(ms: number): void } 
   return {
     now: () => wall,
     monotonic: () => mono,
-    sleep: async (ms) => {
+    sleep: async (ms, signal) => {
+      if (signal?.aborted) return;
       wall += ms;
       mono += ms;
     },

@@ -21,7 +21,7 @@ import { DiskTree } from '../disk/tree.js';
 import { defaultThreads, walk } from '../disk/walk.js';
 import { quote, UsageError } from '../errors.js';
 import { readLocks } from '../proc/locks.js';
-import { readMountinfo } from '../proc/mountinfo.js';
+import { type Mount, readMountinfo } from '../proc/mountinfo.js';
 import { readProcText } from '../proc/procFile.js';
 import { renderPlan, writePlanJson } from '../render/cleanPlan.js';
 import { terminalText } from '../render/terminalText.js';
@@ -103,11 +103,61 @@ export async function runClean(
   const mounts = readMountinfo('self', procRoot);
   const explicit = paths.length > 0;
   const notes: string[] = [];
+  if (opts.apply) removeAddon(); // without race-free deletion, say so before scanning
+  const { roots, rootIds } = checkRoots(
+    explicit ? paths : disposablePlaces().filter((p) => existsSync(p)),
+    explicit,
+    opts,
+    mounts,
+    notes,
+  );
+  if (roots.length === 0)
+    throw new UsageError('nothing to clean: none of the usual places exist here', {
+      hint: 'give a directory: hog disk clean DIR',
+    });
+
+  const { raw } = await walk({
+    roots,
+    // stay on each root's mount (by mount ID: a bind mount of the same filesystem is another mount)
+    oneFileSystem: !opts.crossMounts,
+    oneMount: !opts.crossMounts,
+    mountPoints: mounts.map((m) => m.mountPoint),
+    excludes: [],
+    skipDevs: pseudoDevices(mounts),
+    keepDepth: -1,
+    topFiles: 0,
+    byApparent: false,
+    threads: defaultThreads(),
+  });
+  const plan = makePlan(new DiskTree(raw), raw.errors.length, procRoot, opts, context.clock.now(), notes);
+  const emit = (line: string) => output.line(line);
+  const drained = () => output.drained?.() ?? Promise.resolve();
+  const empty = plan.actions.length === 0 && plan.commands.length === 0;
+
+  if (!opts.apply || empty) {
+    await showPlan(plan, paths, opts, output, notes);
+    return;
+  }
+  if (!opts.json) await renderPlan(plan, output.columns, emit, opts.all, drained);
+  await applyAndReport(plan, opts, output, drained, notes, rootIds);
+}
+
+/**
+ * The roots to clean, each a directory, not refused (unless --force), on a writable filesystem, with
+ * what each was when checked (--apply touches nothing under a root replaced since). A default place on
+ * a read-only filesystem is left out with a note; one the user named is an error.
+ */
+function checkRoots(
+  places: string[],
+  explicit: boolean,
+  opts: CleanCliOptions,
+  mounts: Mount[],
+  notes: string[],
+): { roots: string[]; rootIds: Map<string, { dev: number; ino: number }> } {
   const roots: string[] = [];
   // what each root was when scanned: --apply touches nothing under a root replaced since
   const rootIds = new Map<string, { dev: number; ino: number }>();
-  if (opts.apply) removeAddon(); // without race-free deletion, say so before scanning
-  for (const given of explicit ? paths : disposablePlaces().filter((p) => existsSync(p))) {
+  for (const given of places) {
     const root = checkRoot(given);
     if (!root.stats.isDirectory()) {
       throw new UsageError(`hog disk clean takes directories; ${quote(given)} is a file`, {
@@ -138,52 +188,39 @@ export async function runClean(
     const st = lstatSync(real);
     rootIds.set(real, { dev: st.dev, ino: st.ino });
   }
-  if (roots.length === 0)
-    throw new UsageError('nothing to clean: none of the usual places exist here', {
-      hint: 'give a directory: hog disk clean DIR',
-    });
+  return { roots, rootIds };
+}
 
-  const { raw } = await walk({
-    roots,
-    // stay on each root's mount (by mount ID: a bind mount of the same filesystem is another mount)
-    oneFileSystem: !opts.crossMounts,
-    oneMount: !opts.crossMounts,
-    mountPoints: mounts.map((m) => m.mountPoint),
-    excludes: [],
-    skipDevs: pseudoDevices(mounts),
-    keepDepth: -1,
-    topFiles: 0,
-    byApparent: false,
-    threads: defaultThreads(),
-  });
-  const plan = makePlan(new DiskTree(raw), raw.errors.length, procRoot, opts, context.clock.now(), notes);
+/** Without --apply (or with nothing to do): the plan, as a table or JSON, and how to carry it out. */
+async function showPlan(
+  plan: CleanPlan,
+  paths: string[],
+  opts: CleanCliOptions,
+  output: CliContext['output'],
+  notes: string[],
+): Promise<void> {
+  const explicit = paths.length > 0;
   const emit = (line: string) => output.line(line);
   const drained = () => output.drained?.() ?? Promise.resolve();
   const empty = plan.actions.length === 0 && plan.commands.length === 0;
-
-  if (!opts.apply || empty) {
-    if (opts.json)
-      await writePlanJson(
-        plan,
-        (t) => output.write(t),
-        {
-          applied: opts.apply ? { results: [], freedBytes: 0, log: null } : null,
-          notes,
-        },
-        drained,
+  if (opts.json)
+    await writePlanJson(
+      plan,
+      (t) => output.write(t),
+      {
+        applied: opts.apply ? { results: [], freedBytes: 0, log: null } : null,
+        notes,
+      },
+      drained,
+    );
+  else {
+    await renderPlan(plan, output.columns, emit, opts.all, drained);
+    if (!empty)
+      output.line(
+        `\nNothing was changed. To do it: hog disk clean ${explicit ? paths.join(' ') : ''}${explicit ? ' ' : ''}--apply`,
       );
-    else {
-      await renderPlan(plan, output.columns, emit, opts.all, drained);
-      if (!empty)
-        output.line(
-          `\nNothing was changed. To do it: hog disk clean ${explicit ? paths.join(' ') : ''}${explicit ? ' ' : ''}--apply`,
-        );
-    }
-    for (const n of notes) output.error(`note: ${n}`);
-    return;
   }
-  if (!opts.json) await renderPlan(plan, output.columns, emit, opts.all, drained);
-  await applyAndReport(plan, opts, output, drained, notes, rootIds);
+  for (const n of notes) output.error(`note: ${n}`);
 }
 
 /** Ask, carry the plan out (files, then the commands), and say what was done. */

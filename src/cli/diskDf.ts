@@ -10,8 +10,8 @@ import { deviceOf, pseudoDevices } from '../disk/filesystems.js';
 import { checkRoot } from '../disk/roots.js';
 import { DiskTree } from '../disk/tree.js';
 import { defaultThreads, walk } from '../disk/walk.js';
-import { readMountinfo } from '../proc/mountinfo.js';
-import { openProgressLine } from '../render/progressLine.js';
+import { type Mount, readMountinfo } from '../proc/mountinfo.js';
+import { openProgressLine, type ProgressLine } from '../render/progressLine.js';
 import { terminalText } from '../render/terminalText.js';
 import { formatBytes, formatCount } from '../render/units.js';
 import { type CliContext, rootsOf } from './context.js';
@@ -57,52 +57,10 @@ export async function runDf(
         continue; // unmounted meanwhile, or hidden
       }
       if (statfs.blocks === 0 && given.length === 0) continue; // df leaves these out too
-      let visible: { bytes: number; inodes: number } | undefined;
-      let scan: FilesystemReport['scan'];
-      if (opts.scan) {
-        const { raw, walker } = await walk(
-          {
-            roots: [m.mountPoint],
-            oneFileSystem: true,
-            excludes: [],
-            skipDevs,
-            keepDepth: 0,
-            topFiles: 0,
-            byApparent: false,
-            threads: opts.threads ?? defaultThreads(),
-          },
-          {
-            onProgress: line
-              ? (p) =>
-                  line.update(
-                    `scanning ${m.mountPoint}: ${formatCount(p.files)} files, ${formatBytes(p.allocatedBytes)}`,
-                  )
-              : undefined,
-          },
-        );
-        const totals = new DiskTree(raw).totals();
-        visible = { bytes: totals.allocatedBytes, inodes: totals.files + totals.directories };
-        scan = {
-          files: totals.files,
-          directories: totals.directories,
-          unreadableDirectories: raw.errors.length,
-          walker: walker.kind,
-        };
-      }
-      const r = reconcile(statfs, visible, deletedByDev.get(deviceOf(m)) ?? 0);
-      reports.push({
-        mountPoint: m.mountPoint,
-        source: m.source,
-        fsType: m.fsType,
-        mountedRoot: m.root,
-        ...r,
-        scan,
-        explanations: explain(r, {
-          fsType: m.fsType,
-          partial: m.root !== '/',
-          unreadable: scan?.unreadableDirectories ?? 0,
-        }),
-      });
+      const scanned = opts.scan
+        ? await scanFilesystem(m.mountPoint, skipDevs, opts.threads, line)
+        : undefined;
+      reports.push(filesystemReport(m, statfs, scanned, deletedByDev.get(deviceOf(m)) ?? 0));
     }
   } finally {
     line?.stop();
@@ -122,6 +80,68 @@ export async function runDf(
     output.lines(renderFilesystem(r));
   }
   for (const note of notes) output.error(`note: ${note}`);
+}
+
+/** What a scan of the filesystem at `mountPoint` sees: its bytes and inodes, and how the scan went. */
+async function scanFilesystem(
+  mountPoint: string,
+  skipDevs: number[],
+  threads: number | undefined,
+  line: ProgressLine | undefined,
+): Promise<{ visible: { bytes: number; inodes: number }; scan: NonNullable<FilesystemReport['scan']> }> {
+  const { raw, walker } = await walk(
+    {
+      roots: [mountPoint],
+      oneFileSystem: true,
+      excludes: [],
+      skipDevs,
+      keepDepth: 0,
+      topFiles: 0,
+      byApparent: false,
+      threads: threads ?? defaultThreads(),
+    },
+    {
+      onProgress: line
+        ? (p) =>
+            line.update(
+              `scanning ${mountPoint}: ${formatCount(p.files)} files, ${formatBytes(p.allocatedBytes)}`,
+            )
+        : undefined,
+    },
+  );
+  const totals = new DiskTree(raw).totals();
+  return {
+    visible: { bytes: totals.allocatedBytes, inodes: totals.files + totals.directories },
+    scan: {
+      files: totals.files,
+      directories: totals.directories,
+      unreadableDirectories: raw.errors.length,
+      walker: walker.kind,
+    },
+  };
+}
+
+/** One filesystem's df figures reconciled with what a scan saw and the deleted-but-open files. */
+function filesystemReport(
+  m: Mount,
+  statfs: ReturnType<typeof readStatfs>,
+  scanned: Awaited<ReturnType<typeof scanFilesystem>> | undefined,
+  deletedBytes: number,
+): FilesystemReport {
+  const r = reconcile(statfs, scanned?.visible, deletedBytes);
+  return {
+    mountPoint: m.mountPoint,
+    source: m.source,
+    fsType: m.fsType,
+    mountedRoot: m.root,
+    ...r,
+    scan: scanned?.scan,
+    explanations: explain(r, {
+      fsType: m.fsType,
+      partial: m.root !== '/',
+      unreadable: scanned?.scan.unreadableDirectories ?? 0,
+    }),
+  };
 }
 
 export function renderFilesystem(r: FilesystemReport): string[] {

@@ -264,7 +264,7 @@ async function runNet(opts: NetOptions, command: Command, context: CliContext): 
     for (const g of GROUPS) buildRows(snapshot, g, filter, sort, peaks);
     return snapshot;
   };
-  const stop = stopSignal();
+  const stop = stopSignal(context.clock);
   try {
     const run: Run = {
       interval: opts.interval,

@@ -3,6 +3,8 @@
  * live view (keys, redraw on resize). Both take ticks from the same monitor; they differ only in
  * when they draw and what.
  */
+
+import type { Clock } from '../clock.js';
 import type { NetMonitor } from '../net/monitor.js';
 import { netJson } from '../net/netJson.js';
 import { buildRows, type GroupPeaks, type NetFilter } from '../net/netView.js';
@@ -14,32 +16,21 @@ import type { CliContext } from './context.js';
 
 /**
  * SIGINT/SIGTERM (or q) end the run cleanly: children stopped, the last report printed. Its sleep is
- * a real timer that a stop cancels, so hog exits at once rather than after the interval.
+ * the clock's, which a stop cancels, so hog exits at once rather than after the interval.
  */
-export function stopSignal() {
-  let stopped = false;
-  let wake: (() => void) | undefined;
-  const onSignal = () => {
-    stopped = true;
-    wake?.();
-  };
+export function stopSignal(clock: Clock) {
+  const stopping = new AbortController();
+  const onSignal = () => stopping.abort();
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   return {
     get stopped() {
-      return stopped;
+      return stopping.signal.aborted;
     },
     stop: onSignal,
     /** Sleep, or less when stopped. */
     sleep(ms: number): Promise<void> {
-      if (stopped) return Promise.resolve();
-      return new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, ms);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
+      return clock.sleep(ms, stopping.signal);
     },
     dispose() {
       process.removeListener('SIGINT', onSignal);

@@ -98,3 +98,23 @@ export function durationValue(name: string): (text: string) => number {
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
+
+/** A number of decimals from 0 to 6 (--precision). */
+export function decimals(name: string): (text: string) => number {
+  return (text) => {
+    const n = Number(text);
+    if (!/^\d+$/.test(text.trim()) || n > 6) {
+      throw new UsageError(`${name} must be a whole number of decimals from 0 to 6, got ${quote(text)}`);
+    }
+    return n;
+  };
+}
+
+/** A size in bytes above 0, as parseSize reads it ("500M"); its own error for text that is not a size. */
+export function positiveSize(name: string): (text: string) => number {
+  return (text) => {
+    const bytes = parseSize(text);
+    if (bytes <= 0) throw new UsageError(`${name} must be above 0, got ${quote(text)}`);
+    return bytes;
+  };
+}

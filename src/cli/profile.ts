@@ -3,6 +3,7 @@
  * memory_profiler's line-by-line tables; `--sample` for whole-program allocation sampling instead.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { NotFoundError, quote, UsageError } from '../errors.js';
@@ -11,12 +12,12 @@ import { flameGraphHtml } from '../profiler/flameGraph.js';
 import { buildLineReport } from '../profiler/lineReport.js';
 import { renderLineReport } from '../profiler/lineTable.js';
 import { METRICS, type Metric } from '../profiler/probe.js';
-import { type ProfileRun, runProfiled } from '../profiler/session.js';
+import { type ProfileRun, runProfiled } from '../profiler/profileRun.js';
 import { renderSites } from '../profiler/siteTable.js';
 import { isTypeScript } from '../profiler/sourceKinds.js';
-import { parseSize } from '../render/units.js';
 import type { CliContext } from './context.js';
-import { positiveInt } from './optionValues.js';
+import { decimals, positiveInt, positiveSize } from './optionValues.js';
+import type { Output } from './output.js';
 
 interface ProfileOptions {
   function?: string[];
@@ -32,22 +33,6 @@ interface ProfileOptions {
   verbose?: boolean;
 }
 
-function precision(text: string): number {
-  const n = Number(text);
-  if (!/^\d+$/.test(text.trim()) || n > 6) {
-    throw new UsageError(`--precision must be a whole number of decimals from 0 to 6, got ${quote(text)}`);
-  }
-  return n;
-}
-
-function size(name: string): (text: string) => number {
-  return (text) => {
-    const bytes = parseSize(text);
-    if (bytes <= 0) throw new UsageError(`${name} must be above 0, got ${quote(text)}`);
-    return bytes;
-  };
-}
-
 function sourceLines(file: string): string[] | undefined {
   try {
     return readFileSync(file, 'utf8').split(/\r?\n/);
@@ -56,18 +41,10 @@ function sourceLines(file: string): string[] | undefined {
   }
 }
 
-/** The script's exit status as a shell reports it: its code, or 128 + the signal that killed it. */
+/** The script's exit status as a shell reports it: its code, or 128 + the signal that killed it (as hog run). */
 function exitStatus(run: ProfileRun): number {
   if (run.exitCode !== null) return run.exitCode;
-  const signals: Record<string, number> = {
-    SIGHUP: 1,
-    SIGINT: 2,
-    SIGKILL: 9,
-    SIGSEGV: 11,
-    SIGTERM: 15,
-    SIGABRT: 6,
-  };
-  return 128 + (signals[run.signal ?? ''] ?? 0);
+  return 128 + (run.signal ? (osConstants.signals[run.signal as NodeJS.Signals] ?? 0) : 0);
 }
 
 export function register(program: Command, context: CliContext): void {
@@ -86,17 +63,17 @@ export function register(program: Command, context: CliContext): void {
       (v: string, all: string[] = []) => [...all, v],
     )
     .option('--metric <metric>', `what "Mem usage" measures: ${METRICS.join('|')}`, 'heap')
-    .option('--precision <n>', 'decimals of memory figures', precision, 1)
+    .option('--precision <n>', 'decimals of memory figures', decimals('--precision'), 1)
     .option(
       '--break-above <size>',
       'write a heap snapshot when a profiled function goes above SIZE (e.g. 500M)',
-      size('--break-above'),
+      positiveSize('--break-above'),
     )
     .option('--sample', 'whole-program allocation sampling instead of line tables (low overhead)')
     .option(
       '--sample-interval <size>',
       'with --sample: average bytes between samples',
-      size('--sample-interval'),
+      positiveSize('--sample-interval'),
       32 * 1024,
     )
     .option('--churn', 'with --sample: also count objects already garbage-collected')
@@ -125,40 +102,8 @@ Examples:
     )
     .action(async (script: string, args: string[], options: ProfileOptions) => {
       const opts = { ...options, function: options.function ?? [] };
-      if (!(METRICS as readonly string[]).includes(opts.metric)) {
-        throw new UsageError(`unknown --metric ${quote(opts.metric)}`, {
-          hint: `use one of ${METRICS.join(', ')}`,
-        });
-      }
+      const output = checkOptions(script, opts);
       const sample = Boolean(opts.sample);
-      if (!sample) {
-        for (const [flag, set] of [
-          ['-o/--output', opts.output !== undefined],
-          ['--churn', opts.churn],
-        ] as const) {
-          if (set)
-            throw new UsageError(`${flag} goes with --sample`, {
-              hint: `hog profile --sample ${flag.split('/').pop()} ... ${script}`,
-            });
-        }
-      } else if (opts.function.length > 0 || opts.breakAbove !== undefined || opts.metric !== 'heap') {
-        throw new UsageError(
-          '--sample profiles the whole program: --function, --break-above and --metric are for line tables',
-          {
-            hint: 'drop --sample for line-by-line tables, or drop the other options',
-          },
-        );
-      }
-      const output = opts.output === undefined ? undefined : resolve(opts.output);
-      if (output !== undefined && !/\.html?$/.test(output)) {
-        throw new UsageError(`-o writes an HTML flame graph: give a .html file, not ${quote(opts.output)}`);
-      }
-      if (output !== undefined && !existsSync(dirname(output))) {
-        throw new NotFoundError(`no directory ${quote(dirname(output))} for the flame graph`, {
-          hint: 'create it first, or give -o a path in an existing directory',
-        });
-      }
-
       const run = await runProfiled({
         script,
         args: args.length > 0 && args[0] === '--' ? args.slice(1) : args,
@@ -170,12 +115,7 @@ Examples:
         scriptStdout: opts.json ? 'stderr' : 'inherit',
         warn: (message) => context.output.error(message),
       });
-      if (opts.verbose) {
-        const c = run.compiles;
-        context.output.error(
-          `hog: compile cache ${c.cacheDir ?? 'not used'}: ${c.fromCache} module${c.fromCache === 1 ? '' : 's'} from the cache, ${c.compiled} compiled; TypeScript's compiler ${c.compilerLoaded ? `loaded${c.compilerCodeCache ? ' with its code cache' : ''}` : 'not loaded'}`,
-        );
-      }
+      if (opts.verbose) context.output.error(compileSummary(run));
       const first = run.errors[0];
       if (first) {
         throw new UsageError(`${first.file}:${first.line}:${first.column}: ${first.message}`, {
@@ -195,86 +135,141 @@ Examples:
         );
         return;
       }
-      const { output: out } = context;
-
-      if (sample) {
-        const tree = run.threads.find((t) => t.sampling)?.sampling ?? null;
-        const ranking = rankSites(tree, { top: opts.top });
-        if (output !== undefined && tree) {
-          writeFileSync(
-            output,
-            flameGraphHtml(tree, { title: `hog profile --sample ${script}`, churn: Boolean(opts.churn) }),
-          );
-        }
-        if (opts.json) {
-          out.line(
-            JSON.stringify({
-              script: run.script,
-              mode: 'sample',
-              exitCode: run.exitCode,
-              signal: run.signal,
-              intervalBytes: opts.sampleInterval,
-              churn: Boolean(opts.churn),
-              ...ranking,
-              flameGraph: output ?? null,
-            }),
-          );
-          return;
-        }
-        out.lines(
-          renderSites(ranking, {
-            churn: Boolean(opts.churn),
-            intervalBytes: opts.sampleInterval,
-            width: out.columns,
-          }),
-        );
-        if (output !== undefined) out.line(`\nflame graph: ${output}`);
-        return;
-      }
-
-      const report = buildLineReport(run.threads, run.declared, sourceLines);
-      if (report.metric === 'rss' && run.residentAtStart !== null) report.baseline = run.residentAtStart;
-      if (report.functions.length === 0 && report.notCalled.length === 0) {
-        const named =
-          opts.function.length > 0
-            ? `no function named ${opts.function.map((n) => quote(n)).join(', ')} in the modules ${script} loaded`
-            : 'no function was profiled';
-        throw new UsageError(named, {
-          hint: "mark one with @profile, profile(fn) or a // @profile comment (import { profile } from 'hog'), name it with --function NAME, or use --sample for the whole program",
-        });
-      }
-      // a --function name that matched nothing, while something else was profiled
-      const names = [...report.functions.map((f) => f.name), ...report.notCalled.map((f) => f.name)];
-      for (const wanted of opts.function) {
-        if (!names.some((n) => n === wanted || n.endsWith(`.${wanted}`))) {
-          out.error(`note: --function ${wanted}: no function of that name in the modules ${script} loaded`);
-        }
-      }
-      if (opts.json) {
-        out.line(
-          JSON.stringify({
-            script: run.script,
-            mode: 'line',
-            exitCode: run.exitCode,
-            signal: run.signal,
-            ...report,
-            compileCache: run.compiles,
-          }),
-        );
-        return;
-      }
-      out.line('');
-      out.lines(
-        renderLineReport(report, {
-          precision: opts.precision,
-          width: out.columns,
-          compiler: { modules: run.compiles.compiled, resident: run.compiles.compilerResident },
-        }),
-      );
-      if (run.exitCode !== 0 && run.exitCode !== null) {
-        out.error(`hog: ${script} exited with code ${run.exitCode}`);
-      } else if (run.signal) {
-        out.error(`hog: ${script} was ended by ${run.signal}`);
-      }
+      if (sample) reportSample(run, script, opts, output, context.output);
+      else reportLines(run, script, opts, context.output);
     });
+}
+
+type Options = ProfileOptions & { function: string[] };
+
+/** The flags that do not go together, and the flame graph's path (resolved; its directory exists). */
+function checkOptions(script: string, opts: Options): string | undefined {
+  if (!(METRICS as readonly string[]).includes(opts.metric)) {
+    throw new UsageError(`unknown --metric ${quote(opts.metric)}`, {
+      hint: `use one of ${METRICS.join(', ')}`,
+    });
+  }
+  if (!opts.sample) {
+    for (const [flag, set] of [
+      ['-o/--output', opts.output !== undefined],
+      ['--churn', opts.churn],
+    ] as const) {
+      if (set)
+        throw new UsageError(`${flag} goes with --sample`, {
+          hint: `hog profile --sample ${flag.split('/').pop()} ... ${script}`,
+        });
+    }
+  } else if (opts.function.length > 0 || opts.breakAbove !== undefined || opts.metric !== 'heap') {
+    throw new UsageError(
+      '--sample profiles the whole program: --function, --break-above and --metric are for line tables',
+      {
+        hint: 'drop --sample for line-by-line tables, or drop the other options',
+      },
+    );
+  }
+  const output = opts.output === undefined ? undefined : resolve(opts.output);
+  if (output !== undefined && !/\.html?$/.test(output)) {
+    throw new UsageError(`-o writes an HTML flame graph: give a .html file, not ${quote(opts.output)}`);
+  }
+  if (output !== undefined && !existsSync(dirname(output))) {
+    throw new NotFoundError(`no directory ${quote(dirname(output))} for the flame graph`, {
+      hint: 'create it first, or give -o a path in an existing directory',
+    });
+  }
+  return output;
+}
+
+/** --verbose: where the modules came from (the compile cache, the compiler). */
+function compileSummary(run: ProfileRun): string {
+  const c = run.compiles;
+  return `hog: compile cache ${c.cacheDir ?? 'not used'}: ${c.fromCache} module${c.fromCache === 1 ? '' : 's'} from the cache, ${c.compiled} compiled; TypeScript's compiler ${c.compilerLoaded ? `loaded${c.compilerCodeCache ? ' with its code cache' : ''}` : 'not loaded'}`;
+}
+
+/** --sample: the top allocation sites (table or JSON) and the flame graph. */
+function reportSample(
+  run: ProfileRun,
+  script: string,
+  opts: Options,
+  output: string | undefined,
+  out: Output,
+): void {
+  const tree = run.threads.find((t) => t.sampling)?.sampling ?? null;
+  const ranking = rankSites(tree, { top: opts.top });
+  if (output !== undefined && tree) {
+    writeFileSync(
+      output,
+      flameGraphHtml(tree, { title: `hog profile --sample ${script}`, churn: Boolean(opts.churn) }),
+    );
+  }
+  if (opts.json) {
+    out.line(
+      JSON.stringify({
+        script: run.script,
+        mode: 'sample',
+        exitCode: run.exitCode,
+        signal: run.signal,
+        intervalBytes: opts.sampleInterval,
+        churn: Boolean(opts.churn),
+        ...ranking,
+        flameGraph: output ?? null,
+      }),
+    );
+    return;
+  }
+  out.lines(
+    renderSites(ranking, {
+      churn: Boolean(opts.churn),
+      intervalBytes: opts.sampleInterval,
+      width: out.columns,
+    }),
+  );
+  if (output !== undefined) out.line(`\nflame graph: ${output}`);
+}
+
+/** Line mode: a table per profiled function (or JSON), with what --function did not find. */
+function reportLines(run: ProfileRun, script: string, opts: Options, out: Output): void {
+  const report = buildLineReport(run.threads, run.declared, sourceLines);
+  if (report.metric === 'rss' && run.residentAtStart !== null) report.baseline = run.residentAtStart;
+  if (report.functions.length === 0 && report.notCalled.length === 0) {
+    const named =
+      opts.function.length > 0
+        ? `no function named ${opts.function.map((n) => quote(n)).join(', ')} in the modules ${script} loaded`
+        : 'no function was profiled';
+    throw new UsageError(named, {
+      hint: "mark one with @profile, profile(fn) or a // @profile comment (import { profile } from 'hog'), name it with --function NAME, or use --sample for the whole program",
+    });
+  }
+  // a --function name that matched nothing, while something else was profiled
+  const names = [...report.functions.map((f) => f.name), ...report.notCalled.map((f) => f.name)];
+  for (const wanted of opts.function) {
+    if (!names.some((n) => n === wanted || n.endsWith(`.${wanted}`))) {
+      out.error(`note: --function ${wanted}: no function of that name in the modules ${script} loaded`);
+    }
+  }
+  if (opts.json) {
+    out.line(
+      JSON.stringify({
+        script: run.script,
+        mode: 'line',
+        exitCode: run.exitCode,
+        signal: run.signal,
+        ...report,
+        compileCache: run.compiles,
+      }),
+    );
+    return;
+  }
+  out.line('');
+  out.lines(
+    renderLineReport(report, {
+      precision: opts.precision,
+      width: out.columns,
+      compiler: { modules: run.compiles.compiled, resident: run.compiles.compilerResident },
+    }),
+  );
+  if (run.exitCode !== 0 && run.exitCode !== null) {
+    out.error(`hog: ${script} exited with code ${run.exitCode}`);
+  } else if (run.signal) {
+    out.error(`hog: ${script} was ended by ${run.signal}`);
+  }
 }

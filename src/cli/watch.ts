@@ -3,7 +3,6 @@
  * cleanly and keeps everything; a PID that exits ends its series with a note; --until-verdict stops
  * once every PID has had the same conclusive verdict for UNTIL_STEADY flushes in a row.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
 import { errnoCode, isHogError, NotFoundError, PermissionError, UsageError } from '../errors.js';
 import { type HeapReading, readNodeHeap } from '../inspector/heapReading.js';
@@ -11,8 +10,8 @@ import { parseHeapReport } from '../memory/nodeHeap.js';
 import { readProcess } from '../memory/processTable.js';
 import { commandOf } from '../memory/processView.js';
 import type { TargetState } from '../memory/recorder.js';
-import { recordLoop } from '../memory/recordLoop.js';
-import type { RecordingSession } from '../memory/session.js';
+import type { RecordingSession } from '../memory/recordingSession.js';
+import { recordLoop, type StopReason } from '../memory/recordLoop.js';
 import type { VerdictReport } from '../memory/verdictReport.js';
 import { isDenied } from '../proc/procFile.js';
 import { readSmapsRollup } from '../proc/smapsRollup.js';
@@ -154,10 +153,7 @@ async function watch(
   const heaps = flags.heap
     ? await recordNodeHeaps(session, procRoot, flags, context, stops.signal)
     : { done: Promise.resolve() };
-  const steady = new Map<TargetState, { cls: string; count: number }>();
-  const reported = new Map<TargetState, string>();
-  let lastProgress = clock.monotonic();
-  let statusShown = false;
+  const progress = new WatchProgress(flags, output, clock);
 
   const loop = await recordLoop(session.recorder, {
     clock,
@@ -167,41 +163,9 @@ async function watch(
     beforeFlush: () => {
       const verdicts = session.judgeLive();
       session.storeLiveVerdicts();
-      for (const [state, report] of verdicts) {
-        const previous = steady.get(state);
-        steady.set(state, {
-          cls: report.class,
-          count: previous?.cls === report.class ? previous.count + 1 : 1,
-        });
-      }
-      if (flags.json) return;
-      const now = clock.monotonic();
-      if (live) {
-        const width = output.columns ?? 100;
-        const lines = [...verdicts].map(([state, report]) => statusLine(state, report, width));
-        output.write(
-          `${statusShown ? `\x1b[${lines.length}F` : ''}${lines.map((l) => `${l}\x1b[K`).join('\n')}\n`,
-        );
-        statusShown = true;
-        return;
-      }
-      // in a pipe or file: a line when a verdict changes, and every PROGRESS_EVERY_S
-      const due = now - lastProgress >= PROGRESS_EVERY_S * 1000;
-      for (const [state, report] of verdicts) {
-        if (state.gone && reported.get(state) === 'gone') continue;
-        if (due || reported.get(state) !== report.class) {
-          output.line(statusLine(state, report, 1000));
-          reported.set(state, state.gone ? 'gone' : report.class);
-        }
-      }
-      if (due) lastProgress = now;
+      progress.show(verdicts, live);
     },
-    done: () =>
-      flags.untilVerdict === true &&
-      session.recorder.targets.every((t) => {
-        const s = steady.get(t);
-        return t.gone || (s !== undefined && s.cls !== 'not-enough-data' && s.count >= UNTIL_STEADY);
-      }),
+    done: () => flags.untilVerdict === true && progress.allSteady(session.recorder.targets),
   });
   stops.dispose();
   stops.stop('recording ended'); // ends the heap readings too
@@ -214,7 +178,78 @@ async function watch(
     context.exitCode = 4;
     return;
   }
-  const result = session.finish({});
+  reportEnd(session, session.finish({}), loop.reason, flags, store, output);
+}
+
+/**
+ * What hog watch shows while it records: on a terminal, one status line per target rewritten in
+ * place; in a pipe or file, a line when a verdict changes and every PROGRESS_EVERY_S. It also counts
+ * how many flushes in a row each target's verdict stayed the same (--until-verdict).
+ */
+class WatchProgress {
+  private readonly steady = new Map<TargetState, { cls: string; count: number }>();
+  private readonly reported = new Map<TargetState, string>();
+  private lastProgress: number;
+  private statusShown = false;
+
+  constructor(
+    private readonly flags: WatchFlags,
+    private readonly output: CliContext['output'],
+    private readonly clock: CliContext['clock'],
+  ) {
+    this.lastProgress = clock.monotonic();
+  }
+
+  show(verdicts: Map<TargetState, VerdictReport>, live: boolean): void {
+    for (const [state, report] of verdicts) {
+      const previous = this.steady.get(state);
+      this.steady.set(state, {
+        cls: report.class,
+        count: previous?.cls === report.class ? previous.count + 1 : 1,
+      });
+    }
+    if (this.flags.json) return;
+    const { output } = this;
+    const now = this.clock.monotonic();
+    if (live) {
+      const width = output.columns ?? 100;
+      const lines = [...verdicts].map(([state, report]) => statusLine(state, report, width));
+      output.write(
+        `${this.statusShown ? `\x1b[${lines.length}F` : ''}${lines.map((l) => `${l}\x1b[K`).join('\n')}\n`,
+      );
+      this.statusShown = true;
+      return;
+    }
+    // in a pipe or file: a line when a verdict changes, and every PROGRESS_EVERY_S
+    const due = now - this.lastProgress >= PROGRESS_EVERY_S * 1000;
+    for (const [state, report] of verdicts) {
+      if (state.gone && this.reported.get(state) === 'gone') continue;
+      if (due || this.reported.get(state) !== report.class) {
+        output.line(statusLine(state, report, 1000));
+        this.reported.set(state, state.gone ? 'gone' : report.class);
+      }
+    }
+    if (due) this.lastProgress = now;
+  }
+
+  /** Every target gone, or with the same conclusive verdict for UNTIL_STEADY flushes in a row. */
+  allSteady(targets: readonly TargetState[]): boolean {
+    return targets.every((t) => {
+      const s = this.steady.get(t);
+      return t.gone || (s !== undefined && s.cls !== 'not-enough-data' && s.count >= UNTIL_STEADY);
+    });
+  }
+}
+
+/** The end of a recording: its summary as JSON, or the lines and the next command. */
+function reportEnd(
+  session: RecordingSession,
+  result: ReturnType<RecordingSession['finish']>,
+  reason: StopReason,
+  flags: WatchFlags,
+  store: Store,
+  output: CliContext['output'],
+): void {
   if (result.unstored) output.error(`hog: ${result.unstored}`);
   const summaries = summarize(result.recording, result.verdicts);
   if (flags.json) {
@@ -222,7 +257,7 @@ async function watch(
       JSON.stringify({
         run: session.runId ?? null,
         db: store.path,
-        stoppedBy: loop.reason,
+        stoppedBy: reason,
         intervalSeconds: flags.interval,
         seconds: ((result.recording.run.endedAt ?? 0) - result.recording.run.startedAt) / 1000,
         series: summaries,
@@ -238,7 +273,7 @@ async function watch(
     verdict: 'verdict reached',
     'disk-full': 'disk full',
     'store-failed': 'store failed',
-  }[loop.reason];
+  }[reason];
   output.line(`hog watch: run ${session.runId ?? '(not stored)'}, ${durationOf(result.recording)} (${why})`);
   output.lines(summaryLines(result.recording, summaries, output.columns ?? 100));
   if (session.runId !== undefined)
@@ -309,7 +344,7 @@ async function recordNodeHeaps(
   const everyMs = 1000 * (signalled ? Math.max(HEAP_READING_MIN_S, flags.interval) : flags.interval);
   const poll = async () => {
     while (!signal.aborted && readable.length > 0) {
-      await sleep(everyMs, undefined, { signal }).catch(() => undefined); // an abort ends the wait
+      await clock.sleep(everyMs, signal); // an abort ends the wait
       for (const state of [...readable]) {
         if (signal.aborted) return;
         try {

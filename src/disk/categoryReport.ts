@@ -107,23 +107,12 @@ export interface CategoryOptions {
   top: number;
 }
 
+/** The report's rows and their totals so far, one per category, as the walk fills them. */
+type Rows = Map<CategoryId, CategoryRow>;
+
 export function buildCategoryReport(tree: DiskTree, options: CategoryOptions): CategoryReport {
   const rules = classifyTree(tree);
-  const rows = new Map<CategoryId, CategoryRow>(
-    CATEGORY_IDS.map((c) => [
-      c,
-      {
-        category: c,
-        label: CATEGORY_LABELS[c],
-        allocatedBytes: 0,
-        apparentBytes: 0,
-        entries: 0,
-        percent: 0,
-        ageBytes: new Array(AGE_BUCKETS.length).fill(0),
-        kinds: [],
-      },
-    ]),
-  );
+  const rows = emptyRows();
   const kinds = new Map<CategoryId, Map<string, number>>();
   const candidates: LogCandidate[] = [];
   const nowSeconds = options.now / 1000;
@@ -146,44 +135,18 @@ export function buildCategoryReport(tree: DiskTree, options: CategoryOptions): C
     byKind.set(kindOf(rule), (byKind.get(kindOf(rule)) ?? 0) + bytes);
     kinds.set(category, byKind);
     if (category === 'logs' && !tree.isDir(i) && allocated > 0) {
-      const reasons: ('size' | 'age')[] = [];
-      if (allocated >= options.logSizeBytes) reasons.push('size');
-      if (known && age >= options.logAgeSeconds) reasons.push('age');
-      if (reasons.length > 0) {
-        candidates.push({
-          ...jsonPath(tree.pathBytes(i)),
-          allocatedBytes: allocated,
-          apparentBytes: apparent,
-          mtime: new Date(tree.mtime(i) * 1000).toISOString(),
-          ageSeconds: Math.round(age),
-          kind: kindOf(rule),
-          reasons,
-        });
-      }
+      const candidate = logCandidate(tree, i, kindOf(rule), known ? age : undefined, options);
+      if (candidate) candidates.push(candidate);
     }
   }
-  // aggregates (files folded below --depth) have no names: they count as their directory's category
-  const agg = tree.raw.aggregates;
-  for (let k = 0; k < agg.entry.length; k++) {
-    const row = rows.get(categoryOf(rules[agg.entry[k] as number] as number)) as CategoryRow;
-    row.allocatedBytes += agg.allocated[k] as number;
-    row.apparentBytes += agg.apparent[k] as number;
-    row.entries += agg.count[k] as number;
-    if (!((agg.mtime[k] as number) > 0)) continue; // unknown: in no age bucket
-    const bucket = ageBucket(Math.max(0, nowSeconds - (agg.mtime[k] as number)));
-    row.ageBytes[bucket] =
-      (row.ageBytes[bucket] as number) +
-      ((options.basis === 'allocated' ? agg.allocated[k] : agg.apparent[k]) as number);
-  }
+  addAggregates(tree, rules, rows, options.basis, nowSeconds);
   const total = tree.totals();
-  const totalBytes = options.basis === 'allocated' ? total.allocatedBytes : total.apparentBytes;
-  for (const row of rows.values()) {
-    const bytes = options.basis === 'allocated' ? row.allocatedBytes : row.apparentBytes;
-    row.percent = totalBytes > 0 ? (bytes / totalBytes) * 100 : 0;
-    row.kinds = [...(kinds.get(row.category) ?? new Map<string, number>()).entries()]
-      .map(([kind, b]) => ({ kind, bytes: b }))
-      .sort((a, b) => b.bytes - a.bytes);
-  }
+  finishRows(
+    rows,
+    kinds,
+    options.basis === 'allocated' ? total.allocatedBytes : total.apparentBytes,
+    options.basis,
+  );
   const key = (c: LogCandidate) => (options.basis === 'allocated' ? c.allocatedBytes : c.apparentBytes);
   return {
     time: new Date(options.now).toISOString(),
@@ -200,4 +163,84 @@ export function buildCategoryReport(tree: DiskTree, options: CategoryOptions): C
     logCandidates: candidates.sort((a, b) => key(b) - key(a)).slice(0, Math.max(options.top, 20)),
     thresholds: { logSizeBytes: options.logSizeBytes, logAgeSeconds: options.logAgeSeconds },
   };
+}
+
+function emptyRows(): Rows {
+  return new Map<CategoryId, CategoryRow>(
+    CATEGORY_IDS.map((c) => [
+      c,
+      {
+        category: c,
+        label: CATEGORY_LABELS[c],
+        allocatedBytes: 0,
+        apparentBytes: 0,
+        entries: 0,
+        percent: 0,
+        ageBytes: new Array(AGE_BUCKETS.length).fill(0),
+        kinds: [],
+      },
+    ]),
+  );
+}
+
+/** A log file big or old enough to list as a cleanup candidate (age undefined: its mtime is unknown). */
+function logCandidate(
+  tree: DiskTree,
+  i: number,
+  kind: string,
+  age: number | undefined,
+  options: CategoryOptions,
+): LogCandidate | undefined {
+  const allocated = tree.ownBytes(i, 'allocated');
+  const reasons: ('size' | 'age')[] = [];
+  if (allocated >= options.logSizeBytes) reasons.push('size');
+  if (age !== undefined && age >= options.logAgeSeconds) reasons.push('age');
+  if (reasons.length === 0) return undefined;
+  return {
+    ...jsonPath(tree.pathBytes(i)),
+    allocatedBytes: allocated,
+    apparentBytes: tree.ownBytes(i, 'apparent'),
+    mtime: new Date(tree.mtime(i) * 1000).toISOString(),
+    ageSeconds: Math.round(age ?? 0),
+    kind,
+    reasons,
+  };
+}
+
+/** Aggregates (files folded below --depth) have no names: they count as their directory's category. */
+function addAggregates(
+  tree: DiskTree,
+  rules: ArrayLike<number>,
+  rows: Rows,
+  basis: Basis,
+  nowSeconds: number,
+): void {
+  const agg = tree.raw.aggregates;
+  for (let k = 0; k < agg.entry.length; k++) {
+    const row = rows.get(categoryOf(rules[agg.entry[k] as number] as number)) as CategoryRow;
+    row.allocatedBytes += agg.allocated[k] as number;
+    row.apparentBytes += agg.apparent[k] as number;
+    row.entries += agg.count[k] as number;
+    if (!((agg.mtime[k] as number) > 0)) continue; // unknown: in no age bucket
+    const bucket = ageBucket(Math.max(0, nowSeconds - (agg.mtime[k] as number)));
+    row.ageBytes[bucket] =
+      (row.ageBytes[bucket] as number) +
+      ((basis === 'allocated' ? agg.allocated[k] : agg.apparent[k]) as number);
+  }
+}
+
+/** Each row's share of the total and its kinds, largest first. */
+function finishRows(
+  rows: Rows,
+  kinds: Map<CategoryId, Map<string, number>>,
+  totalBytes: number,
+  basis: Basis,
+): void {
+  for (const row of rows.values()) {
+    const bytes = basis === 'allocated' ? row.allocatedBytes : row.apparentBytes;
+    row.percent = totalBytes > 0 ? (bytes / totalBytes) * 100 : 0;
+    row.kinds = [...(kinds.get(row.category) ?? new Map<string, number>()).entries()]
+      .map(([kind, b]) => ({ kind, bytes: b }))
+      .sort((a, b) => b.bytes - a.bytes);
+  }
 }

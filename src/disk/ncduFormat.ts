@@ -32,9 +32,23 @@ function nameJson(bytes: Buffer, start = 0, end = bytes.length): string {
 
 /** Write the whole tree to `file` ('-' for stdout) in chunks, never holding the whole text. */
 export async function writeNcduExport(tree: DiskTree, file: string, nowMs: number): Promise<void> {
-  let fd: number;
+  const fd = openExport(file);
+  const out = new ChunkedOutput(fd);
+  const info = entryInfo(tree);
   try {
-    fd = file === '-' ? 1 : openSync(file, 'w', 0o644);
+    out.add(`[1,2,{"progname":"hog","progver":"${VERSION}","timestamp":${Math.floor(nowMs / 1000)}}`);
+    for (const root of tree.roots()) writeRoot(tree, root, info, out);
+    out.add(']\n');
+    out.flush(true);
+  } finally {
+    if (fd !== 1) closeSync(fd);
+  }
+}
+
+/** The export's file descriptor: stdout for '-', else the file created (or truncated) 0644. */
+function openExport(file: string): number {
+  try {
+    return file === '-' ? 1 : openSync(file, 'w', 0o644);
   } catch (error) {
     const code = errnoCode(error);
     const Err = code === 'EACCES' || code === 'EPERM' ? PermissionError : UsageError;
@@ -43,13 +57,29 @@ export async function writeNcduExport(tree: DiskTree, file: string, nowMs: numbe
       cause: error,
     });
   }
-  let chunk = '';
-  const flush = (force = false) => {
-    if (chunk.length < 1 << 16 && !force) return;
-    const buffer = Buffer.from(chunk);
-    for (let off = 0; off < buffer.length; ) off += writeSync(fd, buffer, off);
-    chunk = '';
-  };
+}
+
+/** Text gathered into chunks of 64 KiB before each write. */
+class ChunkedOutput {
+  private chunk = '';
+
+  constructor(private readonly fd: number) {}
+
+  add(text: string): void {
+    this.chunk += text;
+  }
+
+  /** Write what was gathered once it reaches a chunk (or now, with `force`). */
+  flush(force = false): void {
+    if (this.chunk.length < 1 << 16 && !force) return;
+    const buffer = Buffer.from(this.chunk);
+    for (let off = 0; off < buffer.length; ) off += writeSync(this.fd, buffer, off);
+    this.chunk = '';
+  }
+}
+
+/** One entry's object as ncdu writes it, built as one string (once per entry: a million times for a big scan). */
+function entryInfo(tree: DiskTree): (i: number, name?: Buffer) => string {
   const groupOf = new Map<number, number>();
   const groupSize = new Map<number, number>();
   const { links } = tree.raw;
@@ -59,8 +89,7 @@ export async function writeNcduExport(tree: DiskTree, file: string, nowMs: numbe
     groupSize.set(g, (groupSize.get(g) ?? 0) + 1);
   }
   const { kind, apparent, allocated, mtime, names, nameStart } = tree.raw;
-  // one entry's object, built as one string (this runs once per entry: a million times for a big scan)
-  const info = (i: number, name?: Buffer): string => {
+  return (i, name) => {
     const k = kind[i] as number;
     let text = `{${name ? nameJson(name) : nameJson(names, nameStart[i], nameStart[i + 1])}`;
     text += k & FLAG_OTHER_FS ? ',"excluded":"otherfs"' : `,"asize":${apparent[i]},"dsize":${allocated[i]}`;
@@ -72,43 +101,41 @@ export async function writeNcduExport(tree: DiskTree, file: string, nowMs: numbe
     if (group !== undefined) text += `,"ino":${group + 1},"hlnkc":true,"nlink":${groupSize.get(group)}`;
     return `${text}}`;
   };
-  try {
-    chunk += `[1,2,{"progname":"hog","progver":"${VERSION}","timestamp":${Math.floor(nowMs / 1000)}}`;
-    // depth-first without recursion: deep trees must not overflow the stack
-    const stack: { children: Int32Array; next: number }[] = [];
-    for (const root of tree.roots()) {
-      if (!tree.isDir(root)) {
-        // ncdu's format needs a directory at the top: a file root becomes a one-entry listing
-        const path = tree.pathBytes(root);
-        const slash = path.lastIndexOf(0x2f);
-        const dir = slash > 0 ? path.subarray(0, slash) : Buffer.from('/');
-        chunk += `,\n[{${nameJson(dir)}},${info(root, path.subarray(slash + 1))}]`;
-        continue;
-      }
-      chunk += `,\n[${info(root)}`;
-      stack.push({ children: tree.children(root), next: 0 });
-      while (stack.length > 0) {
-        const top = stack[stack.length - 1] as { children: Int32Array; next: number };
-        const children = top.children;
-        if (top.next >= children.length) {
-          chunk += ']';
-          stack.pop();
-          flush();
-          continue;
-        }
-        const child = children[top.next++] as number;
-        if (tree.isDir(child) && !(tree.flags(child) & FLAG_OTHER_FS)) {
-          chunk += `,\n[${info(child)}`;
-          stack.push({ children: tree.children(child), next: 0 });
-        } else {
-          chunk += `,\n${info(child)}`;
-        }
-        flush();
-      }
+}
+
+/** One root and everything below it, depth-first without recursion (deep trees must not overflow the stack). */
+function writeRoot(
+  tree: DiskTree,
+  root: number,
+  info: (i: number, name?: Buffer) => string,
+  out: ChunkedOutput,
+): void {
+  if (!tree.isDir(root)) {
+    // ncdu's format needs a directory at the top: a file root becomes a one-entry listing
+    const path = tree.pathBytes(root);
+    const slash = path.lastIndexOf(0x2f);
+    const dir = slash > 0 ? path.subarray(0, slash) : Buffer.from('/');
+    out.add(`,\n[{${nameJson(dir)}},${info(root, path.subarray(slash + 1))}]`);
+    return;
+  }
+  out.add(`,\n[${info(root)}`);
+  const stack: { children: Int32Array; next: number }[] = [{ children: tree.children(root), next: 0 }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1] as { children: Int32Array; next: number };
+    const children = top.children;
+    if (top.next >= children.length) {
+      out.add(']');
+      stack.pop();
+      out.flush();
+      continue;
     }
-    chunk += ']\n';
-    flush(true);
-  } finally {
-    if (fd !== 1) closeSync(fd);
+    const child = children[top.next++] as number;
+    if (tree.isDir(child) && !(tree.flags(child) & FLAG_OTHER_FS)) {
+      out.add(`,\n[${info(child)}`);
+      stack.push({ children: tree.children(child), next: 0 });
+    } else {
+      out.add(`,\n${info(child)}`);
+    }
+    out.flush();
   }
 }

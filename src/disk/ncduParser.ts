@@ -6,6 +6,7 @@
  *
  *   [1, <minor>, {metadata}, [ {root info}, {file info}, [ {dir info}, ... ], ... ]]
  */
+import { JsonBytes } from './ncduJson.js';
 import { RawScanBuilder } from './rawScanBuilder.js';
 import {
   FLAG_HARDLINK,
@@ -19,8 +20,6 @@ import {
   type RawScan,
 } from './scanTypes.js';
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
 const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
 
@@ -38,281 +37,182 @@ interface Info {
   mode: number | undefined;
 }
 
-const ESCAPES: Record<number, number> = {
-  34: 0x22,
-  92: 0x5c,
-  47: 0x2f,
-  98: 8,
-  102: 12,
-  110: 10,
-  114: 13,
-  116: 9,
+const number = (text: string) => {
+  const n = Number(text);
+  return Number.isFinite(n) && n >= 0 ? n : 0;
 };
 
-export function parseNcduExport(bytes: Buffer, fail: (why: string) => Error): RawScan {
-  let pos = 0;
-  const end = bytes.length;
-  const where = () => `at byte ${pos}`;
-  const skipSpace = () => {
-    for (;;) {
-      const c = bytes[pos];
-      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) pos++;
-      else return;
-    }
+/** One entry's info object (pos at its "{"): the keys hog uses, the others skipped. */
+function readInfo(json: JsonBytes): Info {
+  const info: Info = {
+    name: undefined,
+    asize: 0,
+    dsize: 0,
+    mtime: 0,
+    dev: undefined,
+    ino: undefined,
+    hlnkc: false,
+    notreg: false,
+    readError: false,
+    excluded: false,
+    mode: undefined,
   };
-  const peek = () => {
-    skipSpace();
-    return bytes[pos];
-  };
-  const expect = (ch: string) => {
-    if (peek() !== ch.charCodeAt(0)) throw fail(`expected "${ch}" ${where()}`);
-    pos++;
-  };
-
-  /** A JSON string as bytes (pos at its opening quote). */
-  const readString = (): Buffer => {
-    if (peek() !== QUOTE) throw fail(`expected a string ${where()}`);
-    pos++;
-    const parts: Buffer[] = [];
-    let from = pos;
-    for (;;) {
-      if (pos >= end) throw fail('a string is not closed');
-      const c = bytes[pos];
-      if (c === QUOTE) {
-        parts.push(bytes.subarray(from, pos));
-        pos++;
-        return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
-      }
-      if (c !== BACKSLASH) {
-        pos++;
-        continue;
-      }
-      parts.push(bytes.subarray(from, pos));
-      const e = bytes[pos + 1] as number;
-      if (e === 0x75) {
-        let code = Number.parseInt(bytes.toString('latin1', pos + 2, pos + 6), 16);
-        pos += 6;
-        // a surrogate pair: \ud83d\ude00
-        if (code >= 0xd800 && code < 0xdc00 && bytes[pos] === BACKSLASH && bytes[pos + 1] === 0x75) {
-          const low = Number.parseInt(bytes.toString('latin1', pos + 2, pos + 6), 16);
-          if (low >= 0xdc00 && low < 0xe000) {
-            code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
-            pos += 6;
-          }
-        }
-        if (Number.isNaN(code)) throw fail(`a bad \\u escape ${where()}`);
-        parts.push(Buffer.from(String.fromCodePoint(code)));
-      } else {
-        const byte = ESCAPES[e];
-        if (byte === undefined) throw fail(`a bad escape ${where()}`);
-        parts.push(Buffer.from([byte]));
-        pos += 2;
-      }
-      from = pos;
-    }
-  };
-
-  /** Numbers and true/false/null: letters, digits, sign, dot. */
-  const atomChar = (c: number | undefined) =>
-    c !== undefined &&
-    ((c >= 0x30 && c <= 0x39) ||
-      (c >= 0x61 && c <= 0x7a) ||
-      (c >= 0x41 && c <= 0x5a) ||
-      c === 0x2d ||
-      c === 0x2b ||
-      c === 0x2e);
-  const readAtom = (): string => {
-    skipSpace();
-    const from = pos;
-    while (atomChar(bytes[pos])) pos++;
-    if (pos === from) throw fail(`expected a value ${where()}`);
-    return bytes.toString('latin1', from, pos);
-  };
-
-  /** Skip any value (metadata, keys hog does not use). */
-  const skipValue = (): void => {
-    const c = peek();
-    if (c === QUOTE) {
-      readString();
-      return;
-    }
-    if (c === 0x5b || c === 0x7b) {
-      const close = c === 0x5b ? 0x5d : 0x7d;
-      pos++;
-      if (peek() === close) {
-        pos++;
-        return;
-      }
-      for (;;) {
-        if (c === 0x7b) {
-          readString();
-          expect(':');
-        }
-        skipValue();
-        const next = peek();
-        pos++;
-        if (next === close) return;
-        if (next !== 0x2c) throw fail(`expected "," ${where()}`);
-      }
-    }
-    readAtom();
-  };
-
-  const number = (text: string) => {
-    const n = Number(text);
-    return Number.isFinite(n) && n >= 0 ? n : 0;
-  };
-
-  const readInfo = (): Info => {
-    const info: Info = {
-      name: undefined,
-      asize: 0,
-      dsize: 0,
-      mtime: 0,
-      dev: undefined,
-      ino: undefined,
-      hlnkc: false,
-      notreg: false,
-      readError: false,
-      excluded: false,
-      mode: undefined,
-    };
-    let base64: string | undefined;
-    expect('{');
-    if (peek() === 0x7d) {
-      pos++;
-      return info;
-    }
-    for (;;) {
-      const key = readString().toString('latin1');
-      expect(':');
-      switch (key) {
-        case 'name':
-          info.name = readString();
-          break;
-        case 'namebase64':
-          base64 = readString().toString('latin1');
-          break;
-        case 'asize':
-          info.asize = number(readAtom());
-          break;
-        case 'dsize':
-          info.dsize = number(readAtom());
-          break;
-        case 'mtime':
-          info.mtime = number(readAtom());
-          break;
-        case 'dev':
-          info.dev = readAtom();
-          break;
-        case 'ino':
-          info.ino = readAtom();
-          break;
-        case 'mode':
-          info.mode = number(readAtom());
-          break;
-        case 'hlnkc':
-          info.hlnkc = readAtom() === 'true';
-          break;
-        case 'notreg':
-          info.notreg = readAtom() === 'true';
-          break;
-        case 'read_error':
-          info.readError = readAtom() === 'true';
-          break;
-        case 'excluded':
-          skipValue();
-          info.excluded = true;
-          break;
-        default:
-          skipValue();
-      }
-      const next = peek();
-      pos++;
-      if (next === 0x7d) break;
-      if (next !== 0x2c) throw fail(`expected "," or "}" ${where()}`);
-    }
-    if (base64 !== undefined) info.name = Buffer.from(base64, 'base64');
+  let base64: string | undefined;
+  json.expect('{');
+  if (json.peek() === 0x7d) {
+    json.pos++;
     return info;
-  };
+  }
+  for (;;) {
+    const key = json.readString().toString('latin1');
+    json.expect(':');
+    if (key === 'namebase64') base64 = json.readString().toString('latin1');
+    else readField(json, info, key);
+    const next = json.peek();
+    json.pos++;
+    if (next === 0x7d) break;
+    if (next !== 0x2c) throw json.fail(`expected "," or "}" ${json.where()}`);
+  }
+  if (base64 !== undefined) info.name = Buffer.from(base64, 'base64');
+  return info;
+}
 
-  const scan = new RawScanBuilder();
-  const inodes = new Map<string, number>();
+/** The value of `key` into `info`. */
+function readField(json: JsonBytes, info: Info, key: string): void {
+  switch (key) {
+    case 'name':
+      info.name = json.readString();
+      break;
+    case 'asize':
+      info.asize = number(json.readAtom());
+      break;
+    case 'dsize':
+      info.dsize = number(json.readAtom());
+      break;
+    case 'mtime':
+      info.mtime = number(json.readAtom());
+      break;
+    case 'dev':
+      info.dev = json.readAtom();
+      break;
+    case 'ino':
+      info.ino = json.readAtom();
+      break;
+    case 'mode':
+      info.mode = number(json.readAtom());
+      break;
+    case 'hlnkc':
+      info.hlnkc = json.readAtom() === 'true';
+      break;
+    case 'notreg':
+      info.notreg = json.readAtom() === 'true';
+      break;
+    case 'read_error':
+      info.readError = json.readAtom() === 'true';
+      break;
+    case 'excluded':
+      json.skipValue();
+      info.excluded = true;
+      break;
+    default:
+      json.skipValue();
+  }
+}
 
-  const add = (
+/** The scan being built, and the hard-link groups found so far by (device, inode). */
+class EntryAdder {
+  readonly scan = new RawScanBuilder();
+  readonly inodes = new Map<string, number>();
+
+  constructor(private readonly json: JsonBytes) {}
+
+  add(
     info: Info,
     parent: number,
     parentDev: string | undefined,
     isDir: boolean,
-  ): { index: number; dev: string | undefined } => {
-    if (info.name === undefined) throw fail(`an entry without a name ${where()}`);
-    let kind = isDir ? KIND_DIR : KIND_FILE;
-    if (!isDir && info.notreg) {
-      kind =
-        info.mode !== undefined
-          ? (info.mode & S_IFMT) === S_IFLNK
-            ? KIND_SYMLINK
-            : KIND_OTHER
-          : info.asize > 0
-            ? KIND_SYMLINK
-            : KIND_OTHER;
-    }
+  ): { index: number; dev: string | undefined } {
+    if (info.name === undefined) throw this.json.fail(`an entry without a name ${this.json.where()}`);
+    let kind = isDir ? KIND_DIR : kindOfFile(info);
     if (info.excluded) kind |= FLAG_OTHER_FS;
     if (info.readError) kind |= FLAG_UNREADABLE;
     const dev = info.dev ?? parentDev;
-    const index = scan.count;
+    const index = this.scan.count;
     // hard links count once per (device, inode), at the first link in the file
     if (!isDir && info.hlnkc && info.ino !== undefined && !info.excluded) {
       const key = `${dev}:${info.ino}`;
-      const group = inodes.get(key);
+      const group = this.inodes.get(key);
       if (group === undefined) {
-        inodes.set(key, inodes.size);
+        this.inodes.set(key, this.inodes.size);
         kind |= FLAG_HARDLINK;
       } else kind |= FLAG_LINK_DUP;
-      scan.link(index, inodes.get(key) as number);
+      this.scan.link(index, this.inodes.get(key) as number);
     }
     let name = info.name;
     // a root is a path: without a trailing slash, except "/" itself
     while (parent < 0 && name.length > 1 && name[name.length - 1] === 0x2f) name = name.subarray(0, -1);
     const other = info.excluded;
-    scan.add(parent, name, kind, other ? 0 : info.asize, other ? 0 : info.dsize, info.mtime);
+    this.scan.add(parent, name, kind, other ? 0 : info.asize, other ? 0 : info.dsize, info.mtime);
     return { index, dev };
-  };
-
-  if (peek() !== 0x5b) throw fail('expected [1, 2, {metadata}, [root...]] as ncdu writes it');
-  pos++;
-  if (readAtom() !== '1')
-    throw fail('expected [1, 2, {metadata}, [root...]] as ncdu writes it (major version 1)');
-  expect(',');
-  readAtom();
-  expect(',');
-  skipValue();
-  let roots = 0;
-  while (peek() === 0x2c) {
-    pos++;
-    if (peek() !== 0x5b) throw fail(`the top entry must be a directory ${where()}`);
-    pos++;
-    const stack = [add(readInfo(), -1, undefined, true)];
-    roots++;
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1] as { index: number; dev: string | undefined };
-      const c = peek();
-      pos++;
-      if (c === 0x5d) {
-        stack.pop();
-        continue;
-      }
-      if (c !== 0x2c) throw fail(`expected "," or "]" ${where()}`);
-      const item = peek();
-      if (item === 0x5b) {
-        pos++;
-        stack.push(add(readInfo(), top.index, top.dev, true));
-      } else if (item === 0x7b) {
-        add(readInfo(), top.index, top.dev, false);
-      } else throw fail(`expected an entry ${where()}`);
-    }
   }
-  expect(']');
-  if (roots === 0) throw fail('expected [1, 2, {metadata}, [root...]] as ncdu writes it (no root directory)');
-  return scan.build({ topFiles: [], errors: [], vanished: 0, hardlinks: inodes.size, threads: 0 });
+}
+
+/** A non-directory's kind: a regular file, else (notreg) a symlink by its mode, or by having a size. */
+function kindOfFile(info: Info): number {
+  if (!info.notreg) return KIND_FILE;
+  if (info.mode !== undefined) return (info.mode & S_IFMT) === S_IFLNK ? KIND_SYMLINK : KIND_OTHER;
+  return info.asize > 0 ? KIND_SYMLINK : KIND_OTHER;
+}
+
+const SHAPE = 'expected [1, 2, {metadata}, [root...]] as ncdu writes it';
+
+export function parseNcduExport(bytes: Buffer, fail: (why: string) => Error): RawScan {
+  const json = new JsonBytes(bytes, fail);
+  const adder = new EntryAdder(json);
+  if (json.peek() !== 0x5b) throw fail(SHAPE);
+  json.pos++;
+  if (json.readAtom() !== '1') throw fail(`${SHAPE} (major version 1)`);
+  json.expect(',');
+  json.readAtom();
+  json.expect(',');
+  json.skipValue();
+  let roots = 0;
+  while (json.peek() === 0x2c) {
+    json.pos++;
+    if (json.peek() !== 0x5b) throw fail(`the top entry must be a directory ${json.where()}`);
+    json.pos++;
+    readRoot(json, adder);
+    roots++;
+  }
+  json.expect(']');
+  if (roots === 0) throw fail(`${SHAPE} (no root directory)`);
+  return adder.scan.build({
+    topFiles: [],
+    errors: [],
+    vanished: 0,
+    hardlinks: adder.inodes.size,
+    threads: 0,
+  });
+}
+
+/** One root directory and everything in it (pos after its "["), depth-first without recursion. */
+function readRoot(json: JsonBytes, adder: EntryAdder): void {
+  const stack = [adder.add(readInfo(json), -1, undefined, true)];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1] as { index: number; dev: string | undefined };
+    const c = json.peek();
+    json.pos++;
+    if (c === 0x5d) {
+      stack.pop();
+      continue;
+    }
+    if (c !== 0x2c) throw json.fail(`expected "," or "]" ${json.where()}`);
+    const item = json.peek();
+    if (item === 0x5b) {
+      json.pos++;
+      stack.push(adder.add(readInfo(json), top.index, top.dev, true));
+    } else if (item === 0x7b) {
+      adder.add(readInfo(json), top.index, top.dev, false);
+    } else throw json.fail(`expected an entry ${json.where()}`);
+  }
 }

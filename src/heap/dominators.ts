@@ -12,6 +12,7 @@
  * not keep anything alive.
  */
 import { type HeapGraph, ROOT } from './heapGraph.js';
+import { WalkStack } from './walkStack.js';
 
 export interface Dominators {
   /** The immediate dominator of each node (the root's is the root). */
@@ -36,38 +37,26 @@ function numberNodes(graph: HeapGraph): {
   const postOf = new Uint32Array(n).fill(NONE);
   const visited = new Uint8Array(n);
   const rootChild = new Uint8Array(n);
-  // the stack grows as deep as the walk goes (usually far less than the node count)
-  let stackNode = new Uint32Array(Math.min(n, 1 << 16));
-  let stackEdge = new Uint32Array(stackNode.length);
+  // per level: the node and its next edge
+  const stack = new WalkStack(n);
   const { firstEdge, edgeTargets } = graph;
   let next = 0;
   const walk = (start: number): void => {
-    let top = 0;
-    stackNode[0] = start;
-    stackEdge[0] = firstEdge[start] as number;
+    stack.push(start, firstEdge[start] as number);
     visited[start] = 1;
-    while (top >= 0) {
-      const node = stackNode[top] as number;
+    while (stack.top >= 0) {
+      const top = stack.top;
+      const node = stack.nodes[top] as number;
       const end = firstEdge[node + 1] as number;
-      let e = stackEdge[top] as number;
+      let e = stack.cursors[top] as number;
       while (e < end && (visited[edgeTargets[e] as number] === 1 || !graph.isEssentialEdge(node, e))) e++;
       if (e < end) {
-        stackEdge[top] = e + 1;
+        stack.cursors[top] = e + 1;
         const to = edgeTargets[e] as number;
         visited[to] = 1;
-        top++;
-        if (top === stackNode.length) {
-          const grownNode = new Uint32Array(Math.min(n, stackNode.length * 2));
-          const grownEdge = new Uint32Array(grownNode.length);
-          grownNode.set(stackNode);
-          grownEdge.set(stackEdge);
-          stackNode = grownNode;
-          stackEdge = grownEdge;
-        }
-        stackNode[top] = to;
-        stackEdge[top] = firstEdge[to] as number;
+        stack.push(to, firstEdge[to] as number);
       } else {
-        top--;
+        stack.top--;
         // the root is numbered last, after the unreachable nodes hung below it
         if (node !== ROOT) {
           order[next] = node;

@@ -7,6 +7,7 @@
 import type { Classes } from './classes.js';
 import type { Dominators } from './dominators.js';
 import { type HeapGraph, ROOT } from './heapGraph.js';
+import { WalkStack } from './walkStack.js';
 
 export interface SummaryRow {
   name: string;
@@ -49,38 +50,26 @@ export function classRetainedSizes(classes: Classes, dominators: Dominators): Fl
   const { start, kids } = dominatorChildren(dominators.idom);
   // how many nodes of each class are on the path from the root to the current node
   const inside = new Uint32Array(classes.names.length);
-  // grown as deep as the dominator tree goes (usually far less than the node count)
-  let stackNode = new Uint32Array(Math.min(n, 1 << 16));
-  let stackNext = new Uint32Array(stackNode.length);
-  let top = 0;
-  stackNode[0] = ROOT;
-  stackNext[0] = start[ROOT] as number;
-  while (top >= 0) {
-    const node = stackNode[top] as number;
-    const next = stackNext[top] as number;
+  // per level of the dominator tree: the node and its next child
+  const stack = new WalkStack(n);
+  stack.push(ROOT, start[ROOT] as number);
+  while (stack.top >= 0) {
+    const top = stack.top;
+    const node = stack.nodes[top] as number;
+    const next = stack.cursors[top] as number;
     if (next < (start[node + 1] as number)) {
-      stackNext[top] = next + 1;
+      stack.cursors[top] = next + 1;
       const child = kids[next] as number;
       const c = classes.of[child] as number;
       if (inside[c] === 0) sizes[c] = (sizes[c] as number) + (dominators.retained[child] as number);
       inside[c] = (inside[c] as number) + 1;
-      top++;
-      if (top === stackNode.length) {
-        const grownNode = new Uint32Array(Math.min(n, stackNode.length * 2));
-        const grownNext = new Uint32Array(grownNode.length);
-        grownNode.set(stackNode);
-        grownNext.set(stackNext);
-        stackNode = grownNode;
-        stackNext = grownNext;
-      }
-      stackNode[top] = child;
-      stackNext[top] = start[child] as number;
+      stack.push(child, start[child] as number);
     } else {
       if (node !== ROOT) {
         const c = classes.of[node] as number;
         inside[c] = (inside[c] as number) - 1;
       }
-      top--;
+      stack.top--;
     }
   }
   return sizes;

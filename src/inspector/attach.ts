@@ -11,7 +11,7 @@
  */
 import { readlinkSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { errnoCode, NotFoundError, PermissionError, UsageError } from '../errors.js';
+import { errnoCode, HogError, NotFoundError, PermissionError, UsageError } from '../errors.js';
 import { readStat } from '../proc/stat.js';
 import { ARM_EXPRESSION, CLOSE_EXPRESSION, GUARD_PRESENT_EXPRESSION } from './closeGuard.js';
 import {
@@ -232,8 +232,12 @@ async function connect(
       await renew();
     } catch (error) {
       await session.close();
-      throw new Error(
+      throw new HogError(
         `PID ${pid}: ${(error as Error).message}; its inspector stays open on 127.0.0.1:${found.port}`,
+        {
+          hint: 'it listens on loopback only and closes when the process ends; restart the process when you can, and rerun with --verbose to see why',
+          cause: error,
+        },
       );
     }
   }

@@ -6,6 +6,7 @@
  * maintained, fuzzed implementation rather than hand-written framing.
  */
 import WebSocket from 'ws';
+import { HogError } from '../errors.js';
 
 /** The largest message hog accepts: a snapshot chunk is ~100 KiB; replies hog asks for are small. */
 const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
@@ -114,7 +115,10 @@ export class InspectorSession {
       { expression, returnByValue: true, silent: true, includeCommandLineAPI: commandLineApi },
       timeoutMs,
     )) as { result?: { value?: unknown }; exceptionDetails?: { text?: string } };
-    if (reply.exceptionDetails) throw new Error(`evaluation failed: ${reply.exceptionDetails.text ?? '?'}`);
+    if (reply.exceptionDetails) {
+      // hog's own expression failed in the target: a failure of hog (exit 4), said as such
+      throw new HogError(`evaluation failed: ${reply.exceptionDetails.text ?? '?'}`);
+    }
     return reply.result?.value;
   }
 

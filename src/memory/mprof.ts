@@ -231,8 +231,34 @@ function toRecording(
   skipped: number,
   source: string,
 ): Recording {
+  const { main, children, exited, zeros } = withoutExitZeros(allMain, allChildren);
+  const first = main[0]?.t ?? [...children.values()][0]?.[0]?.t ?? 0;
+  const last = main[main.length - 1]?.t ?? first;
+  const intervals = main.slice(1).map((s, i) => s.t - (main[i] as Sample).t);
+  intervals.sort((a, b) => a - b);
+  return {
+    run: {
+      id: 0,
+      kind: 'import',
+      command,
+      host: '',
+      startedAt: first,
+      endedAt: last,
+      intervalMs: intervals.length > 0 ? intervals[intervals.length >> 1] : undefined,
+    },
+    series: seriesOf(command, main, children, exited, first, last),
+    markers,
+    notes: importNotes(source, skipped, zeros, last),
+    source,
+  };
+}
+
+/** Each series without the zeros mprof wrote after its process exited; which exited (undefined: the main). */
+function withoutExitZeros(
+  allMain: Sample[],
+  allChildren: Map<string, Sample[]>,
+): { main: Sample[]; children: Map<string, Sample[]>; exited: Set<string | undefined>; zeros: number } {
   const trimmedMain = trimExitZeros(allMain);
-  const main = trimmedMain.samples;
   const exited = new Set<string | undefined>();
   if (trimmedMain.zeros > 0) exited.add(undefined);
   const children = new Map<string, Sample[]>();
@@ -243,8 +269,18 @@ function toRecording(
     zeros += trimmed.zeros;
     if (trimmed.zeros > 0) exited.add(key);
   }
-  const first = main[0]?.t ?? [...children.values()][0]?.[0]?.t ?? 0;
-  const last = main[main.length - 1]?.t ?? first;
+  return { main: trimmedMain.samples, children, exited, zeros };
+}
+
+/** The main process's series (if it has samples), then one per child (CHLD lines, by PID or index). */
+function seriesOf(
+  command: string,
+  main: Sample[],
+  children: Map<string, Sample[]>,
+  exited: Set<string | undefined>,
+  first: number,
+  last: number,
+): RecordedSeries[] {
   const series: RecordedSeries[] = [];
   if (main.length > 0) {
     series.push({
@@ -273,42 +309,31 @@ function toRecording(
       metrics: { rss: samples },
     });
   }
-  const intervals = main.slice(1).map((s, i) => s.t - (main[i] as Sample).t);
-  intervals.sort((a, b) => a - b);
-  return {
-    run: {
-      id: 0,
-      kind: 'import',
-      command,
-      host: '',
-      startedAt: first,
-      endedAt: last,
-      intervalMs: intervals.length > 0 ? intervals[intervals.length >> 1] : undefined,
-    },
-    series,
-    markers,
-    notes: [
-      ...(skipped > 0
-        ? [
-            {
-              t: last,
-              kind: 'skipped',
-              text: `${skipped} line${skipped === 1 ? '' : 's'} of ${source} skipped`,
-            },
-          ]
-        : []),
-      ...(zeros > 0
-        ? [
-            {
-              t: last,
-              kind: 'exited',
-              text: `${zeros} zero reading${zeros === 1 ? '' : 's'} at the end of ${source} left out: the process had exited (mprof attach reads 0 until it is reaped)`,
-            },
-          ]
-        : []),
-    ],
-    source,
-  };
+  return series;
+}
+
+/** What the import left out: skipped lines, and the zeros after an exit. */
+function importNotes(source: string, skipped: number, zeros: number, last: number): Recording['notes'] {
+  return [
+    ...(skipped > 0
+      ? [
+          {
+            t: last,
+            kind: 'skipped',
+            text: `${skipped} line${skipped === 1 ? '' : 's'} of ${source} skipped`,
+          },
+        ]
+      : []),
+    ...(zeros > 0
+      ? [
+          {
+            t: last,
+            kind: 'exited',
+            text: `${zeros} zero reading${zeros === 1 ? '' : 's'} at the end of ${source} left out: the process had exited (mprof attach reads 0 until it is reaped)`,
+          },
+        ]
+      : []),
+  ];
 }
 
 const mib = (bytes: number) => (bytes / MiB).toFixed(6);

@@ -49,17 +49,8 @@ export async function recordLoop(recorder: Recorder, options: LoopOptions): Prom
       throw new WriteFailure('write failed', { cause: failure });
     }
   };
-  // one abort listener for the whole loop (not one per tick): it ends the current sleep
-  let wake = () => {};
-  const onAbort = () => wake();
-  signal.addEventListener('abort', onAbort);
-  const sleep = (ms: number) =>
-    ms <= 0 || signal.aborted
-      ? undefined
-      : new Promise<void>((resolve) => {
-          wake = resolve;
-          clock.sleep(ms).then(resolve);
-        });
+  // an abort ends the current sleep
+  const sleep = (ms: number) => (ms <= 0 || signal.aborted ? undefined : clock.sleep(ms, signal));
   try {
     for (;;) {
       if (signal.aborted) {
@@ -94,8 +85,6 @@ export async function recordLoop(recorder: Recorder, options: LoopOptions): Prom
     if (!(caught instanceof WriteFailure)) throw caught;
     error = caught.cause as Error;
     reason = isDiskFull(error) ? 'disk-full' : 'store-failed';
-  } finally {
-    signal.removeEventListener('abort', onAbort);
   }
   return { reason: reason ?? 'stopped', ticks, ...(error ? { error } : {}) };
 }

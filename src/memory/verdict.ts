@@ -152,6 +152,22 @@ function change(fit: Fit): number {
   return fit.slopeBytesPerMinute * ((fit.toMs - fit.fromMs) / 60000);
 }
 
+/** The fits a verdict is read from, over the whole recording and its recent parts. */
+interface Windows {
+  samples: readonly Sample[];
+  whole: Fit;
+  /** The recent half (the whole recording when the half has no fit). */
+  recent: Fit;
+  /** The last quarter, once long enough to span GC cycles on its own. */
+  tail: Fit | undefined;
+  /** The last quarter fitted on its own even when too short to be the tail: "now" after growth stopped. */
+  lastQuarter: Fit | undefined;
+  /** The least change that counts (MIN_CHANGE_BYTES, or MIN_CHANGE_RATIO of the level). */
+  minChange: number;
+  /** What every verdict of this recording carries. */
+  result: { samples: number; spanSeconds: number; lastBytes: number; levelBytes: number };
+}
+
 export function judge(samples: readonly Sample[]): Verdict {
   const n = samples.length;
   const spanSeconds = n > 1 ? ((samples[n - 1] as Sample).t - (samples[0] as Sample).t) / 1000 : 0;
@@ -165,6 +181,11 @@ export function judge(samples: readonly Sample[]): Verdict {
       levelBytes: median(samples.map((s) => s.bytes)) || 0,
     };
   }
+  const w = windows(samples, base);
+  return judgeRecentHalf(w) ?? judgeShortLeak(w) ?? judgeWhole(w);
+}
+
+function windows(samples: readonly Sample[], base: Omit<Windows['result'], 'levelBytes'>): Windows {
   const whole = fitWindow(samples) as Fit;
   const levelBytes = median(lowerEnvelope(samples, 0).map((p) => p.y));
   const minChange = Math.max(MIN_CHANGE_BYTES, MIN_CHANGE_RATIO * levelBytes);
@@ -176,23 +197,33 @@ export function judge(samples: readonly Sample[]): Verdict {
   // "now", for growth that stopped: the last quarter, fitted on its own even when too short to be the
   // tail. Never the window the growth was measured on: that printed "after growing +A; now +A".
   const lastQuarter = tail ?? fitWindow(tailSamples);
-  /** The rate after growth stopped, if the last quarter shows it (below TAIL_SHARE of the growth's). */
-  const nowAfter = (growth: Fit) =>
-    lastQuarter && lastQuarter.slopeBytesPerMinute < TAIL_SHARE * growth.slopeBytesPerMinute
-      ? { fit: lastQuarter }
-      : {};
-  const up = (f: Fit) => f.z > 0 && f.p < ALPHA && f.lowBytesPerMinute > 0 && change(f) >= minChange;
-  const down = (f: Fit) => f.z < 0 && f.p < ALPHA && f.highBytesPerMinute < 0 && -change(f) >= minChange;
-  const result = { ...base, levelBytes };
+  return { samples, whole, recent, tail, lastQuarter, minChange, result: { ...base, levelBytes } };
+}
 
-  if (up(recent)) {
+/** A significant rise of the floor by at least the least change that counts. */
+const up = (f: Fit, minChange: number) =>
+  f.z > 0 && f.p < ALPHA && f.lowBytesPerMinute > 0 && change(f) >= minChange;
+const down = (f: Fit, minChange: number) =>
+  f.z < 0 && f.p < ALPHA && f.highBytesPerMinute < 0 && -change(f) >= minChange;
+
+/** The rate after growth stopped, if the last quarter shows it (below TAIL_SHARE of the growth's). */
+function nowAfter(w: Windows, growth: Fit): { fit?: Fit } {
+  return w.lastQuarter && w.lastQuarter.slopeBytesPerMinute < TAIL_SHARE * growth.slopeBytesPerMinute
+    ? { fit: w.lastQuarter }
+    : {};
+}
+
+/** The recent half rose (a leak, or growth that stopped at the very end) or fell; else undefined. */
+function judgeRecentHalf(w: Windows): Verdict | undefined {
+  const { recent, whole, tail, minChange, result } = w;
+  if (up(recent, minChange)) {
     const stillGrowing =
       recent.risingAtEnd &&
       (tail === undefined || tail.highBytesPerMinute >= TAIL_SHARE * recent.slopeBytesPerMinute);
     if (stillGrowing) {
       // the whole recording is the better estimate when it agrees with the recent half
       const agrees =
-        up(whole) &&
+        up(whole, minChange) &&
         recent.slopeBytesPerMinute >= whole.lowBytesPerMinute &&
         recent.slopeBytesPerMinute <= whole.highBytesPerMinute;
       const fit = agrees ? whole : recent;
@@ -209,11 +240,11 @@ export function judge(samples: readonly Sample[]): Verdict {
       reason: 'memory grew, but the end of the recording no longer grows at that rate',
       // without a slower last quarter, growth stopped by a fall of the floor at the very end
       // (children of a -C sum exiting): no "now" rate is claimed then
-      ...nowAfter(recent),
+      ...nowAfter(w, recent),
       growth: recent,
     };
   }
-  if (down(recent)) {
+  if (down(recent, minChange)) {
     return {
       ...result,
       class: 'shrinking',
@@ -221,17 +252,29 @@ export function judge(samples: readonly Sample[]): Verdict {
       fit: recent,
     };
   }
-  // A short recording: the recent half has too few envelope points (under POWERED_POINTS) to be
-  // significant at ALPHA on its own. The last three quarters (start-up ramp left out) are, and the recent half leans up at
-  // GREW_ALPHA at their rate, still rising at its end: that is a leak too.
-  const most = fitWindow(trailing(samples, 0.75));
+  return undefined;
+}
+
+/**
+ * A short recording: the recent half has too few envelope points (under POWERED_POINTS) to be
+ * significant at ALPHA on its own. The last three quarters (start-up ramp left out) are, and the recent
+ * half leans up at GREW_ALPHA at their rate, still rising at its end: that is a leak too.
+ */
+function judgeShortLeak(w: Windows): Verdict | undefined {
+  const { recent, minChange, result } = w;
+  const most = fitWindow(trailing(w.samples, 0.75));
   const goesOn = (f: Fit, rate: number) =>
     f.z > 0 &&
     f.p < GREW_ALPHA &&
     f.risingAtEnd &&
     change(f) >= minChange &&
     f.slopeBytesPerMinute >= TAIL_SHARE * rate;
-  if (recent.points < POWERED_POINTS && most && up(most) && goesOn(recent, most.slopeBytesPerMinute)) {
+  if (
+    recent.points < POWERED_POINTS &&
+    most &&
+    up(most, minChange) &&
+    goesOn(recent, most.slopeBytesPerMinute)
+  ) {
     return {
       ...result,
       class: 'leaking',
@@ -239,6 +282,12 @@ export function judge(samples: readonly Sample[]): Verdict {
       fit: most,
     };
   }
+  return undefined;
+}
+
+/** Growth that stopped over the whole recording, or stable. */
+function judgeWhole(w: Windows): Verdict {
+  const { recent, whole, minChange, result } = w;
   // Growth that stopped: the whole recording rose significantly and relevantly. Sen's interval is not
   // asked to exclude zero here: a plateau makes most pair slopes exactly 0, which pins its low end there.
   // ... or, with a long plateau after it, the floor now sits relevantly above where it started and
@@ -257,7 +306,7 @@ export function judge(samples: readonly Sample[]): Verdict {
       ...result,
       class: 'growing-then-stable',
       reason: 'memory grew early in the recording, then levelled off: warm-up or a cache filling, not a leak',
-      ...(slowed ? { fit: recent } : nowAfter(whole)),
+      ...(slowed ? { fit: recent } : nowAfter(w, whole)),
       growth: whole,
     };
   }

@@ -32,8 +32,12 @@ import { isAbsolute, join } from 'node:path';
 import type { FunctionIdentity } from './functionRecord.js';
 import type { ModuleFormat } from './moduleFormat.js';
 
-/** Bumped when the entry format changes. */
-const FORMAT = 1;
+/**
+ * Bumped when the entry format, or the code an entry holds, changes: 2 since the probe calls got their
+ * readable names (probeCalls.ts), so an entry compiled for `__hogF.l` is not run against a frame
+ * without it.
+ */
+const FORMAT = 2;
 
 /** What a module compiles to: code with the functions it instrumented, or nothing to change. */
 export type CachedResult = ({ code: string; functions: FunctionIdentity[] } | { unchanged: true }) & {

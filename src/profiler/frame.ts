@@ -3,12 +3,13 @@
  * before every statement:
  *
  *   const __hogF = globalThis[Symbol.for('hog.profiler')].enter(path, start, end, header, name);
- *   try { __hogF.l(12); stmt; __hogF.l(13); stmt; ... } finally { __hogF.x(); }
+ *   try { __hogF.line(12); stmt; __hogF.line(13); stmt; ... } finally { __hogF.exit(); }
  *
- * `l(line)` reads memory, gives the change since the previous probe of this frame to the line that was
+ * `line(n)` reads memory, gives the change since the previous probe of this frame to the line that was
  * running, and starts the next one — memory_profiler's "line event", per call frame, so nested and
- * recursive calls each keep their own measurement. `s()` and `a()` bracket an await, `s()` and `r()`
- * a yield: whatever other code allocates while this call is suspended is not this line's doing.
+ * recursive calls each keep their own measurement. `suspend()` and `resumeAwait()` bracket an await,
+ * `suspend()` and `resumeYield()` a yield: whatever other code allocates while this call is suspended
+ * is not this line's doing. The calls are built in probeCalls.ts.
  * Nothing here allocates on the hot path: the counters are typed arrays, the probe reads a
  * preallocated buffer, and frames are reused.
  */
@@ -62,7 +63,7 @@ const POOL_SIZE = 256;
 export class Frame {
   private fn: FunctionRecord;
   /** Index (line - fn.startLine) of the line running now. */
-  private line = 0;
+  private at = 0;
   /** [0]: the memory when the running line started (a typed array: a double in a field would allocate). */
   private readonly mem = new Float64Array(1);
   /** The next probe starts measuring afresh (at entry in line mode, after an await or a yield). */
@@ -70,7 +71,7 @@ export class Frame {
   /** Suspended at an await or a yield (not counted in `running`). */
   private away = false;
   /**
-   * Index of a `for (;;)` header that stepped (c()) since the last reading, else -1: the next reading
+   * Index of a `for (;;)` header that stepped (step()) since the last reading, else -1: the next reading
    * is the memory when that header finished, its Mem usage (memory_profiler: highest over its runs).
    */
   private stepped = -1;
@@ -90,7 +91,7 @@ export class Frame {
 
   private reset(fn: FunctionRecord, lineMode: boolean): void {
     this.fn = fn;
-    this.line = fn.headerLine - fn.startLine;
+    this.at = fn.headerLine - fn.startLine;
     // in line mode the first probe starts the first line; in function mode the whole call is the header line's
     this.fresh = lineMode;
     this.away = false;
@@ -106,21 +107,21 @@ export class Frame {
   }
 
   /** Probe before a statement (or a loop's next iteration) on `line`. */
-  l(line: number): void {
+  line(line: number): void {
     if (this.away) this.back();
     const m = read();
     const fn = this.fn;
     if (this.fresh) {
       this.fresh = false;
     } else {
-      const i = this.line;
+      const i = this.at;
       fn.increments[i] = (fn.increments[i] as number) + (m - (this.mem[0] as number));
       if (m > (fn.peaks[i] as number)) fn.peaks[i] = m;
     }
     if (this.stepped >= 0) this.headerDone(m);
     const j = line - fn.startLine;
     fn.occurrences[j] = (fn.occurrences[j] as number) + 1;
-    this.line = j;
+    this.at = j;
     this.mem[0] = m;
     if (m > hooks.breakAbove) hooks.breach(fn, line, m);
   }
@@ -136,7 +137,7 @@ export class Frame {
    * almost never allocates, and skipping its reading halves the cost of a tight loop. Whatever it
    * does allocate is counted with the loop body's last line.
    */
-  c(line: number): void {
+  step(line: number): void {
     const fn = this.fn;
     const j = line - fn.startLine;
     fn.occurrences[j] = (fn.occurrences[j] as number) + 1;
@@ -144,7 +145,7 @@ export class Frame {
   }
 
   /** Before suspending at await/yield: close the running line. Returns its argument (the awaited value). */
-  s<T>(value?: T): T | undefined {
+  suspend<T>(value?: T): T | undefined {
     this.close();
     this.fresh = true;
     this.away = true;
@@ -153,7 +154,7 @@ export class Frame {
   }
 
   /** After resuming from yield: measure the rest of the line from here. */
-  r<T>(value: T): T {
+  resumeYield<T>(value: T): T {
     if (this.away) this.back();
     this.mem[0] = read();
     this.fresh = false;
@@ -164,7 +165,7 @@ export class Frame {
    * After resuming from await. The stack below is the event loop's, so no profiled line is running:
    * the runtime may collect young garbage other code left meanwhile (see runtime.begin).
    */
-  a<T>(value: T): T {
+  resumeAwait<T>(value: T): T {
     if (this.away) this.back();
     if (running === 1) hooks.resumed();
     this.mem[0] = read();
@@ -173,7 +174,7 @@ export class Frame {
   }
 
   /** Function exit (return, throw or end of the body). */
-  x(): void {
+  exit(): void {
     if (this.away) this.back();
     this.close();
     running--;
@@ -194,7 +195,7 @@ export class Frame {
     const m = read();
     if (this.stepped >= 0) this.headerDone(m);
     const fn = this.fn;
-    const i = this.line;
+    const i = this.at;
     fn.increments[i] = (fn.increments[i] as number) + (m - (this.mem[0] as number));
     if (m > (fn.peaks[i] as number)) fn.peaks[i] = m;
     this.mem[0] = m;
@@ -207,13 +208,13 @@ export class Frame {
    * allocates (a generator running) is the header line's. Arrays and typed arrays are walked by index,
    * as their own iterator would, so profiling adds no iterator-result objects of its own.
    */
-  it<T>(line: number, iterable: Iterable<T>): Iterable<T> {
+  forOf<T>(line: number, iterable: Iterable<T>): Iterable<T> {
     if (isPlainIndexed(iterable)) return new IndexedWalk(this, line, iterable as unknown as ArrayLike<T>);
     return new IteratorWalk(this, line, iterable[Symbol.iterator]());
   }
 
-  /** `for await (x of iterable)`: as it(), and each step suspends the frame while it awaits. */
-  ait<T>(line: number, iterable: AsyncIterable<T> | Iterable<T>): AsyncIterable<T> {
+  /** `for await (x of iterable)`: as forOf(), and each step suspends the frame while it awaits. */
+  forAwaitOf<T>(line: number, iterable: AsyncIterable<T> | Iterable<T>): AsyncIterable<T> {
     return new AsyncIteratorWalk(this, line, iterable);
   }
 }
@@ -236,12 +237,12 @@ export function warmUpProbes(
     const before = read();
     for (let i = 0; i < 256; i++) {
       const frame = begin(fn, (i & 1) === 0);
-      frame.l(fn.startLine + 1 + (i % 3));
-      frame.c(fn.startLine + 2);
-      frame.l(fn.startLine + 1);
-      frame.r(frame.s(i));
-      frame.a(frame.s(i));
-      frame.x();
+      frame.line(fn.startLine + 1 + (i % 3));
+      frame.step(fn.startLine + 2);
+      frame.line(fn.startLine + 1);
+      frame.resumeYield(frame.suspend(i));
+      frame.resumeAwait(frame.suspend(i));
+      frame.exit();
     }
     const allocated = read() - before;
     if (allocated === 0) clean++;
@@ -283,7 +284,7 @@ class IndexedWalk<T> implements Iterable<T>, Iterator<T> {
   }
 
   next(): IteratorResult<T> {
-    if (this.started) this.frame.l(this.line);
+    if (this.started) this.frame.line(this.line);
     else this.started = true;
     const step = this.step;
     if (this.index < this.items.length) {
@@ -311,7 +312,7 @@ class IteratorWalk<T> implements Iterable<T>, Iterator<T> {
   }
 
   next(): IteratorResult<T> {
-    if (this.started) this.frame.l(this.line);
+    if (this.started) this.frame.line(this.line);
     else this.started = true;
     return this.inner.next();
   }
@@ -344,10 +345,10 @@ class AsyncIteratorWalk<T> implements AsyncIterable<T>, AsyncIterator<T> {
   }
 
   async next(): Promise<IteratorResult<T>> {
-    if (this.started) this.frame.l(this.line);
+    if (this.started) this.frame.line(this.line);
     else this.started = true;
     const result = this.inner.next();
-    this.frame.s();
+    this.frame.suspend();
     if (!this.sync) return result as Promise<IteratorResult<T>>;
     // a sync iterable in for await: its values are awaited, as the language's async-from-sync iterator does
     const step = result as IteratorResult<T>;

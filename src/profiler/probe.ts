@@ -22,6 +22,7 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import v8 from 'node:v8';
+import { excerpt, malformed } from '../proc/malformed.js';
 
 export type Metric = 'heap' | 'rss';
 
@@ -105,10 +106,11 @@ export function heapReader(): MemoryReader {
 }
 
 /** Resident pages from the text of /proc/PID/statm ("size resident shared text lib data dt"). */
-export function parseStatmResidentPages(text: string): number {
+export function parseStatmResidentPages(text: string, file = '/proc/self/statm'): number {
   const fields = text.trim().split(/\s+/);
   const resident = Number(fields[1]);
-  if (fields.length < 2 || !Number.isFinite(resident)) throw new Error(`unexpected statm: ${text}`);
+  if (fields.length < 2 || !Number.isFinite(resident))
+    throw malformed(file, `unexpected statm: ${excerpt(text)}`);
   return resident;
 }
 

@@ -89,7 +89,7 @@ function wrap(fn: AnyFunction, name: string | undefined): AnyFunction {
     try {
       result = new.target ? Reflect.construct(fn, args, new.target) : fn.apply(this, args);
     } catch (error) {
-      frame.x();
+      frame.exit();
       throw error;
     }
     if (
@@ -100,16 +100,16 @@ function wrap(fn: AnyFunction, name: string | undefined): AnyFunction {
       // an async function's call lasts until its promise settles
       return (result as PromiseLike<unknown>).then(
         (value) => {
-          frame.x();
+          frame.exit();
           return value;
         },
         (error: unknown) => {
-          frame.x();
+          frame.exit();
           throw error;
         },
       );
     }
-    frame.x();
+    frame.exit();
     return result;
   };
   Object.defineProperty(wrapped, 'name', { value: fn.name, configurable: true });

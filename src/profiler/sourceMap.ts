@@ -7,10 +7,20 @@
  * hog needs three things: find the map a compiled .js file names in its sourceMappingURL comment,
  * look positions up in it, and compose the map of its own instrumented output (which maps to the
  * compiled .js) with the file's map (which maps to the .ts), so stack traces still point at the .ts.
+ * Reading a map is @jridgewell/trace-mapping's (what Node.js's tooling, Babel and esbuild's users rely
+ * on): it resolves the sources and flattens an index map (`sections`, as bundlers write) into one.
+ * hog's instrumented output is encoded here (encodeMappings), and decodeMappings reads it back.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  AnyMap,
+  decodedMappings,
+  type SectionedSourceMap,
+  type SectionedSourceMapInput,
+  type TraceMap,
+} from '@jridgewell/trace-mapping';
 
 export interface RawSourceMap {
   version: number;
@@ -21,6 +31,9 @@ export interface RawSourceMap {
   names?: string[];
   mappings: string;
 }
+
+/** A map as a file holds it: a plain map, or an index map of sections (each a map at an offset). */
+export type SourceMapFile = RawSourceMap | SectionedSourceMap;
 
 /** [generatedColumn] or [generatedColumn, sourceIndex, originalLine, originalColumn, nameIndex?], 0-based, absolute. */
 export type Segment = number[];
@@ -129,24 +142,23 @@ export interface OriginalPosition {
 
 /** A decoded map with lookups: the segment at or before a generated position. */
 export class SourceMapIndex {
-  readonly lines: Segment[][];
+  private readonly traced: TraceMap;
   /** Absolute paths of the sources. */
   readonly sources: string[];
 
-  constructor(
-    readonly raw: RawSourceMap,
-    mapDir: string,
-  ) {
-    this.lines = decodeMappings(raw.mappings);
-    const root = raw.sourceRoot ?? '';
-    this.sources = raw.sources.map((s) => sourcePath(root + s, mapDir));
+  constructor(raw: SourceMapFile, mapDir: string) {
+    // trace-mapping resolves sources against the map's own URL: a file in mapDir
+    this.traced = new AnyMap(raw as SectionedSourceMapInput, `${mapDir}/`);
+    this.sources = this.traced.resolvedSources.map((s) =>
+      s.startsWith('file://') ? fileURLToPath(s) : resolve(s),
+    );
   }
 
   /** The original position of a 0-based generated line and column, or undefined where nothing maps. */
   originalFor(line: number, column: number): OriginalPosition | undefined {
-    const segments = this.lines[line];
+    const segments = decodedMappings(this.traced)[line];
     if (!segments || segments.length === 0) return undefined;
-    let found: Segment | undefined;
+    let found: readonly number[] | undefined;
     for (const s of segments) {
       if ((s[0] as number) > column) break;
       found = s;
@@ -161,7 +173,7 @@ export class SourceMapIndex {
 
   /** The text of source `index`: embedded in the map, else read from disk. */
   sourceText(index: number): string | undefined {
-    const embedded = this.raw.sourcesContent?.[index];
+    const embedded = this.traced.sourcesContent?.[index];
     if (typeof embedded === 'string') return embedded;
     const path = this.sources[index];
     if (path === undefined) return undefined;
@@ -171,11 +183,6 @@ export class SourceMapIndex {
       return undefined;
     }
   }
-}
-
-function sourcePath(source: string, mapDir: string): string {
-  if (source.startsWith('file://')) return fileURLToPath(source);
-  return resolve(mapDir, source);
 }
 
 const MAPPING_URL = /\/\/[#@]\s*sourceMappingURL=(\S+)\s*$/;
@@ -198,13 +205,13 @@ export function findSourceMap(file: string, code: string): SourceMapIndex | unde
     } else {
       text = readFileSync(resolve(dirname(file), decodeURIComponent(url)), 'utf8');
     }
-    const raw = JSON.parse(text) as RawSourceMap;
-    if (raw.version !== 3 || typeof raw.mappings !== 'string' || !Array.isArray(raw.sources))
-      return undefined;
+    const raw = JSON.parse(text) as Partial<RawSourceMap & SectionedSourceMap>;
+    const plain = typeof raw.mappings === 'string' && Array.isArray(raw.sources);
+    if (raw.version !== 3 || !(plain || Array.isArray(raw.sections))) return undefined;
     const mapDir = url.startsWith('data:')
       ? dirname(file)
       : dirname(resolve(dirname(file), decodeURIComponent(url)));
-    return new SourceMapIndex(raw, mapDir);
+    return new SourceMapIndex(raw as SourceMapFile, mapDir);
   } catch {
     return undefined;
   }

@@ -8,6 +8,7 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, sep } from 'node:path';
+import { VERSION } from '../version.js';
 import {
   type ChildConfig,
   type CompileErrorInfo,
@@ -32,22 +33,16 @@ export type FormatRequest = ModuleFormat | 'by-syntax';
 type Transform = typeof import('./transform.js');
 let transform: Transform | undefined;
 
-/** hog's and TypeScript's versions, read from their package.json files (no compiler loaded). */
+/** hog's version (inlined by the build) and TypeScript's, read from its package.json (no compiler loaded). */
 const versions = (() => {
-  const read = (url: URL | string): string => {
-    try {
-      return (JSON.parse(readFileSync(url, 'utf8')) as { version?: string }).version ?? '?';
-    } catch {
-      return '?';
-    }
-  };
   let typescript = '?';
   try {
-    typescript = read(createRequire(import.meta.url).resolve('typescript/package.json'));
+    const path = createRequire(import.meta.url).resolve('typescript/package.json');
+    typescript = (JSON.parse(readFileSync(path, 'utf8')) as { version?: string }).version ?? '?';
   } catch {
-    // no TypeScript: a miss will say so when it loads the compiler
+    // no TypeScript (a miss will say so when it loads the compiler), or an unreadable package.json
   }
-  return { hog: read(new URL('../../package.json', import.meta.url)), typescript };
+  return { hog: VERSION, typescript };
 })();
 
 /**

@@ -114,57 +114,101 @@ function extent(input: ChartInput): { t0: number; t1: number; maxBytes: number }
   return { t0, t1, maxBytes };
 }
 
-export function layoutChart(input: ChartInput, width = 960, height = 540): Scene {
-  const items: SceneItem[] = [];
-  const legendRows = Math.ceil(input.lines.length / 4);
+/** The plot area and its scales: where a time and a size go on the canvas. */
+interface PlotFrame {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+  /** The last time drawn (a span still open ends there). */
+  t1: number;
+  /** Seconds from the first time to the last (1 when there is none). */
+  span: number;
+  yTicks: number[];
+  xTicks: number[];
+  x: (t: number) => number;
+  y: (bytes: number) => number;
+}
+
+function plotFrame(input: ChartInput, width: number, height: number, legendRows: number): PlotFrame {
   const left = 64;
   const right = width - 16;
   const top = 60;
   const bottom = height - 40 - legendRows * LINE_HEIGHT;
   const { t0, t1, maxBytes } = extent(input);
   const span = Number.isFinite(t1 - t0) && t1 > t0 ? (t1 - t0) / 1000 : 1;
-  const maxMiB = maxBytes / MiB;
-  const yTicks = niceTicks(maxMiB * 1.05 || 1);
+  const yTicks = niceTicks((maxBytes / MiB) * 1.05 || 1);
   const yMax = yTicks[yTicks.length - 1] as number;
   const xTicks = niceTicks(span, 8).filter((v) => v <= span * 1.0001);
-  const yStep = (yTicks[1] ?? 1) - (yTicks[0] ?? 0);
-  const xStep = (xTicks[1] ?? 1) - (xTicks[0] ?? 0);
-  const x = (t: number) => left + ((t - t0) / 1000 / span) * (right - left);
-  const y = (bytes: number) => bottom - (bytes / MiB / yMax) * (bottom - top);
+  return {
+    left,
+    right,
+    top,
+    bottom,
+    t1,
+    span,
+    yTicks,
+    xTicks,
+    x: (t) => left + ((t - t0) / 1000 / span) * (right - left),
+    y: (bytes) => bottom - (bytes / MiB / yMax) * (bottom - top),
+  };
+}
 
-  items.push({
-    kind: 'text',
-    x: left,
-    y: 18,
-    text: input.title,
-    color: '#111111',
-    anchor: 'start',
-    bold: true,
-  });
-  items.push({ kind: 'text', x: left, y: 34, text: input.subtitle, color: '#555555', anchor: 'start' });
-
+export function layoutChart(input: ChartInput, width = 960, height = 540): Scene {
+  const legendRows = Math.ceil(input.lines.length / 4);
+  const f = plotFrame(input, width, height, legendRows);
+  const items: SceneItem[] = [
+    { kind: 'text', x: f.left, y: 18, text: input.title, color: '#111111', anchor: 'start', bold: true },
+    { kind: 'text', x: f.left, y: 34, text: input.subtitle, color: '#555555', anchor: 'start' },
+  ];
   // function spans under everything else, like mprof's brackets
+  spanItems(input.spans, f, items);
+  gridItems(f, items);
+  for (const line of input.lines) {
+    const points = thin(line.points.map((p) => [f.x(p.t), f.y(p.bytes)] as [number, number]));
+    items.push({
+      kind: 'line',
+      points,
+      color: line.color,
+      width: line.width ?? 1.5,
+      ...(line.dashed ? { dashed: true } : {}),
+    });
+  }
+  // the verdict is drawn over the trend, and the slope label keeps clear of its box
+  const verdict = input.annotation ? verdictItems(input.annotation, f.left, f.top) : undefined;
+  if (input.trend) trendItems(input.trend, f, verdict?.box, items);
+  if (verdict) items.push(verdict.rect, verdict.text);
+  legendItems(input.lines, f, height, legendRows, items);
+  return { width, height, background: '#ffffff', items };
+}
+
+function spanItems(spans: ChartInput['spans'], f: PlotFrame, items: SceneItem[]): void {
   const spanColors = ['#fde68a', '#bfdbfe', '#c7f9cc', '#fbcfe8', '#ddd6fe'];
-  const names = [...new Set(input.spans.map((s) => s.name))];
-  for (const s of input.spans.slice(0, 200)) {
-    const x0 = Math.max(left, x(s.start));
-    const x1 = Math.min(right, x(s.end ?? t1));
+  const names = [...new Set(spans.map((s) => s.name))];
+  for (const s of spans.slice(0, 200)) {
+    const x0 = Math.max(f.left, f.x(s.start));
+    const x1 = Math.min(f.right, f.x(s.end ?? f.t1));
     const color = spanColors[names.indexOf(s.name) % spanColors.length] as string;
     items.push({
       kind: 'rect',
       x: x0,
-      y: top,
+      y: f.top,
       w: Math.max(1, x1 - x0),
-      h: bottom - top,
+      h: f.bottom - f.top,
       fill: color,
       opacity: 0.45,
     });
-    items.push({ kind: 'text', x: x0 + 2, y: top + 12, text: s.name, color: '#6b4f00', anchor: 'start' });
+    items.push({ kind: 'text', x: x0 + 2, y: f.top + 12, text: s.name, color: '#6b4f00', anchor: 'start' });
   }
+}
 
-  // grid and axes
+/** Grid lines with their tick labels, the axes and their units. */
+function gridItems(f: PlotFrame, items: SceneItem[]): void {
+  const { left, right, top, bottom, span, yTicks, xTicks } = f;
+  const yStep = (yTicks[1] ?? 1) - (yTicks[0] ?? 0);
+  const xStep = (xTicks[1] ?? 1) - (xTicks[0] ?? 0);
   for (const v of yTicks) {
-    const py = y(v * MiB);
+    const py = f.y(v * MiB);
     items.push({
       kind: 'line',
       points: [
@@ -215,49 +259,50 @@ export function layoutChart(input: ChartInput, width = 960, height = 540): Scene
   });
   items.push({ kind: 'text', x: left - 6, y: top - 12, text: 'MiB', color: '#333333', anchor: 'end' });
   items.push({ kind: 'text', x: right, y: bottom + 30, text: 'time (s)', color: '#333333', anchor: 'end' });
+}
 
-  for (const line of input.lines) {
-    const points = thin(line.points.map((p) => [x(p.t), y(p.bytes)] as [number, number]));
-    items.push({
-      kind: 'line',
-      points,
-      color: line.color,
-      width: line.width ?? 1.5,
-      ...(line.dashed ? { dashed: true } : {}),
-    });
-  }
-  // the verdict is drawn over the trend, and the slope label keeps clear of its box
-  const verdict = input.annotation ? verdictItems(input.annotation, left, top) : undefined;
-  const verdictBox = verdict?.box;
-  if (input.trend) {
-    const { from, to, color, label } = input.trend;
-    items.push({
-      kind: 'line',
-      points: [
-        [x(from.t), y(from.bytes)],
-        [x(to.t), y(to.bytes)],
-      ],
-      color,
-      width: 2,
-      dashed: true,
-    });
-    const text: SceneItem = {
-      kind: 'text',
-      x: Math.max(left, Math.min(x(to.t), right - label.length * CHAR_WIDTH)),
-      y: Math.max(top + 12, y(to.bytes) - 8),
-      text: label,
-      color,
-      anchor: 'start',
-    };
-    // a line that ends high puts its label on the verdict: below the line's end, or below the verdict
-    if (verdictBox && intersects(textBox(text), verdictBox)) text.y = y(to.bytes) + 16;
-    if (verdictBox && intersects(textBox(text), verdictBox)) text.y = verdictBox.y + verdictBox.h + 12;
-    items.push(text);
-  }
-  if (verdict) items.push(verdict.rect, verdict.text);
-  // legend, four entries a row
-  input.lines.forEach((line, i) => {
-    const lx = left + (i % 4) * Math.floor((right - left) / 4);
+/** The trend line and its slope label, kept off the verdict's box. */
+function trendItems(
+  trend: NonNullable<ChartInput['trend']>,
+  f: PlotFrame,
+  verdictBox: Box | undefined,
+  items: SceneItem[],
+): void {
+  const { from, to, color, label } = trend;
+  items.push({
+    kind: 'line',
+    points: [
+      [f.x(from.t), f.y(from.bytes)],
+      [f.x(to.t), f.y(to.bytes)],
+    ],
+    color,
+    width: 2,
+    dashed: true,
+  });
+  const text: SceneItem = {
+    kind: 'text',
+    x: Math.max(f.left, Math.min(f.x(to.t), f.right - label.length * CHAR_WIDTH)),
+    y: Math.max(f.top + 12, f.y(to.bytes) - 8),
+    text: label,
+    color,
+    anchor: 'start',
+  };
+  // a line that ends high puts its label on the verdict: below the line's end, or below the verdict
+  if (verdictBox && intersects(textBox(text), verdictBox)) text.y = f.y(to.bytes) + 16;
+  if (verdictBox && intersects(textBox(text), verdictBox)) text.y = verdictBox.y + verdictBox.h + 12;
+  items.push(text);
+}
+
+/** The legend, four entries a row, under the plot. */
+function legendItems(
+  lines: ChartInput['lines'],
+  f: PlotFrame,
+  height: number,
+  legendRows: number,
+  items: SceneItem[],
+): void {
+  lines.forEach((line, i) => {
+    const lx = f.left + (i % 4) * Math.floor((f.right - f.left) / 4);
     const ly = height - 14 - (legendRows - 1 - Math.floor(i / 4)) * LINE_HEIGHT;
     items.push({
       kind: 'line',
@@ -271,7 +316,6 @@ export function layoutChart(input: ChartInput, width = 960, height = 540): Scene
     });
     items.push({ kind: 'text', x: lx + 24, y: ly, text: line.label, color: '#222222', anchor: 'start' });
   });
-  return { width, height, background: '#ffffff', items };
 }
 
 /** A tick label with as many decimals as the step between ticks has (step 0.5: "1.5"; 0.25: "0.75"). */

@@ -79,4 +79,38 @@ describe('source maps', () => {
     expect(lines[0]).toEqual([]);
     expect(lines.flat().every((s) => s.length === 1 || (s[2] as number) <= 4)).toBe(true);
   });
+
+  it('maps through an index map (sections, as bundlers write one): each section at its offset', () => {
+    const { code, map } = compiled();
+    const offset = 10;
+    const indexMap = {
+      version: 3,
+      sections: [
+        { offset: { line: 0, column: 0 }, map: { ...map, sources: ['a.ts'], sourcesContent: ['// a'] } },
+        { offset: { line: offset, column: 0 }, map: { ...map, sources: ['b.ts'], sourcesContent: ['// b'] } },
+      ],
+    };
+    const data = Buffer.from(JSON.stringify(indexMap)).toString('base64');
+    const found = findSourceMap(
+      '/src/bundle.js',
+      `${code}\n//# sourceMappingURL=data:application/json;base64,${data}\n`,
+    );
+    expect(found?.sources).toEqual(['/src/a.ts', '/src/b.ts']);
+    const lines = code.split('\n');
+    const generated = lines.findIndex((l) => l.includes('return a.x'));
+    const column = lines[generated]?.indexOf('return') ?? 0;
+    expect(found?.originalFor(generated, column)).toEqual({
+      source: '/src/a.ts',
+      sourceIndex: 0,
+      line: 3,
+      column: 2,
+    });
+    expect(found?.originalFor(offset + generated, column)).toEqual({
+      source: '/src/b.ts',
+      sourceIndex: 1,
+      line: 3,
+      column: 2,
+    });
+    expect(found?.sourceText(1)).toBe('// b');
+  });
 });

@@ -49,59 +49,11 @@ export const leakHistory: Check = {
       if (s.pid === undefined || seen.has(key)) continue;
       seen.add(key);
       if (verdict?.class !== 'leaking' || !verdict.fit) continue;
-      const slope = verdict.fit.slopeBytesPerMinute;
-      const alive = isSameProcess(s.pid, s.startTicks, context.procRoot);
-      const name = s.name || '?';
-      const base = [
-        evidence.bytes('growth per minute', slope),
-        evidence.bytes('95% CI low, per minute', verdict.fit.ci95BytesPerMinute[0]),
-        evidence.bytes('95% CI high, per minute', verdict.fit.ci95BytesPerMinute[1]),
-        evidence.seconds('fitted over', verdict.fit.seconds),
-        evidence.text('recorded', `run ${s.runId}, last judged ${verdict.at}`),
-      ];
-      if (!alive) {
-        findings.push({
-          check: this.id,
-          resource: 'memory',
-          severity: 'info',
-          title: `PID ${s.pid} (${name}) was leaking ${formatBytesPerMinute(slope)} when recorded in run ${s.runId}; it has exited`,
-          evidence: base,
-          next: [`hog plot ${s.runId} -o run-${s.runId}.svg`],
-          subjects: [{ pid: s.pid, name }],
-        });
-        continue;
-      }
-      const rss = readStatus(s.pid, context.procRoot).vmRssBytes ?? 0;
-      const limits = readLimits(s.pid, context.procRoot, context.fsRoot);
-      const f = forecast(slope, limits);
-      const soon = f !== undefined && f.secondsToLimit < CRITICAL_SECONDS;
-      findings.push({
-        check: this.id,
-        resource: 'memory',
-        severity: soon ? 'critical' : 'warning',
-        title: `PID ${s.pid} (${name}) leaking ${formatBytesPerMinute(slope)}${f ? `, limit in ~${formatDuration(f.secondsToLimit)}` : ''}`,
-        evidence: [
-          evidence.bytes('RES now', rss),
-          ...base,
-          ...(f
-            ? [
-                evidence.seconds('time to limit at this rate', Math.round(f.secondsToLimit)),
-                evidence.bytes(
-                  f.limit === 'cgroup' ? `cgroup ${f.cgroupPath ?? ''} headroom` : 'MemAvailable',
-                  f.headroomBytes,
-                ),
-              ]
-            : []),
-        ],
-        next: [
-          `hog plot ${s.runId} -o run-${s.runId}.svg`,
-          `hog watch ${s.pid}`,
-          `hog ps --pid ${s.pid} --pss --uss`,
-        ],
-        detail:
-          'The post-GC floor of its memory rose steadily (Theil–Sen slope on the lower envelope, Mann–Kendall test): memory is kept, not collected.',
-        subjects: [{ pid: s.pid, name }],
-      });
+      findings.push(
+        isSameProcess(s.pid, s.startTicks, context.procRoot)
+          ? runningLeak(this.id, s, s.pid, verdict.fit, context)
+          : exitedLeak(this.id, s, s.pid, verdict.fit),
+      );
     }
     if (findings.length === 0) {
       return ok(
@@ -113,6 +65,78 @@ export const leakHistory: Check = {
     return findings;
   },
 };
+
+type RecentSeries = ReturnType<StoreType['recentSeries']>[number];
+type LeakFit = NonNullable<VerdictReport['fit']>;
+
+/** What the recorded verdict rests on: its slope, interval and window. */
+function fitEvidence(s: RecentSeries, fit: LeakFit) {
+  const verdict = s.verdict as VerdictReport;
+  return [
+    evidence.bytes('growth per minute', fit.slopeBytesPerMinute),
+    evidence.bytes('95% CI low, per minute', fit.ci95BytesPerMinute[0]),
+    evidence.bytes('95% CI high, per minute', fit.ci95BytesPerMinute[1]),
+    evidence.seconds('fitted over', fit.seconds),
+    evidence.text('recorded', `run ${s.runId}, last judged ${verdict.at}`),
+  ];
+}
+
+/** A leak recorded in a process that has exited since: info. */
+function exitedLeak(check: string, s: RecentSeries, pid: number, fit: LeakFit): Finding {
+  const name = s.name || '?';
+  return {
+    check,
+    resource: 'memory',
+    severity: 'info',
+    title: `PID ${pid} (${name}) was leaking ${formatBytesPerMinute(fit.slopeBytesPerMinute)} when recorded in run ${s.runId}; it has exited`,
+    evidence: fitEvidence(s, fit),
+    next: [`hog plot ${s.runId} -o run-${s.runId}.svg`],
+    subjects: [{ pid, name }],
+  };
+}
+
+/** A leak recorded in a process still running: the forecast from its limits now decides how bad. */
+function runningLeak(
+  check: string,
+  s: RecentSeries,
+  pid: number,
+  fit: LeakFit,
+  context: { procRoot: string; fsRoot: string },
+): Finding {
+  const name = s.name || '?';
+  const slope = fit.slopeBytesPerMinute;
+  const rss = readStatus(pid, context.procRoot).vmRssBytes ?? 0;
+  const limits = readLimits(pid, context.procRoot, context.fsRoot);
+  const f = forecast(slope, limits);
+  const soon = f !== undefined && f.secondsToLimit < CRITICAL_SECONDS;
+  return {
+    check,
+    resource: 'memory',
+    severity: soon ? 'critical' : 'warning',
+    title: `PID ${pid} (${name}) leaking ${formatBytesPerMinute(slope)}${f ? `, limit in ~${formatDuration(f.secondsToLimit)}` : ''}`,
+    evidence: [
+      evidence.bytes('RES now', rss),
+      ...fitEvidence(s, fit),
+      ...(f
+        ? [
+            evidence.seconds('time to limit at this rate', Math.round(f.secondsToLimit)),
+            evidence.bytes(
+              f.limit === 'cgroup' ? `cgroup ${f.cgroupPath ?? ''} headroom` : 'MemAvailable',
+              f.headroomBytes,
+            ),
+          ]
+        : []),
+    ],
+    next: [
+      `hog plot ${s.runId} -o run-${s.runId}.svg`,
+      `hog watch ${pid}`,
+      `hog ps --pid ${pid} --pss --uss`,
+    ],
+    detail:
+      'The post-GC floor of its memory rose steadily (Theil–Sen slope on the lower envelope, Mann–Kendall test): memory is kept, not collected.',
+    subjects: [{ pid, name }],
+  };
+}
 
 function isSameProcess(pid: number, startTicks: number | undefined, procRoot: string): boolean {
   try {
