@@ -80,6 +80,7 @@ export function createDoctorContext(
         [...new Set([this.dbPath, SERVICE_DB_PATH])],
         mountPoint,
         clock.now() - DISK_HISTORY_MS,
+        clock.now(),
       );
     },
   };

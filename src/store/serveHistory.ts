@@ -14,6 +14,7 @@ export function recordedDiskUsage(
   dbPaths: readonly string[],
   mountPoint: string,
   since: number,
+  now: number,
 ): { timeMs: number; usedBytes: number }[] {
   for (const path of dbPaths) {
     if (!existsSync(path)) continue;
@@ -25,7 +26,7 @@ export function recordedDiskUsage(
         .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'serve_fs_sample'")
         .get();
       if (!has) continue;
-      const samples = mountUsage(db, mountPoint, since);
+      const samples = mountUsage(db, mountPoint, since, now);
       if (samples.length > 0) return samples;
     } catch {
       // another user's store, a corrupt one, a lock: no history from it (the check says so)
