@@ -114,10 +114,11 @@ export class ServeRecorder {
 
   private async slowWork(now: number): Promise<void> {
     const every = this.options.slowEveryMs ?? SLOW_EVERY_MS;
-    if (this.lastSlow !== undefined && now - this.lastSlow < every) return;
+    const previous = this.lastSlow;
+    if (previous !== undefined && now - previous < every) return;
     this.lastSlow = now;
     this.write(() => applyRetention(this.db, now, this.options.retention));
-    this.write(() => this.writer.writeVerdicts(judgeRecorded(this.db, now)));
+    this.write(() => this.writer.writeVerdicts(judgeRecorded(this.db, now, previous)));
     if (this.options.findings) {
       let findings: FindingRow[];
       try {

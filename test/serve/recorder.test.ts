@@ -77,10 +77,12 @@ describe('the serve recorder', () => {
           // +1 MiB per second, with a GC-like sawtooth of 3 MiB on top
           { ...app, pid: 100, rssBytes: 100 * MiB + n * MiB + (n % 4) * MiB },
           { ...app, pid: 200, startTicks: 9, name: 'flat', rssBytes: 50 * MiB + (n % 3) * 4096 },
+          // exits after 70 s
+          ...(n < 70 ? [{ ...app, pid: 300, startTicks: 11, name: 'short', rssBytes: 20 * MiB }] : []),
         ],
       };
     });
-    for (let i = 0; i < 121; i++) {
+    for (let i = 0; i < 181; i++) {
       await recorder.tick();
       clock.advance(1000);
     }
@@ -95,6 +97,11 @@ describe('the serve recorder', () => {
     expect(verdicts[100].slopeBytesPerSecond).toBeGreaterThan(0.9 * MiB);
     expect(verdicts[100].slopeBytesPerSecond).toBeLessThan(1.1 * MiB);
     expect(verdicts[200].kind).toBe('steady');
+    // judged at each minute (T0, +60 s, +120 s, +180 s) while recorded; PID 300, last seen at +69 s,
+    // keeps the verdict of +120 s instead of being judged again
+    expect(verdicts[100].judgedAt).toBe(T0 + 180_000);
+    expect(verdicts[300].judgedAt).toBe(T0 + 120_000);
+    expect(verdicts[300].kind).toBe('steady');
     store.close();
   });
 
