@@ -11,13 +11,13 @@ import { type Clock, realClock } from '../clock.js';
 import { createDoctorContext } from '../doctor/context.js';
 import { CHECKS } from '../doctor/registry.js';
 import { runChecks } from '../doctor/run.js';
-import { quote, UsageError } from '../errors.js';
+import { errnoCode, PermissionError, quote, UsageError } from '../errors.js';
 import type { ApiContext } from '../serve/api.js';
 import { ServeCollector } from '../serve/collector.js';
 import { findingRows, SERVE_CHECKS } from '../serve/findings.js';
 import { generateToken, isLoopbackHost } from '../serve/http/auth.js';
 import { EventStreams } from '../serve/http/events.js';
-import { startServer } from '../serve/http/server.js';
+import { type RunningServer, type ServerOptions, startServer } from '../serve/http/server.js';
 import { createMetrics } from '../serve/metrics.js';
 import { ServeRecorder } from '../serve/recorder.js';
 import { UNIT_PATH, unitFile } from '../serve/unit.js';
@@ -26,7 +26,7 @@ import { defaultDbPath } from '../store/paths.js';
 import { runState, selfIdentity } from '../store/runState.js';
 import { DEFAULT_RETENTION } from '../store/serveRetention.js';
 import { Store } from '../store/store.js';
-import { type CliContext, rootsOf } from './context.js';
+import { type CliContext, type Roots, rootsOf } from './context.js';
 import {
   collect,
   durationValue,
@@ -177,30 +177,79 @@ function stoppableClock(signal: AbortSignal): Clock {
   };
 }
 
-async function serve(flags: ServeFlags, context: CliContext, command: Command): Promise<void> {
-  const { output } = context;
-  const roots = rootsOf(command);
-  const watch = flags.watch.map(parsePid);
-  const tokenRequired = !isLoopbackHost(flags.host);
-  const token = flags.token ?? process.env.HOG_SERVE_TOKEN ?? (tokenRequired ? generateToken() : undefined);
+/** The token in force: given, from the environment, or generated when the bind is not loopback. */
+function tokenOf(flags: ServeFlags): string | undefined {
+  const token =
+    flags.token ?? process.env.HOG_SERVE_TOKEN ?? (isLoopbackHost(flags.host) ? undefined : generateToken());
   if (token !== undefined && !/^[\x21-\x7e]{16,512}$/.test(token))
     throw new UsageError('the token must be 16 to 512 printable ASCII characters without spaces', {
       hint: 'leave --token out to have one generated',
     });
+  return token;
+}
+
+/** The doctor's fast checks, as serve keeps them (doctor is serve's peer: the CLI wires them). */
+function findingsSource(roots: Roots, dbPath: string, clock: Clock) {
+  return async () => {
+    const doctorContext = createDoctorContext({ ...roots, fsRoot: '' }, clock);
+    doctorContext.dbPath = dbPath;
+    const report = await runChecks(
+      CHECKS.filter((c) => SERVE_CHECKS.includes(c.id)),
+      doctorContext,
+    );
+    return findingRows(report.findings);
+  };
+}
+
+/** Listen, with the usual failures said the hog way. */
+async function listen(options: ServerOptions): Promise<RunningServer> {
+  try {
+    return await startServer(options);
+  } catch (error) {
+    const code = errnoCode(error);
+    const where = `${options.host}:${options.port}`;
+    if (code === 'EADDRINUSE')
+      throw new UsageError(`${where} is already in use`, {
+        hint: 'choose another --port (0: any free one)',
+        cause: error,
+      });
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+      throw new UsageError(`cannot listen on ${where}: no such address on this machine`, {
+        hint: 'give --host an address of this machine (ip -br addr), or 127.0.0.1',
+        cause: error,
+      });
+    if (code === 'EACCES')
+      throw new PermissionError(`not allowed to listen on ${where}`, {
+        hint: 'ports below 1024 need root or CAP_NET_BIND_SERVICE; choose a --port from 1024',
+        cause: error,
+      });
+    throw error;
+  }
+}
+
+async function serve(flags: ServeFlags, context: CliContext, command: Command): Promise<void> {
+  const { output } = context;
+  const roots = rootsOf(command);
+  const watch = flags.watch.map(parsePid);
+  const token = tokenOf(flags);
+  const intervalMs = Math.round(flags.interval * 1000);
   const dbPath = flags.db ?? defaultDbPath();
   const store = Store.openForWriting(dbPath);
   const stops = stopOnSignals();
   try {
-    refuseSecondRecorder(store, context.clock.now());
-    const db = store.connection();
-    const runId = store.createRun({
-      kind: 'serve',
-      command: `hog serve --host ${flags.host} --port ${flags.port}`,
-      host: hostname(),
-      startedAt: context.clock.now(),
-      intervalMs: Math.round(flags.interval * 1000),
-      options: { recorder: selfIdentity(), top: flags.top, watch },
+    // one IMMEDIATE transaction: two hog serve starting at once cannot both pass the check
+    const runId = store.transaction(() => {
+      refuseSecondRecorder(store, context.clock.now());
+      return store.createRun({
+        kind: 'serve',
+        command: `hog serve --host ${flags.host} --port ${flags.port}`,
+        host: hostname(),
+        startedAt: context.clock.now(),
+        intervalMs,
+        options: { recorder: selfIdentity(), top: flags.top, watch },
+      });
     });
+    const db = store.connection();
     const clock = stoppableClock(stops.signal);
     const log = (line: string) => output.error(line);
     const collector = new ServeCollector({
@@ -210,49 +259,43 @@ async function serve(flags: ServeFlags, context: CliContext, command: Command): 
       watch,
       connections: flags.connections,
     });
-    const doctor = async () => {
-      const doctorContext = createDoctorContext({ ...roots, fsRoot: '' }, clock);
-      doctorContext.dbPath = dbPath;
-      const report = await runChecks(
-        CHECKS.filter((c) => SERVE_CHECKS.includes(c.id)),
-        doctorContext,
-      );
-      return findingRows(report.findings);
-    };
     const recorder = new ServeRecorder(db, collector, {
       clock,
-      intervalMs: Math.round(flags.interval * 1000),
+      intervalMs,
       retention: {
         rawMs: flags.retentionRaw * 1000,
         minuteMs: flags.retentionMinute * 1000,
         maxBytes: flags.maxDbSize,
       },
       log,
-      findings: doctor,
+      findings: findingsSource(roots, dbPath, clock),
     });
     const api: ApiContext = { db, dbPath, clock, procRoot: roots.procRoot, status: recorder.status };
     const events = new EventStreams();
     recorder.onTick((t) => events.sample(t));
-    const server = await startServer({
-      host: flags.host,
-      port: flags.port,
-      token,
-      openMetrics: flags.openMetrics === true,
-      webDir: flags.webDir ?? fileURLToPath(new URL('../web', import.meta.url)),
-      api,
-      metrics: createMetrics(api),
-      events,
-      log,
-    });
-    const shown = flags.host.includes(':') ? `[${flags.host}]` : flags.host;
-    output.line(
-      `hog serve: http://${shown}:${server.port}/ (recording every ${flags.interval}s into ${dbPath})`,
-    );
-    if (token !== undefined) output.line(`token: ${token}`);
     try {
-      await recorder.run(stops.signal);
+      const server = await listen({
+        host: flags.host,
+        port: flags.port,
+        token,
+        openMetrics: flags.openMetrics === true,
+        webDir: flags.webDir ?? fileURLToPath(new URL('../web', import.meta.url)),
+        api,
+        metrics: createMetrics(api),
+        events,
+        log,
+      });
+      const shown = flags.host.includes(':') ? `[${flags.host}]` : flags.host;
+      output.line(
+        `hog serve: http://${shown}:${server.port}/ (recording every ${flags.interval}s into ${dbPath})`,
+      );
+      if (token !== undefined) output.line(`token: ${token}`);
+      try {
+        await recorder.run(stops.signal);
+      } finally {
+        await server.close();
+      }
     } finally {
-      await server.close();
       store.endRun(runId, { endedAt: context.clock.now() });
     }
   } finally {
