@@ -256,6 +256,52 @@ describe('static files: path traversal', () => {
 });
 
 describe('slow clients', () => {
+  it('keeps an event stream open past the request timeout (it bounds receiving the request only)', async () => {
+    const h = await startHarness({ headersTimeoutMs: 300, requestTimeoutMs: 300 });
+    try {
+      const socket = connect(h.server.port, '127.0.0.1', () =>
+        socket.write('GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'),
+      );
+      let text = '';
+      socket.on('data', (d) => {
+        text += d;
+      });
+      // well past the 300 ms timeout (and the server's 75 ms check interval), then a sample
+      await new Promise((r) => setTimeout(r, 1500));
+      h.events.sample(42);
+      const got = await new Promise<boolean>((resolve) => {
+        const deadline = setTimeout(() => resolve(false), 5000);
+        const poll = setInterval(() => {
+          if (text.includes('data: {"t":42}')) {
+            clearTimeout(deadline);
+            clearInterval(poll);
+            resolve(true);
+          }
+        }, 20);
+      });
+      socket.destroy();
+      expect(got).toBe(true);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('closes a connection that never sends a byte once the header timeout passes', async () => {
+    const h = await startHarness({ headersTimeoutMs: 400, requestTimeoutMs: 400 });
+    try {
+      const socket = connect(h.server.port, '127.0.0.1');
+      socket.on('error', () => {});
+      const closed = await new Promise<boolean>((resolve) => {
+        socket.on('close', () => resolve(true));
+        setTimeout(() => resolve(false), 8000);
+      });
+      socket.destroy();
+      expect(closed).toBe(true);
+    } finally {
+      await h.close();
+    }
+  });
+
   it('closes a connection whose headers trickle in (slowloris) once the header timeout passes', async () => {
     const h = await startHarness({ headersTimeoutMs: 400, requestTimeoutMs: 400 });
     try {
