@@ -6,7 +6,7 @@ import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { type Clock, realClock } from '../clock.js';
 import { createDoctorContext } from '../doctor/context.js';
 import { CHECKS } from '../doctor/registry.js';
@@ -65,6 +65,17 @@ function port(text: string): number {
   return n;
 }
 
+/** An option whose default shows in --help as the user would write it ("24h", not 86400). */
+function withDefault<T>(
+  flags: string,
+  description: string,
+  parse: (text: string, previous: T) => T,
+  value: T,
+  shown: string,
+): Option {
+  return new Option(flags, description).argParser(parse).default(value, shown);
+}
+
 export function register(program: Command, context: CliContext): void {
   program
     .command('serve')
@@ -72,39 +83,59 @@ export function register(program: Command, context: CliContext): void {
     .option('--host <addr>', 'address to listen on (anything but loopback needs a token)', '127.0.0.1')
     .option('--port <n>', 'port (0: any free one)', port, 7070)
     .option('--db <file>', 'the store (default $HOG_DB or ~/.local/share/hog/hog.db)')
-    .option(
-      '--interval <time>',
-      'time between samples (e.g. 1s, 5s)',
-      seconds('--interval', { max: 3600 }),
-      5,
+    .addOption(
+      withDefault(
+        '--interval <time>',
+        'time between samples (e.g. 1s, 5s)',
+        seconds('--interval', { max: 3600 }),
+        5,
+        '5s',
+      ),
     )
     .option('--token <token>', 'the token clients must send (default: $HOG_SERVE_TOKEN, or generated)')
     .option('--open-metrics', '/metrics without the token (for Prometheus)')
     .option('--top <n>', 'processes recorded per sample, by RSS', positiveInt('--top'), 20)
-    .option('--watch <pid>', 'also record this PID whatever its size (repeatable)', collect, [])
+    .addOption(
+      withDefault(
+        '--watch <pid>',
+        'also record this PID whatever its size (repeatable)',
+        collect,
+        [],
+        'none',
+      ),
+    )
     .option(
       '--connections <n>',
       'connections kept in the snapshot (0: none)',
       nonNegativeInt('--connections'),
       20,
     )
-    .option(
-      '--retention-raw <time>',
-      'keep every sample this long',
-      durationValue('--retention-raw'),
-      DEFAULT_RETENTION.rawMs / 1000,
+    .addOption(
+      withDefault(
+        '--retention-raw <time>',
+        'keep every sample this long',
+        durationValue('--retention-raw'),
+        DEFAULT_RETENTION.rawMs / 1000,
+        '24h',
+      ),
     )
-    .option(
-      '--retention-minute <time>',
-      'keep 1-minute averages this long',
-      durationValue('--retention-minute'),
-      DEFAULT_RETENTION.minuteMs / 1000,
+    .addOption(
+      withDefault(
+        '--retention-minute <time>',
+        'keep 1-minute averages this long',
+        durationValue('--retention-minute'),
+        DEFAULT_RETENTION.minuteMs / 1000,
+        '30d',
+      ),
     )
-    .option(
-      '--max-db-size <size>',
-      'drop the oldest history beyond this size',
-      sizeValue('--max-db-size'),
-      DEFAULT_RETENTION.maxBytes,
+    .addOption(
+      withDefault(
+        '--max-db-size <size>',
+        'drop the oldest history beyond this size',
+        sizeValue('--max-db-size'),
+        DEFAULT_RETENTION.maxBytes,
+        '1G',
+      ),
     )
     .option('--web-dir <dir>', "the dashboard's files (default: dist/web beside hog)")
     .option('--install-unit', 'print a systemd unit for hog serve (with these options)')
@@ -134,6 +165,14 @@ function installUnit(flags: ServeFlags, context: CliContext): void {
   const extra: string[] = [];
   if (flags.openMetrics) extra.push('--open-metrics');
   if (flags.top !== 20) extra.push('--top', String(flags.top));
+  if (flags.connections !== 20) extra.push('--connections', String(flags.connections));
+  if (flags.retentionRaw * 1000 !== DEFAULT_RETENTION.rawMs)
+    extra.push('--retention-raw', `${flags.retentionRaw}s`);
+  if (flags.retentionMinute * 1000 !== DEFAULT_RETENTION.minuteMs)
+    extra.push('--retention-minute', `${flags.retentionMinute}s`);
+  if (flags.maxDbSize !== DEFAULT_RETENTION.maxBytes) extra.push('--max-db-size', String(flags.maxDbSize));
+  // never --token: the unit file is world-readable and ExecStart shows in ps; HOG_SERVE_TOKEN goes in
+  // a drop-in (systemctl edit hog) instead
   const text = unitFile({
     hogPath: hogPath.endsWith('.js') ? fileURLToPath(new URL('../../bin/hog', import.meta.url)) : hogPath,
     dbPath,
@@ -154,7 +193,7 @@ function installUnit(flags: ServeFlags, context: CliContext): void {
   context.output.line(
     `hog serve: wrote ${UNIT_PATH}; now: systemctl daemon-reload && systemctl enable --now hog`,
   );
-  if (!isLoopbackHost(flags.host) && !flags.token)
+  if (!isLoopbackHost(flags.host))
     context.output.line(
       'note: with this --host, hog serve prints a new token at each start (see journalctl -u hog); set HOG_SERVE_TOKEN with systemctl edit hog to keep one',
     );
