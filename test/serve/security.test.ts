@@ -9,6 +9,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearerToken, isLoopbackHost, tokenMatches } from '../../src/serve/http/auth.js';
+import { EventStreams } from '../../src/serve/http/events.js';
 import { type Answer, get, type Harness, json, startHarness } from './harness.js';
 import { tick } from './ticks.js';
 
@@ -252,6 +253,26 @@ describe('static files: path traversal', () => {
 
   it('bad percent-encoding is a 400', async () => {
     expectJsonError(await get(h.server.port, '/assets/%E0%A4%A'), 400, /percent-encoding/);
+  });
+});
+
+describe('event streams', () => {
+  it('are bounded in number: one more is a 503', async () => {
+    const h = await startHarness({ events: new EventStreams(2) });
+    try {
+      const open = () =>
+        new Promise<import('node:net').Socket>((resolve) => {
+          const socket = connect(h.server.port, '127.0.0.1', () =>
+            socket.write('GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'),
+          );
+          socket.once('data', () => resolve(socket));
+        });
+      const held = [await open(), await open()];
+      expectJsonError(await get(h.server.port, '/api/v1/events'), 503, /too many event streams open \(2\)/);
+      for (const s of held) s.destroy();
+    } finally {
+      await h.close();
+    }
   });
 });
 
