@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { byteIncrements, timeTick } from '../../src/serve/web/axes.js';
 import { bySeverity, countBySeverity, severityBadge, verdictBadge } from '../../src/serve/web/badges.js';
 import { fillText, fillUrgent, inodeText, usageText } from '../../src/serve/web/diskText.js';
 import {
@@ -127,5 +128,21 @@ describe('routes and the token in the fragment', () => {
   it('puts the token in the event stream query, escaped', () => {
     expect(eventsUrl(null)).toBe('/api/v1/events');
     expect(eventsUrl('a+b&c')).toBe('/api/v1/events?token=a%2Bb%26c');
+  });
+});
+
+describe('axis ticks', () => {
+  it('steps bytes by powers of two of each IEC unit', () => {
+    const incrs = byteIncrements();
+    expect(incrs.slice(0, 11)).toEqual([1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024]);
+    expect(incrs).toContain(64 * MiB);
+    expect(incrs).toHaveLength(60);
+  });
+
+  it('labels time in 24-hour local time, as fine as the ticks are apart', () => {
+    const t = new Date(2026, 11, 6, 16, 5, 7).getTime();
+    expect(timeTick(t, 10_000)).toBe('16:05:07');
+    expect(timeTick(t, 300_000)).toBe('16:05');
+    expect(timeTick(t, 86_400_000)).toBe('12-06');
   });
 });

@@ -7,6 +7,7 @@
  * with the API and look for drawn pixels there.
  */
 import uPlot from 'uplot';
+import { byteIncrements, timeTick } from './axes.js';
 import type { Columns } from './series.js';
 import { lastValues } from './series.js';
 
@@ -30,6 +31,8 @@ export interface ChartSpec {
   width?: number;
   /** Start the y axis at 0 (sizes of a whole: disk usage) instead of fitting the data. */
   fromZero?: boolean;
+  /** The y values are bytes: ticks at round IEC values. */
+  bytes?: boolean;
 }
 
 export const COLORS = {
@@ -77,7 +80,17 @@ function optionsFor(spec: ChartSpec, width: number): uPlot.Options {
     cursor: spec.mini ? { show: false } : { drag: { x: false, y: false } },
     axes: spec.mini
       ? [{ show: false }, { show: false }]
-      : [{}, { size: 80, values: (_u, splits) => splits.map((v) => spec.format(v)) }],
+      : [
+          {
+            // uPlot's own time labels are 12-hour with the date under each; hog prints 24-hour time
+            values: (_u, splits, _axis, _space, step) => splits.map((t) => timeTick(t, step)),
+          },
+          {
+            size: 80,
+            values: (_u, splits) => splits.map((v) => spec.format(v)),
+            ...(spec.bytes ? { incrs: byteIncrements() } : {}),
+          },
+        ],
   };
 }
 

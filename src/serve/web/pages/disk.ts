@@ -15,6 +15,7 @@ const SPEC: ChartSpec = {
   height: 160,
   fromZero: true,
   format: (v) => formatBytes(v),
+  bytes: true,
   lines: [
     { label: 'used', stroke: COLORS.used, fill: 'rgba(95,61,196,0.08)' },
     { label: 'size', stroke: COLORS.size, dash: [2, 4], width: 1 },

@@ -22,6 +22,7 @@ const SPARK: ChartSpec = {
   width: 220,
   mini: true,
   format: (v) => formatBytes(v),
+  bytes: true,
   lines: [
     { label: 'RSS', stroke: COLORS.rss },
     { label: 'trend', stroke: COLORS.trend, dash: [4, 3], width: 1 },

@@ -18,6 +18,7 @@ const SPEC: ChartSpec = {
   name: 'process-rss',
   height: 320,
   format: (v) => formatBytes(v),
+  bytes: true,
   lines: [
     { label: 'RSS', stroke: COLORS.rss, fill: 'rgba(47,111,222,0.08)' },
     { label: 'trend', stroke: COLORS.trend, dash: [6, 4] },
