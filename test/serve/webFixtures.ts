@@ -7,6 +7,7 @@ export const T0 = Date.UTC(2026, 11, 6, 4, 0, 0);
 /** A process that grows 1 MiB every 10 s from 64 MiB, with the line the server fitted through it. */
 export const growingSeries: ProcessSeries = {
   pid: 4242,
+  startTicks: 123456,
   name: 'node',
   command: 'node server.js',
   points: [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { byteIncrements, timeTick } from '../../src/serve/web/axes.js';
+import { byteIncrements, timeIncrements, timeTick } from '../../src/serve/web/axes.js';
 import { bySeverity, countBySeverity, severityBadge, verdictBadge } from '../../src/serve/web/badges.js';
 import { fillText, fillUrgent, inodeText, usageText } from '../../src/serve/web/diskText.js';
 import {
@@ -9,6 +9,7 @@ import {
   formatLoad,
   formatShare,
   formatSlope,
+  verdictSlope,
 } from '../../src/serve/web/format.js';
 import { heapHint } from '../../src/serve/web/heapHint.js';
 import { eventsUrl, hrefOf, parseFragment, parseRoute } from '../../src/serve/web/route.js';
@@ -55,6 +56,8 @@ describe('formatting', () => {
     expect(formatSlope(MiB / 60)).toBe('+1.0 MiB/min');
     expect(formatSlope(-512 / 60)).toBe('-512 B/min');
     expect(formatSlope(null)).toBe('-');
+    expect(verdictSlope({ kind: 'insufficient', slopeBytesPerSecond: 0 })).toBe('-');
+    expect(verdictSlope({ kind: 'steady', slopeBytesPerSecond: 0 })).toBe('0 B/min');
   });
 
   it('prints shares, loads and moments relative to the server time', () => {
@@ -137,6 +140,13 @@ describe('axis ticks', () => {
     expect(incrs.slice(0, 11)).toEqual([1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024]);
     expect(incrs).toContain(64 * MiB);
     expect(incrs).toHaveLength(60);
+  });
+
+  it('steps time by whole seconds and up, never below the pace of the recorder', () => {
+    const incrs = timeIncrements();
+    expect(incrs[0]).toBe(1000);
+    expect(incrs).toContain(60_000);
+    expect([...incrs].sort((a, b) => a - b)).toEqual(incrs);
   });
 
   it('labels time in 24-hour local time, as fine as the ticks are apart', () => {

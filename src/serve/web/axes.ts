@@ -15,6 +15,42 @@ export function byteIncrements(): number[] {
   return out;
 }
 
+const S = 1000;
+const M = 60 * S;
+const H = 60 * M;
+const D = 24 * H;
+
+/**
+ * Steps of a time axis in ms, from 1 s up: hog records at most once a second, so sub-second ticks
+ * would only repeat the same label.
+ */
+export function timeIncrements(): number[] {
+  return [
+    S,
+    2 * S,
+    5 * S,
+    10 * S,
+    15 * S,
+    30 * S,
+    M,
+    2 * M,
+    5 * M,
+    10 * M,
+    15 * M,
+    30 * M,
+    H,
+    2 * H,
+    3 * H,
+    6 * H,
+    12 * H,
+    D,
+    2 * D,
+    7 * D,
+    14 * D,
+    30 * D,
+  ];
+}
+
 function two(n: number): string {
   return n < 10 ? `0${n}` : `${n}`;
 }

@@ -7,7 +7,7 @@
  * with the API and look for drawn pixels there.
  */
 import uPlot from 'uplot';
-import { byteIncrements, timeTick } from './axes.js';
+import { byteIncrements, timeIncrements, timeTick } from './axes.js';
 import type { Columns } from './series.js';
 import { lastValues } from './series.js';
 
@@ -33,6 +33,8 @@ export interface ChartSpec {
   fromZero?: boolean;
   /** The y values are bytes: ticks at round IEC values. */
   bytes?: boolean;
+  /** The height of the y axis over a flat line (all values equal): 1 by default (1 byte). */
+  flatSpan?: number;
 }
 
 export const COLORS = {
@@ -66,7 +68,8 @@ function optionsFor(spec: ChartSpec, width: number): uPlot.Options {
   ];
   const yRange: uPlot.Scale.Range = (_u, min, max) => {
     const low = spec.fromZero ? 0 : min;
-    if (low === max) return [low * 0.95, max * 1.05 + 1];
+    // a flat line (swap 0 B all along) still gets an axis, of a height that reads as "nothing"
+    if (low === max) return [spec.fromZero ? 0 : low * 0.95, max * 1.05 + (spec.flatSpan ?? 1)];
     const pad = (max - low) * 0.08;
     return [spec.fromZero ? 0 : Math.max(0, low - pad), max + pad];
   };
@@ -84,6 +87,9 @@ function optionsFor(spec: ChartSpec, width: number): uPlot.Options {
           {
             // uPlot's own time labels are 12-hour with the date under each; hog prints 24-hour time
             values: (_u, splits, _axis, _space, step) => splits.map((t) => timeTick(t, step)),
+            incrs: timeIncrements(),
+            // "14:05:30" needs ~55 px: keep labels from running into each other
+            space: 70,
           },
           {
             size: 80,

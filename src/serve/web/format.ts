@@ -12,6 +12,11 @@ export function formatSlope(bytesPerSecond: number | null): string {
   return bytesPerSecond === null ? '-' : formatBytesPerMinute(bytesPerSecond * 60);
 }
 
+/** A verdict's slope, "-" while there is no verdict yet (the API then says 0, which would read as flat). */
+export function verdictSlope(verdict: { kind: string; slopeBytesPerSecond: number | null }): string {
+  return verdict.kind === 'insufficient' ? '-' : formatSlope(verdict.slopeBytesPerSecond);
+}
+
 /** "42.0%" of a whole; "-" when the whole is 0 (an empty swap, a pseudo filesystem). */
 export function formatShare(part: number, whole: number): string {
   return whole > 0 ? `${((part / whole) * 100).toFixed(1)}%` : '-';
@@ -51,7 +56,10 @@ export function formatLoad(load: readonly number[], cpuCount: number): string {
   return `${load.map((l) => l.toFixed(2)).join(' ')} (${cpuCount} CPU${cpuCount === 1 ? '' : 's'})`;
 }
 
-/** A pressure average (the kernel's PSI avg10, a percentage of wall time): "3.25%". */
-export function formatPressure(avg10: number): string {
-  return `${avg10.toFixed(2)}%`;
+/**
+ * A pressure average as the kernel prints it in /proc/pressure/memory, a percentage of wall time:
+ * the API gives the ratio 0..1 (docs/api.md), 0.0325 -> "3.25%".
+ */
+export function formatPressure(ratio: number): string {
+  return `${(ratio * 100).toFixed(2)}%`;
 }

@@ -1,5 +1,5 @@
 /**
- * The JSON the dashboard reads, as SERVE-CONTRACT.md and docs/api.md (the server's side) describe it.
+ * The JSON the dashboard reads, as docs/api.md describes it (the server's side: src/serve/api.ts).
  * Times are milliseconds since the epoch, sizes bytes, rates bytes per second. These are the wire
  * types only: the dashboard never reads anything else.
  */
@@ -12,14 +12,21 @@ export interface WireVerdict {
   text: string;
 }
 
+/** `t`, `load` and `memory` are null before the recorder's first tick. */
 export interface HostInfo {
-  t: number;
+  t: number | null;
   hostname: string;
   kernel: string;
   uptimeSeconds: number;
   cpuCount: number;
-  load: [number, number, number];
-  memory: { totalBytes: number; availableBytes: number; swapTotalBytes: number; swapFreeBytes: number };
+  load: [number, number, number] | null;
+  memory: {
+    totalBytes: number;
+    availableBytes: number;
+    swapTotalBytes: number;
+    swapFreeBytes: number;
+  } | null;
+  /** PSI avg10 as ratios 0..1 (the kernel's percent / 100); null without PSI. */
   pressure: { memorySomeAvg10: number; memoryFullAvg10: number } | null;
   recording: { intervalMs: number; since: number; dbBytes: number; paused: string | null };
 }
@@ -28,7 +35,7 @@ export type HostMetric = 'available' | 'swap_used' | 'pressure_some';
 
 export interface HostSeries {
   metric: HostMetric;
-  unit: string;
+  unit: 'bytes' | 'ratio';
   points: [number, number][];
 }
 
@@ -57,6 +64,7 @@ export interface Trend {
 
 export interface ProcessSeries {
   pid: number;
+  startTicks: number;
   name: string;
   command: string;
   points: [number, number][];

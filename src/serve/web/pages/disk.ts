@@ -99,7 +99,17 @@ export function diskPage(root: HTMLElement): Page {
 function renderScan(box: HTMLElement, report: DiskReport): void {
   const scan = report.lastScan;
   if (!scan) {
-    fill(box, panel('Last scan', el('p', { class: 'note' }, 'No disk scan recorded yet.')));
+    fill(
+      box,
+      panel(
+        'Last scan',
+        el(
+          'p',
+          { class: 'note' },
+          'No directory scan recorded: hog serve records mount usage only. hog disk PATH scans a tree.',
+        ),
+      ),
+    );
     return;
   }
   const map = el('div', { class: 'treemap' });

@@ -7,7 +7,7 @@ import { getJson } from '../api.js';
 import { verdictBadge } from '../badges.js';
 import { Chart, type ChartSpec, COLORS } from '../chart.js';
 import { badgeEl, el, fill, panel, table } from '../dom.js';
-import { formatBytes, formatSlope } from '../format.js';
+import { formatBytes, verdictSlope } from '../format.js';
 import { hrefOf } from '../route.js';
 import { processColumns } from '../series.js';
 import type { ProcessList, ProcessRow, ProcessSeries } from '../wire.js';
@@ -57,7 +57,7 @@ export function memoryPage(root: HTMLElement, navigate: (href: string) => void):
             formatBytes(p.rssBytes),
             formatBytes(p.swapBytes),
             badgeEl(verdictBadge(p.verdict)),
-            formatSlope(p.verdict.slopeBytesPerSecond),
+            verdictSlope(p.verdict),
             cell,
           ];
         },

@@ -50,6 +50,8 @@ const SERIES: { metric: HostMetric; title: string; spec: ChartSpec }[] = [
       height: 140,
       fromZero: true,
       format: (v) => formatPressure(v),
+      // a ratio: a flat 0 is drawn against 0..1%
+      flatSpan: 0.01,
       lines: [{ label: 'some avg10', stroke: COLORS.pressure }],
     },
   },
@@ -57,6 +59,7 @@ const SERIES: { metric: HostMetric; title: string; spec: ChartSpec }[] = [
 
 function memoryFacts(host: HostInfo): HTMLElement {
   const m = host.memory;
+  if (m === null) return panel('Memory', el('p', { class: 'note' }, 'waiting for the first sample…'));
   const used = m.totalBytes - m.availableBytes;
   const swapUsed = m.swapTotalBytes - m.swapFreeBytes;
   return panel(
@@ -80,7 +83,8 @@ function pressureFacts(host: HostInfo): HTMLElement {
         ['full avg10', formatPressure(p.memoryFullAvg10)],
       ]
     : [['pressure', 'not available (kernel without PSI)']];
-  rows.push(['load', formatLoad(host.load, host.cpuCount)]);
+  rows.push(['load', host.load === null ? '-' : formatLoad(host.load, host.cpuCount)]);
+  rows.push(['host', `${host.hostname}, Linux ${host.kernel}`]);
   rows.push(['uptime', formatDuration(host.uptimeSeconds)]);
   return panel('Pressure and load', facts(rows));
 }
@@ -96,7 +100,7 @@ function recordingFacts(host: HostInfo): HTMLElement {
     facts([
       ['status', state],
       ['interval', formatDuration(r.intervalMs / 1000)],
-      ['since', formatAgo(r.since, host.t)],
+      ['since', formatAgo(r.since, host.t ?? Date.now())],
       ['database', formatBytes(r.dbBytes)],
     ]),
   );

@@ -7,7 +7,7 @@ import { ApiError, getJson } from '../api.js';
 import { verdictBadge } from '../badges.js';
 import { Chart, type ChartSpec, COLORS } from '../chart.js';
 import { badgeEl, el, facts, fill, panel } from '../dom.js';
-import { formatBytes, formatSlope } from '../format.js';
+import { formatBytes, formatSlope, verdictSlope } from '../format.js';
 import { heapHint } from '../heapHint.js';
 import { hrefOf } from '../route.js';
 import { processColumns } from '../series.js';
@@ -48,7 +48,7 @@ function heapPanel(pid: number, row: ProcessRow | undefined): HTMLElement | null
 function header(series: ProcessSeries, row: ProcessRow | undefined): HTMLElement {
   const rows: [string, Node | string][] = [
     ['verdict', el('span', {}, badgeEl(verdictBadge(series.verdict)), ' ', series.verdict.text)],
-    ['trend', formatSlope(series.trend?.slopeBytesPerSecond ?? series.verdict.slopeBytesPerSecond)],
+    ['trend', series.trend ? formatSlope(series.trend.slopeBytesPerSecond) : verdictSlope(series.verdict)],
   ];
   if (row) {
     rows.unshift(['RES now', formatBytes(row.rssBytes)], ['swap', formatBytes(row.swapBytes)]);
