@@ -4,7 +4,6 @@
  * the processes it watches. Charts are checked where they drew: the last value each chart holds equals
  * what the API says, and the series' colour is on the canvas at that point.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,62 +13,11 @@ import { formatBytes } from '../../src/render/units.js';
 import { COLORS } from '../../src/serve/web/chart.js';
 import type { HostSeries, ProcessList, ProcessSeries } from '../../src/serve/web/wire.js';
 import { chartPixels, collectPageErrors, launchChromium, screenshot } from '../helpers/browser.js';
-import { HOG_BIN } from '../helpers/hog.js';
 import { type Child, spawnAllocator, statusBytes, waitFor } from '../helpers/processes.js';
+import { api, type Serve, startServe } from './webServe.js';
 
 const MiB = 1024 * 1024;
 const launched = await launchChromium('the dashboard in chromium');
-
-/** A `hog serve` child and the address it printed. */
-interface Serve {
-  url: string;
-  token: string | null;
-  stop(): Promise<void>;
-}
-
-/** Start hog serve (through `wrap`, e.g. `ip netns exec NS`) and wait for the lines it prints on start. */
-async function startServe(args: string[], wrap: string[] = []): Promise<Serve> {
-  const [command, ...rest] = [...wrap, HOG_BIN, 'serve', '--port', '0', ...args];
-  const child = spawn(command as string, rest, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  child.stderr.on('data', (d: Buffer) => {
-    err += d.toString();
-  });
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    });
-  try {
-    const needsToken = args.includes('--host');
-    const [url, token] = await waitFor(
-      () => {
-        if (child.exitCode !== null) throw new Error(`hog serve exited ${child.exitCode}: ${err}`);
-        const url = /hog serve: (http:\/\/\S+)/.exec(out)?.[1];
-        const token = /^token: (\S+)$/m.exec(out)?.[1] ?? null;
-        return url !== undefined && (!needsToken || token !== null) && ([url, token] as const);
-      },
-      'hog serve to print its address',
-      20_000,
-    );
-    return { url, token, stop };
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-}
-
-async function api<T>(base: string, path: string, token: string | null = null): Promise<T> {
-  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
-  const response = await fetch(new URL(path, base), { headers });
-  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
 
 /**
  * Poll until the chart's last values equal what the API answers in between two reads of the chart

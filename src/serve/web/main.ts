@@ -31,6 +31,8 @@ let current: { page: Page; route: Route } | null = null;
 let inFlight: AbortController | null = null;
 let again = false;
 let events: EventSource | null = null;
+/** The token form is shown: the event stream's own failure (a 401 too) must not talk over it. */
+let needToken = false;
 
 function setStatus(text: string, tone: 'ok' | 'warn' | 'muted'): void {
   status.className = `status status-${tone}`;
@@ -60,6 +62,7 @@ function pageFor(route: Route, root: HTMLElement): Page | null {
 
 /** The form shown when the server answers 401: paste the token `hog serve` printed. */
 function askForToken(): void {
+  needToken = true;
   current?.page.destroy();
   current = null;
   const input = el('input', { type: 'password', name: 'token', autocomplete: 'off', placeholder: 'token' });
@@ -79,6 +82,7 @@ function askForToken(): void {
     event.preventDefault();
     if (input.value.trim() === '') return;
     storeToken(input.value.trim());
+    needToken = false;
     connectEvents();
     show();
   });
@@ -120,6 +124,7 @@ function takeToken(): void {
   const fragment = parseFragment(location.hash);
   if (fragment.token === null) return;
   storeToken(fragment.token);
+  needToken = false;
   // keep the token out of the address bar, the history and any screenshot of them
   history.replaceState(null, '', `${location.pathname}${location.search}${fragment.clean}`);
   connectEvents();
@@ -163,6 +168,7 @@ function connectEvents(): void {
     void refresh();
   });
   source.addEventListener('error', () => {
+    if (needToken) return;
     // EventSource retries by itself; CLOSED means it gave up (a 401 is one way): say so and find out
     setStatus(source.readyState === EventSource.CLOSED ? 'disconnected' : 'reconnecting…', 'warn');
     if (source.readyState === EventSource.CLOSED) void refresh();
