@@ -73,7 +73,10 @@ function askForToken(): void {
     el(
       'p',
       {},
-      'Open the address hog serve printed (it ends in #token=...), or paste the token it printed (also in HOG_SERVE_TOKEN on its machine):',
+      'Paste the token hog serve printed when it started (its line "token: ..."; or its --token, or ',
+      '$HOG_SERVE_TOKEN), or open this address with ',
+      el('code', {}, '#token=THE_TOKEN'),
+      ' at its end. The token stays in this tab only.',
     ),
     input,
     el('button', { type: 'submit' }, 'open'),
