@@ -2,9 +2,11 @@
 // TypeScript and uPlot, minified) and assets/app.css (uPlot's stylesheet and ours). hog serve serves
 // these files itself (--web-dir, default dist/web): no CDN, the dashboard works offline.
 //
-// Size of the bundle (measured on this build, printed by every build):
-//   app.js  SIZE_JS
-//   app.css SIZE_CSS
+// Size of the bundle, printed by every build; measured at the dashboard's first version (uPlot 1.6.32,
+// esbuild 0.25.12 minified, gzip -9), of which uPlot is about two thirds of the JS:
+//   assets/app.js   74.6 KiB raw, 32.3 KiB gzip
+//   assets/app.css   5.0 KiB raw,  1.8 KiB gzip
+//   index.html       0.7 KiB
 import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';

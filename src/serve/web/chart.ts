@@ -62,7 +62,7 @@ function optionsFor(spec: ChartSpec, width: number): uPlot.Options {
         value,
         ...(line.dash ? { dash: line.dash } : {}),
         ...(line.fill ? { fill: line.fill } : {}),
-        points: { show: false },
+        // uPlot's default: dots only where points are far apart (a process seen once is one dot)
       }),
     ),
   ];

@@ -62,7 +62,7 @@ export function table<T>(
   items: readonly T[],
   cells: (item: T) => Child[],
   rowAttrs: (item: T) => Record<string, string> = () => ({}),
-): HTMLTableElement {
+): HTMLDivElement {
   const head = el('tr');
   append(
     head,
@@ -77,5 +77,6 @@ export function table<T>(
     );
     body.appendChild(row);
   }
-  return el('table', { class: 'grid' }, el('thead', {}, head), body);
+  // in a box of its own that scrolls sideways on a narrow screen, not the page
+  return el('div', { class: 'table-wrap' }, el('table', { class: 'grid' }, el('thead', {}, head), body));
 }

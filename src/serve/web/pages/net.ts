@@ -14,6 +14,8 @@ const SPEC: ChartSpec = {
   fromZero: true,
   // the columns are already bits per second (series.ts): print them without converting again
   format: (bits) => formatRate(bits / 8),
+  // an idle link: 0 drawn against 0..1 Kb/s, not against 0..1 b/s (labels that round to "1 b/s")
+  flatSpan: 1000,
   lines: [
     { label: 'receive', stroke: COLORS.rx },
     { label: 'transmit', stroke: COLORS.tx },

@@ -155,8 +155,11 @@ export function overviewPage(root: HTMLElement): Page {
         const slot = slots.get(s.metric);
         const data = series[i] as HostSeries | undefined;
         if (!slot || !data) return;
-        // without PSI the pressure chart has nothing to say
-        slot.parentElement?.toggleAttribute('hidden', s.metric === 'pressure_some' && host.pressure === null);
+        // without PSI the pressure chart has nothing to say, nor the swap chart without swap
+        const idle =
+          (s.metric === 'pressure_some' && host.pressure === null) ||
+          (s.metric === 'swap_used' && host.memory !== null && host.memory.swapTotalBytes === 0);
+        slot.parentElement?.toggleAttribute('hidden', idle);
         const columns = pointColumns(data.points);
         charts.use(
           s.metric,
