@@ -128,6 +128,15 @@ describe.skipIf(launched.browser === null)('the dashboard in chromium against ho
     const pixels = await chartPixels(page, chart, COLORS.rss);
     expect(pixels.strokeNearLast).toBeGreaterThan(0);
     expect(await page.textContent('code.command')).toBe(`hog heap summary ${child.pid} --sigusr1`);
+    // another window: the series is asked for from the server's clock minus 15 minutes
+    const asked = page.waitForRequest((r) => r.url().includes(`/processes/${child.pid}/series?from=`));
+    await page.selectOption('#range', String(15 * 60_000));
+    const from = Number(new URL((await asked).url()).searchParams.get('from'));
+    expect(Math.abs(Date.now() - 15 * 60_000 - from)).toBeLessThan(60_000);
+    await chartMatchesApi(page, chart, async () => {
+      const s = await api<ProcessSeries>(serve.url, `/api/v1/processes/${child.pid}/series?from=${from}`);
+      return s.points.at(-1)?.[1] ?? null;
+    });
     await screenshot(page, 'process');
     expect(errors).toEqual([]);
   });

@@ -12,6 +12,7 @@ import {
   verdictSlope,
 } from '../../src/serve/web/format.js';
 import { heapHint } from '../../src/serve/web/heapHint.js';
+import { DEFAULT_RANGE_MS, parseRange, RANGES, windowQuery, withWindow } from '../../src/serve/web/range.js';
 import { eventsUrl, hrefOf, parseFragment, parseRoute } from '../../src/serve/web/route.js';
 import type { Finding, VerdictKind } from '../../src/serve/web/wire.js';
 import { fillingMount, T0 } from './webFixtures.js';
@@ -154,5 +155,28 @@ describe('axis ticks', () => {
     expect(timeTick(t, 10_000)).toBe('16:05:07');
     expect(timeTick(t, 300_000)).toBe('16:05');
     expect(timeTick(t, 86_400_000)).toBe('12-06');
+  });
+});
+
+describe('time window', () => {
+  it('asks for the default 24 hours by leaving the window to the server', () => {
+    expect(windowQuery(DEFAULT_RANGE_MS, T0)).toBe('');
+    expect(withWindow('/api/v1/disks', '')).toBe('/api/v1/disks');
+  });
+
+  it('asks for another window from the server clock, leaving `to` at its now', () => {
+    expect(windowQuery(3_600_000, T0)).toBe(`from=${T0 - 3_600_000}`);
+    // before the first sample event there is no server time: the default window, not the browser clock
+    expect(windowQuery(3_600_000, null)).toBe('');
+    expect(withWindow('/api/v1/net', 'from=5')).toBe('/api/v1/net?from=5');
+    expect(withWindow('/api/v1/host/series?metric=available', 'from=5')).toBe(
+      '/api/v1/host/series?metric=available&from=5',
+    );
+  });
+
+  it('reads back only the ranges it offers', () => {
+    expect(parseRange(String(RANGES[0]?.ms))).toBe(15 * 60_000);
+    expect(parseRange('12345')).toBe(DEFAULT_RANGE_MS);
+    expect(parseRange(null)).toBe(DEFAULT_RANGE_MS);
   });
 });

@@ -5,6 +5,8 @@
  * it, so the API stays CSRF-safe); it lives in sessionStorage, gone when the tab closes.
  */
 
+import { noteServerTime } from './timeWindow.js';
+
 const TOKEN_KEY = 'hog.serve.token';
 
 export function storedToken(): string | null {
@@ -41,6 +43,9 @@ export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T>
   const headers: Record<string, string> = { accept: 'application/json' };
   if (token !== null) headers.authorization = `Bearer ${token}`;
   const response = await fetch(path, { headers, signal: signal ?? null, cache: 'no-store' });
+  // the server's clock, for the chart window's `from` (timeWindow.ts)
+  const date = Date.parse(response.headers.get('date') ?? '');
+  if (!Number.isNaN(date)) noteServerTime(date);
   if (response.status === 401) throw new Unauthorized('this hog serve needs its token');
   if (!response.ok) {
     let message = `${response.status} ${response.statusText}`;

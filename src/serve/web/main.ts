@@ -13,7 +13,9 @@ import { netPage } from './pages/net.js';
 import { overviewPage } from './pages/overview.js';
 import type { Page } from './pages/page.js';
 import { processPage } from './pages/process.js';
+import { RANGES } from './range.js';
 import { eventsUrl, hrefOf, parseFragment, type Route } from './route.js';
+import { currentRange, noteServerTime, setRange } from './timeWindow.js';
 
 const NAV: [Route['page'], string][] = [
   ['overview', 'Overview'],
@@ -26,6 +28,7 @@ const NAV: [Route['page'], string][] = [
 const main = document.getElementById('main') as HTMLElement;
 const status = document.getElementById('status') as HTMLElement;
 const nav = document.getElementById('nav') as HTMLElement;
+const rangeSelect = document.getElementById('range') as HTMLSelectElement;
 
 let current: { page: Page; route: Route } | null = null;
 let inFlight: AbortController | null = null;
@@ -166,6 +169,7 @@ function connectEvents(): void {
     } catch {
       // a sample without a time still means new data
     }
+    noteServerTime(t);
     setStatus(`live · sample ${formatClock(t, Date.now())}`, 'ok');
     status.dataset.sample = String(t);
     void refresh();
@@ -183,6 +187,15 @@ function start(): void {
     nav,
     NAV.map(([page, label]) => el('a', { href: hrefOf({ page } as Route), 'data-page': page }, label)),
   );
+  for (const r of RANGES) {
+    const option = el('option', { value: String(r.ms) }, `last ${r.label}`);
+    option.selected = r.ms === currentRange();
+    rangeSelect.appendChild(option);
+  }
+  rangeSelect.addEventListener('change', () => {
+    setRange(Number(rangeSelect.value));
+    void refresh();
+  });
   window.addEventListener('hashchange', show);
   if (parseFragment(location.hash).token === null) connectEvents();
   show();

@@ -6,6 +6,7 @@ import { fillText, fillUrgent, inodeText, usageText } from '../diskText.js';
 import { el, facts, fill, fillWith, panel } from '../dom.js';
 import { formatAgo, formatBytes } from '../format.js';
 import { diskColumns, spanOf } from '../series.js';
+import { windowed } from '../timeWindow.js';
 import { drawTreemap } from '../treemapView.js';
 import type { DiskReport, Mount } from '../wire.js';
 import { ChartSet, type Page } from './page.js';
@@ -62,7 +63,7 @@ export function diskPage(root: HTMLElement): Page {
 
   return {
     async refresh(signal) {
-      const report = await getJson<DiskReport>('/api/v1/disks', signal);
+      const report = await getJson<DiskReport>(windowed('/api/v1/disks'), signal);
       const panels = report.mounts.map((mount) => {
         let slot = slots.get(mount.mountpoint);
         if (!slot) {

@@ -10,6 +10,7 @@ import { badgeEl, el, fill, panel, table } from '../dom.js';
 import { formatBytes, verdictSlope } from '../format.js';
 import { hrefOf } from '../route.js';
 import { processColumns } from '../series.js';
+import { windowed } from '../timeWindow.js';
 import type { ProcessList, ProcessRow, ProcessSeries } from '../wire.js';
 import { ChartSet, type Page } from './page.js';
 
@@ -42,7 +43,9 @@ export function memoryPage(root: HTMLElement, navigate: (href: string) => void):
       const list = await getJson<ProcessList>('/api/v1/processes', signal);
       const top = list.processes.slice(0, SPARKLINES);
       const series = await Promise.all(
-        top.map((p) => getJson<ProcessSeries>(`/api/v1/processes/${p.pid}/series`, signal).catch(() => null)),
+        top.map((p) =>
+          getJson<ProcessSeries>(windowed(`/api/v1/processes/${p.pid}/series`), signal).catch(() => null),
+        ),
       );
       const sparkCells = new Map<string, HTMLElement>();
       const grid = table(

@@ -5,6 +5,7 @@ import { Chart, type ChartSpec, COLORS } from '../chart.js';
 import { el, facts, fill, fillWith, panel, table } from '../dom.js';
 import { formatRate } from '../format.js';
 import { netColumns } from '../series.js';
+import { windowed } from '../timeWindow.js';
 import type { Connection, NetInterface, NetReport } from '../wire.js';
 import { ChartSet, type Page } from './page.js';
 
@@ -67,7 +68,7 @@ export function netPage(root: HTMLElement): Page {
 
   return {
     async refresh(signal) {
-      const report = await getJson<NetReport>('/api/v1/net', signal);
+      const report = await getJson<NetReport>(windowed('/api/v1/net'), signal);
       const drawn = report.interfaces.map((iface) => {
         let slot = slots.get(iface.name);
         if (!slot) {

@@ -14,6 +14,7 @@ import {
 } from '../format.js';
 import { hrefOf } from '../route.js';
 import { pointColumns } from '../series.js';
+import { windowed } from '../timeWindow.js';
 import type { FindingList, HostInfo, HostMetric, HostSeries, ProcessList } from '../wire.js';
 import { ChartSet, type Page } from './page.js';
 
@@ -147,7 +148,7 @@ export function overviewPage(root: HTMLElement): Page {
         getJson<HostInfo>('/api/v1/host', signal),
         getJson<ProcessList>('/api/v1/processes', signal),
         getJson<FindingList>('/api/v1/findings', signal),
-        ...SERIES.map((s) => getJson<HostSeries>(`/api/v1/host/series?metric=${s.metric}`, signal)),
+        ...SERIES.map((s) => getJson<HostSeries>(windowed(`/api/v1/host/series?metric=${s.metric}`), signal)),
       ]);
       document.title = `hog · ${host.hostname}`;
       fill(cards, memoryFacts(host), pressureFacts(host), recordingFacts(host));

@@ -11,6 +11,7 @@ import { formatBytes, formatSlope, verdictSlope } from '../format.js';
 import { heapHint } from '../heapHint.js';
 import { hrefOf } from '../route.js';
 import { processColumns } from '../series.js';
+import { windowed } from '../timeWindow.js';
 import type { ProcessList, ProcessRow, ProcessSeries } from '../wire.js';
 import { ChartSet, type Page } from './page.js';
 
@@ -76,7 +77,7 @@ export function processPage(root: HTMLElement, pid: number): Page {
     async refresh(signal) {
       let series: ProcessSeries;
       try {
-        series = await getJson<ProcessSeries>(`/api/v1/processes/${pid}/series`, signal);
+        series = await getJson<ProcessSeries>(windowed(`/api/v1/processes/${pid}/series`), signal);
       } catch (error) {
         if (error instanceof ApiError && error.status === 404) {
           fill(
