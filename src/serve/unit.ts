@@ -46,7 +46,6 @@ export function unitFile(o: UnitOptions): string {
   return `# Written by \`hog serve --install-unit\`. Install: systemctl daemon-reload && systemctl enable --now hog
 [Unit]
 Description=hog serve: memory, disk and network history, dashboard and Prometheus metrics
-Documentation=https://github.com/hog/hog/blob/main/docs/api.md
 After=network.target
 
 [Service]

@@ -60,7 +60,9 @@ export function judgeRecorded(db: Database.Database, now: number): Map<number, S
   const from = now - VERDICT_WINDOW_MS;
   const out = new Map<number, ServeVerdict>();
   for (const p of processesSince(db, from)) {
-    const samples = processFloor(db, p.id, from, now, VERDICT_POINTS);
+    // a young process is judged on its raw samples (a window under RAW_SPAN_MS), an older one on
+    // minute rows
+    const samples = processFloor(db, p.id, Math.max(from, p.firstT), now, VERDICT_POINTS);
     out.set(p.id, serveVerdict(judge(samples), now));
   }
   return out;
