@@ -158,6 +158,18 @@ describe.skipIf(launched.browser === null)('the dashboard in chromium against ho
     }
     expect(errors).toEqual([]);
   });
+
+  it('says so for a PID hog serve never recorded, and for an address it does not know', async () => {
+    // the largest PID Linux hands out (pid_max's ceiling): nothing this short test runs gets it
+    await page.goto(`${serve.url}#/process/4194304`);
+    await page.waitForSelector('.page .error');
+    expect(await page.textContent('.page .error')).toBe('hog serve never recorded PID 4194304.');
+    await page.goto(`${serve.url}#/nowhere`);
+    await page.waitForSelector('.page h1');
+    expect(await page.textContent('.page h1')).toBe('Not found');
+    // the 404 answer itself is logged by the browser; nothing else went wrong
+    expect(errors.filter((e) => !e.includes('404'))).toEqual([]);
+  });
 });
 
 /** /proc/meminfo's MemTotal in bytes. */
