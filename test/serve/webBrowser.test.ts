@@ -14,6 +14,7 @@ import { COLORS } from '../../src/serve/web/chart.js';
 import type { HostSeries, ProcessList, ProcessSeries } from '../../src/serve/web/wire.js';
 import { chartPixels, collectPageErrors, launchChromium, screenshot } from '../helpers/browser.js';
 import { type Child, spawnAllocator, statusBytes, waitFor } from '../helpers/processes.js';
+import { scanTree } from './webFixtures.js';
 import { api, type Serve, startServe } from './webServe.js';
 
 const MiB = 1024 * 1024;
@@ -157,6 +158,41 @@ describe.skipIf(launched.browser === null)('the dashboard in chromium against ho
       await screenshot(page, route);
     }
     expect(errors).toEqual([]);
+  });
+
+  it('draws the treemap of a scan in the disk answer (hog serve sends none yet: added to its real answer)', async () => {
+    const tab = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+    await tab.route('**/api/v1/disks*', async (route) => {
+      const real = (await (await route.fetch()).json()) as Record<string, unknown>;
+      await route.fulfill({ json: { ...real, lastScan: { root: '/srv', t: Date.now(), tree: scanTree } } });
+    });
+    await tab.goto(`${serve.url}#/disk`);
+    await tab.waitForSelector('.tm-cell[data-path="logs/a.log"]');
+    const boxes = await tab.$$eval('.tm-cell', (cells) =>
+      cells.map((c) => {
+        const r = c.getBoundingClientRect();
+        return {
+          path: (c as HTMLElement).dataset.path,
+          area: r.width * r.height,
+          title: c.getAttribute('title'),
+        };
+      }),
+    );
+    const area = (path: string) => boxes.find((b) => b.path === path)?.area ?? 0;
+    expect(boxes.map((b) => b.path)).toEqual([
+      'logs',
+      'logs/a.log',
+      'logs/b.log',
+      'cache',
+      'cache/blob',
+      '(files)',
+    ]);
+    // 60, 30 and 10 of the tree's 100 bytes
+    expect(area('logs') / area('cache')).toBeCloseTo(2, 1);
+    expect(area('cache') / area('(files)')).toBeCloseTo(3, 1);
+    expect(boxes[1]?.title).toBe('logs/a.log\n40 B');
+    await screenshot(tab, 'disk-treemap');
+    await tab.close();
   });
 
   it('says so for a PID hog serve never recorded, and for an address it does not know', async () => {
