@@ -12,7 +12,7 @@ function findingEl(f: Finding): HTMLElement {
     'section',
     { class: `panel finding finding-${f.severity}` },
     el('h2', {}, badgeEl(severityBadge(f.severity)), ' ', f.title),
-    el('pre', { class: 'detail' }, f.detail),
+    f.detail.trim() === '' ? null : el('pre', { class: 'detail' }, f.detail),
     f.fix === null ? null : el('p', {}, 'fix: ', el('code', { class: 'command' }, f.fix)),
   );
   item.dataset.finding = f.id;
