@@ -41,6 +41,40 @@ describe('hog serve --install-unit', () => {
     expect(text).not.toMatch(/CAP_SYS_ADMIN|CAP_NET_ADMIN|CAP_KILL/);
   });
 
+  it("keeps the default store in systemd's StateDirectory", () => {
+    const text = execFileSync(HOG, ['serve', '--install-unit'], { encoding: 'utf8' });
+    expect(text).toContain('StateDirectory=hog\nStateDirectoryMode=0700\nReadWritePaths=/var/lib/hog\n');
+    expect(text).toMatch(/ --db \/var\/lib\/hog\/hog\.db --interval 5s\n/);
+  });
+
+  it('--write puts the unit in /etc/systemd/system and makes the store directory', (context) => {
+    // in a mount namespace with a tmpfs over /etc/systemd/system and /srv: the machine's stay untouched
+    const script = `set -e
+      mount -t tmpfs hog-test-unit /etc/systemd/system
+      mount -t tmpfs hog-test-unit /srv
+      ${HOG} serve --install-unit --write --db /srv/hog/h.db
+      test -d /srv/hog && echo dir-made
+      grep -c '^ReadWritePaths=/srv/hog$' /etc/systemd/system/hog.service
+      stat -c %a /etc/systemd/system/hog.service
+      ls /etc/systemd/system`;
+    const result = spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script], {
+      encoding: 'utf8',
+    });
+    if (result.status !== 0 && /unshare failed|Operation not permitted/.test(result.stderr)) {
+      console.warn(`skipped: no mount namespace here (${result.stderr.trim()})`);
+      return context.skip();
+    }
+    expect(result.stderr).toBe('');
+    expect(result.stdout.split('\n')).toEqual([
+      'hog serve: wrote /etc/systemd/system/hog.service; now: systemctl daemon-reload && systemctl enable --now hog',
+      'dir-made',
+      '1',
+      '644',
+      'hog.service',
+      '',
+    ]);
+  });
+
   it('quotes arguments the systemd way', () => {
     expect(systemdQuote('/usr/bin/hog')).toBe('/usr/bin/hog');
     expect(systemdQuote('a b"c')).toBe('"a b\\"c"');
