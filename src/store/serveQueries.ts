@@ -4,6 +4,7 @@
  * through an index, never by scanning samples.
  */
 import type Database from 'better-sqlite3';
+import { prepared } from './preparedStatements.js';
 import { seriesPoints } from './serveSeries.js';
 import type {
   ConnectionSample,
@@ -63,7 +64,7 @@ function processOf(row: ProcessRowDb): RecordedProcess {
 }
 
 export function latestHost(db: Database.Database): (HostSample & { t: number }) | undefined {
-  const row = db.prepare('SELECT * FROM serve_host ORDER BY t DESC LIMIT 1').get() as
+  const row = prepared(db, 'SELECT * FROM serve_host ORDER BY t DESC LIMIT 1').get() as
     | Record<string, number | null>
     | undefined;
   if (!row) return undefined;
@@ -81,39 +82,36 @@ export function latestHost(db: Database.Database): (HostSample & { t: number }) 
 
 /** The processes of the newest tick, by RSS descending. */
 export function latestProcesses(db: Database.Database): { t: number; processes: RecordedProcess[] } {
-  const t = (db.prepare('SELECT MAX(last_t) AS t FROM serve_process').get() as { t: number | null }).t;
+  const t = (prepared(db, 'SELECT MAX(last_t) AS t FROM serve_process').get() as { t: number | null }).t;
   if (t === null) return { t: 0, processes: [] };
-  const rows = db
-    .prepare(
-      `SELECT p.*, s.rss, s.swap FROM serve_process p
+  const rows = prepared(
+    db,
+    `SELECT p.*, s.rss, s.swap FROM serve_process p
        LEFT JOIN serve_process_sample s ON s.process_id = p.id AND s.t = p.last_t
        WHERE p.last_t = ? ORDER BY s.rss DESC, p.pid`,
-    )
-    .all(t) as ProcessRowDb[];
+  ).all(t) as ProcessRowDb[];
   return { t, processes: rows.map(processOf) };
 }
 
 /** Every process recorded since `since` (still recorded, or gone after it): what verdicts are judged for. */
 export function processesSince(db: Database.Database, since: number): RecordedProcess[] {
-  const rows = db
-    .prepare(
-      `SELECT p.*, s.rss, s.swap FROM serve_process p
+  const rows = prepared(
+    db,
+    `SELECT p.*, s.rss, s.swap FROM serve_process p
        LEFT JOIN serve_process_sample s ON s.process_id = p.id AND s.t = p.last_t
        WHERE p.last_t >= ?`,
-    )
-    .all(since) as ProcessRowDb[];
+  ).all(since) as ProcessRowDb[];
   return rows.map(processOf);
 }
 
 /** The newest process recorded with this PID (a PID can be reused: the latest holder). */
 export function processByPid(db: Database.Database, pid: number): RecordedProcess | undefined {
-  const row = db
-    .prepare(
-      `SELECT p.*, s.rss, s.swap FROM serve_process p
+  const row = prepared(
+    db,
+    `SELECT p.*, s.rss, s.swap FROM serve_process p
        LEFT JOIN serve_process_sample s ON s.process_id = p.id AND s.t = p.last_t
        WHERE p.pid = ? ORDER BY p.last_t DESC LIMIT 1`,
-    )
-    .get(pid) as ProcessRowDb | undefined;
+  ).get(pid) as ProcessRowDb | undefined;
   return row ? processOf(row) : undefined;
 }
 
@@ -140,13 +138,12 @@ export function processFloor(
 }
 
 export function latestMounts(db: Database.Database): RecordedMount[] {
-  const rows = db
-    .prepare(
-      `SELECT m.id, m.mountpoint, m.device, m.fstype, s.* FROM serve_mount m
+  const rows = prepared(
+    db,
+    `SELECT m.id, m.mountpoint, m.device, m.fstype, s.* FROM serve_mount m
        JOIN serve_fs_sample s ON s.mount_id = m.id AND s.t = m.last_t
        WHERE m.last_t = (SELECT MAX(last_t) FROM serve_mount) ORDER BY m.mountpoint`,
-    )
-    .all() as Record<string, number | string>[];
+  ).all() as Record<string, number | string>[];
   return rows.map((r) => ({
     id: r.id as number,
     t: r.t as number,
@@ -169,8 +166,7 @@ export function mountUsage(
   to: number,
   maxPoints = 2000,
 ): { timeMs: number; usedBytes: number }[] {
-  const ids = db
-    .prepare('SELECT id FROM serve_mount WHERE mountpoint = ?')
+  const ids = prepared(db, 'SELECT id FROM serve_mount WHERE mountpoint = ?')
     .pluck()
     .all(mountpoint) as number[];
   const out: { timeMs: number; usedBytes: number }[] = [];
@@ -190,13 +186,12 @@ export function mountUsage(
 }
 
 export function latestInterfaces(db: Database.Database): RecordedInterface[] {
-  const rows = db
-    .prepare(
-      `SELECT i.id, i.name, i.speed, s.* FROM serve_interface i
+  const rows = prepared(
+    db,
+    `SELECT i.id, i.name, i.speed, s.* FROM serve_interface i
        JOIN serve_net_sample s ON s.interface_id = i.id AND s.t = i.last_t
        WHERE i.last_t = (SELECT MAX(last_t) FROM serve_interface) ORDER BY i.name`,
-    )
-    .all() as Record<string, number | string | null>[];
+  ).all() as Record<string, number | string | null>[];
   return rows.map((r) => ({
     id: r.id as number,
     t: r.t as number,
@@ -210,7 +205,7 @@ export function latestInterfaces(db: Database.Database): RecordedInterface[] {
 }
 
 export function latestConnections(db: Database.Database): ConnectionSample[] {
-  const rows = db.prepare('SELECT * FROM serve_connection ORDER BY rank').all() as Record<
+  const rows = prepared(db, 'SELECT * FROM serve_connection ORDER BY rank').all() as Record<
     string,
     string | number | null
   >[];
@@ -227,7 +222,7 @@ export function latestConnections(db: Database.Database): ConnectionSample[] {
 }
 
 export function latestFindings(db: Database.Database): { t: number; findings: FindingRow[] } {
-  const rows = db.prepare('SELECT * FROM serve_finding ORDER BY rank').all() as (FindingRow & {
+  const rows = prepared(db, 'SELECT * FROM serve_finding ORDER BY rank').all() as (FindingRow & {
     t: number;
   })[];
   return {

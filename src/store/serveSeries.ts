@@ -9,6 +9,7 @@
  * 1 s interval the raw path measured 150 ms for 24 h of host rows, the minute path a few.
  */
 import type Database from 'better-sqlite3';
+import { prepared } from './preparedStatements.js';
 import { minuteTable } from './serveSchema.js';
 
 /** Windows up to this long are read from raw rows. */
@@ -44,12 +45,16 @@ function rowsSql(db: Database.Database, q: SeriesQuery): { sql: string; rawFrom:
   let minuteTo: number;
   if (q.to - q.from <= RAW_SPAN_MS) {
     // raw rows, and minute rows where the raw ones have expired
-    const oldestRaw = db.prepare(`SELECT MIN(t) FROM ${raw} WHERE ${key}`).pluck().get(args) as number | null;
+    const oldestRaw = prepared(db, `SELECT MIN(t) FROM ${raw} WHERE ${key}`).pluck().get(args) as
+      | number
+      | null;
     rawFrom = q.from;
     minuteTo = oldestRaw ?? q.to + 1;
   } else {
     // minute rows, and the raw rows of the minutes not averaged yet
-    const newest = db.prepare(`SELECT MAX(t) FROM ${minute} WHERE ${key}`).pluck().get(args) as number | null;
+    const newest = prepared(db, `SELECT MAX(t) FROM ${minute} WHERE ${key}`).pluck().get(args) as
+      | number
+      | null;
     rawFrom = Math.max(q.from, newest === null ? 0 : newest + MINUTE);
     minuteTo = newest === null ? q.from : newest + 1;
   }
@@ -64,9 +69,11 @@ function rowsSql(db: Database.Database, q: SeriesQuery): { sql: string; rawFrom:
  */
 function clamped(db: Database.Database, q: SeriesQuery): SeriesQuery {
   const key = q.key ? `${q.key.column} = @id` : '1';
-  const first = db
-    .prepare(`SELECT MIN(t) FROM (SELECT MIN(t) AS t FROM ${q.table} WHERE ${key}
-      UNION ALL SELECT MIN(t) FROM ${minuteTable(q.table)} WHERE ${key})`)
+  const first = prepared(
+    db,
+    `SELECT MIN(t) FROM (SELECT MIN(t) AS t FROM ${q.table} WHERE ${key}
+      UNION ALL SELECT MIN(t) FROM ${minuteTable(q.table)} WHERE ${key})`,
+  )
     .pluck()
     .get(q.key ? { id: q.key.id } : {}) as number | null;
   return first !== null && first > q.from && first <= q.to ? { ...q, from: first } : q;
@@ -79,8 +86,10 @@ export function seriesPoints(db: Database.Database, query: SeriesQuery): number[
   const combine = q.combine ?? 'AVG';
   const combined = q.values.map((_, i) => `${combine}(v${i})`).join(', ');
   const { sql, rawFrom, minuteTo } = rowsSql(db, q);
-  const rows = db
-    .prepare(`SELECT MIN(t) AS t, ${combined} FROM (${sql}) GROUP BY (t - @from) / @bucket ORDER BY 1`)
+  const rows = prepared(
+    db,
+    `SELECT MIN(t) AS t, ${combined} FROM (${sql}) GROUP BY (t - @from) / @bucket ORDER BY 1`,
+  )
     .raw()
     .all({ ...(q.key ? { id: q.key.id } : {}), from: q.from, to: q.to, rawFrom, minuteTo, bucket }) as (
     | number
