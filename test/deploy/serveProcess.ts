@@ -16,15 +16,30 @@ export interface Serve {
   stop(): Promise<void>;
 }
 
-/** Start `hog serve --port 0` and wait for its start line (the real port is in it). */
-export async function startServe(extra: string[] = [], interval = '1s'): Promise<Serve> {
-  const dir = mkdtempSync(join(tmpdir(), `hog-serve-deploy-${process.pid}-`));
-  const db = join(dir, 'serve.db');
-  const hog = startHog(['serve', '--port', '0', '--db', db, '--interval', interval, ...extra]);
+/**
+ * Start `hog serve --port 0` and wait for its start line (the real port is in it). Its database is a
+ * fresh one in a temp dir removed by stop(), or `options.db` (the caller's, kept).
+ */
+export async function startServe(
+  extra: string[] = [],
+  options: { interval?: string; db?: string } = {},
+): Promise<Serve> {
+  const dir = options.db === undefined ? mkdtempSync(join(tmpdir(), `hog-serve-deploy-${process.pid}-`)) : '';
+  const db = options.db ?? join(dir, 'serve.db');
+  const hog = startHog([
+    'serve',
+    '--port',
+    '0',
+    '--db',
+    db,
+    '--interval',
+    options.interval ?? '1s',
+    ...extra,
+  ]);
   const stop = async () => {
     if (hog.child.exitCode === null && hog.child.signalCode === null) hog.child.kill('SIGKILL');
     await hog.done;
-    rmSync(dir, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
   };
   try {
     const url = await waitFor(
