@@ -86,6 +86,21 @@ describe.skipIf(missing !== undefined)('the alert rules (promtool)', () => {
     expect([...firing].sort()).toEqual([...ALERTS].sort());
   });
 
+  it('load with the example prometheus.yml: promtool check config finds the job and the rules', () => {
+    const config = readFileSync(join(DEPLOY, 'prometheus.yml'), 'utf8');
+    expect(config).toContain('job_name: hog');
+    // the token file must exist for promtool: the example's path, moved into the temp dir
+    writeFileSync(join(dir, 'hog.token'), 'token\n', { mode: 0o600 });
+    writeFileSync(
+      join(dir, 'prometheus.yml'),
+      config.replace('/etc/prometheus/hog.token', join(dir, 'hog.token')),
+    );
+    copyFileSync(join(DEPLOY, 'alerts.yml'), join(dir, 'alerts.yml'));
+    const r = promtool(['check', 'config', 'prometheus.yml'], dir);
+    expect(r.out).toContain(`SUCCESS: ${ALERTS.length} rules found`);
+    expect(r.code).toBe(0);
+  });
+
   it('fail when no rule fires: each alert is missed where it was expected', () => {
     writeFileSync(
       join(dir, 'alerts.yml'),
