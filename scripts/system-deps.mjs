@@ -26,16 +26,20 @@ if (!aptInstall(missing, ['--no-install-recommends'])) {
 }
 // Debian's prometheus packages enable and start their services on install: Prometheus on *:9090
 // (scraping localhost:9090 and :9100 into /var/lib/prometheus), node_exporter on *:9100,
-// process-exporter on *:9256. The tests and benchmarks start their own on free loopback ports, so a
+// process-exporter on *:9256 (under systemd, or through their /etc/init.d scripts where invoke-rc.d
+// is allowed to start them). The tests and benchmarks start their own on free loopback ports, so a
 // machine that ran none before is not left with three daemons listening on every interface: the
 // services of packages installed just now are stopped and disabled (a Prometheus the machine already
 // had is not touched).
-const SERVICES = {
-  prometheus: 'prometheus.service',
-  'prometheus-node-exporter': 'prometheus-node-exporter.service',
-  'prometheus-process-exporter': 'prometheus-process-exporter.service',
-};
-const started = missing.map((pkg) => SERVICES[pkg]).filter(Boolean);
-if (started.length > 0 && existsSync('/run/systemd/system')) {
-  spawnSync('systemctl', ['disable', '--now', ...started], { stdio: 'inherit' });
+const SERVICES = ['prometheus', 'prometheus-node-exporter', 'prometheus-process-exporter'];
+const started = SERVICES.filter((name) => missing.includes(name));
+if (started.length > 0) {
+  const systemd = existsSync('/run/systemd/system');
+  // systemctl disable also works without a running systemd (links, and the SysV scripts' rc.d links)
+  spawnSync('systemctl', ['disable', ...(systemd ? ['--now'] : []), ...started], { stdio: 'inherit' });
+  if (!systemd) {
+    for (const name of started) {
+      if (existsSync(`/etc/init.d/${name}`)) spawnSync(`/etc/init.d/${name}`, ['stop'], { stdio: 'inherit' });
+    }
+  }
 }
