@@ -71,6 +71,11 @@ const COMMANDS: CommandEntry[] = [
     load: () => import('./net.js'),
   },
   {
+    name: 'serve',
+    summary: 'record history; serve a web dashboard, a JSON API and Prometheus /metrics',
+    load: () => import('./serve.js'),
+  },
+  {
     name: 'disk',
     summary: 'what fills the disk: scan, categories, deleted-but-open files, df reconciliation, cleanup',
     load: () => import('./disk.js'),

@@ -10,8 +10,10 @@
  *   samples  (series, metric, t) -> value: narrow rows, so new metrics need no new columns
  *   markers  function entry/exit events (HOG_MARKER_FILE, mprof FUNC lines)
  *   notes    things that happened: a PID exited, recording stopped (disk full), lines skipped
+ * Migration 2 adds the serve_* tables of `hog serve` (serveSchema.ts).
  */
 import type { Metric } from '../memory/recording.js';
+import { SERVE_MIGRATION } from './serveSchema.js';
 
 const METRIC_ROWS: [Metric, string, string][] = [
   ['rss', 'bytes', 'resident set size, VmRSS (/proc/PID/statm resident pages)'],
@@ -87,4 +89,5 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX notes_run ON notes (run_id, t);
   `,
+  SERVE_MIGRATION,
 ];

@@ -185,6 +185,14 @@ export class Store {
     return this.writer().transaction(body).immediate();
   }
 
+  /**
+   * The connection itself, for the serve tables (serveWriter.ts, serveQueries.ts), which keep their own
+   * prepared statements: read-write for a writer (set up first), read-only for a reader.
+   */
+  connection(): Database.Database {
+    return this.mode === 'write' ? this.writer() : this.db;
+  }
+
   private writer(): Database.Database {
     this.ensureReady();
     return this.rw as Database.Database;

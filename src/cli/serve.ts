@@ -1,0 +1,271 @@
+/**
+ * `hog serve`: record the machine's memory, disk and network into the store, serve the dashboard, the
+ * JSON API and /metrics. `--install-unit` prints (or writes with --write) a hardened systemd unit.
+ */
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { type Clock, realClock } from '../clock.js';
+import { createDoctorContext } from '../doctor/context.js';
+import { CHECKS } from '../doctor/registry.js';
+import { runChecks } from '../doctor/run.js';
+import { quote, UsageError } from '../errors.js';
+import type { ApiContext } from '../serve/api.js';
+import { ServeCollector } from '../serve/collector.js';
+import { findingRows, SERVE_CHECKS } from '../serve/findings.js';
+import { generateToken, isLoopbackHost } from '../serve/http/auth.js';
+import { EventStreams } from '../serve/http/events.js';
+import { startServer } from '../serve/http/server.js';
+import { createMetrics } from '../serve/metrics.js';
+import { ServeRecorder } from '../serve/recorder.js';
+import { UNIT_PATH, unitFile } from '../serve/unit.js';
+import { defaultDbPath } from '../store/paths.js';
+import { runState, selfIdentity } from '../store/runState.js';
+import { DEFAULT_RETENTION } from '../store/serveRetention.js';
+import { Store } from '../store/store.js';
+import { type CliContext, rootsOf } from './context.js';
+import {
+  collect,
+  durationValue,
+  nonNegativeInt,
+  parsePid,
+  positiveInt,
+  seconds,
+  sizeValue,
+} from './optionValues.js';
+import { stopOnSignals } from './stopSignals.js';
+
+interface ServeFlags {
+  host: string;
+  port: number;
+  db?: string;
+  interval: number;
+  token?: string;
+  openMetrics?: boolean;
+  top: number;
+  watch: string[];
+  retentionRaw: number;
+  retentionMinute: number;
+  maxDbSize: number;
+  webDir?: string;
+  connections: number;
+  installUnit?: boolean;
+  write?: boolean;
+}
+
+/** Where `--install-unit` puts the store unless --db says otherwise (ProtectHome hides ~). */
+export const UNIT_DB_PATH = '/var/lib/hog/hog.db';
+
+function port(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n > 65535) throw new UsageError(`--port must be 0 to 65535, got ${quote(text)}`);
+  return n;
+}
+
+export function register(program: Command, context: CliContext): void {
+  program
+    .command('serve')
+    .description('record memory, disk and network history; serve a dashboard, a JSON API and /metrics')
+    .option('--host <addr>', 'address to listen on (anything but loopback needs a token)', '127.0.0.1')
+    .option('--port <n>', 'port (0: any free one)', port, 7070)
+    .option('--db <file>', 'the store (default $HOG_DB or ~/.local/share/hog/hog.db)')
+    .option(
+      '--interval <time>',
+      'time between samples (e.g. 1s, 5s)',
+      seconds('--interval', { max: 3600 }),
+      5,
+    )
+    .option('--token <token>', 'the token clients must send (default: $HOG_SERVE_TOKEN, or generated)')
+    .option('--open-metrics', '/metrics without the token (for Prometheus)')
+    .option('--top <n>', 'processes recorded per sample, by RSS', positiveInt('--top'), 20)
+    .option('--watch <pid>', 'also record this PID whatever its size (repeatable)', collect, [])
+    .option(
+      '--connections <n>',
+      'connections kept in the snapshot (0: none)',
+      nonNegativeInt('--connections'),
+      20,
+    )
+    .option(
+      '--retention-raw <time>',
+      'keep every sample this long',
+      durationValue('--retention-raw'),
+      DEFAULT_RETENTION.rawMs / 1000,
+    )
+    .option(
+      '--retention-minute <time>',
+      'keep 1-minute averages this long',
+      durationValue('--retention-minute'),
+      DEFAULT_RETENTION.minuteMs / 1000,
+    )
+    .option(
+      '--max-db-size <size>',
+      'drop the oldest history beyond this size',
+      sizeValue('--max-db-size'),
+      DEFAULT_RETENTION.maxBytes,
+    )
+    .option('--web-dir <dir>', "the dashboard's files (default: dist/web beside hog)")
+    .option('--install-unit', 'print a systemd unit for hog serve (with these options)')
+    .option('--write', `--install-unit: write it to ${UNIT_PATH}`)
+    .addHelpText(
+      'after',
+      `
+Bound to 127.0.0.1 by default, without a token. Any other --host needs a token (given, from
+$HOG_SERVE_TOKEN, or generated and printed): clients send "Authorization: Bearer TOKEN".
+The API is described in docs/api.md.
+
+Examples:
+  hog serve                                  http://127.0.0.1:7070/, a sample every 5 s
+  hog serve --interval 1s --watch 1234       also record PID 1234 whatever its size
+  hog serve --host 0.0.0.0 --open-metrics    for Prometheus on other machines (token for the rest)
+  hog serve --install-unit --write           a hardened systemd service`,
+    )
+    .action(async (flags: ServeFlags, command: Command) => {
+      if (flags.installUnit) return installUnit(flags, context);
+      await serve(flags, context, command);
+    });
+}
+
+function installUnit(flags: ServeFlags, context: CliContext): void {
+  const hogPath = process.argv[1] && existsSync(process.argv[1]) ? process.argv[1] : '/usr/local/bin/hog';
+  const extra: string[] = [];
+  if (flags.openMetrics) extra.push('--open-metrics');
+  if (flags.top !== 20) extra.push('--top', String(flags.top));
+  const text = unitFile({
+    hogPath: hogPath.endsWith('.js') ? fileURLToPath(new URL('../../bin/hog', import.meta.url)) : hogPath,
+    dbPath: flags.db ?? UNIT_DB_PATH,
+    host: flags.host,
+    port: flags.port,
+    interval: `${flags.interval}s`,
+    extra,
+  });
+  if (!flags.write) {
+    context.output.write(text);
+    return;
+  }
+  const temporary = `${UNIT_PATH}.hog-tmp`;
+  writeFileSync(temporary, text, { mode: 0o644 });
+  renameSync(temporary, UNIT_PATH);
+  context.output.line(
+    `hog serve: wrote ${UNIT_PATH}; now: systemctl daemon-reload && systemctl enable --now hog`,
+  );
+  if (!isLoopbackHost(flags.host) && !flags.token)
+    context.output.line(
+      'note: with this --host, hog serve prints a new token at each start (see journalctl -u hog); set HOG_SERVE_TOKEN with systemctl edit hog to keep one',
+    );
+}
+
+/** The real clock, its sleep cut short when serve stops (so exit does not wait out an interval). */
+function stoppableClock(signal: AbortSignal): Clock {
+  return {
+    ...realClock,
+    sleep: (ms) =>
+      new Promise((resolve) => {
+        const timer = setTimeout(done, ms);
+        function done() {
+          clearTimeout(timer);
+          signal.removeEventListener('abort', done);
+          resolve();
+        }
+        signal.addEventListener('abort', done, { once: true });
+      }),
+  };
+}
+
+async function serve(flags: ServeFlags, context: CliContext, command: Command): Promise<void> {
+  const { output } = context;
+  const roots = rootsOf(command);
+  const watch = flags.watch.map(parsePid);
+  const tokenRequired = !isLoopbackHost(flags.host);
+  const token = flags.token ?? process.env.HOG_SERVE_TOKEN ?? (tokenRequired ? generateToken() : undefined);
+  if (token !== undefined && !/^[\x21-\x7e]{16,512}$/.test(token))
+    throw new UsageError('the token must be 16 to 512 printable ASCII characters without spaces', {
+      hint: 'leave --token out to have one generated',
+    });
+  const dbPath = flags.db ?? defaultDbPath();
+  const store = Store.openForWriting(dbPath);
+  const stops = stopOnSignals();
+  try {
+    refuseSecondRecorder(store, context.clock.now());
+    const db = store.connection();
+    const runId = store.createRun({
+      kind: 'serve',
+      command: `hog serve --host ${flags.host} --port ${flags.port}`,
+      host: hostname(),
+      startedAt: context.clock.now(),
+      intervalMs: Math.round(flags.interval * 1000),
+      options: { recorder: selfIdentity(), top: flags.top, watch },
+    });
+    const clock = stoppableClock(stops.signal);
+    const log = (line: string) => output.error(line);
+    const collector = new ServeCollector({
+      ...roots,
+      clock,
+      top: flags.top,
+      watch,
+      connections: flags.connections,
+    });
+    const doctor = async () => {
+      const doctorContext = createDoctorContext({ ...roots, fsRoot: '' }, clock);
+      doctorContext.dbPath = dbPath;
+      const report = await runChecks(
+        CHECKS.filter((c) => SERVE_CHECKS.includes(c.id)),
+        doctorContext,
+      );
+      return findingRows(report.findings);
+    };
+    const recorder = new ServeRecorder(db, collector, {
+      clock,
+      intervalMs: Math.round(flags.interval * 1000),
+      retention: {
+        rawMs: flags.retentionRaw * 1000,
+        minuteMs: flags.retentionMinute * 1000,
+        maxBytes: flags.maxDbSize,
+      },
+      log,
+      findings: doctor,
+    });
+    const api: ApiContext = { db, dbPath, clock, procRoot: roots.procRoot, status: recorder.status };
+    const events = new EventStreams();
+    recorder.onTick((t) => events.sample(t));
+    const server = await startServer({
+      host: flags.host,
+      port: flags.port,
+      token,
+      openMetrics: flags.openMetrics === true,
+      webDir: flags.webDir ?? fileURLToPath(new URL('../web', import.meta.url)),
+      api,
+      metrics: createMetrics(api),
+      events,
+      log,
+    });
+    const shown = flags.host.includes(':') ? `[${flags.host}]` : flags.host;
+    output.line(
+      `hog serve: http://${shown}:${server.port}/ (recording every ${flags.interval}s into ${dbPath})`,
+    );
+    if (token !== undefined) output.line(`token: ${token}`);
+    try {
+      await recorder.run(stops.signal);
+    } finally {
+      await server.close();
+      store.endRun(runId, { endedAt: context.clock.now() });
+    }
+  } finally {
+    stops.dispose();
+    store.close();
+  }
+}
+
+/** Two recorders into one store would write the same ticks twice: the second is refused. */
+function refuseSecondRecorder(store: Store, now: number): void {
+  for (const run of store.listRuns(50)) {
+    if (run.kind === 'serve' && runState(run, now) === 'running') {
+      throw new UsageError(
+        `hog serve (PID ${run.recorder?.pid ?? '?'}) is already recording into ${store.path}`,
+        {
+          hint: 'stop it first, or record into another store with --db FILE',
+        },
+      );
+    }
+  }
+}
