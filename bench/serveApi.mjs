@@ -113,7 +113,7 @@ try {
   // the peer for /metrics: node_exporter's own /metrics in the same run (it has no dashboard API)
   ensureDebianPackages(['prometheus-node-exporter']);
   const nodePort = await freePort();
-  own('prometheus-node-exporter', [`--web.listen-address=127.0.0.1:${nodePort}`]);
+  own('prometheus-node-exporter', [`--web.listen-address=127.0.0.1:${nodePort}`], { stdio: 'ignore' });
   const nodeUrl = `http://127.0.0.1:${nodePort}/metrics`;
   for (let i = 0; i < 100 && (await get(nodeUrl)) !== 200; i++) await new Promise((r) => setTimeout(r, 100));
   const loaded = [];
