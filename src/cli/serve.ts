@@ -4,6 +4,7 @@
  */
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { type Clock, realClock } from '../clock.js';
@@ -20,6 +21,7 @@ import { startServer } from '../serve/http/server.js';
 import { createMetrics } from '../serve/metrics.js';
 import { ServeRecorder } from '../serve/recorder.js';
 import { UNIT_PATH, unitFile } from '../serve/unit.js';
+import { ensureDirectory } from '../store/open.js';
 import { defaultDbPath } from '../store/paths.js';
 import { runState, selfIdentity } from '../store/runState.js';
 import { DEFAULT_RETENTION } from '../store/serveRetention.js';
@@ -127,13 +129,14 @@ Examples:
 }
 
 function installUnit(flags: ServeFlags, context: CliContext): void {
+  const dbPath = flags.db ?? UNIT_DB_PATH;
   const hogPath = process.argv[1] && existsSync(process.argv[1]) ? process.argv[1] : '/usr/local/bin/hog';
   const extra: string[] = [];
   if (flags.openMetrics) extra.push('--open-metrics');
   if (flags.top !== 20) extra.push('--top', String(flags.top));
   const text = unitFile({
     hogPath: hogPath.endsWith('.js') ? fileURLToPath(new URL('../../bin/hog', import.meta.url)) : hogPath,
-    dbPath: flags.db ?? UNIT_DB_PATH,
+    dbPath,
     host: flags.host,
     port: flags.port,
     interval: `${flags.interval}s`,
@@ -143,6 +146,8 @@ function installUnit(flags: ServeFlags, context: CliContext): void {
     context.output.write(text);
     return;
   }
+  // the unit's ReadWritePaths must exist when the service starts
+  ensureDirectory(dirname(dbPath));
   const temporary = `${UNIT_PATH}.hog-tmp`;
   writeFileSync(temporary, text, { mode: 0o644 });
   renameSync(temporary, UNIT_PATH);

@@ -10,6 +10,7 @@ import { readUserNames } from '../proc/passwd.js';
 import { type Pressure, type PressureResource, readPressure } from '../proc/pressure.js';
 import { readUptime } from '../proc/uptime.js';
 import { defaultDbPath } from '../store/paths.js';
+import { recordedDiskUsage, SERVICE_DB_PATH } from '../store/serveHistory.js';
 
 export interface DoctorRoots {
   procRoot: string;
@@ -37,6 +38,9 @@ export interface DoctorContext extends DoctorRoots {
    */
   diskHistory?: (mountPoint: string) => { timeMs: number; usedBytes: number }[];
 }
+
+/** The disk checks look this far back (fillRate.ts uses the last 6 hours of it). */
+const DISK_HISTORY_MS = 6 * 3600_000;
 
 function memo<T>(compute: () => T): () => T {
   let done = false;
@@ -70,5 +74,14 @@ export function createDoctorContext(
     mounts: memo(() => readMountinfo('self', roots.procRoot)),
     userNames: memo(() => readUserNames(roots.etcRoot)),
     uptimeSeconds: memo(() => readUptime(roots.procRoot).uptimeSeconds),
+    // hog serve's history: the user's store, then the systemd service's
+    diskHistory(mountPoint) {
+      return recordedDiskUsage(
+        [...new Set([this.dbPath, SERVICE_DB_PATH])],
+        mountPoint,
+        clock.now() - DISK_HISTORY_MS,
+        clock.now(),
+      );
+    },
   };
 }

@@ -36,6 +36,8 @@ export interface ApiContext {
 export const MAX_POINTS = 1000;
 /** Points per mount or interface in the overview lists. */
 export const LIST_POINTS = 300;
+/** Points of used space the fill rate is fitted on. */
+export const FILL_POINTS = 360;
 
 export const HOST_METRICS = {
   available: { expr: 'mem_available', unit: 'bytes' },
@@ -142,7 +144,9 @@ export function disks(c: ApiContext, from: number, to: number) {
   const now = c.clock.now();
   const latest = latestMounts(c.db);
   const mounts = latest.map((m) => {
-    const rate = fillRate(mountUsage(c.db, m.mountpoint, now - WINDOW_SECONDS * 1000), m.availBytes, now);
+    // minute averages over the fill window: the same least-squares slope, a few hundred rows
+    const usage = mountUsage(c.db, m.mountpoint, now - WINDOW_SECONDS * 1000, now, FILL_POINTS);
+    const rate = fillRate(usage, m.availBytes, now);
     return {
       mountpoint: m.mountpoint,
       device: m.device,

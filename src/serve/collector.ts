@@ -43,6 +43,15 @@ export interface CollectorOptions {
 
 /** Link speeds are read this often (they change only when a link renegotiates). */
 const SPEED_EVERY_MS = 60_000;
+/**
+ * The top N is ranked this often: ranking reads statm of every process (~12 µs each, 6 ms for 500),
+ * while the chosen N cost ~1.4 ms a tick. Between rankings the same processes are sampled, so a new big
+ * process enters the record within this time. Measured at 1 s with 465 processes: 6.6 ms of CPU per
+ * tick ranked every tick, 2.5 ms ranked every 5 s.
+ */
+export const RANK_EVERY_MS = 5_000;
+/** The connection snapshot is refreshed this often (a sock_diag dump and the owners' fds: ~4 ms). */
+export const CONNECTIONS_EVERY_MS = 5_000;
 
 export class ServeCollector {
   private readonly cmdlines = new CmdlineCache();
@@ -51,6 +60,8 @@ export class ServeCollector {
   private readonly speeds = new Map<string, { bytesPerSecond: number | null; at: number }>();
   private readonly rates = new ConnectionRates();
   private sampler: NetSampler | undefined;
+  private ranked: { pids: number[]; at: number } | undefined;
+  private connectionsAt: number | undefined;
 
   constructor(private readonly options: CollectorOptions) {
     this.pageBytes = pageSize(options.procRoot);
@@ -87,8 +98,12 @@ export class ServeCollector {
   }
 
   processes(): ProcessSampleRow[] {
-    const { procRoot, top, watch } = this.options;
-    const pids = pickProcesses(procRoot, top, watch, this.pageBytes);
+    const { procRoot, top, watch, clock } = this.options;
+    const at = clock.monotonic();
+    if (!this.ranked || at - this.ranked.at >= RANK_EVERY_MS) {
+      this.ranked = { pids: pickProcesses(procRoot, top, watch, this.pageBytes), at };
+    }
+    const { pids } = this.ranked;
     const snapshot = collectProcesses({ procRoot, pids, cmdlines: this.cmdlines });
     return snapshot.processes
       .filter((p) => !p.kernelThread && p.state !== 'Z')
@@ -170,6 +185,9 @@ export class ServeCollector {
   private async connections() {
     const { procRoot, clock, connections } = this.options;
     if (connections === 0) return [];
+    const at = clock.monotonic();
+    if (this.connectionsAt !== undefined && at - this.connectionsAt < CONNECTIONS_EVERY_MS) return undefined;
+    this.connectionsAt = at;
     // watchClosed: false: no `ss -E` child running beside serve; closed connections just drop out
     this.sampler ??= new NetSampler({ procRoot, clock, watchClosed: false });
     try {

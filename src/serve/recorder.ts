@@ -30,6 +30,7 @@ export interface RecorderOptions {
 }
 
 export const SLOW_EVERY_MS = 60_000;
+export const WAL_LIMIT_BYTES = 8 * 1024 * 1024;
 
 export interface RecorderStatus {
   intervalMs: number;
@@ -51,6 +52,9 @@ export class ServeRecorder {
     private readonly options: RecorderOptions,
   ) {
     this.writer = new ServeWriter(db);
+    // the WAL is reused after each checkpoint; this truncates what grew beyond 8 MiB, so the store's
+    // size on disk stays the database plus a bounded WAL
+    db.pragma(`journal_size_limit = ${WAL_LIMIT_BYTES}`);
     this.status = {
       intervalMs: options.intervalMs,
       since: options.clock.now(),
@@ -110,10 +114,11 @@ export class ServeRecorder {
 
   private async slowWork(now: number): Promise<void> {
     const every = this.options.slowEveryMs ?? SLOW_EVERY_MS;
-    if (this.lastSlow !== undefined && now - this.lastSlow < every) return;
+    const previous = this.lastSlow;
+    if (previous !== undefined && now - previous < every) return;
     this.lastSlow = now;
     this.write(() => applyRetention(this.db, now, this.options.retention));
-    this.write(() => this.writer.writeVerdicts(judgeRecorded(this.db, now)));
+    this.write(() => this.writer.writeVerdicts(judgeRecorded(this.db, now, previous)));
     if (this.options.findings) {
       let findings: FindingRow[];
       try {

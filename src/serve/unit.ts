@@ -29,6 +29,17 @@ export function systemdQuote(arg: string): string {
   return `"${arg.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/%/g, '%%').replace(/\$/g, '$$$$')}"`;
 }
 
+/**
+ * The store's directory, writable under ProtectSystem=strict. /var/lib/hog is systemd's StateDirectory
+ * (created at start, owned by the service); any other directory must exist (`--write` makes it), or
+ * the service fails to start.
+ */
+function stateLines(dbPath: string): string {
+  const dir = dirname(dbPath);
+  const state = dir === '/var/lib/hog' ? 'StateDirectory=hog\nStateDirectoryMode=0700\n' : '';
+  return `${state}ReadWritePaths=${systemdQuote(dir)}\n`;
+}
+
 export function unitFile(o: UnitOptions): string {
   const args = [
     o.hogPath,
@@ -46,7 +57,6 @@ export function unitFile(o: UnitOptions): string {
   return `# Written by \`hog serve --install-unit\`. Install: systemctl daemon-reload && systemctl enable --now hog
 [Unit]
 Description=hog serve: memory, disk and network history, dashboard and Prometheus metrics
-Documentation=https://github.com/hog/hog/blob/main/docs/api.md
 After=network.target
 
 [Service]
@@ -60,8 +70,7 @@ CapabilityBoundingSet=CAP_SYS_PTRACE CAP_DAC_READ_SEARCH
 AmbientCapabilities=CAP_SYS_PTRACE CAP_DAC_READ_SEARCH
 NoNewPrivileges=yes
 ProtectSystem=strict
-ReadWritePaths=${systemdQuote(dirname(o.dbPath))}
-# read-only, not yes: hog statfs()es /home when it is a filesystem of its own
+${stateLines(o.dbPath)}# read-only, not yes: hog statfs()es /home when it is a filesystem of its own
 ProtectHome=read-only
 PrivateTmp=yes
 PrivateDevices=yes

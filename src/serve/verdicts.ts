@@ -55,12 +55,18 @@ export const INSUFFICIENT: Omit<ServeVerdict, 'judgedAt'> = {
   class: 'not-enough-data',
 };
 
-/** Judge every process recorded within the window; process id -> verdict. */
-export function judgeRecorded(db: Database.Database, now: number): Map<number, ServeVerdict> {
+/**
+ * Judge every process recorded since `since` (default: within the window); process id -> verdict. The
+ * recorder passes its last judgment's time: a process that has not been sampled since keeps the verdict
+ * it had (the machine's short-lived processes would otherwise be judged again every minute for 6 h).
+ */
+export function judgeRecorded(db: Database.Database, now: number, since?: number): Map<number, ServeVerdict> {
   const from = now - VERDICT_WINDOW_MS;
   const out = new Map<number, ServeVerdict>();
-  for (const p of processesSince(db, from)) {
-    const samples = processFloor(db, p.id, from, now, VERDICT_POINTS);
+  for (const p of processesSince(db, Math.max(from, since ?? from))) {
+    // a young process is judged on its raw samples (a window under RAW_SPAN_MS), an older one on
+    // minute rows
+    const samples = processFloor(db, p.id, Math.max(from, p.firstT), now, VERDICT_POINTS);
     out.set(p.id, serveVerdict(judge(samples), now));
   }
   return out;

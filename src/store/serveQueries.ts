@@ -4,6 +4,7 @@
  * through an index, never by scanning samples.
  */
 import type Database from 'better-sqlite3';
+import { seriesPoints } from './serveSeries.js';
 import type {
   ConnectionSample,
   FindingRow,
@@ -117,9 +118,8 @@ export function processByPid(db: Database.Database, pid: number): RecordedProces
 }
 
 /**
- * RSS of a process from `from` to `to`, raw and minute rows together, oldest first, thinned to at most
- * `maxPoints` by keeping each time bucket's lowest sample: the leak verdict fits the lower envelope
- * (memory/envelope.ts), which the minima keep.
+ * RSS of a process from `from` to `to`, thinned to at most `maxPoints` by keeping each time bucket's
+ * lowest value: the leak verdict fits the lower envelope (memory/envelope.ts), which the minima keep.
  */
 export function processFloor(
   db: Database.Database,
@@ -128,15 +128,15 @@ export function processFloor(
   to: number,
   maxPoints: number,
 ): { t: number; bytes: number }[] {
-  const bucket = Math.max(1, Math.ceil((to - from + 1) / Math.max(1, maxPoints)));
-  return db
-    .prepare(
-      `SELECT t, MIN(rss) AS bytes FROM (
-         SELECT t, rss FROM serve_process_minute WHERE process_id = ? AND t BETWEEN ? AND ?
-         UNION ALL SELECT t, rss FROM serve_process_sample WHERE process_id = ? AND t BETWEEN ? AND ?
-       ) GROUP BY (t - ?) / ? ORDER BY t`,
-    )
-    .all(processId, from, to, processId, from, to, from, bucket) as { t: number; bytes: number }[];
+  return seriesPoints(db, {
+    table: 'serve_process_sample',
+    values: ['rss'],
+    key: { column: 'process_id', id: processId },
+    from,
+    to,
+    maxPoints,
+    combine: 'MIN',
+  }).map(([t, bytes]) => ({ t: t as number, bytes: bytes as number }));
 }
 
 export function latestMounts(db: Database.Database): RecordedMount[] {
@@ -161,23 +161,32 @@ export function latestMounts(db: Database.Database): RecordedMount[] {
   }));
 }
 
-/** Used bytes of a mount point over time (every device it had), oldest first. */
+/** Used bytes of a mount point over time (every device it had), at most `maxPoints` per device. */
 export function mountUsage(
   db: Database.Database,
   mountpoint: string,
-  since: number,
+  from: number,
+  to: number,
+  maxPoints = 2000,
 ): { timeMs: number; usedBytes: number }[] {
-  return db
-    .prepare(
-      `SELECT t AS timeMs, used AS usedBytes FROM (
-         SELECT s.t, s.used FROM serve_fs_minute s JOIN serve_mount m ON m.id = s.mount_id
-           WHERE m.mountpoint = ? AND s.t >= ?
-         UNION ALL
-         SELECT s.t, s.used FROM serve_fs_sample s JOIN serve_mount m ON m.id = s.mount_id
-           WHERE m.mountpoint = ? AND s.t >= ?
-       ) ORDER BY t`,
-    )
-    .all(mountpoint, since, mountpoint, since) as { timeMs: number; usedBytes: number }[];
+  const ids = db
+    .prepare('SELECT id FROM serve_mount WHERE mountpoint = ?')
+    .pluck()
+    .all(mountpoint) as number[];
+  const out: { timeMs: number; usedBytes: number }[] = [];
+  for (const id of ids) {
+    const key = { column: 'mount_id', id };
+    for (const [t, used] of seriesPoints(db, {
+      table: 'serve_fs_sample',
+      values: ['used'],
+      key,
+      from,
+      to,
+      maxPoints,
+    }))
+      out.push({ timeMs: t as number, usedBytes: used as number });
+  }
+  return out.sort((a, b) => a.timeMs - b.timeMs);
 }
 
 export function latestInterfaces(db: Database.Database): RecordedInterface[] {

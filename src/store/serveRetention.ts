@@ -1,6 +1,7 @@
 /**
  * Retention of `hog serve`'s history, with downsampling:
- *   raw rows older than `rawMs` become 1-minute averages (whole minutes only, each minute once), then go;
+ *   every completed minute is averaged into the `_minute` tables (each minute once);
+ *   raw rows older than `rawMs` go (whole minutes);
  *   minute rows older than `minuteMs` go;
  *   processes, mounts and interfaces with no sample left go with them;
  *   while the pages in use exceed `maxBytes`, the oldest hour of history goes (minute rows first, as
@@ -56,7 +57,7 @@ const RAW_TABLES: { table: string; key: string | null; values: string[] }[] = [
 ];
 
 export interface RetentionResult {
-  /** Raw rows folded into minute rows (and deleted). */
+  /** Raw rows past the raw window, deleted (their minutes were averaged first). */
   downsampled: number;
   /** Minute rows dropped by age. */
   expired: number;
@@ -66,18 +67,11 @@ export interface RetentionResult {
 
 export function applyRetention(db: Database.Database, now: number, policy: RetentionPolicy): RetentionResult {
   const result: RetentionResult = { downsampled: 0, expired: 0, droppedForSize: 0 };
-  // only whole minutes: a minute is averaged once, when all of it is older than the raw window
   const rawCut = Math.floor((now - policy.rawMs) / MINUTE_MS) * MINUTE_MS;
   const minuteCut = now - policy.minuteMs;
   db.transaction(() => {
-    for (const { table, key, values } of RAW_TABLES) {
-      const keyCol = key ? `${key}, ` : '';
-      const averages = values.map((v) => (isInteger(v) ? `CAST(ROUND(AVG(${v})) AS INTEGER)` : `AVG(${v})`));
-      db.prepare(
-        `INSERT OR REPLACE INTO ${minuteTable(table)} (${keyCol}t, ${values.join(', ')})
-         SELECT ${keyCol}(t / ${MINUTE_MS}) * ${MINUTE_MS}, ${averages.join(', ')}
-         FROM ${table} WHERE t < ? GROUP BY ${keyCol}t / ${MINUTE_MS}`,
-      ).run(rawCut);
+    aggregateMinutes(db, now);
+    for (const { table } of RAW_TABLES) {
       result.downsampled += db.prepare(`DELETE FROM ${table} WHERE t < ?`).run(rawCut).changes;
       result.expired += db.prepare(`DELETE FROM ${minuteTable(table)} WHERE t < ?`).run(minuteCut).changes;
     }
@@ -85,6 +79,29 @@ export function applyRetention(db: Database.Database, now: number, policy: Reten
   }).immediate();
   result.droppedForSize = boundSize(db, policy.maxBytes);
   return result;
+}
+
+/**
+ * Average every minute completed since the last aggregation into the `_minute` tables (each minute
+ * once: from the newest host minute row on, up to the start of the minute in progress). Raw rows stay
+ * until the raw window passes; the charts read minute rows for long windows (serveSeries.ts).
+ */
+export function aggregateMinutes(db: Database.Database, now: number): void {
+  const until = Math.floor(now / MINUTE_MS) * MINUTE_MS;
+  const since = db
+    .prepare(`SELECT COALESCE(MAX(t) + ${MINUTE_MS}, 0) FROM serve_host_minute`)
+    .pluck()
+    .get() as number;
+  if (since >= until) return;
+  for (const { table, key, values } of RAW_TABLES) {
+    const keyCol = key ? `${key}, ` : '';
+    const averages = values.map((v) => (isInteger(v) ? `CAST(ROUND(AVG(${v})) AS INTEGER)` : `AVG(${v})`));
+    db.prepare(
+      `INSERT OR REPLACE INTO ${minuteTable(table)} (${keyCol}t, ${values.join(', ')})
+       SELECT ${keyCol}(t / ${MINUTE_MS}) * ${MINUTE_MS}, ${averages.join(', ')}
+       FROM ${table} WHERE t >= ? AND t < ? GROUP BY ${keyCol}t / ${MINUTE_MS}`,
+    ).run(since, until);
+  }
 }
 
 const isInteger = (column: string) => !/rate|psi|load/.test(column);
