@@ -3,7 +3,7 @@
 // benchmark. Deterministic (a seeded generator), shaped like a busy server: a stable set of daemons,
 // a Node.js service that leaks, one with a GC sawtooth, short-lived jobs coming and going (new pids),
 // mounts that fill and one that does not, interfaces with daytime traffic, the top connections.
-import { HISTORY_DEFAULTS, openServeDb, ServeWriter } from './serveStore.mjs';
+import { HISTORY_DEFAULTS, openServeDb, retention, ServeWriter } from './serveStore.mjs';
 
 /** A small seeded generator (mulberry32): the same history every run. */
 function random(seed) {
@@ -194,7 +194,11 @@ export async function writeHistory(
       interfaces = tick.interfaces.length;
       for (const p of processes) pids.add(`${p.pid}/${p.startTicks}`);
       if (t + intervalMs > to) biggest = processes.find((p) => p.pid === 4242) ?? processes[0];
+      // the recorder averages each completed minute into the _minute tables once a minute
+      if (ticks % Math.round(60_000 / intervalMs) === 0)
+        db.connection.transaction(() => retention(db.connection, t)).immediate();
     }
+    retention(db.connection, to);
   } finally {
     db.close();
   }
