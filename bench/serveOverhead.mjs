@@ -85,9 +85,20 @@ async function round(n) {
     process_exporter: processExporter,
     process_exporter_lean: leanExporter,
   };
+  // a process that ended during the run has no CPU figure: the benchmark says which and why
+  const checkAlive = () => {
+    const died = Object.entries(peers).filter(([, c]) => c.exitCode !== null || c.signalCode !== null);
+    if (died.length === 0) return;
+    const logs = { hog: serve.log(), recorder: recorder.log() };
+    throw new Error(
+      `ended during the benchmark: ${died.map(([k, c]) => `${k} (exit ${c.exitCode ?? c.signalCode}) ${logs[k] ?? ''}`).join('; ')}`,
+    );
+  };
   await sleep(WARMUP_S * 1000);
+  checkAlive();
   const start = Object.fromEntries(Object.entries(peers).map(([k, c]) => [k, cpuSeconds(c.pid)]));
   await sleep(MEASURE_S * 1000);
+  checkAlive();
   const share = Object.fromEntries(
     Object.entries(peers).map(([k, c]) => [k, (cpuSeconds(c.pid) - start[k]) / MEASURE_S]),
   );

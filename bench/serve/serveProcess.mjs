@@ -32,9 +32,16 @@ export function startServe(args) {
       const url = /hog serve: (http:\/\/127\.0\.0\.1:\d+)\//.exec(out)?.[1];
       if (url) {
         clearTimeout(timer);
-        child.stdout.resume();
-        child.stderr.resume();
-        resolve({ child, url });
+        // keep the end of what it says after the start (a crash's message), for the benchmark's report
+        const serve = { child, url, log: () => out.slice(-2000) };
+        child.stdout.off('data', read);
+        child.stderr.off('data', read);
+        const keep = (d) => {
+          out = `${out}${d.toString()}`.slice(-4000);
+        };
+        child.stdout.on('data', keep);
+        child.stderr.on('data', keep);
+        resolve(serve);
       }
     };
     child.stdout.on('data', read);
