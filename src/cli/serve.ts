@@ -6,18 +6,18 @@ import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { type Clock, realClock } from '../clock.js';
 import { createDoctorContext } from '../doctor/context.js';
 import { CHECKS } from '../doctor/registry.js';
 import { runChecks } from '../doctor/run.js';
-import { quote, UsageError } from '../errors.js';
+import { errnoCode, PermissionError, quote, UsageError } from '../errors.js';
 import type { ApiContext } from '../serve/api.js';
 import { ServeCollector } from '../serve/collector.js';
 import { findingRows, SERVE_CHECKS } from '../serve/findings.js';
 import { generateToken, isLoopbackHost } from '../serve/http/auth.js';
 import { EventStreams } from '../serve/http/events.js';
-import { startServer } from '../serve/http/server.js';
+import { type RunningServer, type ServerOptions, startServer } from '../serve/http/server.js';
 import { createMetrics } from '../serve/metrics.js';
 import { ServeRecorder } from '../serve/recorder.js';
 import { UNIT_PATH, unitFile } from '../serve/unit.js';
@@ -26,7 +26,7 @@ import { defaultDbPath } from '../store/paths.js';
 import { runState, selfIdentity } from '../store/runState.js';
 import { DEFAULT_RETENTION } from '../store/serveRetention.js';
 import { Store } from '../store/store.js';
-import { type CliContext, rootsOf } from './context.js';
+import { type CliContext, type Roots, rootsOf } from './context.js';
 import {
   collect,
   durationValue,
@@ -65,6 +65,17 @@ function port(text: string): number {
   return n;
 }
 
+/** An option whose default shows in --help as the user would write it ("24h", not 86400). */
+function withDefault<T>(
+  flags: string,
+  description: string,
+  parse: (text: string, previous: T) => T,
+  value: T,
+  shown: string,
+): Option {
+  return new Option(flags, description).argParser(parse).default(value, shown);
+}
+
 export function register(program: Command, context: CliContext): void {
   program
     .command('serve')
@@ -72,39 +83,59 @@ export function register(program: Command, context: CliContext): void {
     .option('--host <addr>', 'address to listen on (anything but loopback needs a token)', '127.0.0.1')
     .option('--port <n>', 'port (0: any free one)', port, 7070)
     .option('--db <file>', 'the store (default $HOG_DB or ~/.local/share/hog/hog.db)')
-    .option(
-      '--interval <time>',
-      'time between samples (e.g. 1s, 5s)',
-      seconds('--interval', { max: 3600 }),
-      5,
+    .addOption(
+      withDefault(
+        '--interval <time>',
+        'time between samples (e.g. 1s, 5s)',
+        seconds('--interval', { max: 3600 }),
+        5,
+        '5s',
+      ),
     )
     .option('--token <token>', 'the token clients must send (default: $HOG_SERVE_TOKEN, or generated)')
     .option('--open-metrics', '/metrics without the token (for Prometheus)')
     .option('--top <n>', 'processes recorded per sample, by RSS', positiveInt('--top'), 20)
-    .option('--watch <pid>', 'also record this PID whatever its size (repeatable)', collect, [])
+    .addOption(
+      withDefault(
+        '--watch <pid>',
+        'also record this PID whatever its size (repeatable)',
+        collect,
+        [],
+        'none',
+      ),
+    )
     .option(
       '--connections <n>',
       'connections kept in the snapshot (0: none)',
       nonNegativeInt('--connections'),
       20,
     )
-    .option(
-      '--retention-raw <time>',
-      'keep every sample this long',
-      durationValue('--retention-raw'),
-      DEFAULT_RETENTION.rawMs / 1000,
+    .addOption(
+      withDefault(
+        '--retention-raw <time>',
+        'keep every sample this long',
+        durationValue('--retention-raw'),
+        DEFAULT_RETENTION.rawMs / 1000,
+        '24h',
+      ),
     )
-    .option(
-      '--retention-minute <time>',
-      'keep 1-minute averages this long',
-      durationValue('--retention-minute'),
-      DEFAULT_RETENTION.minuteMs / 1000,
+    .addOption(
+      withDefault(
+        '--retention-minute <time>',
+        'keep 1-minute averages this long',
+        durationValue('--retention-minute'),
+        DEFAULT_RETENTION.minuteMs / 1000,
+        '30d',
+      ),
     )
-    .option(
-      '--max-db-size <size>',
-      'drop the oldest history beyond this size',
-      sizeValue('--max-db-size'),
-      DEFAULT_RETENTION.maxBytes,
+    .addOption(
+      withDefault(
+        '--max-db-size <size>',
+        'drop the oldest history beyond this size',
+        sizeValue('--max-db-size'),
+        DEFAULT_RETENTION.maxBytes,
+        '1G',
+      ),
     )
     .option('--web-dir <dir>', "the dashboard's files (default: dist/web beside hog)")
     .option('--install-unit', 'print a systemd unit for hog serve (with these options)')
@@ -134,6 +165,14 @@ function installUnit(flags: ServeFlags, context: CliContext): void {
   const extra: string[] = [];
   if (flags.openMetrics) extra.push('--open-metrics');
   if (flags.top !== 20) extra.push('--top', String(flags.top));
+  if (flags.connections !== 20) extra.push('--connections', String(flags.connections));
+  if (flags.retentionRaw * 1000 !== DEFAULT_RETENTION.rawMs)
+    extra.push('--retention-raw', `${flags.retentionRaw}s`);
+  if (flags.retentionMinute * 1000 !== DEFAULT_RETENTION.minuteMs)
+    extra.push('--retention-minute', `${flags.retentionMinute}s`);
+  if (flags.maxDbSize !== DEFAULT_RETENTION.maxBytes) extra.push('--max-db-size', String(flags.maxDbSize));
+  // never --token: the unit file is world-readable and ExecStart shows in ps; HOG_SERVE_TOKEN goes in
+  // a drop-in (systemctl edit hog) instead
   const text = unitFile({
     hogPath: hogPath.endsWith('.js') ? fileURLToPath(new URL('../../bin/hog', import.meta.url)) : hogPath,
     dbPath,
@@ -154,7 +193,7 @@ function installUnit(flags: ServeFlags, context: CliContext): void {
   context.output.line(
     `hog serve: wrote ${UNIT_PATH}; now: systemctl daemon-reload && systemctl enable --now hog`,
   );
-  if (!isLoopbackHost(flags.host) && !flags.token)
+  if (!isLoopbackHost(flags.host))
     context.output.line(
       'note: with this --host, hog serve prints a new token at each start (see journalctl -u hog); set HOG_SERVE_TOKEN with systemctl edit hog to keep one',
     );
@@ -177,30 +216,79 @@ function stoppableClock(signal: AbortSignal): Clock {
   };
 }
 
-async function serve(flags: ServeFlags, context: CliContext, command: Command): Promise<void> {
-  const { output } = context;
-  const roots = rootsOf(command);
-  const watch = flags.watch.map(parsePid);
-  const tokenRequired = !isLoopbackHost(flags.host);
-  const token = flags.token ?? process.env.HOG_SERVE_TOKEN ?? (tokenRequired ? generateToken() : undefined);
+/** The token in force: given, from the environment, or generated when the bind is not loopback. */
+function tokenOf(flags: ServeFlags): string | undefined {
+  const token =
+    flags.token ?? process.env.HOG_SERVE_TOKEN ?? (isLoopbackHost(flags.host) ? undefined : generateToken());
   if (token !== undefined && !/^[\x21-\x7e]{16,512}$/.test(token))
     throw new UsageError('the token must be 16 to 512 printable ASCII characters without spaces', {
       hint: 'leave --token out to have one generated',
     });
+  return token;
+}
+
+/** The doctor's fast checks, as serve keeps them (doctor is serve's peer: the CLI wires them). */
+function findingsSource(roots: Roots, dbPath: string, clock: Clock) {
+  return async () => {
+    const doctorContext = createDoctorContext({ ...roots, fsRoot: '' }, clock);
+    doctorContext.dbPath = dbPath;
+    const report = await runChecks(
+      CHECKS.filter((c) => SERVE_CHECKS.includes(c.id)),
+      doctorContext,
+    );
+    return findingRows(report.findings);
+  };
+}
+
+/** Listen, with the usual failures said the hog way. */
+async function listen(options: ServerOptions): Promise<RunningServer> {
+  try {
+    return await startServer(options);
+  } catch (error) {
+    const code = errnoCode(error);
+    const where = `${options.host}:${options.port}`;
+    if (code === 'EADDRINUSE')
+      throw new UsageError(`${where} is already in use`, {
+        hint: 'choose another --port (0: any free one)',
+        cause: error,
+      });
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+      throw new UsageError(`cannot listen on ${where}: no such address on this machine`, {
+        hint: 'give --host an address of this machine (ip -br addr), or 127.0.0.1',
+        cause: error,
+      });
+    if (code === 'EACCES')
+      throw new PermissionError(`not allowed to listen on ${where}`, {
+        hint: 'ports below 1024 need root or CAP_NET_BIND_SERVICE; choose a --port from 1024',
+        cause: error,
+      });
+    throw error;
+  }
+}
+
+async function serve(flags: ServeFlags, context: CliContext, command: Command): Promise<void> {
+  const { output } = context;
+  const roots = rootsOf(command);
+  const watch = flags.watch.map(parsePid);
+  const token = tokenOf(flags);
+  const intervalMs = Math.round(flags.interval * 1000);
   const dbPath = flags.db ?? defaultDbPath();
   const store = Store.openForWriting(dbPath);
   const stops = stopOnSignals();
   try {
-    refuseSecondRecorder(store, context.clock.now());
-    const db = store.connection();
-    const runId = store.createRun({
-      kind: 'serve',
-      command: `hog serve --host ${flags.host} --port ${flags.port}`,
-      host: hostname(),
-      startedAt: context.clock.now(),
-      intervalMs: Math.round(flags.interval * 1000),
-      options: { recorder: selfIdentity(), top: flags.top, watch },
+    // one IMMEDIATE transaction: two hog serve starting at once cannot both pass the check
+    const runId = store.transaction(() => {
+      refuseSecondRecorder(store, context.clock.now());
+      return store.createRun({
+        kind: 'serve',
+        command: `hog serve --host ${flags.host} --port ${flags.port}`,
+        host: hostname(),
+        startedAt: context.clock.now(),
+        intervalMs,
+        options: { recorder: selfIdentity(), top: flags.top, watch },
+      });
     });
+    const db = store.connection();
     const clock = stoppableClock(stops.signal);
     const log = (line: string) => output.error(line);
     const collector = new ServeCollector({
@@ -210,49 +298,43 @@ async function serve(flags: ServeFlags, context: CliContext, command: Command): 
       watch,
       connections: flags.connections,
     });
-    const doctor = async () => {
-      const doctorContext = createDoctorContext({ ...roots, fsRoot: '' }, clock);
-      doctorContext.dbPath = dbPath;
-      const report = await runChecks(
-        CHECKS.filter((c) => SERVE_CHECKS.includes(c.id)),
-        doctorContext,
-      );
-      return findingRows(report.findings);
-    };
     const recorder = new ServeRecorder(db, collector, {
       clock,
-      intervalMs: Math.round(flags.interval * 1000),
+      intervalMs,
       retention: {
         rawMs: flags.retentionRaw * 1000,
         minuteMs: flags.retentionMinute * 1000,
         maxBytes: flags.maxDbSize,
       },
       log,
-      findings: doctor,
+      findings: findingsSource(roots, dbPath, clock),
     });
     const api: ApiContext = { db, dbPath, clock, procRoot: roots.procRoot, status: recorder.status };
     const events = new EventStreams();
     recorder.onTick((t) => events.sample(t));
-    const server = await startServer({
-      host: flags.host,
-      port: flags.port,
-      token,
-      openMetrics: flags.openMetrics === true,
-      webDir: flags.webDir ?? fileURLToPath(new URL('../web', import.meta.url)),
-      api,
-      metrics: createMetrics(api),
-      events,
-      log,
-    });
-    const shown = flags.host.includes(':') ? `[${flags.host}]` : flags.host;
-    output.line(
-      `hog serve: http://${shown}:${server.port}/ (recording every ${flags.interval}s into ${dbPath})`,
-    );
-    if (token !== undefined) output.line(`token: ${token}`);
     try {
-      await recorder.run(stops.signal);
+      const server = await listen({
+        host: flags.host,
+        port: flags.port,
+        token,
+        openMetrics: flags.openMetrics === true,
+        webDir: flags.webDir ?? fileURLToPath(new URL('../web', import.meta.url)),
+        api,
+        metrics: createMetrics(api),
+        events,
+        log,
+      });
+      const shown = flags.host.includes(':') ? `[${flags.host}]` : flags.host;
+      output.line(
+        `hog serve: http://${shown}:${server.port}/ (recording every ${flags.interval}s into ${dbPath})`,
+      );
+      if (token !== undefined) output.line(`token: ${token}`);
+      try {
+        await recorder.run(stops.signal);
+      } finally {
+        await server.close();
+      }
     } finally {
-      await server.close();
       store.endRun(runId, { endedAt: context.clock.now() });
     }
   } finally {

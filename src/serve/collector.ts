@@ -165,6 +165,8 @@ export class ServeCollector {
       });
     }
     this.lastNet = next;
+    // interfaces come and go (veth pairs of containers): forget the speeds of the gone ones
+    for (const name of this.speeds.keys()) if (!next.has(name)) this.speeds.delete(name);
     return out;
   }
 

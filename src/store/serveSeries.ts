@@ -58,8 +58,23 @@ function rowsSql(db: Database.Database, q: SeriesQuery): { sql: string; rawFrom:
   return { sql, rawFrom, minuteTo };
 }
 
+/**
+ * The window starting no earlier than the series' first row: a process recorded for ten minutes, asked
+ * for the last 24 h, is a ten-minute window (raw rows, small buckets), not a day of minute averages.
+ */
+function clamped(db: Database.Database, q: SeriesQuery): SeriesQuery {
+  const key = q.key ? `${q.key.column} = @id` : '1';
+  const first = db
+    .prepare(`SELECT MIN(t) FROM (SELECT MIN(t) AS t FROM ${q.table} WHERE ${key}
+      UNION ALL SELECT MIN(t) FROM ${minuteTable(q.table)} WHERE ${key})`)
+    .pluck()
+    .get(q.key ? { id: q.key.id } : {}) as number | null;
+  return first !== null && first > q.from && first <= q.to ? { ...q, from: first } : q;
+}
+
 /** [t, value1, value2...] per bucket, oldest first. */
-export function seriesPoints(db: Database.Database, q: SeriesQuery): number[][] {
+export function seriesPoints(db: Database.Database, query: SeriesQuery): number[][] {
+  const q = clamped(db, query);
   const bucket = Math.max(1, Math.ceil((q.to - q.from + 1) / Math.max(1, q.maxPoints)));
   const combine = q.combine ?? 'AVG';
   const combined = q.values.map((_, i) => `${combine}(v${i})`).join(', ');

@@ -17,6 +17,8 @@ export class ServeWriter {
   private readonly connection: Database.Statement;
   private readonly finding: Database.Statement;
   private readonly verdict: Database.Statement;
+  private readonly clearConnections: Database.Statement;
+  private readonly clearFindings: Database.Statement;
 
   constructor(private readonly db: Database.Database) {
     this.upsertProcess = db.prepare(
@@ -59,6 +61,8 @@ export class ServeWriter {
       'INSERT INTO serve_finding (rank, t, id, severity, title, detail, fix) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
     this.verdict = db.prepare('UPDATE serve_process SET verdict = ? WHERE id = ?');
+    this.clearConnections = db.prepare('DELETE FROM serve_connection');
+    this.clearFindings = db.prepare('DELETE FROM serve_finding');
   }
 
   /** The whole tick or nothing. */
@@ -103,7 +107,7 @@ export class ServeWriter {
       this.netSample.run(id, t, i.rxBytes, i.txBytes, i.rxBytesPerSecond, i.txBytesPerSecond);
     }
     if (tick.connections) {
-      this.db.prepare('DELETE FROM serve_connection').run();
+      this.clearConnections.run();
       for (const [rank, c] of tick.connections.entries()) {
         this.connection.run(
           rank,
@@ -125,7 +129,7 @@ export class ServeWriter {
   writeFindings(t: number, findings: readonly FindingRow[]): void {
     this.db
       .transaction(() => {
-        this.db.prepare('DELETE FROM serve_finding').run();
+        this.clearFindings.run();
         for (const [rank, f] of findings.entries())
           this.finding.run(rank, t, f.id, f.severity, f.title, f.detail, f.fix);
       })

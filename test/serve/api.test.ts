@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { judgeRecorded } from '../../src/serve/verdicts.js';
+import { aggregateMinutes } from '../../src/store/serveRetention.js';
 import { get, type Harness, json, startHarness } from './harness.js';
 import { tick } from './ticks.js';
 
@@ -28,6 +29,8 @@ beforeAll(async () => {
     );
   }
   h.clock.advance((TICKS - 1) * 10_000);
+  // as the recorder does every minute: the completed minutes averaged
+  aggregateMinutes(h.api.db, h.clock.now());
   h.writer.writeVerdicts(judgeRecorded(h.api.db, h.clock.now()));
 });
 afterAll(() => h.close());
@@ -99,6 +102,11 @@ describe('the JSON API over known history', () => {
     expect(series.trend.interceptBytes).toBeCloseTo(10 * MiB, -3);
     expect(series.trend.from).toBe(T0);
     expect(series.verdict.kind).toBe('leak');
+    // the default window (24 h) starts at the process's first sample: 30 min of raw samples, not
+    // 30 minute averages
+    const whole = (await fetchJson('/api/v1/processes/100/series')) as typeof series;
+    expect(whole.points.length).toBe(TICKS);
+    expect(whole.trend.slopeBytesPerSecond).toBeCloseTo(10 * 1024, 0);
   });
 
   it('/api/v1/disks: usage, the fill rate and when it will be full', async () => {

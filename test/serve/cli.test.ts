@@ -53,6 +53,27 @@ describe('hog serve on the command line', () => {
     }
   });
 
+  it('says a port in use is in use, exit 2, and leaves the run ended', async () => {
+    const { createServer } = await import('node:net');
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const port = (holder.address() as { port: number }).port;
+    try {
+      const db = join(dir, 'busy.db');
+      const result = spawnSync(HOG, ['serve', '--port', String(port), '--db', db], { encoding: 'utf8' });
+      expect(result.status).toBe(2);
+      expect(result.stderr).toContain(`hog: 127.0.0.1:${port} is already in use`);
+      expect(result.stderr).toContain('hint: choose another --port (0: any free one)');
+      const { default: Database } = await import('better-sqlite3');
+      const check = new Database(db, { readonly: true });
+      const ended = check.prepare("SELECT ended_at IS NOT NULL FROM runs WHERE kind = 'serve'").pluck().all();
+      check.close();
+      expect(ended).toEqual([1]);
+    } finally {
+      holder.close();
+    }
+  });
+
   it.skipIf(skipWithout('a non-loopback bind', canUseNetns))(
     'binds beyond loopback only with a token: generated, printed, and required',
     () => {

@@ -9,6 +9,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearerToken, isLoopbackHost, tokenMatches } from '../../src/serve/http/auth.js';
+import { EventStreams } from '../../src/serve/http/events.js';
 import { type Answer, get, type Harness, json, startHarness } from './harness.js';
 import { tick } from './ticks.js';
 
@@ -255,7 +256,73 @@ describe('static files: path traversal', () => {
   });
 });
 
+describe('event streams', () => {
+  it('are bounded in number: one more is a 503', async () => {
+    const h = await startHarness({ events: new EventStreams(2) });
+    try {
+      const open = () =>
+        new Promise<import('node:net').Socket>((resolve) => {
+          const socket = connect(h.server.port, '127.0.0.1', () =>
+            socket.write('GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'),
+          );
+          socket.once('data', () => resolve(socket));
+        });
+      const held = [await open(), await open()];
+      expectJsonError(await get(h.server.port, '/api/v1/events'), 503, /too many event streams open \(2\)/);
+      for (const s of held) s.destroy();
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe('slow clients', () => {
+  it('keeps an event stream open past the request timeout (it bounds receiving the request only)', async () => {
+    const h = await startHarness({ headersTimeoutMs: 300, requestTimeoutMs: 300 });
+    try {
+      const socket = connect(h.server.port, '127.0.0.1', () =>
+        socket.write('GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'),
+      );
+      let text = '';
+      socket.on('data', (d) => {
+        text += d;
+      });
+      // well past the 300 ms timeout (and the server's 75 ms check interval), then a sample
+      await new Promise((r) => setTimeout(r, 1500));
+      h.events.sample(42);
+      const got = await new Promise<boolean>((resolve) => {
+        const deadline = setTimeout(() => resolve(false), 5000);
+        const poll = setInterval(() => {
+          if (text.includes('data: {"t":42}')) {
+            clearTimeout(deadline);
+            clearInterval(poll);
+            resolve(true);
+          }
+        }, 20);
+      });
+      socket.destroy();
+      expect(got).toBe(true);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('closes a connection that never sends a byte once the header timeout passes', async () => {
+    const h = await startHarness({ headersTimeoutMs: 400, requestTimeoutMs: 400 });
+    try {
+      const socket = connect(h.server.port, '127.0.0.1');
+      socket.on('error', () => {});
+      const closed = await new Promise<boolean>((resolve) => {
+        socket.on('close', () => resolve(true));
+        setTimeout(() => resolve(false), 8000);
+      });
+      socket.destroy();
+      expect(closed).toBe(true);
+    } finally {
+      await h.close();
+    }
+  });
+
   it('closes a connection whose headers trickle in (slowloris) once the header timeout passes', async () => {
     const h = await startHarness({ headersTimeoutMs: 400, requestTimeoutMs: 400 });
     try {

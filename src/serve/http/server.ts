@@ -8,8 +8,8 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Registry } from 'prom-client';
 import * as api from '../api.js';
+import type { MetricsEndpoint } from '../metrics.js';
 import { bearerToken, isLoopbackHost, tokenMatches } from './auth.js';
 import type { EventStreams } from './events.js';
 import { HttpError } from './httpError.js';
@@ -35,7 +35,7 @@ export interface ServerOptions {
   openMetrics: boolean;
   webDir: string;
   api: api.ApiContext;
-  metrics: Registry;
+  metrics: MetricsEndpoint;
   events: EventStreams;
   log: (line: string) => void;
   /** Tests shorten these to see a slow client cut off without waiting ten seconds. */
@@ -250,7 +250,7 @@ function route(res: ServerResponse, url: URL, options: ServerOptions, head: bool
 
 async function metrics(res: ServerResponse, options: ServerOptions, head: boolean): Promise<void> {
   try {
-    const text = await options.metrics.metrics();
+    const text = await options.metrics.scrape();
     res.writeHead(200, {
       ...SECURITY_HEADERS,
       'content-type': options.metrics.contentType,
