@@ -165,7 +165,17 @@ export function judge(samples: readonly Sample[]): Verdict {
       levelBytes: median(samples.map((s) => s.bytes)) || 0,
     };
   }
-  const whole = fitWindow(samples) as Fit;
+  const whole = fitWindow(samples);
+  if (!whole) {
+    // enough samples, but bunched in time (a process hog serve recorded, lost from its top N for a
+    // while, then recorded again): fewer than 4 envelope points, no trend to fit
+    return {
+      ...base,
+      class: 'not-enough-data',
+      reason: `${n} samples over ${spanSeconds.toFixed(0)} s, bunched in too few stretches of time for a trend`,
+      levelBytes: median(samples.map((s) => s.bytes)) || 0,
+    };
+  }
   const levelBytes = median(lowerEnvelope(samples, 0).map((p) => p.y));
   const minChange = Math.max(MIN_CHANGE_BYTES, MIN_CHANGE_RATIO * levelBytes);
   const recent = fitWindow(trailing(samples, 0.5)) ?? whole;

@@ -31,6 +31,8 @@ export interface RecorderOptions {
 
 export const SLOW_EVERY_MS = 60_000;
 export const WAL_LIMIT_BYTES = 8 * 1024 * 1024;
+/** SQLite's page cache for serve's connection, KiB. */
+export const CACHE_KIB = 2000;
 
 export interface RecorderStatus {
   intervalMs: number;
@@ -55,6 +57,10 @@ export class ServeRecorder {
     // the WAL is reused after each checkpoint; this truncates what grew beyond 8 MiB, so the store's
     // size on disk stays the database plus a bounded WAL
     db.pragma(`journal_size_limit = ${WAL_LIMIT_BYTES}`);
+    // better-sqlite3 builds SQLite with a 16 MB page cache per connection (SQLite's own default is
+    // 2 MB), and sorts (GROUP BY of the series) use that much again: measured, the recorder's RSS rose
+    // by ~30 MB over 40 minutes of verdicts before levelling. 2 MB holds the indexes' hot pages.
+    db.pragma(`cache_size = -${CACHE_KIB}`);
     this.status = {
       intervalMs: options.intervalMs,
       since: options.clock.now(),
@@ -118,7 +124,14 @@ export class ServeRecorder {
     if (previous !== undefined && now - previous < every) return;
     this.lastSlow = now;
     this.write(() => applyRetention(this.db, now, this.options.retention));
-    this.write(() => this.writer.writeVerdicts(judgeRecorded(this.db, now, previous)));
+    let verdicts: ReturnType<typeof judgeRecorded> | undefined;
+    try {
+      verdicts = judgeRecorded(this.db, now, previous);
+    } catch (error) {
+      // a verdict that fails is hog's bug: said, and recording goes on
+      this.options.log(`hog serve: judging the processes failed: ${(error as Error).message}`);
+    }
+    if (verdicts) this.write(() => this.writer.writeVerdicts(verdicts));
     if (this.options.findings) {
       let findings: FindingRow[];
       try {
