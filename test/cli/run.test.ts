@@ -258,7 +258,7 @@ describe.skipIf(cannotMount)('a disk that fills up while recording', () => {
       '-t',
       'tmpfs',
       '-o',
-      'size=192k',
+      'size=384k', // the schema (hog run's and hog serve's tables) is 128 KiB of it
       `hog-issue3-${process.pid}`,
       mount,
     ]);
