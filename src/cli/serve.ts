@@ -201,19 +201,7 @@ function installUnit(flags: ServeFlags, context: CliContext): void {
 
 /** The real clock, its sleep cut short when serve stops (so exit does not wait out an interval). */
 function stoppableClock(signal: AbortSignal): Clock {
-  return {
-    ...realClock,
-    sleep: (ms) =>
-      new Promise((resolve) => {
-        const timer = setTimeout(done, ms);
-        function done() {
-          clearTimeout(timer);
-          signal.removeEventListener('abort', done);
-          resolve();
-        }
-        signal.addEventListener('abort', done, { once: true });
-      }),
-  };
+  return { ...realClock, sleep: (ms) => realClock.sleep(ms, signal) };
 }
 
 /** The token in force: given, from the environment, or generated when the bind is not loopback. */

@@ -5,6 +5,7 @@
  * A rule's timed revert (--for) follows it: an update renews the rule's creation time, so the revert
  * is moved to the new rule, due at the same moment.
  */
+import { realClock } from '../clock.js';
 import { isHogError, NotFoundError, PermissionError } from '../errors.js';
 import { addChange, removeChange } from '../shape/changes.js';
 import { readPidPorts } from '../shape/pidPorts.js';
@@ -85,16 +86,7 @@ function watchIO(system: ShapeSystem, devs: () => string[], procRoot: string, co
       cancelRevert(rule, { stateDir: system.stateDir });
     },
     say: (line) => context.output.line(`${new Date().toISOString().slice(11, 19)} ${line}`),
-    sleep: (ms, signal) =>
-      new Promise((resolve) => {
-        const timer = setTimeout(done, ms);
-        function done() {
-          clearTimeout(timer);
-          signal.removeEventListener('abort', done);
-          resolve();
-        }
-        signal.addEventListener('abort', done, { once: true });
-      }),
+    sleep: (ms, signal) => realClock.sleep(ms, signal),
   };
 }
 
