@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { memoryCgroup, parseCgroup } from '../../src/proc/cgroup.js';
 import { parseCmdline } from '../../src/proc/cmdline.js';
-import { parseIo, readIo } from '../../src/proc/io.js';
 import { parseLoadAvg } from '../../src/proc/loadavg.js';
 import { parseMeminfo, readMeminfo } from '../../src/proc/meminfo.js';
 import { parsePasswd } from '../../src/proc/passwd.js';
@@ -62,14 +61,6 @@ describe('system-wide procfs files', () => {
     expect(parseCmdline(machine('8972/cmdline'))).toEqual([]);
     expect(parseCmdline('nginx: worker process')).toEqual(['nginx: worker process']);
     expect(parseCmdline('hog ps\0\0\0\0')).toEqual(['hog ps']);
-  });
-
-  it('io: counters of a captured process and of this one', () => {
-    const io = parseIo(machine('8980/io'));
-    expect(io.rchar).toBe(249838);
-    expect(io.wchar).toBe(1);
-    expect(readIo(process.pid).syscr).toBeGreaterThan(0);
-    expect(() => parseIo('rchar: 1\n')).toThrow(/wchar/);
   });
 
   it('cgroup: v1 controller lines, the v2 line, and which one holds memory', () => {
