@@ -13,7 +13,7 @@ import { checkRoot } from '../disk/roots.js';
 import { createDoctorContext } from '../doctor/context.js';
 import { CHECKS } from '../doctor/registry.js';
 import { runChecks } from '../doctor/run.js';
-import { errnoCode, PermissionError, quote, UsageError } from '../errors.js';
+import { errnoCode, NotFoundError, PermissionError, quote, UsageError } from '../errors.js';
 import { readMountinfo } from '../proc/mountinfo.js';
 import type { ApiContext } from '../serve/api.js';
 import { ServeCollector } from '../serve/collector.js';
@@ -203,6 +203,9 @@ function installUnit(flags: ServeFlags, context: CliContext): void {
   if (flags.retentionMinute * 1000 !== DEFAULT_RETENTION.minuteMs)
     extra.push('--retention-minute', `${flags.retentionMinute}s`);
   if (flags.maxDbSize !== DEFAULT_RETENTION.maxBytes) extra.push('--max-db-size', String(flags.maxDbSize));
+  for (const dir of scanRootsOf(flags)) extra.push('--scan', dir);
+  if (flags.scan.length > 0 && flags.scanEvery !== DEFAULT_SCAN_EVERY_S)
+    extra.push('--scan-every', `${flags.scanEvery}s`);
   // never --token: the unit file is world-readable and ExecStart shows in ps; HOG_SERVE_TOKEN goes in
   // a drop-in (systemctl edit hog) instead
   const text = unitFile({
@@ -382,7 +385,18 @@ function scanRootsOf(flags: ServeFlags): string[] {
   if (flags.scanEvery <= 0)
     throw new UsageError('--scan-every must be more than 0', { hint: 'e.g. --scan-every 6h' });
   return flags.scan.map((given) => {
-    const root = checkRoot(given);
+    let root: ReturnType<typeof checkRoot>;
+    try {
+      root = checkRoot(given);
+    } catch (error) {
+      // checkRoot's hint speaks of hog disk's PATHs
+      if (error instanceof NotFoundError)
+        throw new NotFoundError(`--scan: no such directory: ${quote(given)}`, {
+          hint: 'give a directory that exists, e.g. --scan /var',
+          cause: error,
+        });
+      throw error;
+    }
     if (!root.stats.isDirectory())
       throw new UsageError(`--scan takes a directory, not a file: ${quote(given)}`, {
         hint: 'give the directory to scan, e.g. --scan /var',

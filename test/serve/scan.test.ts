@@ -147,7 +147,7 @@ describe('hog serve --scan', () => {
   it('refuses a missing directory or a file at start, exit 2', () => {
     write(join(dir, 'plain'), 10);
     for (const [given, message] of [
-      [join(dir, 'nowhere'), `hog: no such file or directory: "${join(dir, 'nowhere')}"`],
+      [join(dir, 'nowhere'), `hog: --scan: no such directory: "${join(dir, 'nowhere')}"`],
       [join(dir, 'plain'), `hog: --scan takes a directory, not a file: "${join(dir, 'plain')}"`],
     ] as const) {
       const result = spawnSync(
