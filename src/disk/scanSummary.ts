@@ -42,10 +42,11 @@ function summarize(tree: DiskTree, i: number, level: number, budget: { left: num
     .map((c) => ({ c, bytes: tree.bytes(c, o.basis) }))
     .sort((a, b) => b.bytes - a.bytes);
   if (children.length === 0) return node;
-  // breadth before depth: a directory takes at most a fair share of what is left, so one wide
-  // directory near the top cannot use the whole budget
-  const share = Math.max(1, Math.floor(budget.left / 2));
-  const keep = Math.min(children.length, share, budget.left);
+  // a directory takes at most half of what is left, so one wide directory near the top cannot use the
+  // whole budget; the "(N more)" node counts too, and with no room left the directory is a leaf
+  let keep = Math.min(children.length, Math.max(1, Math.floor(budget.left / 2)));
+  if (keep < children.length && keep + 1 > budget.left) keep = budget.left - 1;
+  if (keep <= 0) return node;
   const folded = children.length - keep;
   budget.left -= keep + (folded > 0 ? 1 : 0);
   node.children = [];
