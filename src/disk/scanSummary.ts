@@ -44,7 +44,7 @@ function summarize(tree: DiskTree, i: number, level: number, budget: { left: num
   if (children.length === 0) return node;
   // a directory takes at most half of what is left, so one wide directory near the top cannot use the
   // whole budget; the "(N more)" node counts too, and with no room left the directory is a leaf
-  let keep = Math.min(children.length, Math.max(1, Math.floor(budget.left / 2)));
+  let keep = Math.min(children.length, Math.max(1, Math.floor(budget.left / 2)), budget.left);
   if (keep < children.length && keep + 1 > budget.left) keep = budget.left - 1;
   if (keep <= 0) return node;
   const folded = children.length - keep;

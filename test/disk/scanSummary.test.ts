@@ -33,7 +33,34 @@ function childrenSum(node: SummaryNode): number {
   return sum;
 }
 
+async function walked(root: string): Promise<DiskTree> {
+  const { raw } = await walk({
+    roots: [root],
+    oneFileSystem: true,
+    excludes: [],
+    skipDevs: [],
+    keepDepth: -1,
+    topFiles: 0,
+    byApparent: false,
+    threads: 4,
+  });
+  return new DiskTree(raw);
+}
+
 describe('summarizeScan', () => {
+  it('keeps 300 chains of single children within 200 nodes (one child each once the budget is spent)', async () => {
+    const root = join(dir, 'chains');
+    for (let i = 0; i < 300; i++) {
+      mkdirSync(join(root, `d${i}`, 's'), { recursive: true });
+      writeFileSync(join(root, `d${i}`, 's', 'f'), Buffer.alloc(1000 + i));
+    }
+    const tree = await walked(root);
+    const summary = summarizeScan(tree, { basis: 'apparent', depth: 3, maxNodes: 200, now: Date.now() });
+    expect(nodes(summary.tree)).toBeLessThanOrEqual(200);
+    expect(summary.tree.bytes).toBe(tree.totals().apparentBytes);
+    expect(summary.tree.children?.at(-1)?.name).toMatch(/^\(\d+ more\)$/);
+  });
+
   it('keeps a tree of 40 x 40 directories of files within 200 nodes and 3 levels, nothing lost', async () => {
     const root = join(dir, 'many');
     for (let a = 0; a < 40; a++)
