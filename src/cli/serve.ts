@@ -2,16 +2,19 @@
  * `hog serve`: record the machine's memory, disk and network into the store, serve the dashboard, the
  * JSON API and /metrics. `--install-unit` prints (or writes with --write) a hardened systemd unit.
  */
-import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Command, Option } from 'commander';
 import { type Clock, realClock } from '../clock.js';
+import { pseudoDevices } from '../disk/filesystems.js';
+import { checkRoot } from '../disk/roots.js';
 import { createDoctorContext } from '../doctor/context.js';
 import { CHECKS } from '../doctor/registry.js';
 import { runChecks } from '../doctor/run.js';
-import { errnoCode, PermissionError, quote, UsageError } from '../errors.js';
+import { errnoCode, NotFoundError, PermissionError, quote, UsageError } from '../errors.js';
+import { readMountinfo } from '../proc/mountinfo.js';
 import type { ApiContext } from '../serve/api.js';
 import { ServeCollector } from '../serve/collector.js';
 import { findingRows, SERVE_CHECKS } from '../serve/findings.js';
@@ -20,6 +23,7 @@ import { EventStreams } from '../serve/http/events.js';
 import { type RunningServer, type ServerOptions, startServer } from '../serve/http/server.js';
 import { createMetrics } from '../serve/metrics.js';
 import { ServeRecorder } from '../serve/recorder.js';
+import { ServeScanner } from '../serve/scanner.js';
 import { UNIT_PATH, unitFile } from '../serve/unit.js';
 import { ensureDirectory } from '../store/open.js';
 import { defaultDbPath } from '../store/paths.js';
@@ -54,7 +58,16 @@ interface ServeFlags {
   connections: number;
   installUnit?: boolean;
   write?: boolean;
+  scan: string[];
+  scanEvery: number;
 }
+
+/** Time between --scan scans, seconds. */
+export const DEFAULT_SCAN_EVERY_S = 6 * 3600;
+/** The first scan waits this long, so the recorder's first ticks are not behind a cold walk. */
+export const FIRST_SCAN_AFTER_MS = 2000;
+/** Walker threads of a serve scan: a background job, not an incident's `hog disk`. */
+export const SCAN_THREADS = 4;
 
 /** Where `--install-unit` puts the store unless --db says otherwise (ProtectHome hides ~). */
 export const UNIT_DB_PATH = '/var/lib/hog/hog.db';
@@ -137,6 +150,24 @@ export function register(program: Command, context: CliContext): void {
         '1G',
       ),
     )
+    .addOption(
+      withDefault(
+        '--scan <dir>',
+        'also scan this directory now and then, as hog disk -x (repeatable)',
+        collect,
+        [],
+        'none',
+      ),
+    )
+    .addOption(
+      withDefault(
+        '--scan-every <time>',
+        'time between --scan scans',
+        durationValue('--scan-every'),
+        DEFAULT_SCAN_EVERY_S,
+        '6h',
+      ),
+    )
     .option('--web-dir <dir>', "the dashboard's files (default: dist/web beside hog)")
     .option('--install-unit', 'print a systemd unit for hog serve (with these options)')
     .option('--write', `--install-unit: write it to ${UNIT_PATH}`)
@@ -150,6 +181,7 @@ The API is described in docs/api.md.
 Examples:
   hog serve                                  http://127.0.0.1:7070/, a sample every 5 s
   hog serve --interval 1s --watch 1234       also record PID 1234 whatever its size
+  hog serve --scan /var --scan-every 1h      the dashboard's treemap and categories of /var
   hog serve --host 0.0.0.0 --open-metrics    for Prometheus on other machines (token for the rest)
   hog serve --install-unit --write           a hardened systemd service`,
     )
@@ -171,6 +203,9 @@ function installUnit(flags: ServeFlags, context: CliContext): void {
   if (flags.retentionMinute * 1000 !== DEFAULT_RETENTION.minuteMs)
     extra.push('--retention-minute', `${flags.retentionMinute}s`);
   if (flags.maxDbSize !== DEFAULT_RETENTION.maxBytes) extra.push('--max-db-size', String(flags.maxDbSize));
+  for (const dir of scanRootsOf(flags)) extra.push('--scan', dir);
+  if (flags.scan.length > 0 && flags.scanEvery !== DEFAULT_SCAN_EVERY_S)
+    extra.push('--scan-every', `${flags.scanEvery}s`);
   // never --token: the unit file is world-readable and ExecStart shows in ps; HOG_SERVE_TOKEN goes in
   // a drop-in (systemctl edit hog) instead
   const text = unitFile({
@@ -259,6 +294,7 @@ async function serve(flags: ServeFlags, context: CliContext, command: Command): 
   const roots = rootsOf(command);
   const watch = flags.watch.map(parsePid);
   const token = tokenOf(flags);
+  const scanRoots = scanRootsOf(flags);
   const intervalMs = Math.round(flags.interval * 1000);
   const dbPath = flags.db ?? defaultDbPath();
   const store = Store.openForWriting(dbPath);
@@ -297,6 +333,19 @@ async function serve(flags: ServeFlags, context: CliContext, command: Command): 
       log,
       findings: findingsSource(roots, dbPath, clock),
     });
+    const scanner =
+      scanRoots.length > 0
+        ? new ServeScanner(db, {
+            roots: scanRoots,
+            everyMs: flags.scanEvery * 1000,
+            firstAfterMs: FIRST_SCAN_AFTER_MS,
+            clock,
+            skipDevs: skippedDevices(roots.procRoot, scanRoots),
+            log,
+            threads: SCAN_THREADS,
+            signal: stops.signal,
+          })
+        : undefined;
     const api: ApiContext = { db, dbPath, clock, procRoot: roots.procRoot, status: recorder.status };
     const events = new EventStreams();
     recorder.onTick((t) => events.sample(t));
@@ -318,7 +367,7 @@ async function serve(flags: ServeFlags, context: CliContext, command: Command): 
       );
       if (token !== undefined) output.line(`token: ${token}`);
       try {
-        await recorder.run(stops.signal);
+        await Promise.all([recorder.run(stops.signal), scanner?.run(stops.signal)]);
       } finally {
         await server.close();
       }
@@ -328,6 +377,42 @@ async function serve(flags: ServeFlags, context: CliContext, command: Command): 
   } finally {
     stops.dispose();
     store.close();
+  }
+}
+
+/** The --scan directories, checked at start: each must exist and be a readable directory. */
+function scanRootsOf(flags: ServeFlags): string[] {
+  if (flags.scanEvery <= 0)
+    throw new UsageError('--scan-every must be more than 0', { hint: 'e.g. --scan-every 6h' });
+  return flags.scan.map((given) => {
+    let root: ReturnType<typeof checkRoot>;
+    try {
+      root = checkRoot(given);
+    } catch (error) {
+      // checkRoot's hint speaks of hog disk's PATHs
+      if (error instanceof NotFoundError)
+        throw new NotFoundError(`--scan: no such directory: ${quote(given)}`, {
+          hint: 'give a directory that exists, e.g. --scan /var',
+          cause: error,
+        });
+      throw error;
+    }
+    if (!root.stats.isDirectory())
+      throw new UsageError(`--scan takes a directory, not a file: ${quote(given)}`, {
+        hint: 'give the directory to scan, e.g. --scan /var',
+      });
+    return root.path;
+  });
+}
+
+/** Pseudo filesystems (proc, sysfs...) never entered, unless one is a --scan root itself. */
+function skippedDevices(procRoot: string, scanRoots: string[]): number[] {
+  try {
+    const rootDevs = new Set(scanRoots.map((r) => statSync(r).dev));
+    return pseudoDevices(readMountinfo('self', procRoot)).filter((d) => !rootDevs.has(d));
+  } catch {
+    // no mount table (a chroot without /proc): nothing known to skip
+    return [];
   }
 }
 

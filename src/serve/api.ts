@@ -19,6 +19,7 @@ import {
   mountUsage,
   processByPid,
 } from '../store/serveQueries.js';
+import { latestScans } from '../store/serveScans.js';
 import { seriesPoints } from '../store/serveSeries.js';
 import { HttpError } from './http/httpError.js';
 import type { RecorderStatus } from './recorder.js';
@@ -173,7 +174,27 @@ export function disks(c: ApiContext, from: number, to: number) {
       }),
     };
   });
-  return { t: latest[0]?.t ?? 0, mounts, lastScan: null };
+  return { t: latest[0]?.t ?? 0, mounts, ...scansOf(c) };
+}
+
+/** The newest scan (of any root) with its tree and categories, and the newest of each root in brief. */
+function scansOf(c: ApiContext) {
+  const scans = latestScans(c.db);
+  const [newest] = scans;
+  return {
+    lastScan: newest
+      ? {
+          root: newest.root,
+          t: newest.t,
+          durationMs: newest.durationMs,
+          bytes: newest.bytes,
+          entries: newest.entries,
+          tree: newest.tree,
+          categories: newest.categories,
+        }
+      : null,
+    scans: scans.map((s) => ({ root: s.root, t: s.t, bytes: s.bytes })),
+  };
 }
 
 export function net(c: ApiContext, from: number, to: number) {

@@ -10,9 +10,11 @@
  *   samples  (series, metric, t) -> value: narrow rows, so new metrics need no new columns
  *   markers  function entry/exit events (HOG_MARKER_FILE, mprof FUNC lines)
  *   notes    things that happened: a PID exited, recording stopped (disk full), lines skipped
- * Migration 2 adds the serve_* tables of `hog serve` (serveSchema.ts).
+ * Migration 2 adds the serve_* tables of `hog serve` (serveSchema.ts); migration 3 its directory scans
+ * (serveScans.ts).
  */
 import type { Metric } from '../memory/recording.js';
+import { SERVE_SCAN_MIGRATION } from './serveScans.js';
 import { SERVE_MIGRATION } from './serveSchema.js';
 
 const METRIC_ROWS: [Metric, string, string][] = [
@@ -90,4 +92,5 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX notes_run ON notes (run_id, t);
   `,
   SERVE_MIGRATION,
+  SERVE_SCAN_MIGRATION,
 ];

@@ -1,23 +1,34 @@
 /**
  * The dashboard in a real browser (Debian's chromium, headless, through playwright-core) against a real
  * `hog serve --port 0` recording this machine, with a Node.js child of known size (64 MiB touched) among
- * the processes it watches. Charts are checked where they drew: the last value each chart holds equals
+ * the processes it watches, and `--scan` of a small tree the test writes. Charts are checked where they drew: the last value each chart holds equals
  * what the API says, and the series' colour is on the canvas at that point.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatBytes } from '../../src/render/units.js';
 import { COLORS } from '../../src/serve/web/chart.js';
-import type { HostSeries, ProcessList, ProcessSeries } from '../../src/serve/web/wire.js';
+import type {
+  DiskReport,
+  HostSeries,
+  LastScan,
+  ProcessList,
+  ProcessSeries,
+} from '../../src/serve/web/wire.js';
 import { chartPixels, collectPageErrors, launchChromium, screenshot } from '../helpers/browser.js';
 import { type Child, spawnAllocator, statusBytes, waitFor } from '../helpers/processes.js';
-import { scanTree } from './webFixtures.js';
 import { api, type Serve, startServe } from './webServe.js';
 
 const MiB = 1024 * 1024;
+/** The tree hog serve --scan walks: files and their sizes. */
+const SCANNED: [string, number][] = [
+  ['logs/a.log', 400_000],
+  ['logs/b.log', 200_000],
+  ['cache/blob', 300_000],
+];
 const launched = await launchChromium('the dashboard in chromium');
 
 /**
@@ -52,7 +63,23 @@ describe.skipIf(launched.browser === null)('the dashboard in chromium against ho
   beforeAll(async () => {
     child = await spawnAllocator(64, { tag: 'hog-web-test' });
     dir = mkdtempSync(join(tmpdir(), 'hog-web-'));
-    serve = await startServe(['--interval', '1s', '--db', join(dir, 'hog.db'), '--watch', `${child.pid}`]);
+    // a tree for hog serve --scan: the disk page's treemap and categories of a real scan
+    for (const [path, size] of SCANNED) {
+      mkdirSync(join(dir, 'srv', path, '..'), { recursive: true });
+      writeFileSync(join(dir, 'srv', path), Buffer.alloc(size, 1));
+    }
+    serve = await startServe([
+      '--interval',
+      '1s',
+      '--db',
+      join(dir, 'hog.db'),
+      '--watch',
+      `${child.pid}`,
+      '--scan',
+      join(dir, 'srv'),
+      '--scan-every',
+      '1h',
+    ]);
     // a few ticks of the child recorded: its chart has a line to draw
     await waitFor(
       async () => {
@@ -160,12 +187,18 @@ describe.skipIf(launched.browser === null)('the dashboard in chromium against ho
     expect(errors).toEqual([]);
   });
 
-  it('draws the treemap of a scan in the disk answer (hog serve sends none yet: added to its real answer)', async () => {
+  it('draws the treemap and the categories of the scan hog serve --scan made', async () => {
+    const disks = await waitFor(
+      async () => {
+        const d = await api<DiskReport>(serve.url, '/api/v1/disks');
+        return d.lastScan !== null && d;
+      },
+      'the first scan',
+      20_000,
+      200,
+    );
+    const scan = disks.lastScan as LastScan;
     const tab = await browser.newPage({ viewport: { width: 1000, height: 900 } });
-    await tab.route('**/api/v1/disks*', async (route) => {
-      const real = (await (await route.fetch()).json()) as Record<string, unknown>;
-      await route.fulfill({ json: { ...real, lastScan: { root: '/srv', t: Date.now(), tree: scanTree } } });
-    });
     await tab.goto(`${serve.url}#/disk`);
     await tab.waitForSelector('.tm-cell[data-path="logs/a.log"]');
     const boxes = await tab.$$eval('.tm-cell', (cells) =>
@@ -179,18 +212,23 @@ describe.skipIf(launched.browser === null)('the dashboard in chromium against ho
       }),
     );
     const area = (path: string) => boxes.find((b) => b.path === path)?.area ?? 0;
-    expect(boxes.map((b) => b.path)).toEqual([
-      'logs',
-      'logs/a.log',
-      'logs/b.log',
-      'cache',
-      'cache/blob',
-      '(files)',
-    ]);
-    // 60, 30 and 10 of the tree's 100 bytes
-    expect(area('logs') / area('cache')).toBeCloseTo(2, 1);
-    expect(area('cache') / area('(files)')).toBeCloseTo(3, 1);
-    expect(boxes[1]?.title).toBe('logs/a.log\n40 B');
+    const bytes = (name: string) => scan.tree.children?.find((c) => c.name === name)?.bytes ?? 0;
+    expect(boxes.map((b) => b.path)).toEqual(
+      expect.arrayContaining(['logs', 'logs/a.log', 'logs/b.log', 'cache', 'cache/blob']),
+    );
+    // the cells' areas in the proportion of the scanned sizes
+    expect(area('logs') / area('cache')).toBeCloseTo(bytes('logs') / bytes('cache'), 1);
+    const a = scan.tree.children?.find((c) => c.name === 'logs')?.children?.find((c) => c.name === 'a.log');
+    expect(boxes.find((b) => b.path === 'logs/a.log')?.title).toBe(
+      `logs/a.log\n${formatBytes(a?.bytes ?? 0)}`,
+    );
+    // the categories beside it, as the API says them
+    const rows = await tab.$$eval('[data-categories] tbody tr', (trs) =>
+      trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent)),
+    );
+    expect(rows.map((r) => r[0])).toEqual(scan.categories.map((c) => c.name));
+    expect(rows.map((r) => r[1])).toEqual(scan.categories.map((c) => formatBytes(c.bytes)));
+    expect(scan.categories.map((c) => c.name)).toContain('logs');
     await screenshot(tab, 'disk-treemap');
     await tab.close();
   });

@@ -99,7 +99,19 @@ export interface ScanNode {
 export interface DiskReport {
   t: number;
   mounts: Mount[];
-  lastScan: { root: string; t: number; tree: ScanNode } | null;
+  lastScan: LastScan | null;
+  scans: { root: string; t: number; bytes: number }[];
+}
+
+/** The newest scan of `hog serve --scan DIR` (docs/api.md). */
+export interface LastScan {
+  root: string;
+  t: number;
+  durationMs: number;
+  bytes: number;
+  entries: number;
+  tree: ScanNode;
+  categories: { name: string; bytes: number }[];
 }
 
 export interface NetInterface {

@@ -1,10 +1,14 @@
 /// <reference lib="dom" />
-/** Disk per mount: how full, how fast it fills and when it will be full; the treemap of the last scan. */
+/**
+ * Disk per mount: how full, how fast it fills and when it will be full; the treemap of the last scan
+ * with its categories beside it.
+ */
 import { getJson } from '../api.js';
 import { Chart, type ChartSpec, COLORS } from '../chart.js';
 import { fillText, fillUrgent, inodeText, usageText } from '../diskText.js';
-import { el, facts, fill, fillWith, panel } from '../dom.js';
-import { formatAgo, formatBytes } from '../format.js';
+import { el, facts, fill, fillWith, panel, table } from '../dom.js';
+import { formatBytes } from '../format.js';
+import { categoryRows, scanTitle } from '../scanText.js';
 import { diskColumns, spanOf } from '../series.js';
 import { windowed } from '../timeWindow.js';
 import { drawTreemap } from '../treemapView.js';
@@ -107,16 +111,17 @@ function renderScan(box: HTMLElement, report: DiskReport): void {
         el(
           'p',
           { class: 'note' },
-          'No directory scan recorded: hog serve records mount usage only. hog disk PATH scans a tree.',
+          'No directory scan recorded yet: hog serve --scan DIR scans a tree now and then (hog disk PATH scans one now).',
         ),
       ),
     );
     return;
   }
   const map = el('div', { class: 'treemap' });
-  fill(
-    box,
-    panel(`Last scan of ${scan.root}: ${formatBytes(scan.tree.bytes)}, ${formatAgo(scan.t, report.t)}`, map),
-  );
+  const categories = table(['CATEGORY', 'SIZE', 'SHARE'], categoryRows(scan), (row) => row);
+  categories.dataset.categories = scan.root;
+  // the report's t is the newest tick; a store with scans but no tick yet says 0
+  const now = Math.max(report.t, scan.t);
+  fill(box, panel(scanTitle(scan, now), el('div', { class: 'scan' }, map, categories)));
   drawTreemap(map, scan.tree, 420);
 }
