@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { byteIncrements, timeIncrements, timeTick } from '../../src/serve/web/axes.js';
 import { bySeverity, countBySeverity, severityBadge, verdictBadge } from '../../src/serve/web/badges.js';
-import { fillText, fillUrgent, inodeText, usageText } from '../../src/serve/web/diskText.js';
+import { fillText, fillUrgent, inodeText, usageText, usedPercent } from '../../src/serve/web/diskText.js';
 import {
   formatAgo,
   formatClock,
@@ -81,6 +81,16 @@ describe('formatting', () => {
 describe('disk words', () => {
   it('says how full a mount is and when it will be full', () => {
     expect(usageText(fillingMount)).toBe('700.0 MiB of 1000.0 MiB (70.0%)');
+    // df's Use%: used / (used + available), not used / size (the root reserve counts as full)
+    const reserved = {
+      ...fillingMount,
+      sizeBytes: 252 * 1024 * MiB,
+      usedBytes: 27.5 * 1024 * MiB,
+      availBytes: 73.9 * 1024 * MiB,
+    };
+    expect(usageText(reserved)).toBe('27.5 GiB of 252.0 GiB (27.1%)');
+    expect(usedPercent(reserved)?.toFixed(1)).toBe('27.1');
+    expect(usedPercent({ ...fillingMount, usedBytes: 0, availBytes: 0 })).toBeUndefined();
     expect(inodeText(fillingMount)).toBe('49.2k of 65.5k used (75.0%)');
     expect(inodeText({ ...fillingMount, inodesTotal: 0 })).toBe('-');
     const now = T0 + 60_000;

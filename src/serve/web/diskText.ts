@@ -2,9 +2,19 @@
 import { formatBytes, formatIn, formatShare } from './format.js';
 import type { Fill, Mount } from './wire.js';
 
-/** "12.3 GiB of 50.0 GiB (24.6%)". */
+/**
+ * How full the mount is as df's Use% counts it: used / (used + available), so the blocks reserved for
+ * root (and, on thin or quota-limited volumes, space the filesystem has but cannot give) count as
+ * full. The share users compare with df and with hog doctor; used / size read 10.9% where df said 26%.
+ */
+export function usedPercent(mount: Mount): number | undefined {
+  const usable = mount.usedBytes + mount.availBytes;
+  return usable > 0 ? (mount.usedBytes / usable) * 100 : undefined;
+}
+
+/** "12.3 GiB of 50.0 GiB (24.6%)", the share as df counts it. */
 export function usageText(mount: Mount): string {
-  return `${formatBytes(mount.usedBytes)} of ${formatBytes(mount.sizeBytes)} (${formatShare(mount.usedBytes, mount.sizeBytes)})`;
+  return `${formatBytes(mount.usedBytes)} of ${formatBytes(mount.sizeBytes)} (${formatShare(mount.usedBytes, mount.usedBytes + mount.availBytes)})`;
 }
 
 /** "1.2M of 3.3M inodes used (36.4%)"; "-" for filesystems without inodes (btrfs, vfat report 0). */

@@ -5,7 +5,7 @@
  */
 import { getJson } from '../api.js';
 import { Chart, type ChartSpec, COLORS } from '../chart.js';
-import { fillText, fillUrgent, inodeText, usageText } from '../diskText.js';
+import { fillText, fillUrgent, inodeText, usageText, usedPercent } from '../diskText.js';
 import { el, facts, fill, fillWith, panel, table } from '../dom.js';
 import { formatBytes } from '../format.js';
 import { categoryRows, scanTitle } from '../scanText.js';
@@ -34,7 +34,7 @@ function horizonFor(mount: Mount): number {
 }
 
 function usageBar(mount: Mount): HTMLElement {
-  const share = mount.sizeBytes > 0 ? Math.min(100, (mount.usedBytes / mount.sizeBytes) * 100) : 0;
+  const share = Math.min(100, usedPercent(mount) ?? 0);
   const bar = el('div', { class: share >= 90 ? 'bar bar-full' : 'bar' });
   bar.style.width = `${share}%`;
   return el('div', { class: 'bar-track' }, bar);
