@@ -8,7 +8,7 @@
  * draws: which key does what is the terminal interface, not the disk analysis.
  */
 import type { Basis } from '../disk/tree.js';
-import type { BrowserKey } from './keys.js';
+import { type BrowserKey, movedTo } from './keys.js';
 
 export type SortField = 'size' | 'name' | 'mtime' | 'count';
 
@@ -123,19 +123,9 @@ export function handleBrowserKey(
     };
   };
 
+  const target = movedTo(key, state.cursor, view.pageRows, listing.length - 1);
+  if (target !== undefined) return move(target);
   switch (key.kind) {
-    case 'up':
-      return move(state.cursor - 1);
-    case 'down':
-      return move(state.cursor + 1);
-    case 'pageUp':
-      return move(state.cursor - view.pageRows);
-    case 'pageDown':
-      return move(state.cursor + view.pageRows);
-    case 'home':
-      return move(0);
-    case 'end':
-      return move(listing.length - 1);
     case 'right':
     case 'enter':
       return open();

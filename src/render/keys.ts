@@ -24,6 +24,29 @@ export type Key =
 /** hog disk -i reads ← and → too (ncdu's way through the tree); top and net leave them undecoded. */
 export type BrowserKey = Key | { kind: 'left' } | { kind: 'right' } | { kind: 'home' } | { kind: 'end' };
 
+/**
+ * Where a movement key moves a position in a list (hog top's scroll, hog disk -i's cursor): one row up
+ * or down, a page, the first or the last position. Undefined for every other key. The caller clamps.
+ */
+export function movedTo(key: BrowserKey, at: number, pageRows: number, last: number): number | undefined {
+  switch (key.kind) {
+    case 'up':
+      return at - 1;
+    case 'down':
+      return at + 1;
+    case 'pageUp':
+      return at - pageRows;
+    case 'pageDown':
+      return at + pageRows;
+    case 'home':
+      return 0;
+    case 'end':
+      return last;
+    default:
+      return undefined;
+  }
+}
+
 /** Decode raw terminal input into keys (xterm/VT100 sequences). */
 export function decodeKeys(input: string): Key[] {
   const keys: Key[] = [];

@@ -9,7 +9,7 @@
  */
 import type { SortKey } from '../memory/processView.js';
 import type { ProcessIdentity } from '../memory/signalProcess.js';
-import type { Key } from './keys.js';
+import { type Key, movedTo } from './keys.js';
 
 export type Prompt =
   | { kind: 'filter'; text: string }
@@ -89,19 +89,9 @@ export function handleKey(state: TopState, key: Key, ctx: KeyContext): { state: 
     state: { ...next, scroll: Math.max(0, Math.min(last, scroll)) },
     effect: { kind: 'redraw' } as Effect,
   });
+  const target = movedTo(key, state.scroll, ctx.pageRows, last);
+  if (target !== undefined) return scrollTo(target);
   switch (key.kind) {
-    case 'up':
-      return scrollTo(state.scroll - 1);
-    case 'down':
-      return scrollTo(state.scroll + 1);
-    case 'pageUp':
-      return scrollTo(state.scroll - ctx.pageRows);
-    case 'pageDown':
-      return scrollTo(state.scroll + ctx.pageRows);
-    case 'home':
-      return scrollTo(0);
-    case 'end':
-      return scrollTo(last);
     case 'escape':
       return { state: next, effect: { kind: 'redraw' } };
     case 'char':
