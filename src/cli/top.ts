@@ -4,30 +4,16 @@
  */
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { CmdlineCache } from '../memory/cmdlineCache.js';
-import { GrowthTracker } from '../memory/growth.js';
-import { collectCpuTicks, collectProcesses, type ProcessSnapshot } from '../memory/processTable.js';
-import {
-  type ProcessRow,
-  parseSortKey,
-  SORT_KEYS,
-  type SortKey,
-  selectRows,
-  toRows,
-} from '../memory/processView.js';
+import { parseSortKey, SORT_KEYS, type SortKey, selectRows } from '../memory/processView.js';
 import { type ProcessIdentity, signalProcess } from '../memory/signalProcess.js';
-import { fillStatus } from '../memory/statusFill.js';
-import { systemMemory } from '../memory/systemMemory.js';
-import { readLoadAvg } from '../proc/loadavg.js';
-import { readMeminfo } from '../proc/meminfo.js';
 import { readUserNames } from '../proc/passwd.js';
-import { readPressure } from '../proc/pressure.js';
 import { decodeKeys } from '../render/keys.js';
 import { openScreen } from '../render/terminal.js';
 import { type Effect, handleKey, initialTopState, type TopState } from '../render/topModel.js';
 import { HEADER_LINES, renderTopFrame, type TopFrameData } from '../render/topScreen.js';
 import { type CliContext, rootsOf } from './context.js';
 import { parsePidList, positiveInt, seconds } from './optionValues.js';
+import { type TopSample, TopSampler } from './topSampler.js';
 
 interface TopOptions {
   delay: number;
@@ -40,9 +26,6 @@ interface TopOptions {
   top?: number;
   fullCommand?: boolean;
 }
-
-/** How long the first CPU% measurement lasts before the first frame. */
-const FIRST_INTERVAL_MS = 250;
 
 export function register(program: Command, context: CliContext): void {
   program
@@ -92,65 +75,6 @@ Examples:
     });
 }
 
-/** Samples the machine once per refresh, keeping what CPU% and GROWTH need between refreshes. */
-class TopSampler {
-  private ticks = new Map<number, number>();
-  private at = 0;
-  readonly growth = new GrowthTracker();
-  private readonly cmdlines = new CmdlineCache();
-
-  constructor(
-    private readonly procRoot: string,
-    private readonly userNames: Map<number, string>,
-    private readonly clock: CliContext['clock'],
-    private readonly pids: number[] | undefined,
-    private readonly deferStatus = false,
-  ) {}
-
-  /** Read status for the pending ones among `rows`; the PIDs that exited meanwhile. */
-  fillStatus(rows: readonly ProcessRow[]): Set<number> {
-    return fillStatus(rows, this.procRoot, this.userNames);
-  }
-
-  async prime(): Promise<void> {
-    this.ticks = collectCpuTicks({ procRoot: this.procRoot, pids: this.pids });
-    this.at = this.clock.monotonic();
-    await this.clock.sleep(FIRST_INTERVAL_MS);
-  }
-
-  sample(delaySeconds: number): Omit<TopFrameData, 'rows'> & { all: ProcessRow[] } {
-    const snapshot: ProcessSnapshot = collectProcesses({
-      procRoot: this.procRoot,
-      pids: this.pids,
-      cmdlines: this.cmdlines,
-      deferStatus: this.deferStatus,
-    });
-    const now = this.clock.monotonic();
-    const meminfo = readMeminfo(this.procRoot);
-    const all = toRows(snapshot, {
-      memTotalBytes: meminfo.memTotalBytes,
-      userNames: this.userNames,
-      previous: { ticks: this.ticks, elapsedSeconds: (now - this.at) / 1000 },
-    });
-    this.ticks = new Map(snapshot.processes.map((p) => [p.pid, p.cpuTicks]));
-    this.at = now;
-    this.growth.update(snapshot.processes, now);
-    return {
-      time: new Date(this.clock.now()),
-      uptimeSeconds: snapshot.uptimeSeconds,
-      load: readLoadAvg(this.procRoot),
-      memory: systemMemory(meminfo),
-      pressure: readPressure('memory', this.procRoot),
-      delaySeconds,
-      totalProcesses: snapshot.processes.length,
-      growthPerMinute: (pid) => this.growth.perMinute(pid),
-      all,
-    };
-  }
-}
-
-type Sample = ReturnType<TopSampler['sample']>;
-
 /**
  * The rows to draw, with status read for those that need it: every row when the -u filter or the
  * SWAP sort needs uid or swap of all, else the rows on screen (the window renderTopFrame draws).
@@ -158,7 +82,7 @@ type Sample = ReturnType<TopSampler['sample']>;
  */
 function view(
   sampler: TopSampler,
-  data: Sample,
+  data: TopSample,
   state: TopState,
   user: string | undefined,
   height: number,
