@@ -29,7 +29,8 @@ const cxx = process.env.CXX || 'c++';
 const ADDONS = [
   {
     name: 'hog_procread',
-    source: 'native/procread/hog_procread.c',
+    sources: ['native/procread/hog_procread.c', 'native/procread/kept.c'],
+    headers: ['native/procread/kept.h'],
     libraries: [],
     needs: [],
     without: "hog ps and hog top read /proc from JavaScript (slower); top's k uses kill(2) after its check",

@@ -16,6 +16,9 @@
  * pidfd_open(2) and pidfd_send_signal(2) (Linux 5.3), which Node.js does not offer: a descriptor that
  * names one process for good, so hog top's k signals the process it checked and never one that got its
  * PID after it exited (src/proc/pidfd.ts). The caller closes the fd (fs.closeSync).
+ *
+ *   keptOpen, keptRead, keptSweep, keptClose, keptOpenCount: the same reads on descriptors kept open
+ * between refreshes (kept.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +28,8 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#include "kept.h"
 
 /* The same numbers on every architecture since Linux 5.1's syscall table unification. */
 #ifndef SYS_pidfd_open
@@ -222,7 +227,12 @@ static int export_function(napi_env env, napi_value exports, const char *name, n
 static napi_value init(napi_env env, napi_value exports) {
   if (export_function(env, exports, "readFiles", read_files) != 0 ||
       export_function(env, exports, "pidfdOpen", pidfd_open_js) != 0 ||
-      export_function(env, exports, "pidfdSendSignal", pidfd_send_signal_js) != 0)
+      export_function(env, exports, "pidfdSendSignal", pidfd_send_signal_js) != 0 ||
+      export_function(env, exports, "keptOpen", kept_open) != 0 ||
+      export_function(env, exports, "keptRead", kept_read) != 0 ||
+      export_function(env, exports, "keptSweep", kept_sweep) != 0 ||
+      export_function(env, exports, "keptClose", kept_close) != 0 ||
+      export_function(env, exports, "keptOpenCount", kept_open_count) != 0)
     return NULL;
   return exports;
 }

@@ -11,6 +11,7 @@ import { systemMemory } from '../memory/systemMemory.js';
 import { readLoadAvg } from '../proc/loadavg.js';
 import { readMeminfo } from '../proc/meminfo.js';
 import { readPressure } from '../proc/pressure.js';
+import { KeptProcFiles } from '../proc/procFiles.js';
 import type { TopFrameData } from '../render/topScreen.js';
 import type { CliContext } from './context.js';
 
@@ -23,6 +24,8 @@ export class TopSampler {
   private at = 0;
   readonly growth = new GrowthTracker();
   private readonly cmdlines = new CmdlineCache();
+  /** stat and statm of every process, status of the rows on screen: read again each refresh. */
+  private readonly kept: KeptProcFiles;
 
   constructor(
     private readonly procRoot: string,
@@ -30,11 +33,13 @@ export class TopSampler {
     private readonly clock: CliContext['clock'],
     private readonly pids: number[] | undefined,
     private readonly deferStatus = false,
-  ) {}
+  ) {
+    this.kept = new KeptProcFiles(procRoot);
+  }
 
   /** Read status for the pending ones among `rows`; the PIDs that exited meanwhile. */
   fillStatus(rows: readonly ProcessRow[]): Set<number> {
-    return fillStatus(rows, this.procRoot, this.userNames);
+    return fillStatus(rows, this.procRoot, this.userNames, this.kept);
   }
 
   async prime(): Promise<void> {
@@ -44,7 +49,10 @@ export class TopSampler {
   }
 
   sample(delaySeconds: number): Omit<TopFrameData, 'rows'> & { all: ProcessRow[] } {
+    // the files of processes that exited or left the screen since the last refresh are closed
+    this.kept.sweep();
     const snapshot: ProcessSnapshot = collectProcesses({
+      kept: this.kept,
       procRoot: this.procRoot,
       pids: this.pids,
       cmdlines: this.cmdlines,

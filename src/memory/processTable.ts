@@ -13,7 +13,7 @@ import { parseCmdline } from '../proc/cmdline.js';
 import { pageSize } from '../proc/pageSize.js';
 import { listPids } from '../proc/pids.js';
 import { isDenied, isVanished } from '../proc/procFile.js';
-import { type ProcFileSet, readProcFiles } from '../proc/procFiles.js';
+import { type KeptProcFiles, type ProcFileSet, readProcFiles } from '../proc/procFiles.js';
 import { readSmapsRollup } from '../proc/smapsRollup.js';
 import { PF_KTHREAD, parseStat } from '../proc/stat.js';
 import { statmSizes } from '../proc/statm.js';
@@ -71,6 +71,8 @@ export interface CollectOptions {
   cmdlines?: CmdlineCache;
   /** Read statm instead of status; uid and VmSwap are left to statusFill.ts (see ProcessSample). */
   deferStatus?: boolean;
+  /** Files kept open between refreshes (hog top): read with pread instead of open, read, close. */
+  kept?: KeptProcFiles;
 }
 
 /** Read one process; undefined if it vanished. Other errors propagate. */
@@ -171,7 +173,7 @@ export function collectProcesses(options: CollectOptions = {}): ProcessSnapshot 
     : cmdlines
       ? WITHOUT_CMDLINE
       : FILES;
-  const files = readProcFiles(procRoot, pids, names);
+  const files = options.kept ? options.kept.read(pids, names) : readProcFiles(procRoot, pids, names);
   let processes: ProcessSample[] = [];
   let smapsDenied = 0;
   for (const [index, pid] of pids.entries()) {
