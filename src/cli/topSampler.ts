@@ -2,8 +2,9 @@
  * hog top's sampler: one read of the machine per refresh, keeping what CPU% (the ticks of the last
  * refresh) and GROWTH (RES over time) need between refreshes.
  */
-import { CmdlineCache } from '../memory/cmdlineCache.js';
+
 import { GrowthTracker } from '../memory/growth.js';
+import { PerProcessCache } from '../memory/perProcessCache.js';
 import { collectCpuTicks, collectProcesses, type ProcessSnapshot } from '../memory/processTable.js';
 import { type ProcessRow, toRows } from '../memory/processView.js';
 import { fillStatus } from '../memory/statusFill.js';
@@ -23,7 +24,11 @@ export class TopSampler {
   private ticks = new Map<number, number>();
   private at = 0;
   readonly growth = new GrowthTracker();
-  private readonly cmdlines = new CmdlineCache();
+  private readonly cmdlines = new PerProcessCache<string[]>();
+  /** Effective uids, read from status when due (statusFill.ts). */
+  private readonly owners = new PerProcessCache<number>();
+  /** Swap in use on the machine at the last refresh: then every row on screen reads its VmSwap. */
+  private swapInUse = true;
   /** stat and statm of every process, status of the rows on screen: read again each refresh. */
   private readonly kept: KeptProcFiles;
 
@@ -39,7 +44,11 @@ export class TopSampler {
 
   /** Read status for the pending ones among `rows`; the PIDs that exited meanwhile. */
   fillStatus(rows: readonly ProcessRow[]): Set<number> {
-    return fillStatus(rows, this.procRoot, this.userNames, this.kept);
+    return fillStatus(rows, this.procRoot, this.userNames, {
+      kept: this.kept,
+      owners: this.owners,
+      swapInUse: this.swapInUse,
+    });
   }
 
   async prime(): Promise<void> {
@@ -60,12 +69,17 @@ export class TopSampler {
     });
     const now = this.clock.monotonic();
     const meminfo = readMeminfo(this.procRoot);
+    this.swapInUse = meminfo.swapTotalBytes - meminfo.swapFreeBytes > 0;
+    this.owners.nextRefresh();
     const all = toRows(snapshot, {
       memTotalBytes: meminfo.memTotalBytes,
       userNames: this.userNames,
       previous: { ticks: this.ticks, elapsedSeconds: (now - this.at) / 1000 },
     });
-    this.ticks = new Map(snapshot.processes.map((p) => [p.pid, p.cpuTicks]));
+    const ticks = new Map<number, number>();
+    for (const p of snapshot.processes) ticks.set(p.pid, p.cpuTicks);
+    this.ticks = ticks;
+    this.owners.keepOnly(ticks);
     this.at = now;
     this.growth.update(snapshot.processes, now);
     return {

@@ -19,7 +19,7 @@ import { PF_KTHREAD, parseStat } from '../proc/stat.js';
 import { statmSizes } from '../proc/statm.js';
 import { parseStatus } from '../proc/status.js';
 import { readUptime } from '../proc/uptime.js';
-import type { CmdlineCache } from './cmdlineCache.js';
+import type { PerProcessCache } from './perProcessCache.js';
 
 export interface ProcessSample {
   pid: number;
@@ -68,7 +68,7 @@ export interface CollectOptions {
   /** Read smaps_rollup for PSS and USS. */
   smaps?: boolean;
   /** Command lines kept from earlier refreshes (hog top): only the new and the due ones are read. */
-  cmdlines?: CmdlineCache;
+  cmdlines?: PerProcessCache<string[]>;
   /** Read statm instead of status; uid and VmSwap are left to statusFill.ts (see ProcessSample). */
   deferStatus?: boolean;
   /** Files kept open between refreshes (hog top): read with pread instead of open, read, close. */
@@ -109,7 +109,7 @@ function sampleOf(
   pid: number,
   procRoot: string,
   smaps: boolean,
-  cmdlines?: CmdlineCache,
+  cmdlines?: PerProcessCache<string[]>,
   deferStatus = false,
 ): ProcessSample | undefined {
   const statBytes = files.get(index, 'stat');
@@ -210,7 +210,7 @@ function statmMemory(
 function readUnreadCmdlines(
   procRoot: string,
   processes: ProcessSample[],
-  cache: CmdlineCache,
+  cache: PerProcessCache<string[]>,
 ): ProcessSample[] {
   const unread = processes.filter((p) => p.args === UNREAD);
   const files = readProcFiles(

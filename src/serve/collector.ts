@@ -8,7 +8,7 @@
 import type { Clock } from '../clock.js';
 import { dataFilesystems, readStatfs } from '../disk/df.js';
 import { isNodeExecutable } from '../inspector/discovery.js';
-import { CmdlineCache } from '../memory/cmdlineCache.js';
+import { PerProcessCache } from '../memory/perProcessCache.js';
 import { collectProcesses } from '../memory/processTable.js';
 import { commandOf } from '../memory/processView.js';
 import { readLinkInfo } from '../net/link.js';
@@ -54,7 +54,7 @@ export const RANK_EVERY_MS = 5_000;
 export const CONNECTIONS_EVERY_MS = 5_000;
 
 export class ServeCollector {
-  private readonly cmdlines = new CmdlineCache();
+  private readonly cmdlines = new PerProcessCache<string[]>();
   private readonly pageBytes: number;
   private lastNet = new Map<string, { rx: number; tx: number; at: number }>();
   private readonly speeds = new Map<string, { bytesPerSecond: number | null; at: number }>();

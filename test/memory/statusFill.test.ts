@@ -4,12 +4,16 @@
  * included; a process that exits between the two reads comes back as gone.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PerProcessCache, REREAD_EVERY } from '../../src/memory/perProcessCache.js';
 import { collectProcesses } from '../../src/memory/processTable.js';
 import { toRows } from '../../src/memory/processView.js';
 import { fillStatus } from '../../src/memory/statusFill.js';
 import { canSwitchUser, skipWithout } from '../helpers/capabilities.js';
+import { FIXTURES } from '../helpers/hog.js';
 import { waitFor } from '../helpers/processes.js';
 
 const noNobody = skipWithout('a process as nobody', canSwitchUser);
@@ -46,5 +50,68 @@ describe.skipIf(noNobody)('the deferred read on the real /proc', () => {
     } finally {
       child.kill('SIGKILL');
     }
+  });
+});
+
+/**
+ * hog top keeps each process's effective uid between refreshes while the machine uses no swap (then
+ * every VmSwap is 0 and status is read only for the uid): on a written /proc tree, where the test
+ * changes or removes the status file between refreshes as a setuid or an exit would.
+ */
+describe('fillStatus with kept uids', () => {
+  let proc: string;
+  const pid = 8969;
+  const status = () => join(proc, String(pid), 'status');
+  const names = new Map([
+    [0, 'root'],
+    [1000, 'alice'],
+  ]);
+  beforeEach(() => {
+    proc = mkdtempSync(join(tmpdir(), 'hog-status-fill-'));
+    cpSync(join(FIXTURES, 'machine', 'proc'), proc, { recursive: true });
+  });
+  afterEach(() => rmSync(proc, { recursive: true, force: true }));
+
+  /** One refresh: fresh rows, as hog top samples them, then the fill. */
+  const refresh = (owners: PerProcessCache<number>, swapInUse: boolean) => {
+    owners.nextRefresh();
+    const rows = toRows(collectProcesses({ procRoot: proc, pids: [pid], deferStatus: true }), {
+      memTotalBytes: 1,
+      userNames: names,
+    });
+    const gone = fillStatus(rows, proc, names, { owners, swapInUse });
+    return { row: rows[0], gone };
+  };
+
+  it('shows a setuid within REREAD_EVERY refreshes, and reads status only when a uid is due', () => {
+    const owners = new PerProcessCache<number>();
+    expect(refresh(owners, false).row).toMatchObject({ uid: 0, user: 'root', swapBytes: 0 });
+    writeFileSync(
+      status(),
+      readFileSync(status(), 'utf8').replace('Uid:\t0\t0\t0\t0', 'Uid:\t0\t1000\t1000\t1000'),
+    );
+    const users: string[] = [];
+    for (let i = 0; i < REREAD_EVERY; i++) users.push(refresh(owners, false).row?.user ?? '?');
+    // the kept uid until this process's turn, then the new one, and it stays
+    expect(users.filter((u) => u === 'root').length).toBeLessThan(REREAD_EVERY);
+    expect(users.at(-1)).toBe('alice');
+    expect(users.indexOf('alice')).toBe(users.filter((u) => u === 'root').length);
+    // without the file, the refreshes that are not its turn still fill from the kept uid; its turn reads
+    unlinkSync(status());
+    const results = Array.from({ length: REREAD_EVERY }, () => refresh(owners, false));
+    expect(results.filter((r) => r.gone.has(pid))).toHaveLength(1);
+    expect(results.filter((r) => r.row?.user === 'alice' && r.row.statusPending === undefined)).toHaveLength(
+      REREAD_EVERY - 1,
+    );
+  });
+
+  it('reads status at every refresh while swap is in use, for VmSwap', () => {
+    const owners = new PerProcessCache<number>();
+    writeFileSync(status(), readFileSync(status(), 'utf8').replace(/VmSwap:\s+0 kB/, 'VmSwap:\t    1234 kB'));
+    for (let i = 0; i < REREAD_EVERY; i++) {
+      expect(refresh(owners, true).row).toMatchObject({ uid: 0, swapBytes: 1234 * 1024 });
+    }
+    unlinkSync(status());
+    expect(refresh(owners, true).gone).toEqual(new Set([pid]));
   });
 });

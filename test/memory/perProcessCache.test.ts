@@ -1,5 +1,5 @@
 /**
- * hog top keeps command lines between refreshes (src/memory/cmdlineCache.ts): what it shows must still
+ * hog top keeps command lines between refreshes (src/memory/perProcessCache.ts): what it shows must still
  * follow an exec at once, a retitled process (setproctitle: only the cmdline changes) within
  * REREAD_EVERY refreshes, and another process on the same PID at once. On a written /proc tree, where
  * the test changes the files between refreshes as the kernel would.
@@ -8,13 +8,13 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CmdlineCache, REREAD_EVERY } from '../../src/memory/cmdlineCache.js';
+import { PerProcessCache, REREAD_EVERY } from '../../src/memory/perProcessCache.js';
 import { collectProcesses } from '../../src/memory/processTable.js';
 import { FIXTURES } from '../helpers/hog.js';
 
-describe('CmdlineCache', () => {
+describe('PerProcessCache', () => {
   it('keeps a line for the same process until its turn, and forgets the others', () => {
-    const cache = new CmdlineCache();
+    const cache = new PerProcessCache<string[]>();
     cache.nextRefresh();
     cache.set(7, 100, 'sleep', ['sleep', '30']);
     const kept: boolean[] = [];
@@ -36,7 +36,7 @@ describe('collectProcesses with kept command lines', () => {
   const pid = 8969; // "/tmp/a) b" 300 in the fixture
   const stat = () => join(proc, String(pid), 'stat');
   const cmdline = () => join(proc, String(pid), 'cmdline');
-  const argsOf = (cache: CmdlineCache) =>
+  const argsOf = (cache: PerProcessCache<string[]>) =>
     collectProcesses({ procRoot: proc, cmdlines: cache }).processes.find((p) => p.pid === pid)?.args;
 
   beforeEach(() => {
@@ -46,7 +46,7 @@ describe('collectProcesses with kept command lines', () => {
   afterEach(() => rmSync(proc, { recursive: true, force: true }));
 
   it('reads every line at the first refresh, as without the cache', () => {
-    const cache = new CmdlineCache();
+    const cache = new PerProcessCache<string[]>();
     const withCache = collectProcesses({ procRoot: proc, cmdlines: cache }).processes;
     const without = collectProcesses({ procRoot: proc }).processes;
     expect(withCache).toEqual(without);
@@ -55,7 +55,7 @@ describe('collectProcesses with kept command lines', () => {
   });
 
   it('follows an exec at the next refresh', () => {
-    const cache = new CmdlineCache();
+    const cache = new PerProcessCache<string[]>();
     expect(argsOf(cache)).toEqual(['/tmp/a) b', '300']);
     writeFileSync(stat(), readFileSync(stat(), 'utf8').replace('(a) b)', '(sleep)'));
     writeFileSync(cmdline(), 'sleep\x0030\x00');
@@ -63,7 +63,7 @@ describe('collectProcesses with kept command lines', () => {
   });
 
   it('follows another process on the same PID at the next refresh', () => {
-    const cache = new CmdlineCache();
+    const cache = new PerProcessCache<string[]>();
     expect(argsOf(cache)).toEqual(['/tmp/a) b', '300']);
     // same name, later start time (field 22)
     writeFileSync(stat(), readFileSync(stat(), 'utf8').replace(' 115656 ', ' 115999 '));
@@ -72,7 +72,7 @@ describe('collectProcesses with kept command lines', () => {
   });
 
   it('shows a new title (name and start time unchanged) within REREAD_EVERY refreshes', () => {
-    const cache = new CmdlineCache();
+    const cache = new PerProcessCache<string[]>();
     argsOf(cache);
     writeFileSync(cmdline(), 'a) b: serving 12 clients\x00');
     const seen = Array.from({ length: REREAD_EVERY }, () => argsOf(cache));
@@ -82,7 +82,7 @@ describe('collectProcesses with kept command lines', () => {
   });
 
   it('drops a process whose cmdline is gone when read (it exited between the two reads)', () => {
-    const cache = new CmdlineCache();
+    const cache = new PerProcessCache<string[]>();
     argsOf(cache);
     writeFileSync(stat(), readFileSync(stat(), 'utf8').replace('(a) b)', '(sleep)'));
     rmSync(cmdline());
