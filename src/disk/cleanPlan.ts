@@ -19,6 +19,7 @@
  * Memory stays bounded by the scan: actions are rows of typed arrays (planStore.ts), and the summary
  * is aggregated per directory as the plan is made.
  */
+import { ageText } from './ageText.js';
 import { CATEGORY_RULES, categoryOf, kindOf } from './categories.js';
 import type { DisposableMatcher } from './disposable.js';
 import { type CleanPlan, PlanBuilder } from './planGroups.js';
@@ -78,11 +79,6 @@ const COMPRESSED = /\.(gz|xz|bz2|zst|lz4|zip|Z)$/;
 const S_ISVTX = 0o1000;
 /** A log (not rotated) written this recently is still live: not compressed. */
 const LIVE_LOG_SECONDS = 3600;
-
-export function ageText(seconds: number): string {
-  const days = seconds / 86400;
-  return days >= 2 ? `${Math.floor(days)}d` : `${Math.floor(seconds / 3600)}h`;
-}
 
 /** What a file would become, before the per-file checks (links, open, locked, permission). */
 interface Candidate {
