@@ -19,6 +19,7 @@
  * Memory stays bounded by the scan: actions are rows of typed arrays (planStore.ts), and the summary
  * is aggregated per directory as the plan is made.
  */
+import { ageText } from './ageText.js';
 import { CATEGORY_RULES, categoryOf, kindOf } from './categories.js';
 import type { DisposableMatcher } from './disposable.js';
 import { type CleanPlan, PlanBuilder } from './planGroups.js';
@@ -78,11 +79,6 @@ const COMPRESSED = /\.(gz|xz|bz2|zst|lz4|zip|Z)$/;
 const S_ISVTX = 0o1000;
 /** A log (not rotated) written this recently is still live: not compressed. */
 const LIVE_LOG_SECONDS = 3600;
-
-export function ageText(seconds: number): string {
-  const days = seconds / 86400;
-  return days >= 2 ? `${Math.floor(days)}d` : `${Math.floor(seconds / 3600)}h`;
-}
 
 /** What a file would become, before the per-file checks (links, open, locked, permission). */
 interface Candidate {
@@ -169,69 +165,91 @@ function cacheCandidate(c: Context, i: number, p: number): Candidate | undefined
 
 /** Logs and core dumps, recognised by the categories table, outside temporary directories and caches. */
 function logOrCoreCandidate(c: Context, i: number): Candidate | undefined {
-  const { tree, options, b } = c;
   const rule = c.rules[i] as number;
-  const category = categoryOf(rule);
   const kind = kindOf(rule);
+  if (categoryOf(rule) === 'logs') return logCandidate(c, i, kind);
+  if (kind === 'core dump') return coreDumpCandidate(c, i, rule);
+  return undefined;
+}
+
+/**
+ * A log: deleted when rotated or compressed and old; compressed when big, not compressed yet and no
+ * longer written to; the systemd journal is left to journalctl.
+ */
+function logCandidate(c: Context, i: number, kind: string): Candidate | undefined {
+  const { tree, options } = c;
   const allocated = tree.ownBytes(i, 'allocated');
-  const ageSeconds = (options.nowMs - tree.mtime(i) * 1000) / 1000;
-  const limit = ageText(options.olderThanSeconds);
-  const compressed = COMPRESSED.test(tree.name(i));
-  if (category === 'logs') {
-    if (kind === 'systemd journal') {
-      if (allocated >= options.compressOverBytes)
-        b.skip(
-          i,
-          'systemd journal: trim it with journalctl --vacuum-size=SIZE or --vacuum-time=TIME',
-          allocated,
-        );
-      return undefined;
-    }
-    const rotated = kind === 'rotated log';
-    if ((rotated || compressed) && ageSeconds >= options.olderThanSeconds) {
-      const what = rotated ? 'rotated log' : 'compressed log';
-      return {
-        action: 'delete',
-        kind: rotated ? 'rotated log' : 'old compressed log',
-        label: `${what}s, last written over ${limit} ago`,
-        reason: `${what}, last written ${ageText(ageSeconds)} ago (over ${limit})`,
-        ageSeconds,
-      };
-    }
-    if (!compressed && allocated >= options.compressOverBytes) {
-      // a live log a program opens, appends to and closes (cron jobs, shell >>) is not open between
-      // writes: compressing it in place would lose what is written meanwhile
-      if (!rotated && ageSeconds < LIVE_LOG_SECONDS) {
-        b.skip(
-          i,
-          `log written ${Math.floor(ageSeconds / 60)} min ago: rotate it (logrotate) rather than compress it in place`,
-          allocated,
-        );
-        return undefined;
-      }
-      return {
-        action: 'compress',
-        kind: rotated ? 'rotated log' : 'log',
-        label: `${rotated ? 'rotated ' : ''}logs of over ${Math.round(options.compressOverBytes / 1048576)} MiB, not compressed`,
-        reason: `${rotated ? 'rotated ' : ''}log of ${Math.round(allocated / 1048576)} MiB, not compressed`,
-        ageSeconds,
-      };
-    }
+  if (kind === 'systemd journal') {
+    if (allocated >= options.compressOverBytes)
+      c.b.skip(
+        i,
+        'systemd journal: trim it with journalctl --vacuum-size=SIZE or --vacuum-time=TIME',
+        allocated,
+      );
     return undefined;
   }
-  if (kind === 'core dump' && ageSeconds >= options.olderThanSeconds) {
-    // a file named "core" is checked to be one; files in a crash directory (systemd-coredump's
-    // compressed cores, apport's reports) are taken as they are
-    if (CATEGORY_RULES[rule]?.name !== undefined && !c.facts.isCoreDump(tree.pathBytes(i))) return undefined;
+  const ageSeconds = (options.nowMs - tree.mtime(i) * 1000) / 1000;
+  const rotated = kind === 'rotated log';
+  const compressed = COMPRESSED.test(tree.name(i));
+  if ((rotated || compressed) && ageSeconds >= options.olderThanSeconds) {
+    const what = rotated ? 'rotated log' : 'compressed log';
+    const limit = ageText(options.olderThanSeconds);
     return {
       action: 'delete',
-      kind,
-      label: `core dumps from over ${limit} ago`,
-      reason: `core dump from ${ageText(ageSeconds)} ago (over ${limit})`,
+      kind: rotated ? 'rotated log' : 'old compressed log',
+      label: `${what}s, last written over ${limit} ago`,
+      reason: `${what}, last written ${ageText(ageSeconds)} ago (over ${limit})`,
       ageSeconds,
     };
   }
+  if (!compressed && allocated >= options.compressOverBytes)
+    return bigLogCandidate(c, i, rotated, allocated, ageSeconds);
   return undefined;
+}
+
+/** A big log, not compressed: compressed in place, unless it is still being written. */
+function bigLogCandidate(
+  c: Context,
+  i: number,
+  rotated: boolean,
+  allocated: number,
+  ageSeconds: number,
+): Candidate | undefined {
+  // a live log a program opens, appends to and closes (cron jobs, shell >>) is not open between
+  // writes: compressing it in place would lose what is written meanwhile
+  if (!rotated && ageSeconds < LIVE_LOG_SECONDS) {
+    c.b.skip(
+      i,
+      `log written ${Math.floor(ageSeconds / 60)} min ago: rotate it (logrotate) rather than compress it in place`,
+      allocated,
+    );
+    return undefined;
+  }
+  return {
+    action: 'compress',
+    kind: rotated ? 'rotated log' : 'log',
+    label: `${rotated ? 'rotated ' : ''}logs of over ${Math.round(c.options.compressOverBytes / 1048576)} MiB, not compressed`,
+    reason: `${rotated ? 'rotated ' : ''}log of ${Math.round(allocated / 1048576)} MiB, not compressed`,
+    ageSeconds,
+  };
+}
+
+/** An old core dump: deleted. */
+function coreDumpCandidate(c: Context, i: number, rule: number): Candidate | undefined {
+  const { tree, options } = c;
+  const ageSeconds = (options.nowMs - tree.mtime(i) * 1000) / 1000;
+  if (ageSeconds < options.olderThanSeconds) return undefined;
+  // a file named "core" is checked to be one; files in a crash directory (systemd-coredump's
+  // compressed cores, apport's reports) are taken as they are
+  if (CATEGORY_RULES[rule]?.name !== undefined && !c.facts.isCoreDump(tree.pathBytes(i))) return undefined;
+  const limit = ageText(options.olderThanSeconds);
+  return {
+    action: 'delete',
+    kind: 'core dump',
+    label: `core dumps from over ${limit} ago`,
+    reason: `core dump from ${ageText(ageSeconds)} ago (over ${limit})`,
+    ageSeconds,
+  };
 }
 
 function candidateOf(c: Context, i: number, p: number): Candidate | undefined {

@@ -29,6 +29,8 @@ export interface DeletedFile {
   mountPoint: string | undefined;
   fsType: string | undefined;
   holders: Holder[];
+  /** How its writers write (writeMode), once every holder is known. */
+  writes: WriteMode;
 }
 
 export interface DeletedScan {
@@ -82,6 +84,7 @@ export function findDeletedOpenFiles(procRoot: string, mounts: readonly Mount[])
       mountPoint: mount?.mountPoint,
       fsType: mount?.fsType,
       holders: [],
+      writes: 'unknown',
     };
     file.holders.push({ pid, fd, command, fdinfo });
     byInode.set(key, file);
@@ -89,6 +92,7 @@ export function findDeletedOpenFiles(procRoot: string, mounts: readonly Mount[])
   const files = [...byInode.values()].sort(
     (a, b) => b.allocatedBytes - a.allocatedBytes || a.path.localeCompare(b.path),
   );
+  for (const file of files) file.writes = writeMode(file);
   return { files, deniedProcesses };
 }
 
@@ -120,8 +124,10 @@ export function totalsByFilesystem(files: readonly DeletedFile[]): FilesystemDel
   return [...by.values()].sort((a, b) => b.allocatedBytes - a.allocatedBytes);
 }
 
+export type WriteMode = 'append' | 'offset' | 'read-only' | 'unknown';
+
 /** How the writers write: all append (safe to truncate), some write at an offset (the file turns sparse), or none write. */
-export function writeMode(file: DeletedFile): 'append' | 'offset' | 'read-only' | 'unknown' {
+export function writeMode(file: Pick<DeletedFile, 'holders'>): WriteMode {
   const infos = file.holders.map((h) => h.fdinfo);
   if (infos.some((i) => i === undefined)) return 'unknown';
   const writers = infos.filter((i) => i?.writable);

@@ -3,6 +3,7 @@
  * directory and kind (a plan of 1,533 files prints as a few dozen lines); what is left alone is summed
  * per directory and reason; whole caches emptied by their tool become one command each.
  */
+import { ageSpanText } from './ageText.js';
 import type { DisposableCache } from './disposable.js';
 import { type ActionKind, PlannedActions, SkippedFiles } from './planStore.js';
 import type { DiskTree } from './tree.js';
@@ -21,6 +22,8 @@ export interface PlanGroup {
   /** Age of the youngest and the oldest file, in seconds (by the times the rule looked at). */
   minAgeSeconds: number;
   maxAgeSeconds: number;
+  /** The same span in words ("20h to 5d old"), for the table; not written to --json, which has the seconds. */
+  ages: string;
 }
 
 export interface KeptGroup {
@@ -183,6 +186,7 @@ export class PlanBuilder {
         estimated: kind.action === 'compress',
         minAgeSeconds: Math.round(g.minAge),
         maxAgeSeconds: Math.round(g.maxAge),
+        ages: ageSpanText(Math.round(g.minAge), Math.round(g.maxAge), g.files),
       });
     }
     groups.sort((a, b) => b.freesBytes - a.freesBytes || a.path.localeCompare(b.path));

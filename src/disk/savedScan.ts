@@ -86,47 +86,7 @@ export function parseScanReport(bytes: Buffer, fail: (why: string) => Error): Ra
     throw fail('a JSON object, but not a hog disk --json report (it has no "roots")');
   }
   const scan = new RawScanBuilder();
-  const add = (e: EntryReport, parent: number) => {
-    if (typeof e.path !== 'string' || typeof e.allocatedBytes !== 'number')
-      throw fail('an entry without path or size');
-    const path = e.pathBase64 !== undefined ? Buffer.from(e.pathBase64, 'base64') : Buffer.from(e.path);
-    const name = parent < 0 ? path : path.subarray(path.lastIndexOf(0x2f) + 1);
-    let kind = TYPES[e.type] ?? KIND_OTHER;
-    for (const f of e.flags ?? []) kind |= FLAGS[f] ?? 0;
-    const mtime = Math.floor(Date.parse(e.newestMtime) / 1000) || 0;
-    const children = e.children ?? [];
-    const listed = children.reduce(
-      (s, c) => ({
-        alloc: s.alloc + c.allocatedBytes,
-        app: s.app + c.apparentBytes,
-        files: s.files + c.files,
-      }),
-      { alloc: 0, app: 0, files: 0 },
-    );
-    const rest = e.more ?? { entries: 0, allocatedBytes: 0, apparentBytes: 0 };
-    const isDir = (kind & 0x0f) === KIND_DIR;
-    // a directory's own inode size is what its total leaves after what is listed and the remainder;
-    // a directory listed without children is all remainder
-    const own =
-      isDir && children.length > 0
-        ? {
-            alloc: e.allocatedBytes - listed.alloc - rest.allocatedBytes,
-            app: e.apparentBytes - listed.app - rest.apparentBytes,
-          }
-        : isDir
-          ? { alloc: 0, app: 0 }
-          : { alloc: e.allocatedBytes, app: e.apparentBytes };
-    const index = scan.add(parent, name, kind, own.app, own.alloc, mtime);
-    if (isDir) {
-      const foldedAlloc = children.length > 0 ? rest.allocatedBytes : e.allocatedBytes;
-      const foldedApp = children.length > 0 ? rest.apparentBytes : e.apparentBytes;
-      const foldedFiles = e.files - listed.files;
-      if (foldedAlloc > 0 || foldedApp > 0 || foldedFiles > 0)
-        scan.fold(index, foldedApp, foldedAlloc, foldedFiles, mtime);
-    }
-    for (const c of children) add(c, index);
-  };
-  for (const root of report.roots as EntryReport[]) add(root, -1);
+  for (const root of report.roots as EntryReport[]) addReportEntry(scan, root, -1, fail);
   return scan.build({
     topFiles: [],
     errors: [],
@@ -134,4 +94,65 @@ export function parseScanReport(bytes: Buffer, fail: (why: string) => Error): Ra
     hardlinks: Number(report.hardlinks) || 0,
     threads: 0,
   });
+}
+
+type Bytes = { alloc: number; app: number };
+
+/** One listed entry into the tree, then its listed children below it; a directory folds what is not listed. */
+function addReportEntry(
+  scan: RawScanBuilder,
+  e: EntryReport,
+  parent: number,
+  fail: (why: string) => Error,
+): void {
+  if (typeof e.path !== 'string' || typeof e.allocatedBytes !== 'number')
+    throw fail('an entry without path or size');
+  const path = e.pathBase64 !== undefined ? Buffer.from(e.pathBase64, 'base64') : Buffer.from(e.path);
+  const name = parent < 0 ? path : path.subarray(path.lastIndexOf(0x2f) + 1);
+  let kind = TYPES[e.type] ?? KIND_OTHER;
+  for (const f of e.flags ?? []) kind |= FLAGS[f] ?? 0;
+  const mtime = Math.floor(Date.parse(e.newestMtime) / 1000) || 0;
+  const children = e.children ?? [];
+  const listed = listedTotals(children);
+  const rest = e.more ?? { entries: 0, allocatedBytes: 0, apparentBytes: 0 };
+  const isDir = (kind & 0x0f) === KIND_DIR;
+  const own = ownBytes(e, isDir, listed, rest);
+  const index = scan.add(parent, name, kind, own.app, own.alloc, mtime);
+  if (isDir) {
+    const foldedAlloc = children.length > 0 ? rest.allocatedBytes : e.allocatedBytes;
+    const foldedApp = children.length > 0 ? rest.apparentBytes : e.apparentBytes;
+    const foldedFiles = e.files - listed.files;
+    if (foldedAlloc > 0 || foldedApp > 0 || foldedFiles > 0)
+      scan.fold(index, foldedApp, foldedAlloc, foldedFiles, mtime);
+  }
+  for (const c of children) addReportEntry(scan, c, index, fail);
+}
+
+/** What the listed children hold together. */
+function listedTotals(children: readonly EntryReport[]): Bytes & { files: number } {
+  const listed = { alloc: 0, app: 0, files: 0 };
+  for (const c of children) {
+    listed.alloc += c.allocatedBytes;
+    listed.app += c.apparentBytes;
+    listed.files += c.files;
+  }
+  return listed;
+}
+
+/**
+ * An entry's own inode size: a file's is its size; a directory's is what its total leaves after what
+ * is listed and the remainder; a directory listed without children is all remainder.
+ */
+function ownBytes(
+  e: EntryReport,
+  isDir: boolean,
+  listed: Bytes,
+  rest: { allocatedBytes: number; apparentBytes: number },
+): Bytes {
+  if (!isDir) return { alloc: e.allocatedBytes, app: e.apparentBytes };
+  if ((e.children ?? []).length === 0) return { alloc: 0, app: 0 };
+  return {
+    alloc: e.allocatedBytes - listed.alloc - rest.allocatedBytes,
+    app: e.apparentBytes - listed.app - rest.apparentBytes,
+  };
 }

@@ -31,7 +31,21 @@ type DirectoryTotals = NonNullable<RawScan['directoryTotals']>;
 
 /** Sum every directory bottom-up, when the walker did not (the native walker does the same in C++). */
 export function sumDirectories(raw: RawScan): DirectoryTotals {
-  const { count, parent, kind, apparent, allocated, mtime } = raw;
+  const { slot, entries } = directorySlots(raw);
+  const t = totalsFromDirectoryEntries(raw, entries);
+  addAggregates(t, slot, raw.aggregates);
+  addUpToParents(t, slot, raw);
+  return t;
+}
+
+/** Sizes a directory's total counts: not a second link to a counted inode, nor on another filesystem. */
+function counted(kind: Uint8Array, i: number): boolean {
+  return ((kind[i] as number) & (FLAG_LINK_DUP | FLAG_OTHER_FS)) === 0;
+}
+
+/** The directories in entry order, and each entry's slot among them (-1 for other entries). */
+function directorySlots(raw: RawScan): { slot: Int32Array; entries: number[] } {
+  const { count, kind } = raw;
   const slot = new Int32Array(count).fill(-1);
   const entries: number[] = [];
   for (let i = 0; i < count; i++) {
@@ -40,6 +54,12 @@ export function sumDirectories(raw: RawScan): DirectoryTotals {
       entries.push(i);
     }
   }
+  return { slot, entries };
+}
+
+/** Totals that start from each directory's own entry: its size (if counted) and its mtime. */
+function totalsFromDirectoryEntries(raw: RawScan, entries: readonly number[]): DirectoryTotals {
+  const { kind, apparent, allocated, mtime } = raw;
   const n = entries.length;
   const t: DirectoryTotals = {
     entry: Int32Array.from(entries),
@@ -52,16 +72,19 @@ export function sumDirectories(raw: RawScan): DirectoryTotals {
     ownAllocated: new Float64Array(n),
     ownFiles: new Float64Array(n),
   };
-  const counted = (i: number) => ((kind[i] as number) & (FLAG_LINK_DUP | FLAG_OTHER_FS)) === 0;
   for (let k = 0; k < n; k++) {
     const i = entries[k] as number;
-    if (counted(i)) {
+    if (counted(kind, i)) {
       t.apparent[k] = apparent[i] as number;
       t.allocated[k] = allocated[i] as number;
     }
     t.newest[k] = mtime[i] as number;
   }
-  const agg = raw.aggregates;
+  return t;
+}
+
+/** The files the walker folded into their directory: counted as the directory's own, and in its total. */
+function addAggregates(t: DirectoryTotals, slot: Int32Array, agg: RawScan['aggregates']): void {
   for (let a = 0; a < agg.entry.length; a++) {
     const k = slot[agg.entry[a] as number] as number;
     t.ownApparent[k] = (t.ownApparent[k] as number) + (agg.apparent[a] as number);
@@ -72,9 +95,17 @@ export function sumDirectories(raw: RawScan): DirectoryTotals {
     t.files[k] = (t.files[k] as number) + (agg.count[a] as number);
     t.newest[k] = Math.max(t.newest[k] as number, agg.mtime[a] as number);
   }
+}
+
+/**
+ * One backward pass (parents come before children): each counted entry adds into its parent, a
+ * directory its whole total, any other entry its own size as the parent's own.
+ */
+function addUpToParents(t: DirectoryTotals, slot: Int32Array, raw: RawScan): void {
+  const { count, parent, kind, apparent, allocated, mtime } = raw;
   for (let i = count - 1; i >= 0; i--) {
     const p = parent[i] as number;
-    if (p < 0 || !counted(i)) continue;
+    if (p < 0 || !counted(kind, i)) continue;
     const pk = slot[p] as number;
     const k = slot[i] as number;
     if (k >= 0) {
@@ -93,7 +124,6 @@ export function sumDirectories(raw: RawScan): DirectoryTotals {
       t.newest[pk] = Math.max(t.newest[pk] as number, mtime[i] as number);
     }
   }
-  return t;
 }
 
 export class DiskTree {

@@ -265,10 +265,10 @@ export class Recorder {
 
   /** Take one sample of every live target. */
   tick(): void {
-    const { clock, procRoot, wanted } = this.options;
-    const needChildren = this.options.includeChildren || this.options.multiprocess;
+    const { clock } = this.options;
     const now = clock.monotonic();
-    const scanned = needChildren && now - this.lastScan >= DISCOVERY_MS;
+    const scanned =
+      (this.options.includeChildren || this.options.multiprocess) && now - this.lastScan >= DISCOVERY_MS;
     if (scanned) {
       this.processes = this.table.refresh(this.vanished.splice(0));
       this.lastScan = now;
@@ -279,63 +279,86 @@ export class Recorder {
       this.checkNames(t);
     }
     const rows: SampleRow[] = [];
-    for (const state of this.targets) {
-      if (state.gone) continue;
-      const { target } = state;
-      const known = this.processes.get(target.pid);
-      const reused = scanned && known !== undefined && known.startTicks !== target.startTicks;
-      const own = reused ? undefined : readProcessMemory(target.pid, procRoot, wanted, this.files);
-      if (!own) {
-        this.files.dropPrefix(`${procRoot}/${target.pid}/`);
-        this.finish(state, 'exited', `PID ${target.pid} (${target.name}) exited`);
+    for (const state of this.targets) if (!state.gone) this.sampleTarget(state, t, scanned, rows);
+    if (rows.length > 0) for (const sink of this.sinks) sink.samples(rows);
+  }
+
+  /**
+   * One target's memory (with its descendants' when asked) into rows and its RSS history; a target
+   * that exited, or whose PID the scan found reused, is finished instead.
+   */
+  private sampleTarget(state: TargetState, t: number, scanned: boolean, rows: SampleRow[]): void {
+    const { procRoot, wanted } = this.options;
+    const { target } = state;
+    const known = this.processes.get(target.pid);
+    const reused = scanned && known !== undefined && known.startTicks !== target.startTicks;
+    const own = reused ? undefined : readProcessMemory(target.pid, procRoot, wanted, this.files);
+    if (!own) {
+      this.files.dropPrefix(`${procRoot}/${target.pid}/`);
+      this.finish(state, 'exited', `PID ${target.pid} (${target.name}) exited`);
+      return;
+    }
+    const total: MemoryReading = own; // a fresh object: children are added into it
+    if (this.options.includeChildren || this.options.multiprocess)
+      this.sampleMembers(state, t, scanned, total, rows);
+    pushRows(rows, state.main.id, t, total);
+    state.history.push({ t, bytes: total.rss });
+    if (state.history.length > MAX_HISTORY) state.history = compactHistory(state.history);
+  }
+
+  /**
+   * The target's descendants: each is summed into `total` (--include-children) and recorded in its
+   * own series (--multiprocess); the series of a child no longer among them ends.
+   */
+  private sampleMembers(
+    state: TargetState,
+    t: number,
+    scanned: boolean,
+    total: MemoryReading,
+    rows: SampleRow[],
+  ): void {
+    const { procRoot, wanted } = this.options;
+    if (scanned) state.members = descendantsOf(state.target.pid, this.processes);
+    const seen = new Set<number>();
+    for (const member of state.members) {
+      const reading = readProcessMemory(member.pid, procRoot, wanted, this.files);
+      if (!reading) {
+        this.vanished.push(member.pid);
+        this.files.dropPrefix(`${procRoot}/${member.pid}/`);
         continue;
       }
-      const total: MemoryReading = own; // a fresh object: children are added into it
-      if (needChildren) {
-        if (scanned) state.members = descendantsOf(target.pid, this.processes);
-        const seen = new Set<number>();
-        for (const member of state.members) {
-          const reading = readProcessMemory(member.pid, procRoot, wanted, this.files);
-          if (!reading) {
-            this.vanished.push(member.pid);
-            this.files.dropPrefix(`${procRoot}/${member.pid}/`);
-            continue;
-          }
-          seen.add(member.pid);
-          if (this.options.includeChildren) addInto(total, reading);
-          if (this.options.multiprocess) {
-            let child = state.children.get(member.pid);
-            if (child && child.startTicks !== member.startTicks) {
-              this.end(child, t, 'exited');
-              child = undefined;
-            }
-            if (!child) {
-              child = this.track(member.pid, member.startTicks, {
-                role: 'child',
-                pid: member.pid,
-                startTicks: member.startTicks,
-                name: member.comm,
-                // once per new child: its first command line, for the names history of an exec
-                command: this.commandOf(member.pid) ?? '',
-                startedAt: t,
-              });
-              state.children.set(member.pid, child);
-            }
-            pushRows(rows, child.id, t, reading);
-          }
-        }
-        for (const [pid, child] of state.children) {
-          if (!seen.has(pid) && !child.ended) {
-            this.end(child, t, 'exited');
-            state.children.delete(pid);
-          }
-        }
-      }
-      pushRows(rows, state.main.id, t, total);
-      state.history.push({ t, bytes: total.rss });
-      if (state.history.length > MAX_HISTORY) state.history = compactHistory(state.history);
+      seen.add(member.pid);
+      if (this.options.includeChildren) addInto(total, reading);
+      if (this.options.multiprocess) pushRows(rows, this.childSeries(state, member, t).id, t, reading);
     }
-    if (rows.length > 0) for (const sink of this.sinks) sink.samples(rows);
+    for (const [pid, child] of state.children) {
+      if (!seen.has(pid) && !child.ended) {
+        this.end(child, t, 'exited');
+        state.children.delete(pid);
+      }
+    }
+  }
+
+  /** A child's series: the one it has, or a new one for a new child (or another process on its PID). */
+  private childSeries(state: TargetState, member: ProcessIdentity, t: number): Tracked {
+    let child = state.children.get(member.pid);
+    if (child && child.startTicks !== member.startTicks) {
+      this.end(child, t, 'exited');
+      child = undefined;
+    }
+    if (!child) {
+      child = this.track(member.pid, member.startTicks, {
+        role: 'child',
+        pid: member.pid,
+        startTicks: member.startTicks,
+        name: member.comm,
+        // once per new child: its first command line, for the names history of an exec
+        command: this.commandOf(member.pid) ?? '',
+        startedAt: t,
+      });
+      state.children.set(member.pid, child);
+    }
+    return child;
   }
 
   /** Heap numbers reported by a Node.js process: rows for the series of that PID, if it has one. */

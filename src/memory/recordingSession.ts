@@ -32,6 +32,12 @@ import type { RunRecord, RunSink } from './runSink.js';
 import { judgeMemory } from './verdictHeap.js';
 import { type VerdictReport, verdictReport } from './verdictReport.js';
 
+/** How the recorded run ended: the command's exit code or signal (none for hog watch). */
+interface RunEnd {
+  exitCode?: number | undefined;
+  exitSignal?: string | undefined;
+}
+
 /** How often an unchanged live verdict is written to the store again. */
 export const STORE_VERDICT_MS = 10_000;
 
@@ -203,25 +209,14 @@ export class RecordingSession {
    * the files. Never throws for the store: a store that stays locked (FINAL_WAIT_MS), fills up or fails
    * leaves the summary to what was stored, or to what is in memory, and `unstored` says what is missing.
    */
-  finish(end: { exitCode?: number | undefined; exitSignal?: string | undefined; reason?: string }): {
+  finish(end: RunEnd & { reason?: string }): {
     recording: Recording;
     verdicts: SeriesVerdict[];
     unstored?: string | undefined;
   } {
-    const { clock } = this.options;
-    const now = clock.now();
-    for (const problem of this.problems()) this.recorder.note({ t: now, kind: 'skipped', text: problem });
-    for (const state of this.recorder.targets) this.recorder.finish(state, end.reason ?? 'stopped');
-    this.runSink.endRun({ endedAt: now, exitCode: end.exitCode, exitSignal: end.exitSignal });
-    let failure: Error | undefined;
-    let mprofFailed = false;
-    try {
-      failure = this.runSink.flushWithin(FINAL_WAIT_MS);
-    } finally {
-      this.recorder.close();
-      mprofFailed = this.closeMprof() !== undefined;
-      if (this.tempDir) rmSync(this.tempDir, { recursive: true, force: true });
-    }
+    const now = this.options.clock.now();
+    const closed = this.closeRun(now, end);
+    let failure = closed.failure;
     let recording: Recording | undefined;
     const runId = this.runId;
     if (runId !== undefined) {
@@ -234,6 +229,47 @@ export class RecordingSession {
     const fromStore = recording !== undefined;
     recording ??= this.inMemory(now, end);
     if (recording.run.endedAt === undefined) recording.run.endedAt = now;
+    const verdicts = this.judgeAll(recording, now, fromStore);
+    if (fromStore && !failure) failure = this.runSink.flushWithin(FINAL_WAIT_MS);
+    if ((failure && isDiskFull(failure)) || closed.mprofFailed) {
+      recording.notes.push({
+        t: now,
+        kind: 'disk-full',
+        text: 'the disk filled up: the end of the recording could not be stored',
+      });
+    }
+    return { recording, verdicts, unstored: this.unstored(failure) };
+  }
+
+  /**
+   * The end of the run into the sink (its notes, every series ended, the run's row), flushed within
+   * FINAL_WAIT_MS; then the recorder, the mprof file and the temporary directory closed, whatever the
+   * flush did.
+   */
+  private closeRun(
+    now: number,
+    end: RunEnd & { reason?: string },
+  ): { failure: Error | undefined; mprofFailed: boolean } {
+    for (const problem of this.problems()) this.recorder.note({ t: now, kind: 'skipped', text: problem });
+    for (const state of this.recorder.targets) this.recorder.finish(state, end.reason ?? 'stopped');
+    this.runSink.endRun({ endedAt: now, exitCode: end.exitCode, exitSignal: end.exitSignal });
+    let failure: Error | undefined;
+    let mprofFailed = false;
+    try {
+      failure = this.runSink.flushWithin(FINAL_WAIT_MS);
+    } finally {
+      this.recorder.close();
+      mprofFailed = this.closeMprof() !== undefined;
+      if (this.tempDir) rmSync(this.tempDir, { recursive: true, force: true });
+    }
+    return { failure, mprofFailed };
+  }
+
+  /**
+   * The final verdict of every series with RSS, on the whole recording; a target's live forecast goes
+   * with it, and a recording read back from the store gets each verdict stored with its series.
+   */
+  private judgeAll(recording: Recording, now: number, fromStore: boolean): SeriesVerdict[] {
     const verdicts: SeriesVerdict[] = [];
     for (const series of recording.series) {
       const rss = series.metrics.rss ?? [];
@@ -254,15 +290,7 @@ export class RecordingSession {
         ...(names.length > 1 ? { names } : {}),
       });
     }
-    if (fromStore && !failure) failure = this.runSink.flushWithin(FINAL_WAIT_MS);
-    if ((failure && isDiskFull(failure)) || mprofFailed) {
-      recording.notes.push({
-        t: now,
-        kind: 'disk-full',
-        text: 'the disk filled up: the end of the recording could not be stored',
-      });
-    }
-    return { recording, verdicts, unstored: this.unstored(failure) };
+    return verdicts;
   }
 
   /** The name history of a series, by its id in the recording (the store's, or the recorder's). */
@@ -291,10 +319,7 @@ export class RecordingSession {
   }
 
   /** The recording as the recorder holds it (RSS of each target), for a store that took nothing. */
-  private inMemory(
-    now: number,
-    end: { exitCode?: number | undefined; exitSignal?: string | undefined },
-  ): Recording {
+  private inMemory(now: number, end: RunEnd): Recording {
     const { kind, command, intervalMs } = this.options;
     return {
       run: {

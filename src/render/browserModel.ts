@@ -68,117 +68,143 @@ export function clampView(state: BrowserState, rows: number, pageRows: number): 
 
 const DEFAULT_DESCENDING: Record<SortField, boolean> = { size: true, name: false, mtime: true, count: true };
 
-export function handleBrowserKey(
-  state: BrowserState,
-  key: BrowserKey,
-  view: BrowserView,
-): { state: BrowserState; effect?: BrowserEffect } {
-  const redraw: BrowserEffect = { kind: 'redraw' };
+type BrowserResult = { state: BrowserState; effect?: BrowserEffect };
+
+const REDRAW: BrowserEffect = { kind: 'redraw' };
+
+export function handleBrowserKey(state: BrowserState, key: BrowserKey, view: BrowserView): BrowserResult {
   if (key.kind === 'interrupt') return { state, effect: { kind: 'quit' } };
-  if (state.confirm) {
-    if (key.kind === 'char' && (key.char === 'y' || key.char === 'Y')) {
-      return {
-        state: { ...state, confirm: undefined },
-        effect: { kind: 'delete', entry: state.confirm.entry },
-      };
-    }
-    return { state: { ...state, confirm: undefined, message: 'nothing deleted' }, effect: redraw };
-  }
-  if (state.help) return { state: { ...state, help: false }, effect: redraw };
+  if (state.confirm) return answerConfirm(state, state.confirm.entry, key);
+  if (state.help) return { state: { ...state, help: false }, effect: REDRAW };
 
   const listing = view.listing(state.dir, state);
-  const selected = listing[state.cursor];
-  const next = { ...state, message: undefined };
-  const move = (cursor: number) => ({
-    state: clampView({ ...next, cursor }, listing.length, view.pageRows),
-    effect: redraw,
-  });
-  const sortBy = (sort: SortField) => {
-    const descending = state.sort === sort ? !state.descending : DEFAULT_DESCENDING[sort];
-    // keep the same entry selected in the new order
-    const reordered = view.listing(state.dir, { ...state, sort, descending });
-    const cursor = selected === undefined ? 0 : Math.max(0, reordered.indexOf(selected));
-    return {
-      state: clampView({ ...next, sort, descending, cursor }, reordered.length, view.pageRows),
-      effect: redraw,
-    };
+  const at: Listed = {
+    state,
+    next: { ...state, message: undefined },
+    listing,
+    selected: listing[state.cursor],
+    view,
   };
-  const open = () => {
-    if (selected === undefined || !view.isDir(selected)) return { state: next };
-    if (!view.enterable(selected))
-      return {
-        state: { ...next, message: 'not scanned: unreadable, or another filesystem' },
-        effect: redraw,
-      };
-    return { state: { ...next, dir: selected, cursor: 0, scroll: 0 }, effect: redraw };
-  };
-  const up = () => {
-    const parent = view.parentOf(state.dir);
-    if (parent < 0) return { state: next };
-    const above = view.listing(parent, state);
-    const cursor = Math.max(0, above.indexOf(state.dir));
-    return {
-      state: clampView({ ...next, dir: parent, cursor, scroll: 0 }, above.length, view.pageRows),
-      effect: redraw,
-    };
-  };
-
   const target = movedTo(key, state.cursor, view.pageRows, listing.length - 1);
-  if (target !== undefined) return move(target);
+  if (target !== undefined) return moveTo(at, target);
+  return key.kind === 'char' ? handleLetter(at, key.char) : handleNamedKey(at, key);
+}
+
+/** The y/N question is open: y deletes, any other key cancels it. */
+function answerConfirm(state: BrowserState, entry: number, key: BrowserKey): BrowserResult {
+  if (key.kind === 'char' && (key.char === 'y' || key.char === 'Y'))
+    return { state: { ...state, confirm: undefined }, effect: { kind: 'delete', entry } };
+  return { state: { ...state, confirm: undefined, message: 'nothing deleted' }, effect: REDRAW };
+}
+
+/** A key pressed over a listing: the state before it, and after it with the last message cleared. */
+interface Listed {
+  state: BrowserState;
+  next: BrowserState;
+  listing: readonly number[];
+  selected: number | undefined;
+  view: BrowserView;
+}
+
+/** Enter, the arrows left and right, Backspace and Escape (the movement keys are movedTo's). */
+function handleNamedKey(at: Listed, key: BrowserKey): BrowserResult {
   switch (key.kind) {
     case 'right':
     case 'enter':
-      return open();
+      return openSelected(at);
     case 'left':
     case 'backspace':
-      return up();
+      return goUp(at);
     case 'escape':
-      return { state: { ...next, info: false }, effect: redraw };
-    case 'char':
-      break;
+      return { state: { ...at.next, info: false }, effect: REDRAW };
     default:
-      return { state };
+      return { state: at.state };
   }
-  switch (key.char) {
+}
+
+/** The letter keys, ncdu's. */
+function handleLetter(at: Listed, char: string): BrowserResult {
+  const { state, next } = at;
+  switch (char) {
     case 'q':
       return { state, effect: { kind: 'quit' } };
     case 'k':
-      return move(state.cursor - 1);
+      return moveTo(at, state.cursor - 1);
     case 'j':
-      return move(state.cursor + 1);
+      return moveTo(at, state.cursor + 1);
     case 'l':
-      return open();
+      return openSelected(at);
     case 'h':
     case '<':
-      return up();
+      return goUp(at);
     case 's':
-      return sortBy('size');
+      return sortBy(at, 'size');
     case 'n':
-      return sortBy('name');
+      return sortBy(at, 'name');
     case 'M':
-      return sortBy('mtime');
+      return sortBy(at, 'mtime');
     case 'C':
-      return sortBy('count');
+      return sortBy(at, 'count');
     case 'a':
       return {
         state: { ...next, basis: state.basis === 'allocated' ? 'apparent' : 'allocated' },
-        effect: redraw,
+        effect: REDRAW,
       };
     case 'i':
-      return { state: { ...next, info: !state.info }, effect: redraw };
+      return { state: { ...next, info: !state.info }, effect: REDRAW };
     case '?':
-      return { state: { ...next, help: true }, effect: redraw };
+      return { state: { ...next, help: true }, effect: REDRAW };
     case 'd':
-      if (view.readOnly)
-        return {
-          state: { ...next, message: 'this scan was read from a file: nothing to delete' },
-          effect: redraw,
-        };
-      if (selected === undefined) return { state: next };
-      return { state: { ...next, confirm: { entry: selected } }, effect: redraw };
+      return askDelete(at);
     default:
       return { state };
   }
+}
+
+function moveTo(at: Listed, cursor: number): BrowserResult {
+  return { state: clampView({ ...at.next, cursor }, at.listing.length, at.view.pageRows), effect: REDRAW };
+}
+
+/** Sort by a field (the same field again: reverse), keeping the same entry selected in the new order. */
+function sortBy({ state, next, selected, view }: Listed, sort: SortField): BrowserResult {
+  const descending = state.sort === sort ? !state.descending : DEFAULT_DESCENDING[sort];
+  const reordered = view.listing(state.dir, { ...state, sort, descending });
+  const cursor = selected === undefined ? 0 : Math.max(0, reordered.indexOf(selected));
+  return {
+    state: clampView({ ...next, sort, descending, cursor }, reordered.length, view.pageRows),
+    effect: REDRAW,
+  };
+}
+
+/** Into the selected directory, if it is one hog scanned. */
+function openSelected({ next, selected, view }: Listed): BrowserResult {
+  if (selected === undefined || !view.isDir(selected)) return { state: next };
+  if (!view.enterable(selected))
+    return { state: { ...next, message: 'not scanned: unreadable, or another filesystem' }, effect: REDRAW };
+  return { state: { ...next, dir: selected, cursor: 0, scroll: 0 }, effect: REDRAW };
+}
+
+/** Up to the parent directory, with the directory just left selected. */
+function goUp({ state, next, view }: Listed): BrowserResult {
+  const parent = view.parentOf(state.dir);
+  if (parent < 0) return { state: next };
+  const above = view.listing(parent, state);
+  const cursor = Math.max(0, above.indexOf(state.dir));
+  return {
+    state: clampView({ ...next, dir: parent, cursor, scroll: 0 }, above.length, view.pageRows),
+    effect: REDRAW,
+  };
+}
+
+/** d: the y/N question about the selected entry, unless the scan was read from a file. */
+function askDelete({ next, selected, view }: Listed): BrowserResult {
+  if (view.readOnly)
+    return {
+      state: { ...next, message: 'this scan was read from a file: nothing to delete' },
+      effect: REDRAW,
+    };
+  if (selected === undefined) return { state: next };
+  return { state: { ...next, confirm: { entry: selected } }, effect: REDRAW };
 }
 
 /**
@@ -193,7 +219,7 @@ export function handleKeyWithDeleter(
   /** disk/browseDelete.ts's EntryDeleter: why the entry cannot be deleted, if so. */
   deleter: { prepare(entry: number): string | undefined },
   pathOf: (entry: number) => string,
-): { state: BrowserState; effect?: BrowserEffect } {
+): BrowserResult {
   const result = handleBrowserKey(state, key, view);
   const asked = result.state.confirm;
   if (asked === undefined || state.confirm !== undefined) return result;
@@ -201,6 +227,6 @@ export function handleKeyWithDeleter(
   if (why === undefined) return result;
   return {
     state: { ...result.state, confirm: undefined, message: `cannot delete ${pathOf(asked.entry)}: ${why}` },
-    effect: { kind: 'redraw' },
+    effect: REDRAW,
   };
 }

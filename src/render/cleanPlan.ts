@@ -3,13 +3,7 @@
  * for /tmp/build-123's 4,000 files); --all lists every file, row by row as it is printed; --json
  * writes every action, in pieces, so a plan of a million files never becomes one string.
  */
-import {
-  ageText,
-  type CleanPlan,
-  type CommandAction,
-  type KeptGroup,
-  type PlanGroup,
-} from '../disk/cleanPlan.js';
+import type { CleanPlan, CommandAction, KeptGroup, PlanGroup } from '../disk/cleanPlan.js';
 import type { CleanAction } from '../disk/planStore.js';
 import { columnWidths, formatRow, renderTable, rowCells, type TableColumn } from './table.js';
 import { terminalText } from './terminalText.js';
@@ -19,18 +13,11 @@ import { formatBytes, formatCount, formatDuration } from './units.js';
 export const GROUPS_SHOWN = 40;
 const KEPT_SHOWN = 20;
 
-function ageRange(g: PlanGroup): string {
-  const text = (s: number) => ageText(Math.max(0, s));
-  return g.minAgeSeconds === g.maxAgeSeconds || g.files === 1
-    ? `${text(g.maxAgeSeconds)} old`
-    : `${text(g.minAgeSeconds)} to ${text(g.maxAgeSeconds)} old`;
-}
-
 const GROUP_COLUMNS: TableColumn<PlanGroup>[] = [
   { header: 'ACTION', align: 'left', text: (g) => g.action },
   { header: 'FILES', align: 'right', text: (g) => formatCount(g.files) },
   { header: 'FREES', align: 'right', text: (g) => `${g.estimated ? '~' : ''}${formatBytes(g.freesBytes)}` },
-  { header: 'WHY', align: 'left', text: (g) => `${g.why}; ${ageRange(g)}` },
+  { header: 'WHY', align: 'left', text: (g) => `${g.why}; ${g.ages}` },
   { header: 'PATH', align: 'left', flex: true, text: (g) => g.path },
 ];
 
@@ -157,6 +144,11 @@ function actionJson(a: CleanAction): string {
   return JSON.stringify(rest);
 }
 
+/** A group as --json writes it: the seconds, without the table's wording of them. */
+function groupJson({ ages: _, ...group }: PlanGroup): Omit<PlanGroup, 'ages'> {
+  return group;
+}
+
 /**
  * The plan (and what was done) as one JSON document, written in pieces of about 64 KiB: every action
  * and every skipped file, then the groups, commands and what was kept.
@@ -188,7 +180,7 @@ export async function writePlanJson(
     first = false;
     await flush(false);
   }
-  buffer += `],"commands":${JSON.stringify(plan.commands)},"groups":${JSON.stringify(plan.groups)},"kept":${JSON.stringify(plan.kept)},"freesBytes":${plan.freesBytes}}`;
+  buffer += `],"commands":${JSON.stringify(plan.commands)},"groups":${JSON.stringify(plan.groups.map(groupJson))},"kept":${JSON.stringify(plan.kept)},"freesBytes":${plan.freesBytes}}`;
   buffer += ',"applied":';
   if (extra.applied === null) buffer += 'null';
   else {

@@ -2,7 +2,7 @@
  * `hog disk deleted` as text: one row per holder of each deleted-but-open file, then what each
  * filesystem would get back.
  */
-import { type DeletedFile, type FilesystemDeleted, writeMode } from '../disk/deleted.js';
+import type { DeletedFile, FilesystemDeleted } from '../disk/deleted.js';
 import { renderTable, type TableColumn } from './table.js';
 import { terminalText } from './terminalText.js';
 import { formatBytes, formatCount } from './units.js';
@@ -82,7 +82,7 @@ export function renderDeletedFiles(
       `  ${terminalText(fs.mountPoint)} (${fs.fsType ?? '?'}): ${formatCount(fs.files)} ${fs.files === 1 ? 'file' : 'files'}, ${formatBytes(fs.allocatedBytes)}`,
     );
   }
-  if (files.some((f) => writeMode(f) === 'offset')) {
+  if (files.some((f) => f.writes === 'offset')) {
     lines.push(
       '',
       `WRITES "${WRITES_TEXT.offset}": the writer does not append; after --reclaim its next write makes the file sparse (little space, reads as zeros).`,

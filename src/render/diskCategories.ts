@@ -3,20 +3,40 @@ import type { CategoryReport, CategoryRow, LogCandidate } from '../disk/category
 import { renderTable, type TableColumn } from './table.js';
 import { formatAge, formatBytes, formatBytesShort, formatCount, formatDuration } from './units.js';
 
+type Sized = { allocatedBytes: number; apparentBytes: number };
+
+/** The bytes the report counts: apparent sizes, or space on disk. */
+const sizeBy = (basis: CategoryReport['basis']) =>
+  basis === 'apparent' ? (r: Sized) => r.apparentBytes : (r: Sized) => r.allocatedBytes;
+
 export function renderCategoryReport(
   report: CategoryReport,
   options: { width: number | undefined; now: number },
 ): string[] {
-  const apparent = report.basis === 'apparent';
-  const bytes = (r: { allocatedBytes: number; apparentBytes: number }) =>
-    apparent ? r.apparentBytes : r.allocatedBytes;
-  const total = apparent ? report.total.apparentBytes : report.total.allocatedBytes;
-  const columns: TableColumn<CategoryRow>[] = [
+  const bytes = sizeBy(report.basis);
+  return [
+    `${formatBytes(bytes(report.total))} ${report.basis === 'apparent' ? 'apparent' : 'on disk'} by category; ages by modification time`,
+    '',
+    ...renderTable(
+      categoryColumns(report.ageBuckets, bytes),
+      report.categories.filter((r) => r.entries > 0),
+      { width: options.width },
+    ),
+    ...logCandidateLines(report, bytes, options),
+  ];
+}
+
+/** Size, share and entries, the bytes in each age bucket, and the two largest kinds. */
+function categoryColumns(
+  ageBuckets: readonly string[],
+  bytes: (r: Sized) => number,
+): TableColumn<CategoryRow>[] {
+  return [
     { header: 'CATEGORY', align: 'left', text: (r) => r.label },
     { header: 'SIZE', align: 'right', text: (r) => formatBytes(bytes(r)) },
     { header: '%', align: 'right', text: (r) => r.percent.toFixed(1) },
     { header: 'ENTRIES', align: 'right', text: (r) => formatCount(r.entries) },
-    ...report.ageBuckets.map(
+    ...ageBuckets.map(
       (label, k): TableColumn<CategoryRow> => ({
         header: label,
         align: 'right',
@@ -36,35 +56,32 @@ export function renderCategoryReport(
           .join(', '),
     },
   ];
-  const lines = [
-    `${formatBytes(total)} ${apparent ? 'apparent' : 'on disk'} by category; ages by modification time`,
-    '',
-    ...renderTable(
-      columns,
-      report.categories.filter((r) => r.entries > 0),
-      { width: options.width },
-    ),
-  ];
+}
+
+/** The logs big or old enough to clean, with the next command; or a line saying there are none. */
+function logCandidateLines(
+  report: CategoryReport,
+  bytes: (r: Sized) => number,
+  options: { width: number | undefined; now: number },
+): string[] {
   const t = report.thresholds;
-  if (report.logCandidates.length > 0) {
-    const cols: TableColumn<LogCandidate>[] = [
-      { header: 'SIZE', align: 'right', text: (c) => formatBytes(bytes(c)) },
-      { header: 'AGE', align: 'right', text: (c) => formatAge(Date.parse(c.mtime), options.now) },
-      { header: 'WHY', align: 'left', text: (c) => c.reasons.join('+') },
-      { header: 'KIND', align: 'left', text: (c) => c.kind },
-      { header: 'PATH', align: 'left', flex: true, text: (c) => c.path },
-    ];
-    lines.push(
-      '',
-      `Log cleanup candidates (at least ${formatBytes(t.logSizeBytes)}, or older than ${formatDuration(t.logAgeSeconds)}):`,
-    );
-    for (const line of renderTable(cols, report.logCandidates, { width: options.width })) lines.push(line);
-    lines.push('', 'next: hog disk clean <dir>   (prints a plan; --apply carries it out)');
-  } else {
-    lines.push(
+  if (report.logCandidates.length === 0)
+    return [
       '',
       `No log is at least ${formatBytes(t.logSizeBytes)} or older than ${formatDuration(t.logAgeSeconds)}.`,
-    );
-  }
-  return lines;
+    ];
+  const cols: TableColumn<LogCandidate>[] = [
+    { header: 'SIZE', align: 'right', text: (c) => formatBytes(bytes(c)) },
+    { header: 'AGE', align: 'right', text: (c) => formatAge(Date.parse(c.mtime), options.now) },
+    { header: 'WHY', align: 'left', text: (c) => c.reasons.join('+') },
+    { header: 'KIND', align: 'left', text: (c) => c.kind },
+    { header: 'PATH', align: 'left', flex: true, text: (c) => c.path },
+  ];
+  return [
+    '',
+    `Log cleanup candidates (at least ${formatBytes(t.logSizeBytes)}, or older than ${formatDuration(t.logAgeSeconds)}):`,
+    ...renderTable(cols, report.logCandidates, { width: options.width }),
+    '',
+    'next: hog disk clean <dir>   (prints a plan; --apply carries it out)',
+  ];
 }

@@ -65,57 +65,65 @@ export function recordingChart(
 ): ChartInput {
   const { primary, labels } = facts;
   const labelOf = (series: RecordedSeries) => labels[recording.series.indexOf(series)] ?? '';
-  const lines: ChartLine[] = [];
-  if (primary) {
-    for (const [metric, points] of Object.entries(primary.metrics) as [
-      Metric,
-      { t: number; bytes: number }[],
-    ][]) {
-      if (points.length === 0) continue;
-      lines.push({
-        label:
-          metric === 'rss' ? `${primary.role === 'total' ? 'RSS + children' : 'RSS'}` : METRIC_LABEL[metric],
-        color: METRIC_COLOR[metric],
-        points,
-        width: metric === 'rss' ? 2 : 1.5,
-        ...(metric === 'heap_total' ? { dashed: true } : {}),
-      });
-    }
-  }
-  const children = recording.series.filter((s) => s !== primary && (s.metrics.rss?.length ?? 0) > 0);
-  children.slice(0, MAX_CHILD_LINES).forEach((child, i) => {
-    lines.push({
-      label: labelOf(child),
-      color: CHILD_COLORS[i % CHILD_COLORS.length] as string,
-      points: child.metrics.rss ?? [],
-      width: 1,
-    });
-  });
-  const fit = verdict?.fit;
-  // growing-then-stable draws its growth (it may have no "now" fit: verdict.ts)
-  const fitted =
-    verdict && verdict.class !== 'not-enough-data'
-      ? verdict.class === 'growing-then-stable' && verdict.growth
-        ? verdict.growth
-        : fit
-      : undefined;
   const color = verdict ? VERDICT_COLOR[verdict.class] : '#6b7280';
   const run = recording.run;
   const when = new Date(run.startedAt).toISOString().replace('T', ' ').slice(0, 19);
   return {
     title: `${run.command || recording.source}`.slice(0, 140),
     subtitle: `${recording.source}, started ${when} UTC${primary ? `, ${labelOf(primary)}` : ''}`,
-    lines,
-    trend: fitted
-      ? {
-          from: { t: Date.parse(fitted.from), bytes: lineAt(fitted, verdict, 'from') },
-          to: { t: Date.parse(fitted.to), bytes: lineAt(fitted, verdict, 'to') },
-          label: `slope ${formatBytesPerMinute(fitted.slopeBytesPerMinute)}`,
-          color,
-        }
-      : undefined,
+    lines: [...(primary ? metricLines(primary) : []), ...childLines(recording, primary, labelOf)],
+    trend: trendLine(verdict, color),
     annotation: verdict ? { text: verdictSummary(verdict).slice(0, 150), color } : undefined,
     spans: facts.spans,
+  };
+}
+
+/** One line per metric the primary series recorded: RSS the thickest, the heap's total dashed. */
+function metricLines(primary: RecordedSeries): ChartLine[] {
+  const lines: ChartLine[] = [];
+  for (const [metric, points] of Object.entries(primary.metrics) as [
+    Metric,
+    { t: number; bytes: number }[],
+  ][]) {
+    if (points.length === 0) continue;
+    lines.push({
+      label:
+        metric === 'rss' ? `${primary.role === 'total' ? 'RSS + children' : 'RSS'}` : METRIC_LABEL[metric],
+      color: METRIC_COLOR[metric],
+      points,
+      width: metric === 'rss' ? 2 : 1.5,
+      ...(metric === 'heap_total' ? { dashed: true } : {}),
+    });
+  }
+  return lines;
+}
+
+/** Each child's RSS, thin, up to MAX_CHILD_LINES of them. */
+function childLines(
+  recording: Recording,
+  primary: RecordedSeries | undefined,
+  labelOf: (series: RecordedSeries) => string,
+): ChartLine[] {
+  const children = recording.series.filter((s) => s !== primary && (s.metrics.rss?.length ?? 0) > 0);
+  return children.slice(0, MAX_CHILD_LINES).map((child, i) => ({
+    label: labelOf(child),
+    color: CHILD_COLORS[i % CHILD_COLORS.length] as string,
+    points: child.metrics.rss ?? [],
+    width: 1,
+  }));
+}
+
+/** The fit the verdict rests on, drawn in the verdict's colour; none without enough data. */
+function trendLine(verdict: VerdictReport | undefined, color: string): ChartInput['trend'] {
+  if (!verdict || verdict.class === 'not-enough-data') return undefined;
+  // growing-then-stable draws its growth (it may have no "now" fit: verdict.ts)
+  const fitted = verdict.class === 'growing-then-stable' && verdict.growth ? verdict.growth : verdict.fit;
+  if (!fitted) return undefined;
+  return {
+    from: { t: Date.parse(fitted.from), bytes: lineAt(fitted, verdict, 'from') },
+    to: { t: Date.parse(fitted.to), bytes: lineAt(fitted, verdict, 'to') },
+    label: `slope ${formatBytesPerMinute(fitted.slopeBytesPerMinute)}`,
+    color,
   };
 }
 

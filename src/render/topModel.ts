@@ -79,7 +79,7 @@ export interface KeyContext {
   lookup: (pid: number) => ProcessIdentity | undefined;
 }
 
-export function handleKey(state: TopState, key: Key, ctx: KeyContext): { state: TopState; effect?: Effect } {
+export function handleKey(state: TopState, key: Key, ctx: KeyContext): TopResult {
   if (key.kind === 'interrupt') return { state, effect: { kind: 'quit' } };
   if (state.prompt) return handlePromptKey(state, state.prompt, key, ctx);
   const next = { ...state, message: undefined };
@@ -129,87 +129,114 @@ export function handleKey(state: TopState, key: Key, ctx: KeyContext): { state: 
   }
 }
 
-function handlePromptKey(
+type TopResult = { state: TopState; effect?: Effect };
+
+/** A prompt the user types into (all but the y/N question). */
+type TextPrompt = Exclude<Prompt, { kind: 'killConfirm' }>;
+
+function handlePromptKey(state: TopState, prompt: Prompt, key: Key, ctx: KeyContext): TopResult {
+  if (key.kind === 'escape')
+    return { state: { ...state, prompt: undefined, message: undefined }, effect: { kind: 'redraw' } };
+  if (prompt.kind === 'killConfirm') return answerKillConfirm(state, prompt, key);
+  if (key.kind === 'enter') return submitPrompt(state, prompt, ctx);
+  return editPrompt(state, prompt, key);
+}
+
+/** y sends the signal; any other key cancels. */
+function answerKillConfirm(
   state: TopState,
-  prompt: Prompt,
+  prompt: Extract<Prompt, { kind: 'killConfirm' }>,
   key: Key,
-  ctx: KeyContext,
-): { state: TopState; effect?: Effect } {
-  const cancel = {
-    state: { ...state, prompt: undefined, message: undefined },
-    effect: { kind: 'redraw' } as Effect,
-  };
-  if (key.kind === 'escape') return cancel;
-  if (prompt.kind === 'killConfirm') {
-    if (key.kind === 'char' && (key.char === 'y' || key.char === 'Y')) {
-      return {
-        state: { ...state, prompt: undefined },
-        effect: { kind: 'kill', target: prompt.target, signal: prompt.signal },
-      };
-    }
-    return { state: { ...state, prompt: undefined, message: 'kill cancelled' }, effect: { kind: 'redraw' } };
-  }
-  const edited = (text: string) => ({
-    state: { ...state, prompt: { ...prompt, text } },
-    effect: { kind: 'redraw' } as Effect,
-  });
-  if (key.kind === 'backspace') return edited(prompt.text.slice(0, -1));
-  if (key.kind === 'clearLine') return edited('');
-  // readline's unix-word-rubout: the spaces before the cursor, then the word before them
-  if (key.kind === 'deleteWord') return edited(prompt.text.replace(/\s+$/, '').replace(/\S+$/, ''));
-  if (key.kind === 'char') {
-    if (prompt.kind !== 'filter' && !/^[0-9A-Za-z]$/.test(key.char)) return { state };
+): TopResult {
+  if (key.kind === 'char' && (key.char === 'y' || key.char === 'Y')) {
     return {
-      state: { ...state, prompt: { ...prompt, text: prompt.text + key.char } },
-      effect: { kind: 'redraw' },
+      state: { ...state, prompt: undefined },
+      effect: { kind: 'kill', target: prompt.target, signal: prompt.signal },
     };
   }
-  if (key.kind !== 'enter') return { state };
+  return { state: { ...state, prompt: undefined, message: 'kill cancelled' }, effect: { kind: 'redraw' } };
+}
 
+/** A key that changes the prompt's text, readline's way; the kill prompts take letters and digits only. */
+function editPrompt(state: TopState, prompt: TextPrompt, key: Key): TopResult {
+  const edited = (text: string): TopResult => ({
+    state: { ...state, prompt: { ...prompt, text } },
+    effect: { kind: 'redraw' },
+  });
+  switch (key.kind) {
+    case 'backspace':
+      return edited(prompt.text.slice(0, -1));
+    case 'clearLine':
+      return edited('');
+    case 'deleteWord':
+      // readline's unix-word-rubout: the spaces before the cursor, then the word before them
+      return edited(prompt.text.replace(/\s+$/, '').replace(/\S+$/, ''));
+    case 'char':
+      if (prompt.kind !== 'filter' && !/^[0-9A-Za-z]$/.test(key.char)) return { state };
+      return edited(prompt.text + key.char);
+    default:
+      return { state };
+  }
+}
+
+/** Enter: the filter applies; the kill prompts go to their next step. */
+function submitPrompt(state: TopState, prompt: TextPrompt, ctx: KeyContext): TopResult {
   switch (prompt.kind) {
     case 'filter':
       return {
         state: { ...state, prompt: undefined, filter: prompt.text.trim(), scroll: 0 },
         effect: { kind: 'redraw' },
       };
-    case 'killPid': {
-      const pid = prompt.text === '' ? prompt.defaultPid : Number(prompt.text);
-      if (pid === undefined || !Number.isInteger(pid) || pid <= 0) {
-        return {
-          state: { ...state, prompt: undefined, message: `not a PID: ${prompt.text}` },
-          effect: { kind: 'redraw' },
-        };
-      }
-      const target = ctx.lookup(pid);
-      if (target === undefined) {
-        return {
-          state: { ...state, prompt: undefined, message: `no process ${pid} in the table` },
-          effect: { kind: 'redraw' },
-        };
-      }
-      return {
-        state: { ...state, prompt: { kind: 'killSignal', text: '', target } },
-        effect: { kind: 'redraw' },
-      };
-    }
-    case 'killSignal': {
-      const signal = prompt.text === '' ? 'TERM' : parseSignal(prompt.text);
-      if (!signal) {
-        return {
-          state: {
-            ...state,
-            prompt: undefined,
-            message: `unknown signal ${prompt.text}: use ${SIGNALS.join(', ')} or a number`,
-          },
-          effect: { kind: 'redraw' },
-        };
-      }
-      return {
-        state: { ...state, prompt: { kind: 'killConfirm', target: prompt.target, signal } },
-        effect: { kind: 'redraw' },
-      };
-    }
+    case 'killPid':
+      return submitKillPid(state, prompt, ctx);
+    case 'killSignal':
+      return submitKillSignal(state, prompt);
   }
+}
+
+/** The PID typed (or the first row's): a process in the table, then asked which signal. */
+function submitKillPid(
+  state: TopState,
+  prompt: Extract<Prompt, { kind: 'killPid' }>,
+  ctx: KeyContext,
+): TopResult {
+  const pid = prompt.text === '' ? prompt.defaultPid : Number(prompt.text);
+  if (pid === undefined || !Number.isInteger(pid) || pid <= 0) {
+    return {
+      state: { ...state, prompt: undefined, message: `not a PID: ${prompt.text}` },
+      effect: { kind: 'redraw' },
+    };
+  }
+  const target = ctx.lookup(pid);
+  if (target === undefined) {
+    return {
+      state: { ...state, prompt: undefined, message: `no process ${pid} in the table` },
+      effect: { kind: 'redraw' },
+    };
+  }
+  return {
+    state: { ...state, prompt: { kind: 'killSignal', text: '', target } },
+    effect: { kind: 'redraw' },
+  };
+}
+
+/** The signal typed (TERM if none): one k offers, then the y/N question. */
+function submitKillSignal(state: TopState, prompt: Extract<Prompt, { kind: 'killSignal' }>): TopResult {
+  const signal = prompt.text === '' ? 'TERM' : parseSignal(prompt.text);
+  if (!signal) {
+    return {
+      state: {
+        ...state,
+        prompt: undefined,
+        message: `unknown signal ${prompt.text}: use ${SIGNALS.join(', ')} or a number`,
+      },
+      effect: { kind: 'redraw' },
+    };
+  }
+  return {
+    state: { ...state, prompt: { kind: 'killConfirm', target: prompt.target, signal } },
+    effect: { kind: 'redraw' },
+  };
 }
 
 /** The prompt line as shown to the user (the name is another user's text: render escapes the line). */

@@ -13,19 +13,11 @@ import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
 import { NotFoundError } from '../errors.js';
-import type { Sample } from '../memory/envelope.js';
 import type { SampleRow } from '../memory/recorder.js';
-import type {
-  Marker,
-  Metric,
-  Note,
-  RecordedSeries,
-  Recording,
-  RunInfo,
-  SeriesInfo,
-} from '../memory/recording.js';
+import type { Marker, Metric, Note, Recording, RunInfo, SeriesInfo } from '../memory/recording.js';
 import { cannotOpen, ensureDirectory, hasContent, openDatabase, openReadOnly, setUp } from './open.js';
-import { latest, type RunRow, runInfo, type SeriesRow, seriesInfo } from './rows.js';
+import { type RunRow, runInfo, type SeriesRow, seriesInfo } from './rows.js';
+import { lastRecorded, readRunMarkers, readRunNotes, readRunSeries } from './runReader.js';
 import { isBusy, storeError } from './sqliteErrors.js';
 
 export interface RunSummary extends RunInfo {
@@ -358,57 +350,11 @@ export class Store {
           hint: 'list the recordings with `hog runs`',
         });
       }
-      const names = new Map([...this.metricIds].map(([name, id]) => [id, name]));
-      const seriesRows = this.db
-        .prepare('SELECT * FROM series WHERE run_id = ? ORDER BY id')
-        .all(runId) as SeriesRow[];
-      const sampleQuery = this.db.prepare(
-        'SELECT metric_id, t, value FROM samples WHERE series_id = ? ORDER BY metric_id, t',
-      );
-      const series: RecordedSeries[] = seriesRows.map((s) => {
-        const metrics: Partial<Record<Metric, Sample[]>> = {};
-        for (const x of sampleQuery.iterate(s.id) as Iterable<{
-          metric_id: number;
-          t: number;
-          value: number;
-        }>) {
-          const name = names.get(x.metric_id);
-          if (!name) continue;
-          let list = metrics[name];
-          if (!list) {
-            list = [];
-            metrics[name] = list;
-          }
-          list.push({ t: x.t, bytes: x.value });
-        }
-        return { id: s.id, ...seriesInfo(s), metrics };
-      });
-      const markers = (
-        this.db
-          .prepare('SELECT t, event, name, pid FROM markers WHERE run_id = ? ORDER BY t, id')
-          .all(runId) as {
-          t: number;
-          event: 'enter' | 'exit';
-          name: string;
-          pid: number | null;
-        }[]
-      ).map((m) => ({ t: m.t, event: m.event, name: m.name, pid: m.pid ?? undefined }));
-      const notes = (
-        this.db
-          .prepare('SELECT t, kind, text, series_id FROM notes WHERE run_id = ? ORDER BY t, id')
-          .all(runId) as {
-          t: number;
-          kind: string;
-          text: string;
-          series_id: number | null;
-        }[]
-      ).map((n) => ({ t: n.t, kind: n.kind, text: n.text, seriesId: n.series_id ?? undefined }));
-      // the last thing recorded: where a run whose recorder died really ends
-      let last: number | undefined;
-      for (const s of series)
-        for (const points of Object.values(s.metrics)) last = latest(last, points.at(-1)?.t);
-      last = latest(latest(last, markers.at(-1)?.t), notes.at(-1)?.t);
-      return { run: runInfo(row, last), series, markers, notes, source: `run ${runId} in ${this.path}` };
+      const series = readRunSeries(this.db, runId, this.metricIds);
+      const markers = readRunMarkers(this.db, runId);
+      const notes = readRunNotes(this.db, runId);
+      const run = runInfo(row, lastRecorded(series, markers, notes));
+      return { run, series, markers, notes, source: `run ${runId} in ${this.path}` };
     });
   }
 

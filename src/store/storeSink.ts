@@ -131,37 +131,10 @@ export class StoreSink implements RunSink {
     if (!this.pending) return true;
     let runId = this.runId;
     const assigned = new Map<number, number>();
-    const idOf = (id: number | undefined) =>
-      id === undefined ? undefined : (this.ids.get(id) ?? assigned.get(id));
     try {
       this.store.transaction(() => {
-        const store = this.store;
-        if (runId === undefined) runId = store.createRun(this.run);
-        const run = runId;
-        for (const s of this.newSeries) assigned.set(s.id, store.addSeries(run, s.info));
-        const samples: SampleRow[] = [];
-        for (const row of this.rows) {
-          const seriesId = idOf(row.seriesId);
-          if (seriesId !== undefined) samples.push({ ...row, seriesId });
-        }
-        store.write({
-          samples,
-          markers: this.markerRows.map((m) => ({ ...m, runId: run })),
-          notes: this.noteRows.map((n) => ({ ...n, seriesId: idOf(n.seriesId), runId: run })),
-        });
-        for (const [recorderId, r] of this.renames) {
-          const id = idOf(recorderId);
-          if (id !== undefined) store.renameSeries(id, r.name, r.command);
-        }
-        for (const e of this.ends) {
-          const id = idOf(e.id);
-          if (id !== undefined) store.endSeries(id, e.t, e.reason);
-        }
-        for (const v of this.verdicts.values()) {
-          const id = v.byDbId ? v.id : idOf(v.id);
-          if (id !== undefined) store.setVerdict(id, v.verdict);
-        }
-        if (this.runEnd) store.endRun(run, this.runEnd);
+        if (runId === undefined) runId = this.store.createRun(this.run);
+        this.writeBuffered(runId, assigned);
       });
     } catch (error) {
       if (!isBusy(error)) throw error;
@@ -169,7 +142,47 @@ export class StoreSink implements RunSink {
       this.lastBusy = error as Error;
       return false;
     }
-    // committed: only now do the ids count and the buffers go
+    this.committed(runId, assigned);
+    return true;
+  }
+
+  /**
+   * Everything buffered, inside flush's transaction: the new series (their store ids go into
+   * `assigned`, which counts only once committed), samples, markers, notes, renames, ends, verdicts
+   * and the run's end. Rows of a series the store has no id for are left out.
+   */
+  private writeBuffered(run: number, assigned: Map<number, number>): void {
+    const store = this.store;
+    const idOf = (id: number | undefined) =>
+      id === undefined ? undefined : (this.ids.get(id) ?? assigned.get(id));
+    for (const s of this.newSeries) assigned.set(s.id, store.addSeries(run, s.info));
+    const samples: SampleRow[] = [];
+    for (const row of this.rows) {
+      const seriesId = idOf(row.seriesId);
+      if (seriesId !== undefined) samples.push({ ...row, seriesId });
+    }
+    store.write({
+      samples,
+      markers: this.markerRows.map((m) => ({ ...m, runId: run })),
+      notes: this.noteRows.map((n) => ({ ...n, seriesId: idOf(n.seriesId), runId: run })),
+    });
+    for (const [recorderId, r] of this.renames) {
+      const id = idOf(recorderId);
+      if (id !== undefined) store.renameSeries(id, r.name, r.command);
+    }
+    for (const e of this.ends) {
+      const id = idOf(e.id);
+      if (id !== undefined) store.endSeries(id, e.t, e.reason);
+    }
+    for (const v of this.verdicts.values()) {
+      const id = v.byDbId ? v.id : idOf(v.id);
+      if (id !== undefined) store.setVerdict(id, v.verdict);
+    }
+    if (this.runEnd) store.endRun(run, this.runEnd);
+  }
+
+  /** Committed: only now do the ids count and the buffers go; a spell of waiting on the lock becomes a note. */
+  private committed(runId: number | undefined, assigned: ReadonlyMap<number, number>): void {
     this.runId = runId;
     for (const [id, dbId] of assigned) this.ids.set(id, dbId);
     this.newSeries = [];
@@ -189,7 +202,6 @@ export class StoreSink implements RunSink {
       });
       this.busySince = undefined;
     }
-    return true;
   }
 
   /**
