@@ -5,7 +5,11 @@
 import { closeSync, constants, openSync, readSync } from 'node:fs';
 import { errnoCode } from '../errors.js';
 
-let buffer = Buffer.allocUnsafe(64 * 1024);
+/**
+ * Allocated at the first read, not when the module loads: the profiler's probe imports proc/ parsers
+ * into every profiled program, which then would carry 64 KiB it never uses.
+ */
+let buffer = Buffer.alloc(0);
 
 /** The whole text of a (pseudo-)file, read synchronously with a shared buffer. */
 export function readProcText(path: string): string {
@@ -29,6 +33,7 @@ export function readProcBytes(path: string): Buffer {
 /** Read the whole file into the shared buffer (growing it if needed); returns the length. */
 function readIntoBuffer(path: string): number {
   const fd = openSync(path, constants.O_RDONLY); // a number: Node parses a flags string on every call
+  if (buffer.length === 0) buffer = Buffer.allocUnsafe(64 * 1024);
   try {
     let length = 0;
     for (;;) {
