@@ -22,12 +22,16 @@ export function readProcText(path: string): string {
  * parsers that take numbers straight from the bytes without making a string of the whole file.
  */
 export function readProcView(path: string): Buffer {
-  return buffer.subarray(0, readIntoBuffer(path));
+  // read first: the read may replace the buffer (the first read, a bigger file), and
+  // `buffer.subarray(0, readIntoBuffer(path))` would take the old one before the call
+  const length = readIntoBuffer(path);
+  return buffer.subarray(0, length);
 }
 
 /** The bytes of a (pseudo-)file, copied out of the shared buffer. */
 export function readProcBytes(path: string): Buffer {
-  return Buffer.from(buffer.subarray(0, readIntoBuffer(path)));
+  const length = readIntoBuffer(path);
+  return Buffer.from(buffer.subarray(0, length));
 }
 
 /** Read the whole file into the shared buffer (growing it if needed); returns the length. */
