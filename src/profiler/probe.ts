@@ -112,7 +112,8 @@ export function rssReader(procRoot = '/proc'): MemoryReader {
   // kept for every reading: a pread into the buffer, parsed into the object, no string
   const buffer = Buffer.alloc(256);
   const sizes: StatmSizes = { size: 0, resident: 0, shared: 0 };
-  const page = pageSize(procRoot);
+  // this kernel's page size (auxv of this process), whatever tree statm is read from, as before
+  const page = pageSize();
   const read = () => {
     const n = readSync(fd, buffer, 0, buffer.length, 0);
     return statmSizesInto(sizes, buffer, n, file).resident * page;
