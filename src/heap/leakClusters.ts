@@ -49,6 +49,30 @@ const SAMPLE_IDS = 5;
 
 /** `inA`, `inB`: the ids of snapshots A and B (their graphs need not stay in memory); `c` the last one. */
 export function findLeaks(inA: IdSet, inB: IdSet, c: HeapGraph, dominators: Dominators): LeakReport {
+  const { survivors, triviaCounts, candidate } = newSurvivors(inA, inB, c);
+  const { clusters, heldByOther, unreachable } = clusterCandidates(c, candidate, dominators);
+  return {
+    survivors,
+    trivia: TRIVIA_RULES.map((r) => ({
+      rule: r.id,
+      description: r.description,
+      count: triviaCounts.get(r.id) ?? 0,
+    })),
+    heldByOther,
+    unreachable,
+    clusters: [...clusters.values()].sort((x, y) => y.retainedSize - x.retainedSize || y.count - x.count),
+  };
+}
+
+/**
+ * The objects of C new between A and B: counted, trivia counted by rule, and the rest marked
+ * (candidate[n] = 1) as leak candidates.
+ */
+function newSurvivors(
+  inA: IdSet,
+  inB: IdSet,
+  c: HeapGraph,
+): { survivors: number; triviaCounts: Map<string, number>; candidate: Uint8Array } {
   const triviaCounts = new Map<string, number>();
   const candidate = new Uint8Array(c.nodeCount);
   let survivors = 0;
@@ -60,9 +84,22 @@ export function findLeaks(inA: IdSet, inB: IdSet, c: HeapGraph, dominators: Domi
     if (rule) triviaCounts.set(rule.id, (triviaCounts.get(rule.id) ?? 0) + 1);
     else candidate[n] = 1;
   }
+  return { survivors, triviaCounts, candidate };
+}
+
+/**
+ * The candidates by their shortest retainer path (element indexes folded), leaving out those the
+ * roots do not reach and those held through another candidate.
+ */
+function clusterCandidates(
+  c: HeapGraph,
+  candidate: Uint8Array,
+  dominators: Dominators,
+): { clusters: Map<string, LeakCluster>; heldByOther: number; unreachable: number } {
   const tree = shortestRetainers(c);
   const classes = classesByConstructor(c);
   const locations = new SourceLocations(c);
+  const className = (node: number) => classes.names[classes.of[node] as number] as string;
   const clusters = new Map<string, LeakCluster>();
   let heldByOther = 0;
   let unreachable = 0;
@@ -77,18 +114,14 @@ export function findLeaks(inA: IdSet, inB: IdSet, c: HeapGraph, dominators: Domi
       heldByOther++;
       continue;
     }
-    const key = steps
-      .map((s) => `${foldedEdgeName(c, s.edge)}>${classes.names[classes.of[s.node] as number]}`)
-      .join('/');
+    const key = steps.map((s) => `${foldedEdgeName(c, s.edge)}>${className(s.node)}`).join('/');
     let cluster = clusters.get(key);
     if (!cluster) {
       cluster = {
-        className: classes.names[classes.of[n] as number] as string,
+        className: className(n),
         count: 0,
         retainedSize: 0,
-        path: steps.map((s) =>
-          describeStep(c, s, classes.names[classes.of[s.node] as number] as string, locations),
-        ),
+        path: steps.map((s) => describeStep(c, s, className(s.node), locations)),
         sampleIds: [],
       };
       clusters.set(key, cluster);
@@ -97,17 +130,7 @@ export function findLeaks(inA: IdSet, inB: IdSet, c: HeapGraph, dominators: Domi
     cluster.retainedSize += dominators.retained[n] as number;
     if (cluster.sampleIds.length < SAMPLE_IDS) cluster.sampleIds.push(c.nodeIds[n] as number);
   }
-  return {
-    survivors,
-    trivia: TRIVIA_RULES.map((r) => ({
-      rule: r.id,
-      description: r.description,
-      count: triviaCounts.get(r.id) ?? 0,
-    })),
-    heldByOther,
-    unreachable,
-    clusters: [...clusters.values()].sort((x, y) => y.retainedSize - x.retainedSize || y.count - x.count),
-  };
+  return { clusters, heldByOther, unreachable };
 }
 
 /** Element indexes, and the numbered slots V8 names hash-table entries with, fold to one "[]". */

@@ -5,7 +5,11 @@
 import { closeSync, constants, openSync, readSync } from 'node:fs';
 import { errnoCode } from '../errors.js';
 
-let buffer = Buffer.allocUnsafe(64 * 1024);
+/**
+ * Allocated at the first read, not when the module loads: the profiler's probe imports proc/ parsers
+ * into every profiled program, which then would carry 64 KiB it never uses.
+ */
+let buffer = Buffer.alloc(0);
 
 /** The whole text of a (pseudo-)file, read synchronously with a shared buffer. */
 export function readProcText(path: string): string {
@@ -18,17 +22,22 @@ export function readProcText(path: string): string {
  * parsers that take numbers straight from the bytes without making a string of the whole file.
  */
 export function readProcView(path: string): Buffer {
-  return buffer.subarray(0, readIntoBuffer(path));
+  // read first: the read may replace the buffer (the first read, a bigger file), and
+  // `buffer.subarray(0, readIntoBuffer(path))` would take the old one before the call
+  const length = readIntoBuffer(path);
+  return buffer.subarray(0, length);
 }
 
 /** The bytes of a (pseudo-)file, copied out of the shared buffer. */
 export function readProcBytes(path: string): Buffer {
-  return Buffer.from(buffer.subarray(0, readIntoBuffer(path)));
+  const length = readIntoBuffer(path);
+  return Buffer.from(buffer.subarray(0, length));
 }
 
 /** Read the whole file into the shared buffer (growing it if needed); returns the length. */
 function readIntoBuffer(path: string): number {
   const fd = openSync(path, constants.O_RDONLY); // a number: Node parses a flags string on every call
+  if (buffer.length === 0) buffer = Buffer.allocUnsafe(64 * 1024);
   try {
     let length = 0;
     for (;;) {

@@ -50,28 +50,60 @@ export function statmPages(text: string, file = '/proc/[pid]/statm'): { size: nu
   return { size, resident };
 }
 
+export interface StatmSizes {
+  size: number;
+  resident: number;
+  shared: number;
+}
+
 /**
  * size, resident and shared (the first three fields) straight from statm's bytes, without a string:
  * hog top reads statm of every process at every refresh (a third of parseStatm's time).
  */
-export function statmSizes(
+export function statmSizes(bytes: Buffer, file = '/proc/[pid]/statm'): StatmSizes {
+  return statmSizesInto({ size: 0, resident: 0, shared: 0 }, bytes, bytes.length, file);
+}
+
+/**
+ * statmSizes into a kept object, from the first `length` bytes of a kept buffer: the profiler's rss
+ * probe (profiler/probe.ts) reads /proc/self/statm before every profiled line, where a string or an
+ * object per reading would be a cost of its own.
+ */
+export function statmSizesInto(
+  into: StatmSizes,
   bytes: Buffer,
+  length: number,
   file = '/proc/[pid]/statm',
-): { size: number; resident: number; shared: number } {
-  const values = [0, 0, 0];
+): StatmSizes {
+  let size = 0;
+  let resident = 0;
   let i = 0;
   for (let field = 0; field < 3; field++) {
     const start = i;
     let value = 0;
-    for (let c = bytes[i]; c !== undefined && c >= 48 && c <= 57; c = bytes[++i]) value = value * 10 + c - 48;
-    // a number, then a space (or, for an empty statm of old kernels' kernel threads, nothing at all)
-    if (i === start || bytes[i] !== 32) {
-      if (bytes.length === 0 || (bytes.length === 1 && bytes[0] === 10))
-        return { size: 0, resident: 0, shared: 0 };
-      throw malformed(file, `malformed statm: ${excerpt(bytes.toString('latin1').trim())}`);
+    for (; i < length; i++) {
+      const c = bytes[i] as number;
+      if (c < 48 || c > 57) break;
+      value = value * 10 + (c - 48);
     }
-    values[field] = value;
+    // a number, then a space (or, for an empty statm of old kernels' kernel threads, nothing at all)
+    if (i === start || i >= length || bytes[i] !== 32) {
+      if (length === 0 || (length === 1 && bytes[0] === 10)) {
+        into.size = 0;
+        into.resident = 0;
+        into.shared = 0;
+        return into;
+      }
+      throw malformed(file, `malformed statm: ${excerpt(bytes.toString('latin1', 0, length).trim())}`);
+    }
+    if (field === 0) size = value;
+    else if (field === 1) resident = value;
+    else {
+      into.size = size;
+      into.resident = resident;
+      into.shared = value;
+    }
     i++;
   }
-  return { size: values[0] as number, resident: values[1] as number, shared: values[2] as number };
+  return into;
 }

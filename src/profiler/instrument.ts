@@ -90,8 +90,43 @@ function updateBody(
 ): ts.Node {
   const visitList = <T extends ts.Node>(list: ts.NodeArray<T> | undefined): ts.NodeArray<T> | undefined =>
     list === undefined ? undefined : ts.visitNodes(list, outer, (n): n is T => true);
-  const modifiers = visitList(fn.modifiers as ts.NodeArray<ts.ModifierLike> | undefined);
-  const parameters = visitList(fn.parameters) as ts.NodeArray<ts.ParameterDeclaration>;
+  const signature: VisitedSignature = {
+    modifiers: visitList(fn.modifiers as ts.NodeArray<ts.ModifierLike> | undefined),
+    parameters: visitList(fn.parameters) as ts.NodeArray<ts.ParameterDeclaration>,
+  };
+  return isClassMember(fn)
+    ? memberWithBody(f, fn, signature, body)
+    : functionWithBody(f, fn, signature, body);
+}
+
+/** The modifiers (decorators included) and parameters, with nested profiled functions instrumented. */
+interface VisitedSignature {
+  modifiers: ts.NodeArray<ts.ModifierLike> | undefined;
+  parameters: ts.NodeArray<ts.ParameterDeclaration>;
+}
+
+type ClassMember =
+  | ts.MethodDeclaration
+  | ts.ConstructorDeclaration
+  | ts.GetAccessorDeclaration
+  | ts.SetAccessorDeclaration;
+
+function isClassMember(fn: ProfilableFunction): fn is ClassMember {
+  return (
+    ts.isMethodDeclaration(fn) ||
+    ts.isConstructorDeclaration(fn) ||
+    ts.isGetAccessorDeclaration(fn) ||
+    ts.isSetAccessorDeclaration(fn)
+  );
+}
+
+/** A function declaration, function expression or arrow function with a new body. */
+function functionWithBody(
+  f: ts.NodeFactory,
+  fn: Exclude<ProfilableFunction, ClassMember>,
+  { modifiers, parameters }: VisitedSignature,
+  body: ts.Block,
+): ts.Node {
   switch (fn.kind) {
     case ts.SyntaxKind.FunctionDeclaration:
       return f.updateFunctionDeclaration(
@@ -125,6 +160,17 @@ function updateBody(
         fn.equalsGreaterThanToken,
         body,
       );
+  }
+}
+
+/** A method, constructor or accessor with a new body. */
+function memberWithBody(
+  f: ts.NodeFactory,
+  fn: ClassMember,
+  { modifiers, parameters }: VisitedSignature,
+  body: ts.Block,
+): ts.Node {
+  switch (fn.kind) {
     case ts.SyntaxKind.MethodDeclaration:
       return f.updateMethodDeclaration(
         fn,

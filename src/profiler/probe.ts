@@ -22,7 +22,8 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import v8 from 'node:v8';
-import { excerpt, malformed } from '../proc/malformed.js';
+import { pageSize } from '../proc/pageSize.js';
+import { type StatmSizes, statmSizesInto } from '../proc/statm.js';
 
 export type Metric = 'heap' | 'rss';
 
@@ -105,33 +106,17 @@ export function heapReader(): MemoryReader {
   return { metric: 'heap', read, describes: METRIC_DESCRIPTIONS.heap, close: () => {} };
 }
 
-/** Resident pages from the text of /proc/PID/statm ("size resident shared text lib data dt"). */
-export function parseStatmResidentPages(text: string, file = '/proc/self/statm'): number {
-  const fields = text.trim().split(/\s+/);
-  const resident = Number(fields[1]);
-  if (fields.length < 2 || !Number.isFinite(resident))
-    throw malformed(file, `unexpected statm: ${excerpt(text)}`);
-  return resident;
-}
-
 export function rssReader(procRoot = '/proc'): MemoryReader {
-  const fd = openSync(`${procRoot}/self/statm`, 'r');
+  const file = `${procRoot}/self/statm`;
+  const fd = openSync(file, 'r');
+  // kept for every reading: a pread into the buffer, parsed into the object, no string
   const buffer = Buffer.alloc(256);
-  // The page size statm counts in; Linux on x86-64 and arm64 (4 KiB pages) unless the kernel says otherwise.
+  const sizes: StatmSizes = { size: 0, resident: 0, shared: 0 };
+  // this kernel's page size (auxv of this process), whatever tree statm is read from, as before
   const page = pageSize();
   const read = () => {
     const n = readSync(fd, buffer, 0, buffer.length, 0);
-    // parse "size resident ..." without creating strings: skip field 1, read field 2
-    let i = 0;
-    while (i < n && buffer[i] !== 32) i++;
-    i++;
-    let pages = 0;
-    for (; i < n; i++) {
-      const c = buffer[i] as number;
-      if (c < 48 || c > 57) break;
-      pages = pages * 10 + (c - 48);
-    }
-    return pages * page;
+    return statmSizesInto(sizes, buffer, n, file).resident * page;
   };
   return {
     metric: 'rss',
@@ -139,26 +124,6 @@ export function rssReader(procRoot = '/proc'): MemoryReader {
     describes: METRIC_DESCRIPTIONS.rss,
     close: () => closeSync(fd),
   };
-}
-
-/**
- * The size of the pages statm counts: libuv computes process.memoryUsage.rss() as resident pages
- * times the page size, so dividing it by statm's resident pages gives the page size back.
- */
-function pageSize(): number {
-  try {
-    const fd = openSync('/proc/self/statm', 'r');
-    const buffer = Buffer.alloc(256);
-    const n = readSync(fd, buffer, 0, buffer.length, 0);
-    closeSync(fd);
-    const pages = parseStatmResidentPages(buffer.toString('latin1', 0, n));
-    const rss = process.memoryUsage.rss();
-    const size = rss / pages;
-    // round to the nearest power of two (the two reads are microseconds apart and may differ by a page)
-    return 2 ** Math.round(Math.log2(size));
-  } catch {
-    return 4096;
-  }
 }
 
 /**

@@ -50,8 +50,15 @@ export function installRequireHooks(
   config: ChildConfig,
   options: RequireHookOptions,
 ): void {
-  const { functionNames, hogRequireEntry } = options;
-  const compile = (filename: string, source: string): string => {
+  const compile = compileFor(compiler, config);
+  loadTypeScriptThrough(compile);
+  hookModuleCompile(compile, options);
+  hookResolveFilename(options.hogRequireEntry);
+}
+
+/** What a CommonJS module runs as: the compile cache's result, else the compile worker's. */
+function compileFor(compiler: SyncCompiler, config: ChildConfig): Compile {
+  return (filename, source) => {
     // a cache hit needs no compiler: read here rather than waking the compile worker (a thread start,
     // ~50 ms); what reading allocates is garbage collected before a profiled call starts
     const known = cachedTransform(config, filename, source, 'commonjs');
@@ -59,14 +66,23 @@ export function installRequireHooks(
     if (result === undefined) return source;
     return 'error' in result ? STOP_SOURCE : result.code;
   };
+}
 
+type Compile = (filename: string, source: string) => string;
+
+/** require() of .ts, .cts and .tsx files: types stripped (and profiled functions instrumented). */
+function loadTypeScriptThrough(compile: Compile): void {
   const loadTypeScript: Extension = (module, filename) => {
     module._compile(compile(filename, readFileSync(filename, 'utf8')), filename);
   };
   internals._extensions['.ts'] = loadTypeScript;
   internals._extensions['.cts'] = loadTypeScript;
   internals._extensions['.tsx'] = loadTypeScript;
+}
 
+/** JavaScript modules: instrumented when they may hold a profiled function; scripts retained under --sample. */
+function hookModuleCompile(compile: Compile, options: RequireHookOptions): void {
+  const { functionNames } = options;
   const originalCompile = internals.prototype._compile;
   internals.prototype._compile = function (this: ModuleInternals, content: string, filename: string) {
     let code =
@@ -76,7 +92,13 @@ export function installRequireHooks(
     if (options.retainScripts && !filename.includes(`${sep}node_modules${sep}`)) code += RETAIN_SCRIPT;
     return originalCompile.call(this, code, filename);
   };
+}
 
+/**
+ * Names Node.js cannot resolve: require('hog') outside a project that has it, tsconfig `paths`
+ * aliases, and `./x.js` written for the x.ts beside it.
+ */
+function hookResolveFilename(hogRequireEntry: string): void {
   const originalResolve = internals._resolveFilename;
   internals._resolveFilename = function (request, parent, isMain, options) {
     try {

@@ -244,26 +244,9 @@ function matchesName(name: string, wanted: readonly string[]): boolean {
 export function selectProfiled(sf: ts.SourceFile, options: SelectOptions = {}): Selected[] {
   const bindings = findBindings(sf);
   const wanted = options.functionNames ?? [];
-  const found = new Map<ProfilableFunction, Selected>();
+  const selection = new Selection(sf, bindings);
   const byName = new Map<string, ProfilableFunction[]>();
-  const wrappedNames: { name: string; markerPos: number }[] = [];
-
-  const add = (fn: ProfilableFunction, reason: SelectReason, markerPos: number): void => {
-    const existing = found.get(fn);
-    const startLine = lineOf(sf, Math.min(markerPos, fn.getStart(sf)));
-    if (existing) {
-      existing.startLine = Math.min(existing.startLine, startLine);
-      return;
-    }
-    found.set(fn, {
-      node: fn,
-      name: nameOf(fn, bindings),
-      reason,
-      startLine,
-      headerLine: lineOf(sf, headerPosition(fn, sf)),
-      endLine: lineOf(sf, fn.end),
-    });
-  };
+  const wrappedNames: string[] = [];
 
   const visit = (node: ts.Node): void => {
     if (isProfilable(node)) {
@@ -271,33 +254,79 @@ export function selectProfiled(sf: ts.SourceFile, options: SelectOptions = {}): 
       const list = byName.get(name) ?? [];
       list.push(node);
       byName.set(name, list);
-      const decorator = ts.canHaveDecorators(node)
-        ? ts.getDecorators(node)?.find((d) => isProfileRef(d.expression, bindings))
-        : undefined;
-      if (decorator) add(node, 'decorator', decorator.getStart(sf));
-      const carrier =
-        ts.isFunctionExpression(node) || ts.isArrowFunction(node) ? carrierOf(node, bindings) : node;
-      const comment = profileComment(carrier, sf);
-      if (comment !== undefined) add(node, 'comment', comment);
-      if (matchesName(name, wanted)) add(node, 'name', node.getStart(sf));
+      selectMarked(node, name, wanted, selection);
     }
     if (ts.isCallExpression(node) && isProfileRef(node.expression, bindings) && node.arguments.length === 1) {
       let argument = node.arguments[0] as ts.Expression;
       while (ts.isParenthesizedExpression(argument)) argument = argument.expression;
-      if (isProfilable(argument)) add(argument, 'wrapper', argument.getStart(sf));
-      else if (ts.isIdentifier(argument)) wrappedNames.push({ name: argument.text, markerPos: argument.pos });
+      if (isProfilable(argument)) selection.add(argument, 'wrapper', argument.getStart(sf));
+      else if (ts.isIdentifier(argument)) wrappedNames.push(argument.text);
     }
     ts.forEachChild(node, visit);
   };
   visit(sf);
 
   // profile(work) with `work` defined in this file: profile that definition
-  for (const { name } of wrappedNames) {
+  for (const name of wrappedNames) {
     const candidates = byName.get(name) ?? [];
     if (candidates.length === 1) {
       const fn = candidates[0] as ProfilableFunction;
-      add(fn, 'wrapper', fn.getStart(sf));
+      selection.add(fn, 'wrapper', fn.getStart(sf));
     }
   }
-  return [...found.values()].sort((a, b) => a.node.pos - b.node.pos);
+  return selection.sorted();
+}
+
+/** A function marked where it stands: an @profile decorator, a // @profile comment, a --function name. */
+function selectMarked(
+  fn: ProfilableFunction,
+  name: string,
+  wanted: readonly string[],
+  selection: Selection,
+): void {
+  const { sf, bindings } = selection;
+  const decorator = ts.canHaveDecorators(fn)
+    ? ts.getDecorators(fn)?.find((d) => isProfileRef(d.expression, bindings))
+    : undefined;
+  if (decorator) selection.add(fn, 'decorator', decorator.getStart(sf));
+  const carrier = ts.isFunctionExpression(fn) || ts.isArrowFunction(fn) ? carrierOf(fn, bindings) : fn;
+  const comment = profileComment(carrier, sf);
+  if (comment !== undefined) selection.add(fn, 'comment', comment);
+  if (matchesName(name, wanted)) selection.add(fn, 'name', fn.getStart(sf));
+}
+
+/**
+ * The functions selected so far. A function selected twice keeps its first reason, and its table
+ * starts at the earliest of its markers.
+ */
+class Selection {
+  private readonly found = new Map<ProfilableFunction, Selected>();
+
+  constructor(
+    readonly sf: ts.SourceFile,
+    readonly bindings: ProfileBindings,
+  ) {}
+
+  add(fn: ProfilableFunction, reason: SelectReason, markerPos: number): void {
+    const { sf } = this;
+    const existing = this.found.get(fn);
+    const startLine = lineOf(sf, Math.min(markerPos, fn.getStart(sf)));
+    if (existing) {
+      existing.startLine = Math.min(existing.startLine, startLine);
+      return;
+    }
+    this.found.set(fn, {
+      node: fn,
+      name: nameOf(fn, this.bindings),
+      reason,
+      startLine,
+      headerLine: lineOf(sf, headerPosition(fn, sf)),
+      endLine: lineOf(sf, fn.end),
+    });
+  }
+
+  /** In source order. */
+  sorted(): Selected[] {
+    return [...this.found.values()].sort((a, b) => a.node.pos - b.node.pos);
+  }
 }

@@ -19,11 +19,12 @@ import { projectConfig } from './tsconfig.js';
 
 export { usesModuleSyntax } from './moduleFormat.js';
 
-import { headerPosition, isProfilable, selectProfiled } from './select.js';
+import { headerPosition, isProfilable, type Selected, selectProfiled } from './select.js';
 import { isTypeScript, mightSelect } from './sourceKinds.js';
 import {
   composeMaps,
   findSourceMap,
+  type OriginalPosition,
   type RawSourceMap,
   type SourceMapIndex,
   withInlineMap,
@@ -169,23 +170,17 @@ function directPlan(file: string, functionNames: readonly string[]): InstrumentP
     planFor(node, sf) {
       if (selectedIn !== sf) {
         selectedIn = sf;
-        selected = new Map(
-          selectProfiled(sf, { functionNames }).map((s) => [
-            s.node,
-            {
-              name: s.name,
-              path: file,
-              startLine: s.startLine,
-              headerLine: s.headerLine,
-              endLine: s.endLine,
-            },
-          ]),
-        );
+        selected = new Map(selectProfiled(sf, { functionNames }).map((s) => [s.node, identityOf(s, file)]));
       }
       return selected.get(node);
     },
     lineOf: (pos, sf) => sf.getLineAndCharacterOfPosition(pos).line + 1,
   };
+}
+
+/** What the report names a selected function by: its name, file and lines. */
+function identityOf(s: Selected, path: string): FunctionIdentity {
+  return { name: s.name, path, startLine: s.startLine, headerLine: s.headerLine, endLine: s.endLine };
 }
 
 interface Target {
@@ -194,6 +189,17 @@ interface Target {
   line: number;
   column: number;
 }
+
+/** A function of the compiled code, with where its signature maps to in the original sources. */
+interface Candidate {
+  pos: number;
+  span: number;
+  source: string;
+  line: number;
+  column: number;
+}
+
+type OriginalAt = (pos: number, sf: ts.SourceFile) => OriginalPosition | undefined;
 
 /**
  * A compiled file: select in the original sources its map names, then recognise each compiled
@@ -207,6 +213,24 @@ function compiledPlan(
   map: SourceMapIndex,
   functionNames: readonly string[],
 ): InstrumentPlan | undefined {
+  const targets = originalTargets(map, functionNames);
+  if (targets.length === 0) return undefined;
+  const originalAt: OriginalAt = (pos, sf) => {
+    const { line, character } = sf.getLineAndCharacterOfPosition(pos);
+    return map.originalFor(line, character);
+  };
+  const chosen = matchTargets(targets, compiledCandidates(file, code, originalAt));
+  return {
+    planFor: (node) => chosen.get(node.pos),
+    lineOf(pos, sf) {
+      const original = originalAt(pos, sf);
+      return original ? original.line + 1 : undefined;
+    },
+  };
+}
+
+/** The functions selected in the original sources the map carries. */
+function originalTargets(map: SourceMapIndex, functionNames: readonly string[]): Target[] {
   const targets: Target[] = [];
   map.sources.forEach((source, index) => {
     const text = map.sourceText(index);
@@ -214,28 +238,17 @@ function compiledPlan(
     const sf = ts.createSourceFile(source, text, ts.ScriptTarget.ESNext, true, scriptKind(source));
     for (const s of selectProfiled(sf, { functionNames })) {
       const { line, character } = sf.getLineAndCharacterOfPosition(headerPosition(s.node, sf));
-      targets.push({
-        identity: {
-          name: s.name,
-          path: source,
-          startLine: s.startLine,
-          headerLine: s.headerLine,
-          endLine: s.endLine,
-        },
-        line,
-        column: character,
-      });
+      targets.push({ identity: identityOf(s, source), line, column: character });
     }
   });
-  if (targets.length === 0) return undefined;
+  return targets;
+}
 
-  const originalAt = (pos: number, sf: ts.SourceFile) => {
-    const { line, character } = sf.getLineAndCharacterOfPosition(pos);
-    return map.originalFor(line, character);
-  };
+/** Every function of the compiled code whose signature maps to an original position. */
+function compiledCandidates(file: string, code: string, originalAt: OriginalAt): Candidate[] {
   // transpileModule parses the same text, so positions identify the same functions
   const compiled = ts.createSourceFile(file, code, ts.ScriptTarget.ESNext, true, scriptKind(file));
-  const candidates: { pos: number; span: number; source: string; line: number; column: number }[] = [];
+  const candidates: Candidate[] = [];
   const visit = (node: ts.Node): void => {
     if (isProfilable(node)) {
       const original = originalAt(headerPosition(node, compiled), compiled);
@@ -244,6 +257,11 @@ function compiledPlan(
     ts.forEachChild(node, visit);
   };
   visit(compiled);
+  return candidates;
+}
+
+/** Each target's compiled function (by its position): the largest at the same column, else on the same line. */
+function matchTargets(targets: readonly Target[], candidates: Candidate[]): Map<number, FunctionIdentity> {
   const chosen = new Map<number, FunctionIdentity>();
   for (const target of targets) {
     const sameLine = candidates.filter(
@@ -253,13 +271,7 @@ function compiledPlan(
     const best = (exact.length > 0 ? exact : sameLine).sort((a, b) => b.span - a.span)[0];
     if (best) chosen.set(best.pos, target.identity);
   }
-  return {
-    planFor: (node) => chosen.get(node.pos),
-    lineOf(pos, sf) {
-      const original = originalAt(pos, sf);
-      return original ? original.line + 1 : undefined;
-    },
-  };
+  return chosen;
 }
 
 function scriptKind(file: string): ts.ScriptKind {

@@ -5,7 +5,7 @@
  */
 import { listPids } from '../proc/pids.js';
 import { readProcFiles } from '../proc/procFiles.js';
-import { statmPages } from '../proc/statm.js';
+import { statmSizes } from '../proc/statm.js';
 
 /** The PIDs to record: the `top` largest resident sets, then the watched PIDs not already among them. */
 export function pickProcesses(
@@ -21,7 +21,7 @@ export function pickProcesses(
     const bytes = files.get(index, 'statm');
     if (typeof bytes === 'string') continue; // exited meanwhile
     try {
-      const { resident } = statmPages(bytes.toString('latin1'));
+      const { resident } = statmSizes(bytes);
       // kernel threads read all zeros: no user memory to record
       if (resident > 0) ranked.push({ pid, rss: resident * pageBytes });
     } catch {

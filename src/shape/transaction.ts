@@ -64,10 +64,18 @@ function confirmedState(
   dev: TcSnapshot,
 ): ShapeState | undefined {
   if (state === undefined || state.ifindex !== facts.ifindex) return undefined;
-  const wantsEgress =
-    state.linkRateBitsPerSecond !== undefined || state.rules.some((r) => r.direction === 'egress');
-  if (wantsEgress && !hasHogRoot(dev)) return undefined;
+  if (wantsEgress(state) && !hasHogRoot(dev)) return undefined;
   return state;
+}
+
+/** The state shapes outgoing traffic: a link rate or an egress rule (hog's root qdisc). */
+function wantsEgress(state: ShapeState): boolean {
+  return state.linkRateBitsPerSecond !== undefined || state.rules.some((r) => r.direction === 'egress');
+}
+
+/** The state shapes incoming traffic: an ingress rate or an ingress rule (hog's redirect to an ifb). */
+function wantsIngress(state: ShapeState): boolean {
+  return state.ingressRateBitsPerSecond !== undefined || state.rules.some((r) => r.direction === 'ingress');
 }
 
 async function runIp(system: ShapeSystem, args: string[]): Promise<void> {
@@ -116,7 +124,7 @@ async function rollBack(
 }
 
 function checkTakeOver(next: ShapeState, dev: TcSnapshot, force: boolean): void {
-  if (next.linkRateBitsPerSecond === undefined && !next.rules.some((r) => r.direction === 'egress')) return;
+  if (!wantsEgress(next)) return;
   const root = rootOf(dev);
   if (hasHogRoot(dev) || isDefaultRoot(root, dev.qdiscs) || next.savedRootQdisc !== undefined) return;
   if (!force) {
@@ -127,9 +135,7 @@ function checkTakeOver(next: ShapeState, dev: TcSnapshot, force: boolean): void 
 }
 
 function checkIngress(next: ShapeState, dev: TcSnapshot): void {
-  const wantsIngress =
-    next.ingressRateBitsPerSecond !== undefined || next.rules.some((r) => r.direction === 'ingress');
-  if (!wantsIngress || hogRedirect(dev) !== undefined) return;
+  if (!wantsIngress(next) || hogRedirect(dev) !== undefined) return;
   const q = ingressQdisc(dev);
   if (q !== undefined) {
     throw new UsageError(`${dev.dev} has an ingress qdisc hog did not install (${q.kind} ${q.handle})`, {
@@ -156,32 +162,12 @@ export async function transact(
     const dev = await readSnapshot(system, devName);
     const recorded = readShapeState(devName, system.stateDir);
     const before = confirmedState(recorded, facts, dev);
-    let next = change({ facts, state: before, now: system.now() });
-    if (next !== undefined) {
-      if (next.rules.some((r) => r.direction === 'ingress') || next.ingressRateBitsPerSecond !== undefined)
-        next = { ...next, ifb: next.ifb ?? ifbName(facts.ifindex) };
-      checkTakeOver(next, dev, options.force === true);
-      checkIngress(next, dev);
-      const root = rootOf(dev);
-      const wantsEgress =
-        next.linkRateBitsPerSecond !== undefined || next.rules.some((r) => r.direction === 'egress');
-      if (
-        wantsEgress &&
-        !hasHogRoot(dev) &&
-        !isDefaultRoot(root, dev.qdiscs) &&
-        next.savedRootQdisc === undefined
-      ) {
-        next = {
-          ...next,
-          savedRootQdisc: saveRootQdisc(devName, dev.qdiscs, await shownRoot(system, devName)),
-        };
-      }
-    }
-    // without a state file, hog's redirect still names its ifb device, which then goes too
-    const redirectedTo = hogRedirect(dev)?.entries[0]?.redirectTo;
-    const ifbDev =
-      next?.ifb ?? before?.ifb ?? (redirectedTo?.startsWith('hogifb') ? redirectedTo : undefined);
-    const ifb = ifbDev === undefined ? undefined : await readSnapshot(system, ifbDev);
+    const changed = change({ facts, state: before, now: system.now() });
+    const next =
+      changed === undefined
+        ? undefined
+        : await completedState(system, changed, facts, dev, options.force === true);
+    const ifb = await ifbSnapshot(system, dev, next?.ifb ?? before?.ifb);
     // a hog tree without a state (the file was lost) is hog's all the same: planning from an empty
     // "before" removes it
     const plan = planDevice(dev, ifb, wantedFrom(next, facts), wantedFrom(before ?? recorded, facts));
@@ -195,18 +181,75 @@ export async function transact(
     };
     if (options.dryRun) return result;
     await options.beforeApply?.();
-    const held = holdSignals();
-    try {
-      await applyOrRollBack(system, facts, devName, plan, before, next, result);
-    } finally {
-      const signal = held.release();
-      if (signal !== undefined) result.interruptedBy = signal;
-    }
-    result.applied = true;
+    await applyHoldingSignals(system, facts, devName, plan, before, next, result);
     return result;
   } finally {
     await lock?.release();
   }
+}
+
+/**
+ * The new state as it will be recorded, once hog may take the device: the ifb device that ingress
+ * shaping redirects to, and the user's root qdisc saved (with --force) for clear to put back.
+ */
+async function completedState(
+  system: ShapeSystem,
+  changed: ShapeState,
+  facts: DeviceFacts,
+  dev: TcSnapshot,
+  force: boolean,
+): Promise<ShapeState> {
+  let next = changed;
+  if (wantsIngress(next)) next = { ...next, ifb: next.ifb ?? ifbName(facts.ifindex) };
+  checkTakeOver(next, dev, force);
+  checkIngress(next, dev);
+  const root = rootOf(dev);
+  if (
+    wantsEgress(next) &&
+    !hasHogRoot(dev) &&
+    !isDefaultRoot(root, dev.qdiscs) &&
+    next.savedRootQdisc === undefined
+  ) {
+    next = {
+      ...next,
+      savedRootQdisc: saveRootQdisc(dev.dev, dev.qdiscs, await shownRoot(system, dev.dev)),
+    };
+  }
+  return next;
+}
+
+/** The ifb device of the change, or of hog's redirect when there is no state file: it goes too. */
+async function ifbSnapshot(
+  system: ShapeSystem,
+  dev: TcSnapshot,
+  stateIfb: string | undefined,
+): Promise<TcSnapshot | undefined> {
+  const redirectedTo = hogRedirect(dev)?.entries[0]?.redirectTo;
+  const ifbDev = stateIfb ?? (redirectedTo?.startsWith('hogifb') ? redirectedTo : undefined);
+  return ifbDev === undefined ? undefined : await readSnapshot(system, ifbDev);
+}
+
+/**
+ * Apply with SIGINT, SIGTERM and SIGHUP held (holdSignals.ts): a signal that comes while tc runs waits
+ * until the batch, or its rollback, is whole, and is then reported in the result.
+ */
+async function applyHoldingSignals(
+  system: ShapeSystem,
+  facts: DeviceFacts,
+  devName: string,
+  plan: DevicePlan,
+  before: ShapeState | undefined,
+  next: ShapeState | undefined,
+  result: TransactionResult,
+): Promise<void> {
+  const held = holdSignals();
+  try {
+    await applyOrRollBack(system, facts, devName, plan, before, next, result);
+  } finally {
+    const signal = held.release();
+    if (signal !== undefined) result.interruptedBy = signal;
+  }
+  result.applied = true;
 }
 
 /** Run the plan; on failure run the plan back; record the state once the kernel took it. */

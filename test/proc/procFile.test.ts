@@ -6,9 +6,11 @@
  * of a machine with many mounts. Checked against fs.readFileSync, which reads until read() returns 0.
  */
 
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { KeptFiles } from '../../src/proc/keptFiles.js';
 import { readProcBytes, readProcText } from '../../src/proc/procFile.js';
 
@@ -59,6 +61,30 @@ describe('reading a seq_file of many records', () => {
       expect(ourListeners(kept.read('/proc/self/net/tcp'))).toBe(64);
     } finally {
       kept.drop('/proc/self/net/tcp');
+    }
+  });
+});
+
+describe('the shared buffer', () => {
+  it('is allocated at the first read and grows for a bigger file: the bytes and view are of the new buffer', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hog-procfile-'));
+    try {
+      const small = join(dir, 'small');
+      const big = join(dir, 'big');
+      writeFileSync(small, 'first read\n');
+      // 200 KiB of distinct lines: past the 64 KiB the buffer starts with
+      writeFileSync(big, Array.from({ length: 20_000 }, (_, i) => `line ${i}\n`.padStart(10, ' ')).join(''));
+      // a fresh module: its buffer not yet allocated, as in a program that just imported it
+      vi.resetModules();
+      const fresh = await import('../../src/proc/procFile.js');
+      expect(fresh.readProcBytes(small).toString()).toBe('first read\n');
+      expect(fresh.readProcView(big)).toEqual(readFileSync(big));
+      vi.resetModules();
+      const another = await import('../../src/proc/procFile.js');
+      expect(another.readProcView(small).toString()).toBe('first read\n');
+      expect(another.readProcBytes(big)).toEqual(readFileSync(big));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseStatm, statmSizes } from '../../src/proc/statm.js';
+import { parseStatm, type StatmSizes, statmSizes, statmSizesInto } from '../../src/proc/statm.js';
 import { parseStatus } from '../../src/proc/status.js';
 import { FIXTURES } from '../helpers/hog.js';
 
@@ -58,5 +58,23 @@ describe('statmSizes (from the bytes, for hog top)', () => {
     expect(() => statmSizes(Buffer.from('12 x 3 4 5 6 7\n'))).toThrow(/malformed statm: "12 x 3 4 5 6 7"/);
     expect(() => statmSizes(Buffer.from('-1 2 3 4 5 6 7\n'))).toThrow(/malformed statm/);
     expect(() => statmSizes(Buffer.from('1 2'))).toThrow(/malformed statm/);
+  });
+});
+
+describe('statmSizesInto (a kept buffer and object, for the profiler probe)', () => {
+  it('parses the first `length` bytes of a reused buffer into the same object', () => {
+    const buffer = Buffer.alloc(256);
+    const into: StatmSizes = { size: 0, resident: 0, shared: 0 };
+    let n = buffer.write('1206 514 380 5 0 134 0\n', 'latin1');
+    expect(statmSizesInto(into, buffer, n)).toBe(into);
+    expect(into).toEqual({ size: 1206, resident: 514, shared: 380 });
+    // a shorter line over the longer one's bytes: what lies past `length` is not read
+    n = buffer.write('9 8 7 6 5 4 3\n', 'latin1');
+    expect(statmSizesInto(into, buffer, n)).toEqual({ size: 9, resident: 8, shared: 7 });
+    expect(() => statmSizesInto(into, buffer, 4, '/proc/self/statm')).toThrow(
+      '/proc/self/statm:1: malformed statm: "9 8"',
+    );
+    expect(into).toEqual({ size: 9, resident: 8, shared: 7 });
+    expect(statmSizesInto(into, buffer, 0)).toEqual({ size: 0, resident: 0, shared: 0 });
   });
 });

@@ -1,11 +1,10 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import {
-  heapReader,
-  parseStatmResidentPages,
-  rssReader,
-  youngGenerationReader,
-} from '../../src/profiler/probe.js';
+import { pageSize } from '../../src/proc/pageSize.js';
+import { heapReader, rssReader, youngGenerationReader } from '../../src/profiler/probe.js';
 
 describe('memory probe', () => {
   it('heap: sees a Buffer (external memory) exactly, and reading allocates nothing once warm', () => {
@@ -48,8 +47,22 @@ describe('memory probe', () => {
     throw new Error('a scavenge ran during each of 5 attempts');
   });
 
-  it('parses /proc/PID/statm', () => {
-    expect(parseStatmResidentPages('1206 514 380 5 0 134 0\n')).toBe(514);
-    expect(() => parseStatmResidentPages('')).toThrow(/unexpected statm/);
+  it('rss: resident pages of statm (proc/statm.ts) times the page size (proc/pageSize.ts), at every reading', () => {
+    const root = mkdtempSync(join(tmpdir(), 'hog-probe-'));
+    try {
+      mkdirSync(join(root, 'self'));
+      const statm = join(root, 'self', 'statm');
+      writeFileSync(statm, '1206 514 380 5 0 134 0\n');
+      const rss = rssReader(root);
+      expect(rss.read()).toBe(514 * pageSize());
+      // the file is read again at each reading, through the same descriptor: a shorter line, no stale digits
+      writeFileSync(statm, '1206 60 38 5 0 134 0\n');
+      expect(rss.read()).toBe(60 * pageSize());
+      writeFileSync(statm, '1206 x 38 5 0 134 0\n');
+      expect(() => rss.read()).toThrow(`${statm}:1: malformed statm: "1206 x 38 5 0 134 0"`);
+      rss.close();
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

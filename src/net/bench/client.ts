@@ -233,13 +233,7 @@ export async function runBenchClient(options: BenchClientOptions): Promise<Bench
     const hello = helloFor(options);
     control.write(encode(hello));
     await reader.next('ready', timeoutMs, () => silent(address, port, 'no reply to the hello', timeoutMs));
-    for (let i = 0; i < options.streams; i++) {
-      const received = options.reverse ? new ReadCounter() : undefined;
-      const socket = await open(address, port, timeoutMs, received);
-      socket.setNoDelay(false);
-      socket.write(`${DATA_MAGIC}${hello.cookie}\n`);
-      streams.push(received ? { socket, received } : { socket });
-    }
+    await openDataStreams(streams, address, options, hello.cookie, timeoutMs);
     await reader.next(
       'start',
       timeoutMs,
@@ -248,14 +242,7 @@ export async function runBenchClient(options: BenchClientOptions): Promise<Bench
           `the bench server did not start the test within ${seconds(timeoutMs)} of the last stream`,
         ),
     );
-    // a server that stalls a stream, or trickles bytes past the test's end, cannot keep the client
-    for (const s of streams) s.socket.setTimeout(timeoutMs, () => s.socket.destroy());
-    hardStop = setTimeout(
-      () => {
-        for (const s of streams) s.socket.destroy();
-      },
-      options.seconds * 1000 + timeoutMs,
-    );
+    hardStop = boundStreams(streams, options.seconds, timeoutMs);
     const local = await runSession(streams, {
       role: options.reverse ? 'receiver' : 'sender',
       seconds: options.seconds,
@@ -283,4 +270,43 @@ export async function runBenchClient(options: BenchClientOptions): Promise<Bench
     for (const s of streams) s.socket.destroy();
     control.destroy();
   }
+}
+
+/**
+ * The data streams, each introduced by the hello's cookie, added to `streams` as they open (so that
+ * the caller closes those already open when a later one fails).
+ */
+async function openDataStreams(
+  streams: BenchStream[],
+  address: string,
+  options: BenchClientOptions,
+  cookie: string,
+  timeoutMs: number,
+): Promise<void> {
+  for (let i = 0; i < options.streams; i++) {
+    const received = options.reverse ? new ReadCounter() : undefined;
+    const socket = await open(address, options.port, timeoutMs, received);
+    socket.setNoDelay(false);
+    socket.write(`${DATA_MAGIC}${cookie}\n`);
+    streams.push(received ? { socket, received } : { socket });
+  }
+}
+
+/**
+ * A server that stalls a stream, or trickles bytes past the test's end, cannot keep the client: each
+ * stream times out when idle, and all are destroyed once the test and a timeout are over. Returns
+ * that last timer, for the caller to clear.
+ */
+function boundStreams(
+  streams: readonly BenchStream[],
+  testSeconds: number,
+  timeoutMs: number,
+): NodeJS.Timeout {
+  for (const s of streams) s.socket.setTimeout(timeoutMs, () => s.socket.destroy());
+  return setTimeout(
+    () => {
+      for (const s of streams) s.socket.destroy();
+    },
+    testSeconds * 1000 + timeoutMs,
+  );
 }

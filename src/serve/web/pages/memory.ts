@@ -48,41 +48,8 @@ export function memoryPage(root: HTMLElement, navigate: (href: string) => void):
         ),
       );
       const sparkCells = new Map<string, HTMLElement>();
-      const grid = table(
-        ['PID', 'COMMAND', 'RES', 'SWAP', 'VERDICT', 'TREND', 'HISTORY'],
-        list.processes,
-        (p) => {
-          const cell = el('div', { class: 'spark-cell' });
-          sparkCells.set(keyOf(p), cell);
-          return [
-            `${p.pid}`,
-            el('a', { href: hrefOf({ page: 'process', pid: p.pid }), title: p.command }, p.name),
-            formatBytes(p.rssBytes),
-            formatBytes(p.swapBytes),
-            badgeEl(verdictBadge(p.verdict)),
-            verdictSlope(p.verdict),
-            cell,
-          ];
-        },
-        (p) => ({ class: 'clickable', 'data-pid': `${p.pid}` }),
-      );
-      grid.addEventListener('click', (event) => {
-        const row = (event.target as Element).closest('tr[data-pid]');
-        if (row) navigate(hrefOf({ page: 'process', pid: Number(row.getAttribute('data-pid')) }));
-      });
-      top.forEach((p, i) => {
-        const data = series[i];
-        const cell = sparkCells.get(keyOf(p));
-        if (!data || !cell) return;
-        const columns = processColumns(data);
-        const chart = charts.use(
-          keyOf(p),
-          () => new Chart(cell, SPARK, columns),
-          (c) => c.update(columns),
-        );
-        cell.appendChild(chart.element);
-      });
-      charts.sweep();
+      const grid = processTable(list.processes, sparkCells, navigate);
+      drawSparklines(top, series, sparkCells, charts);
       fill(
         box,
         panel(
@@ -95,4 +62,57 @@ export function memoryPage(root: HTMLElement, navigate: (href: string) => void):
       charts.destroy();
     },
   };
+}
+
+/** One row per process, with an empty HISTORY cell (put in `sparkCells`); a click opens its page. */
+function processTable(
+  processes: ProcessRow[],
+  sparkCells: Map<string, HTMLElement>,
+  navigate: (href: string) => void,
+): HTMLElement {
+  const grid = table(
+    ['PID', 'COMMAND', 'RES', 'SWAP', 'VERDICT', 'TREND', 'HISTORY'],
+    processes,
+    (p) => {
+      const cell = el('div', { class: 'spark-cell' });
+      sparkCells.set(keyOf(p), cell);
+      return [
+        `${p.pid}`,
+        el('a', { href: hrefOf({ page: 'process', pid: p.pid }), title: p.command }, p.name),
+        formatBytes(p.rssBytes),
+        formatBytes(p.swapBytes),
+        badgeEl(verdictBadge(p.verdict)),
+        verdictSlope(p.verdict),
+        cell,
+      ];
+    },
+    (p) => ({ class: 'clickable', 'data-pid': `${p.pid}` }),
+  );
+  grid.addEventListener('click', (event) => {
+    const row = (event.target as Element).closest('tr[data-pid]');
+    if (row) navigate(hrefOf({ page: 'process', pid: Number(row.getAttribute('data-pid')) }));
+  });
+  return grid;
+}
+
+/** The largest processes' RSS sparklines, in their HISTORY cells; a chart is kept while its process is. */
+function drawSparklines(
+  top: ProcessRow[],
+  series: (ProcessSeries | null)[],
+  sparkCells: Map<string, HTMLElement>,
+  charts: ChartSet,
+): void {
+  top.forEach((p, i) => {
+    const data = series[i];
+    const cell = sparkCells.get(keyOf(p));
+    if (!data || !cell) return;
+    const columns = processColumns(data);
+    const chart = charts.use(
+      keyOf(p),
+      () => new Chart(cell, SPARK, columns),
+      (c) => c.update(columns),
+    );
+    cell.appendChild(chart.element);
+  });
+  charts.sweep();
 }
