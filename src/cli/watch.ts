@@ -83,52 +83,55 @@ Examples:
   hog watch $(pgrep -n node) --until-verdict --json
   hog watch $(pgrep -n node) --heap --force   RSS and the V8 heap side by side`,
     )
-    .action(async (pidTexts: string[], flags: WatchFlags, cmd: Command) => {
-      const { procRoot } = rootsOf(cmd);
-      const pids = [...new Set(pidTexts.map(parsePid))];
-      const targets = pids.map((pid) => {
-        const sample = readProcess(pid, procRoot, false);
-        if (!sample || sample.state === 'Z') {
-          throw new NotFoundError(`no process with PID ${pid}`, {
-            hint: 'the process may have exited; find PIDs with `hog ps` or pgrep',
-          });
-        }
-        // PF_KTHREAD (or status Kthread: 1): a kernel thread has no user memory; its statm reads all
-        // zeros, which the recorder would otherwise take for a process that exited
-        if (sample.kernelThread) {
-          throw new UsageError(
-            `PID ${pid} (${sample.comm}) is a kernel thread: it has no user memory to watch`,
-            { hint: 'watch a user-space process; find PIDs with `hog ps` or pgrep' },
-          );
-        }
-        if (flags.pss || flags.uss) {
-          try {
-            readSmapsRollup(pid, procRoot);
-          } catch (error) {
-            if (!isDenied(error)) throw error;
-            throw new PermissionError(
-              `PSS/USS of PID ${pid} (${sample.comm}) are not readable by this user`,
-              {
-                hint: 'run hog as root (or with CAP_SYS_PTRACE), or watch RSS only (drop --pss/--uss)',
-                cause: error,
-              },
-            );
-          }
-        }
-        return { pid, startTicks: sample.startTimeTicks, name: sample.comm, command: commandOf(sample) };
-      });
-      const command = targets.map((t) => `${t.pid} ${t.command}`).join('; ');
-      await withSession(
-        flags,
-        context,
-        procRoot,
-        { kind: 'watch', command, options: { pids } },
-        (session, store) => {
-          for (const t of targets) session.recorder.add(t);
-          return watch(session, flags, context, store, procRoot);
-        },
-      );
+    .action((pidTexts: string[], flags: WatchFlags, cmd: Command) =>
+      watchPids(pidTexts, flags, context, rootsOf(cmd).procRoot),
+    );
+}
+
+/** Check each PID, then record them all in one run. */
+async function watchPids(pidTexts: string[], flags: WatchFlags, context: CliContext, procRoot: string) {
+  const pids = [...new Set(pidTexts.map(parsePid))];
+  const targets = pids.map((pid) => watchTarget(pid, flags, procRoot));
+  const command = targets.map((t) => `${t.pid} ${t.command}`).join('; ');
+  await withSession(
+    flags,
+    context,
+    procRoot,
+    { kind: 'watch', command, options: { pids } },
+    (session, store) => {
+      for (const t of targets) session.recorder.add(t);
+      return watch(session, flags, context, store, procRoot);
+    },
+  );
+}
+
+/** A PID hog can watch: alive, not a kernel thread, its smaps_rollup readable when --pss/--uss ask for it. */
+function watchTarget(pid: number, flags: WatchFlags, procRoot: string) {
+  const sample = readProcess(pid, procRoot, false);
+  if (!sample || sample.state === 'Z') {
+    throw new NotFoundError(`no process with PID ${pid}`, {
+      hint: 'the process may have exited; find PIDs with `hog ps` or pgrep',
     });
+  }
+  // PF_KTHREAD (or status Kthread: 1): a kernel thread has no user memory; its statm reads all
+  // zeros, which the recorder would otherwise take for a process that exited
+  if (sample.kernelThread) {
+    throw new UsageError(`PID ${pid} (${sample.comm}) is a kernel thread: it has no user memory to watch`, {
+      hint: 'watch a user-space process; find PIDs with `hog ps` or pgrep',
+    });
+  }
+  if (flags.pss || flags.uss) {
+    try {
+      readSmapsRollup(pid, procRoot);
+    } catch (error) {
+      if (!isDenied(error)) throw error;
+      throw new PermissionError(`PSS/USS of PID ${pid} (${sample.comm}) are not readable by this user`, {
+        hint: 'run hog as root (or with CAP_SYS_PTRACE), or watch RSS only (drop --pss/--uss)',
+        cause: error,
+      });
+    }
+  }
+  return { pid, startTicks: sample.startTimeTicks, name: sample.comm, command: commandOf(sample) };
 }
 
 async function watch(
@@ -307,61 +310,87 @@ async function recordNodeHeaps(
   context: CliContext,
   signal: AbortSignal,
 ): Promise<{ done: Promise<void> }> {
-  const { output, clock } = context;
-  const store = (reading: HeapReading) => {
+  const record = (reading: HeapReading) => {
     const report = reading.usage && parseHeapReport({ ...reading.usage });
     if (report && !signal.aborted) session.recorder.heap([report]);
   };
   const readable: TargetState[] = [];
   let signalled = false;
   for (const state of session.recorder.targets) {
-    const { pid, name } = state.target;
-    let first: HeapReading;
-    try {
-      first = await readNodeHeap(pid, procRoot, { force: flags.force, watchdog: inspectorWatchdog });
-    } catch (error) {
-      const hint = isHogError(error) && error.hint ? ` (${error.hint})` : '';
-      const text = `no V8 heap for PID ${pid} (${name}): ${(error as Error).message}${hint}`;
-      session.recorder.note({ t: clock.now(), kind: 'heap', text, seriesId: state.main.id });
-      if (!flags.json) output.error(`hog watch: ${terminalText(text)}`);
-      continue;
-    }
-    store(first);
+    const first = await firstHeapReading(state, session, procRoot, flags, context);
+    if (first === undefined) continue;
+    record(first);
     readable.push(state);
     signalled ||= first.openedByHog;
-    const how = first.openedByHog ? 'opened with SIGUSR1 for each reading' : 'already open';
-    session.recorder.note({
-      t: clock.now(),
-      kind: 'heap',
-      text: `V8 heap of PID ${pid} (${name}) read through its inspector on 127.0.0.1:${first.port} (${how})`,
-      seriesId: state.main.id,
-    });
-    if (!flags.json)
-      output.line(
-        `hog watch: PID ${pid} (${terminalText(name)}): V8 heap through the inspector on 127.0.0.1:${first.port} (${how})`,
-      );
   }
   const everyMs = 1000 * (signalled ? Math.max(HEAP_READING_MIN_S, flags.interval) : flags.interval);
-  const poll = async () => {
-    while (!signal.aborted && readable.length > 0) {
-      await clock.sleep(everyMs, signal); // an abort ends the wait
-      for (const state of [...readable]) {
-        if (signal.aborted) return;
-        try {
-          store(
-            await readNodeHeap(state.target.pid, procRoot, {
-              force: flags.force,
-              watchdog: inspectorWatchdog,
-            }),
-          );
-        } catch {
-          // gone: its heap series ends with the RSS one; otherwise only this reading is missing
-          if (state.gone || !processExists(state.target.pid)) readable.splice(readable.indexOf(state), 1);
-        }
+  return { done: pollHeaps(readable, everyMs, record, procRoot, flags, context.clock, signal) };
+}
+
+/**
+ * A target's first heap reading, and a note in the run (and on the terminal) of how its inspector was
+ * reached, or why it could not be: then undefined, and the target is recorded without its heap.
+ */
+async function firstHeapReading(
+  state: TargetState,
+  session: RecordingSession,
+  procRoot: string,
+  flags: WatchFlags,
+  context: CliContext,
+): Promise<HeapReading | undefined> {
+  const { output, clock } = context;
+  const { pid, name } = state.target;
+  let first: HeapReading;
+  try {
+    first = await readNodeHeap(pid, procRoot, { force: flags.force, watchdog: inspectorWatchdog });
+  } catch (error) {
+    const hint = isHogError(error) && error.hint ? ` (${error.hint})` : '';
+    const text = `no V8 heap for PID ${pid} (${name}): ${(error as Error).message}${hint}`;
+    session.recorder.note({ t: clock.now(), kind: 'heap', text, seriesId: state.main.id });
+    if (!flags.json) output.error(`hog watch: ${terminalText(text)}`);
+    return undefined;
+  }
+  const how = first.openedByHog ? 'opened with SIGUSR1 for each reading' : 'already open';
+  session.recorder.note({
+    t: clock.now(),
+    kind: 'heap',
+    text: `V8 heap of PID ${pid} (${name}) read through its inspector on 127.0.0.1:${first.port} (${how})`,
+    seriesId: state.main.id,
+  });
+  if (!flags.json)
+    output.line(
+      `hog watch: PID ${pid} (${terminalText(name)}): V8 heap through the inspector on 127.0.0.1:${first.port} (${how})`,
+    );
+  return first;
+}
+
+/** Read the readable targets' heaps every `everyMs`, one after the other, until `signal` aborts. */
+async function pollHeaps(
+  readable: TargetState[],
+  everyMs: number,
+  record: (reading: HeapReading) => void,
+  procRoot: string,
+  flags: WatchFlags,
+  clock: CliContext['clock'],
+  signal: AbortSignal,
+): Promise<void> {
+  while (!signal.aborted && readable.length > 0) {
+    await clock.sleep(everyMs, signal); // an abort ends the wait
+    for (const state of [...readable]) {
+      if (signal.aborted) return;
+      try {
+        record(
+          await readNodeHeap(state.target.pid, procRoot, {
+            force: flags.force,
+            watchdog: inspectorWatchdog,
+          }),
+        );
+      } catch {
+        // gone: its heap series ends with the RSS one; otherwise only this reading is missing
+        if (state.gone || !processExists(state.target.pid)) readable.splice(readable.indexOf(state), 1);
       }
     }
-  };
-  return { done: poll() };
+  }
 }
 
 function processExists(pid: number): boolean {
