@@ -2,18 +2,16 @@
  * `hog serve`: record the machine's memory, disk and network into the store, serve the dashboard, the
  * JSON API and /metrics. `--install-unit` prints (or writes with --write) a hardened systemd unit.
  */
-import { statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type Database from 'better-sqlite3';
 import type { Command } from 'commander';
 import { type Clock, realClock } from '../clock.js';
-import { pseudoDevices } from '../disk/filesystems.js';
+import { devicesToSkip } from '../disk/roots.js';
 import { createDoctorContext } from '../doctor/context.js';
 import { CHECKS } from '../doctor/registry.js';
 import { runChecks } from '../doctor/run.js';
 import { errnoCode, PermissionError, UsageError } from '../errors.js';
-import { readMountinfo } from '../proc/mountinfo.js';
 import type { ApiContext } from '../serve/api.js';
 import { ServeCollector } from '../serve/collector.js';
 import { findingRows, SERVE_CHECKS } from '../serve/findings.js';
@@ -128,7 +126,7 @@ async function serve(flags: ServeFlags, context: CliContext, command: Command): 
             everyMs: flags.scanEvery * 1000,
             firstAfterMs: FIRST_SCAN_AFTER_MS,
             clock,
-            skipDevs: skippedDevices(roots.procRoot, scanRoots),
+            skipDevs: devicesToSkip(scanRoots, roots.procRoot),
             log,
             threads: SCAN_THREADS,
             signal: stops.signal,
@@ -228,17 +226,6 @@ function announce(
   const shown = flags.host.includes(':') ? `[${flags.host}]` : flags.host;
   output.line(`hog serve: http://${shown}:${port}/ (recording every ${flags.interval}s into ${dbPath})`);
   if (token !== undefined) output.line(`token: ${token}`);
-}
-
-/** Pseudo filesystems (proc, sysfs...) never entered, unless one is a --scan root itself. */
-function skippedDevices(procRoot: string, scanRoots: string[]): number[] {
-  try {
-    const rootDevs = new Set(scanRoots.map((r) => statSync(r).dev));
-    return pseudoDevices(readMountinfo('self', procRoot)).filter((d) => !rootDevs.has(d));
-  } catch {
-    // no mount table (a chroot without /proc): nothing known to skip
-    return [];
-  }
 }
 
 /** Two recorders into one store would write the same ticks twice: the second is refused. */
