@@ -9,18 +9,21 @@ import { mountOf } from '../disk/filesystems.js';
 import {
   harmOfTruncating,
   locateTarget,
+  type Mapper,
   offsetWriters,
   parsePidFd,
+  type ReclaimTarget,
   reclaimWarnings,
   truncateTarget,
 } from '../disk/reclaim.js';
 import { UsageError } from '../errors.js';
-import { readMountinfo } from '../proc/mountinfo.js';
+import { type Mount, readMountinfo } from '../proc/mountinfo.js';
 import { renderDeletedFiles } from '../render/deletedFiles.js';
 import { terminalText } from '../render/terminalText.js';
 import { formatBytes } from '../render/units.js';
 import { confirm } from './confirm.js';
 import { type CliContext, rootsOf } from './context.js';
+import type { Output } from './output.js';
 
 interface DeletedOptions {
   json?: boolean;
@@ -83,23 +86,7 @@ async function reclaim(opts: DeletedOptions, procRoot: string, context: CliConte
   const { harm, unchecked } = harmOfTruncating(target, procRoot);
   if (harm) throw harm;
   const mounts = readMountinfo('self', procRoot);
-  const others =
-    findDeletedOpenFiles(procRoot, mounts)
-      .files.find((f) => f.dev === target.dev && f.ino === target.ino)
-      ?.holders.filter((h) => h.pid !== pid || h.fd !== fd) ?? [];
-  const warnings = reclaimWarnings(target, others);
-  for (const u of unchecked.slice(0, 5))
-    warnings.push(
-      `the memory maps of PID ${u.pid} (${u.command}) cannot be read even as root: if it maps this file, truncating it kills it (SIGBUS)`,
-    );
-  const offset = offsetWriters([{ pid, fd, fdinfo: target.fdinfo }, ...others]);
-  if (offset.length > 0 && !opts.force) {
-    const w = offset[0] as (typeof offset)[number];
-    throw new UsageError(
-      `PID ${w.pid} fd ${w.fd} writes to ${target.path} without O_APPEND (at offset ${w.fdinfo?.pos}): after the truncation its next write leaves a file of that size with a hole (sparse: little space, but it reads as zeros); nothing done`,
-      { hint: 'add --force to truncate anyway, or restart the process to free the space' },
-    );
-  }
+  const warnings = warningsBeforeReclaim(target, unchecked, opts.force === true, procRoot, mounts);
   const { output } = context;
   const mount = mountOf(target.path, mounts);
   const free = () =>
@@ -118,27 +105,73 @@ async function reclaim(opts: DeletedOptions, procRoot: string, context: CliConte
     const again = harmOfTruncating(target, procRoot).harm;
     if (again) throw again;
   });
-  const freed = target.allocatedBytes - after;
-  const now = free();
-  const result = {
+  const result: Reclaimed = {
     pid,
     fd,
     path: target.path,
-    freedBytes: freed,
+    freedBytes: target.allocatedBytes - after,
     allocatedBytesBefore: target.allocatedBytes,
     allocatedBytesAfter: after,
     mountPoint: mount?.mountPoint ?? null,
     availableBytesBefore: before ?? null,
-    availableBytesAfter: now ?? null,
+    availableBytesAfter: free() ?? null,
     warnings,
   };
   if (opts.json) output.line(JSON.stringify(result));
-  else {
-    output.line(`truncated ${terminalText(target.path)} (deleted): ${formatBytes(freed)} freed`);
-    if (before !== undefined && now !== undefined && mount) {
-      output.line(
-        `available on ${terminalText(mount.mountPoint)}: ${formatBytes(before)} -> ${formatBytes(now)} (${now >= before ? '+' : ''}${formatBytes(now - before)})`,
-      );
-    }
+  else reportReclaimed(result, output);
+}
+
+/**
+ * What the user should know before saying yes: the other holders of the file, the processes whose maps
+ * could not be checked. A writer without O_APPEND would leave a sparse file: refused without --force.
+ */
+function warningsBeforeReclaim(
+  target: ReclaimTarget,
+  unchecked: Mapper[],
+  force: boolean,
+  procRoot: string,
+  mounts: Mount[],
+): string[] {
+  const others =
+    findDeletedOpenFiles(procRoot, mounts)
+      .files.find((f) => f.dev === target.dev && f.ino === target.ino)
+      ?.holders.filter((h) => h.pid !== target.pid || h.fd !== target.fd) ?? [];
+  const warnings = reclaimWarnings(target, others);
+  for (const u of unchecked.slice(0, 5))
+    warnings.push(
+      `the memory maps of PID ${u.pid} (${u.command}) cannot be read even as root: if it maps this file, truncating it kills it (SIGBUS)`,
+    );
+  const offset = offsetWriters([{ pid: target.pid, fd: target.fd, fdinfo: target.fdinfo }, ...others]);
+  if (offset.length > 0 && !force) {
+    const w = offset[0] as (typeof offset)[number];
+    throw new UsageError(
+      `PID ${w.pid} fd ${w.fd} writes to ${target.path} without O_APPEND (at offset ${w.fdinfo?.pos}): after the truncation its next write leaves a file of that size with a hole (sparse: little space, but it reads as zeros); nothing done`,
+      { hint: 'add --force to truncate anyway, or restart the process to free the space' },
+    );
+  }
+  return warnings;
+}
+
+/** --reclaim's result; --json prints it as it is. */
+interface Reclaimed {
+  pid: number;
+  fd: number;
+  path: string;
+  freedBytes: number;
+  allocatedBytesBefore: number;
+  allocatedBytesAfter: number;
+  mountPoint: string | null;
+  availableBytesBefore: number | null;
+  availableBytesAfter: number | null;
+  warnings: string[];
+}
+
+function reportReclaimed(result: Reclaimed, output: Output): void {
+  const { availableBytesBefore: before, availableBytesAfter: now, mountPoint } = result;
+  output.line(`truncated ${terminalText(result.path)} (deleted): ${formatBytes(result.freedBytes)} freed`);
+  if (before !== null && now !== null && mountPoint !== null) {
+    output.line(
+      `available on ${terminalText(mountPoint)}: ${formatBytes(before)} -> ${formatBytes(now)} (${now >= before ? '+' : ''}${formatBytes(now - before)})`,
+    );
   }
 }
