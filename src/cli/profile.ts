@@ -41,6 +41,23 @@ function sourceLines(file: string): string[] | undefined {
   }
 }
 
+/** After the options in --help: how to mark what to profile, and examples. */
+const PROFILE_HELP = `
+Mark what to profile in the script, then run it with hog profile:
+  import { profile } from 'hog'
+  class Store { @profile load() { ... } }        a method (TC39 or legacy decorator)
+  const build = profile((rows) => { ... })       a function or arrow
+  // @profile                                    the comment above a function
+  function parse(text) { ... }
+or name it: hog profile --function parse app.ts
+
+Examples:
+  hog profile app.ts                             tables for the profiled functions
+  hog profile --function parse dist/app.js       compiled code: lines of the .ts through its source map
+  hog profile --break-above 1G server.ts         heap snapshot when a profiled function passes 1 GiB
+  hog profile --sample -o flame.html app.ts      top allocation sites and a flame graph
+  hog profile --sample --churn app.ts --port 0   churn too; arguments after the script are its own`;
+
 export function register(program: Command, context: CliContext): void {
   // options after the script belong to the script (register runs only when `hog profile` was asked for)
   program.enablePositionalOptions();
@@ -76,24 +93,7 @@ export function register(program: Command, context: CliContext): void {
     .option('--json', "print JSON (sizes in bytes); the script's own output goes to stderr")
     .addOption(new Option('--verbose').hideHelp())
     .passThroughOptions()
-    .addHelpText(
-      'after',
-      `
-Mark what to profile in the script, then run it with hog profile:
-  import { profile } from 'hog'
-  class Store { @profile load() { ... } }        a method (TC39 or legacy decorator)
-  const build = profile((rows) => { ... })       a function or arrow
-  // @profile                                    the comment above a function
-  function parse(text) { ... }
-or name it: hog profile --function parse app.ts
-
-Examples:
-  hog profile app.ts                             tables for the profiled functions
-  hog profile --function parse dist/app.js       compiled code: lines of the .ts through its source map
-  hog profile --break-above 1G server.ts         heap snapshot when a profiled function passes 1 GiB
-  hog profile --sample -o flame.html app.ts      top allocation sites and a flame graph
-  hog profile --sample --churn app.ts --port 0   churn too; arguments after the script are its own`,
-    )
+    .addHelpText('after', PROFILE_HELP)
     .action((script: string, args: string[], options: ProfileOptions) =>
       profile(script, args, { ...options, function: options.function ?? [] }, context),
     );

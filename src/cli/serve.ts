@@ -121,16 +121,7 @@ async function serve(flags: ServeFlags, context: CliContext, command: Command): 
     const recorder = serveRecorder(db, flags, { roots, dbPath, watch, intervalMs, clock, log });
     const scanner =
       scanRoots.length > 0
-        ? new ServeScanner(db, {
-            roots: scanRoots,
-            everyMs: flags.scanEvery * 1000,
-            firstAfterMs: FIRST_SCAN_AFTER_MS,
-            clock,
-            skipDevs: devicesToSkip(scanRoots, roots.procRoot),
-            log,
-            threads: SCAN_THREADS,
-            signal: stops.signal,
-          })
+        ? serveScanner(db, scanRoots, flags, { procRoot: roots.procRoot, clock, log, signal: stops.signal })
         : undefined;
     const api: ApiContext = { db, dbPath, clock, procRoot: roots.procRoot, status: recorder.status };
     const events = new EventStreams();
@@ -212,6 +203,25 @@ function serveRecorder(db: Database.Database, flags: ServeFlags, wiring: Recorde
     },
     log: wiring.log,
     findings: findingsSource(roots, wiring.dbPath, clock),
+  });
+}
+
+/** The --scan directories' scanner: every --scan-every, the first soon after the start. */
+function serveScanner(
+  db: Database.Database,
+  scanRoots: string[],
+  flags: ServeFlags,
+  wiring: { procRoot: string; clock: Clock; log: (line: string) => void; signal: AbortSignal },
+): ServeScanner {
+  return new ServeScanner(db, {
+    roots: scanRoots,
+    everyMs: flags.scanEvery * 1000,
+    firstAfterMs: FIRST_SCAN_AFTER_MS,
+    clock: wiring.clock,
+    skipDevs: devicesToSkip(scanRoots, wiring.procRoot),
+    log: wiring.log,
+    threads: SCAN_THREADS,
+    signal: wiring.signal,
   });
 }
 
