@@ -4,23 +4,30 @@
  */
 import { statfsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { findDeletedOpenFiles, totalsByFilesystem, writeMode } from '../disk/deleted.js';
+import {
+  type DeletedFile,
+  type FilesystemDeleted,
+  findDeletedOpenFiles,
+  totalsByFilesystem,
+  writeMode,
+} from '../disk/deleted.js';
 import { mountOf } from '../disk/filesystems.js';
 import {
   harmOfTruncating,
   locateTarget,
-  offsetWriters,
+  offsetWriterRefusal,
+  otherHolders,
   parsePidFd,
   reclaimWarnings,
   truncateTarget,
 } from '../disk/reclaim.js';
-import { UsageError } from '../errors.js';
 import { readMountinfo } from '../proc/mountinfo.js';
 import { renderDeletedFiles } from '../render/deletedFiles.js';
 import { terminalText } from '../render/terminalText.js';
 import { formatBytes } from '../render/units.js';
 import { confirm } from './confirm.js';
 import { type CliContext, rootsOf } from './context.js';
+import type { Output } from './output.js';
 
 interface DeletedOptions {
   json?: boolean;
@@ -45,35 +52,43 @@ export async function runDeleted(opts: DeletedOptions, command: Command, context
   }
   const { output } = context;
   if (opts.json) {
-    output.line(
-      JSON.stringify({
-        files: files.map((f) => ({
-          path: f.path,
-          dev: f.dev,
-          ino: f.ino,
-          allocatedBytes: f.allocatedBytes,
-          apparentBytes: f.apparentBytes,
-          mountPoint: f.mountPoint ?? null,
-          fsType: f.fsType ?? null,
-          writes: writeMode(f),
-          holders: f.holders.map((h) => ({
-            pid: h.pid,
-            fd: h.fd,
-            command: h.command,
-            offset: h.fdinfo?.pos ?? null,
-            writable: h.fdinfo?.writable ?? null,
-            append: h.fdinfo?.append ?? null,
-          })),
-        })),
-        filesystems,
-        deniedProcesses: scan.deniedProcesses,
-        notes,
-      }),
-    );
+    output.line(JSON.stringify(deletedJson(files, filesystems, scan.deniedProcesses, notes)));
     return;
   }
   output.lines(renderDeletedFiles(files, filesystems, opts.minSize, output.columns));
   for (const note of notes) output.error(`note: ${note}`);
+}
+
+/** --json: each file with its holders' open modes, the totals per filesystem, and what was not visible. */
+function deletedJson(
+  files: DeletedFile[],
+  filesystems: FilesystemDeleted[],
+  deniedProcesses: number,
+  notes: string[],
+): object {
+  return {
+    files: files.map((f) => ({
+      path: f.path,
+      dev: f.dev,
+      ino: f.ino,
+      allocatedBytes: f.allocatedBytes,
+      apparentBytes: f.apparentBytes,
+      mountPoint: f.mountPoint ?? null,
+      fsType: f.fsType ?? null,
+      writes: writeMode(f),
+      holders: f.holders.map((h) => ({
+        pid: h.pid,
+        fd: h.fd,
+        command: h.command,
+        offset: h.fdinfo?.pos ?? null,
+        writable: h.fdinfo?.writable ?? null,
+        append: h.fdinfo?.append ?? null,
+      })),
+    })),
+    filesystems,
+    deniedProcesses,
+    notes,
+  };
 }
 
 async function reclaim(opts: DeletedOptions, procRoot: string, context: CliContext): Promise<void> {
@@ -83,23 +98,10 @@ async function reclaim(opts: DeletedOptions, procRoot: string, context: CliConte
   const { harm, unchecked } = harmOfTruncating(target, procRoot);
   if (harm) throw harm;
   const mounts = readMountinfo('self', procRoot);
-  const others =
-    findDeletedOpenFiles(procRoot, mounts)
-      .files.find((f) => f.dev === target.dev && f.ino === target.ino)
-      ?.holders.filter((h) => h.pid !== pid || h.fd !== fd) ?? [];
-  const warnings = reclaimWarnings(target, others);
-  for (const u of unchecked.slice(0, 5))
-    warnings.push(
-      `the memory maps of PID ${u.pid} (${u.command}) cannot be read even as root: if it maps this file, truncating it kills it (SIGBUS)`,
-    );
-  const offset = offsetWriters([{ pid, fd, fdinfo: target.fdinfo }, ...others]);
-  if (offset.length > 0 && !opts.force) {
-    const w = offset[0] as (typeof offset)[number];
-    throw new UsageError(
-      `PID ${w.pid} fd ${w.fd} writes to ${target.path} without O_APPEND (at offset ${w.fdinfo?.pos}): after the truncation its next write leaves a file of that size with a hole (sparse: little space, but it reads as zeros); nothing done`,
-      { hint: 'add --force to truncate anyway, or restart the process to free the space' },
-    );
-  }
+  const others = otherHolders(target, procRoot, mounts);
+  const warnings = reclaimWarnings(target, others, unchecked);
+  const refusal = offsetWriterRefusal(target, others);
+  if (refusal && !opts.force) throw refusal;
   const { output } = context;
   const mount = mountOf(target.path, mounts);
   const free = () =>
@@ -118,27 +120,42 @@ async function reclaim(opts: DeletedOptions, procRoot: string, context: CliConte
     const again = harmOfTruncating(target, procRoot).harm;
     if (again) throw again;
   });
-  const freed = target.allocatedBytes - after;
-  const now = free();
-  const result = {
+  const result: Reclaimed = {
     pid,
     fd,
     path: target.path,
-    freedBytes: freed,
+    freedBytes: target.allocatedBytes - after,
     allocatedBytesBefore: target.allocatedBytes,
     allocatedBytesAfter: after,
     mountPoint: mount?.mountPoint ?? null,
     availableBytesBefore: before ?? null,
-    availableBytesAfter: now ?? null,
+    availableBytesAfter: free() ?? null,
     warnings,
   };
   if (opts.json) output.line(JSON.stringify(result));
-  else {
-    output.line(`truncated ${terminalText(target.path)} (deleted): ${formatBytes(freed)} freed`);
-    if (before !== undefined && now !== undefined && mount) {
-      output.line(
-        `available on ${terminalText(mount.mountPoint)}: ${formatBytes(before)} -> ${formatBytes(now)} (${now >= before ? '+' : ''}${formatBytes(now - before)})`,
-      );
-    }
+  else reportReclaimed(result, output);
+}
+
+/** --reclaim's result; --json prints it as it is. */
+interface Reclaimed {
+  pid: number;
+  fd: number;
+  path: string;
+  freedBytes: number;
+  allocatedBytesBefore: number;
+  allocatedBytesAfter: number;
+  mountPoint: string | null;
+  availableBytesBefore: number | null;
+  availableBytesAfter: number | null;
+  warnings: string[];
+}
+
+function reportReclaimed(result: Reclaimed, output: Output): void {
+  const { availableBytesBefore: before, availableBytesAfter: now, mountPoint } = result;
+  output.line(`truncated ${terminalText(result.path)} (deleted): ${formatBytes(result.freedBytes)} freed`);
+  if (before !== null && now !== null && mountPoint !== null) {
+    output.line(
+      `available on ${terminalText(mountPoint)}: ${formatBytes(before)} -> ${formatBytes(now)} (${now >= before ? '+' : ''}${formatBytes(now - before)})`,
+    );
   }
 }

@@ -4,21 +4,20 @@
  */
 import type { Command } from 'commander';
 import { buildCategoryReport } from '../disk/categoryReport.js';
-import { pseudoDevices } from '../disk/filesystems.js';
 import { writeNcduExport } from '../disk/ncduFormat.js';
-import { checkRoot } from '../disk/roots.js';
+import { checkRoot, devicesToSkip } from '../disk/roots.js';
 import { readSavedScan } from '../disk/savedScan.js';
 import { buildScanReport } from '../disk/scanReport.js';
 import type { RawScan, WalkerInfo, WalkProgress } from '../disk/scanTypes.js';
 import { type Basis, DiskTree } from '../disk/tree.js';
 import { defaultThreads, walk } from '../disk/walk.js';
 import { UsageError } from '../errors.js';
-import { readMountinfo } from '../proc/mountinfo.js';
 import { renderCategoryReport } from '../render/diskCategories.js';
 import { renderScanReport, scanNotes } from '../render/diskReport.js';
 import { openProgressLine } from '../render/progressLine.js';
 import { formatBytes, formatCount, formatDuration } from '../render/units.js';
 import { type CliContext, rootsOf } from './context.js';
+import type { Output } from './output.js';
 
 export interface ScanOptions {
   apparent?: boolean;
@@ -43,15 +42,7 @@ export async function runScan(
   command: Command,
   context: CliContext,
 ): Promise<void> {
-  if (opts.import !== undefined && paths.length > 0) {
-    throw new UsageError('give either PATHs to scan or --import FILE, not both');
-  }
-  if (opts.export === '-' && (opts.json || opts.interactive)) {
-    throw new UsageError('--export - writes the scan to stdout: it cannot go with --json or -i');
-  }
-  if (opts.interactive && opts.json) throw new UsageError('choose one of -i and --json');
-  if (opts.import !== undefined && opts.export !== undefined)
-    throw new UsageError('--import reads a saved scan; --export saves one: choose one');
+  checkScanOptions(paths, opts);
   const basis: Basis = opts.apparent ? 'apparent' : 'allocated';
   const started = context.clock.monotonic();
   const { raw, walker } =
@@ -69,26 +60,57 @@ export async function runScan(
     await browse(tree, { basis, readOnly: walker.kind === 'import', now });
     return;
   }
-  const { output } = context;
-  if (opts.by === 'category') {
-    const report = buildCategoryReport(tree, {
-      basis,
-      now,
-      logSizeBytes: opts.logSize,
-      logAgeSeconds: opts.logAge,
-      top: opts.top,
-    });
-    if (opts.json) output.line(JSON.stringify({ ...report, walker, durationSeconds }));
-    else output.lines(renderCategoryReport(report, { width: output.columns, now }));
-    return;
+  const scanned: Scanned = { tree, basis, now, walker, durationSeconds };
+  if (opts.by === 'category') reportCategories(scanned, opts, context.output);
+  else reportScan(scanned, opts, context.output);
+}
+
+/** The options that do not go together. */
+function checkScanOptions(paths: string[], opts: ScanOptions): void {
+  if (opts.import !== undefined && paths.length > 0) {
+    throw new UsageError('give either PATHs to scan or --import FILE, not both');
   }
-  const report = buildScanReport(tree, {
+  if (opts.export === '-' && (opts.json || opts.interactive)) {
+    throw new UsageError('--export - writes the scan to stdout: it cannot go with --json or -i');
+  }
+  if (opts.interactive && opts.json) throw new UsageError('choose one of -i and --json');
+  if (opts.import !== undefined && opts.export !== undefined)
+    throw new UsageError('--import reads a saved scan; --export saves one: choose one');
+}
+
+/** A finished scan (or import), and how it was measured. */
+interface Scanned {
+  tree: DiskTree;
+  basis: Basis;
+  now: number;
+  walker: WalkerInfo;
+  durationSeconds: number;
+}
+
+/** --by category: where the space goes by kind (logs, caches, temp...), as a table or JSON. */
+function reportCategories(scanned: Scanned, opts: ScanOptions, output: Output): void {
+  const { tree, basis, now, walker, durationSeconds } = scanned;
+  const report = buildCategoryReport(tree, {
     basis,
+    now,
+    logSizeBytes: opts.logSize,
+    logAgeSeconds: opts.logAge,
+    top: opts.top,
+  });
+  if (opts.json) output.line(JSON.stringify({ ...report, walker, durationSeconds }));
+  else output.lines(renderCategoryReport(report, { width: output.columns, now }));
+}
+
+/** The tree to --depth and the largest files, as a table (with notes on stderr) or JSON. */
+function reportScan(scanned: Scanned, opts: ScanOptions, output: Output): void {
+  const { now } = scanned;
+  const report = buildScanReport(scanned.tree, {
+    basis: scanned.basis,
     depth: opts.depth,
     top: opts.top,
     now,
-    walker,
-    durationSeconds,
+    walker: scanned.walker,
+    durationSeconds: scanned.durationSeconds,
   });
   if (opts.json) {
     output.line(JSON.stringify(report));
@@ -109,14 +131,10 @@ async function scanPaths(
   command: Command,
 ): Promise<{ raw: RawScan; walker: WalkerInfo }> {
   const roots = (paths.length > 0 ? paths : ['.']).map((p) => checkRoot(p));
-  const { procRoot } = rootsOf(command);
-  let skipDevs: number[] = [];
-  try {
-    const rootDevs = new Set(roots.map((r) => r.stats.dev));
-    skipDevs = pseudoDevices(readMountinfo('self', procRoot)).filter((d) => !rootDevs.has(d));
-  } catch {
-    // no mount table (a chroot without /proc): nothing known to skip
-  }
+  const skipDevs = devicesToSkip(
+    roots.map((r) => r.path),
+    rootsOf(command).procRoot,
+  );
   const keepAll = opts.interactive || opts.export !== undefined || opts.by === 'category';
   const stderr = process.stderr;
   const line = opts.progress && stderr.isTTY && opts.export !== '-' ? openProgressLine(stderr) : undefined;

@@ -8,7 +8,7 @@ import { createDoctorContext } from '../doctor/context.js';
 import { nagiosStatus } from '../doctor/finding.js';
 import { CHECKS } from '../doctor/registry.js';
 import { renderDoctor } from '../doctor/render.js';
-import { runChecks } from '../doctor/run.js';
+import { type DoctorReport, runChecks } from '../doctor/run.js';
 import { quote, UsageError } from '../errors.js';
 import { type CliContext, rootsOf } from './context.js';
 
@@ -44,54 +44,56 @@ Examples:
   hog doctor --only memory         memory checks only
   hog doctor --json | jq .status   for scripts and monitoring`,
     )
-    .action(async (opts: DoctorOptions, command: Command) => {
-      const { output } = context;
-      if (opts.list) {
-        for (const c of CHECKS) output.line(`${c.id.padEnd(28)} ${c.description}`);
-        return;
-      }
-      const checks = selectChecks(opts.only);
-      const roots = rootsOf(command);
-      const fsRoot = command.optsWithGlobals<{ fsRoot?: string }>().fsRoot ?? '';
-      const doctor = createDoctorContext({ ...roots, fsRoot }, context.clock);
-      const started = context.clock.now();
-      const report = await runChecks(checks, doctor);
-      const status = nagiosStatus(report.findings);
-      context.exitCode = status.code;
-      if (opts.json) {
-        const summary = Object.fromEntries(
-          (['critical', 'warning', 'unknown', 'info', 'ok'] as const).map((s) => [
-            s,
-            report.findings.filter((f) => f.severity === s).length,
-          ]),
-        );
-        output.line(
-          JSON.stringify(
-            {
-              schemaVersion: DOCTOR_SCHEMA_VERSION,
-              host: hostname(),
-              time: new Date(started).toISOString(),
-              status: status.label,
-              exitCode: status.code,
-              summary,
-              findings: report.findings,
-              checks: report.checks.map((c) => ({ ...c, durationMs: Math.round(c.durationMs * 10) / 10 })),
-            },
-            null,
-            2,
-          ),
-        );
-        return;
-      }
-      output.lines(
-        renderDoctor(report.findings, {
-          width: output.columns ?? 100,
-          verbose: command.optsWithGlobals<{ verbose?: boolean }>().verbose === true,
-          host: hostname(),
-          time: new Date(started),
-        }),
-      );
-    });
+    .action((opts: DoctorOptions, command: Command) => doctor(opts, command, context));
+}
+
+/** Run the checks; hog's exit code is the Nagios status of what they found. */
+async function doctor(opts: DoctorOptions, command: Command, context: CliContext): Promise<void> {
+  const { output } = context;
+  if (opts.list) {
+    for (const c of CHECKS) output.line(`${c.id.padEnd(28)} ${c.description}`);
+    return;
+  }
+  const checks = selectChecks(opts.only);
+  const roots = rootsOf(command);
+  const fsRoot = command.optsWithGlobals<{ fsRoot?: string }>().fsRoot ?? '';
+  const doctorContext = createDoctorContext({ ...roots, fsRoot }, context.clock);
+  const started = context.clock.now();
+  const report = await runChecks(checks, doctorContext);
+  const status = nagiosStatus(report.findings);
+  context.exitCode = status.code;
+  if (opts.json) {
+    output.line(JSON.stringify(doctorJson(report, status, started), null, 2));
+    return;
+  }
+  output.lines(
+    renderDoctor(report.findings, {
+      width: output.columns ?? 100,
+      verbose: command.optsWithGlobals<{ verbose?: boolean }>().verbose === true,
+      host: hostname(),
+      time: new Date(started),
+    }),
+  );
+}
+
+/** --json, as docs/doctor.schema.json describes it: the status, a count per severity, the findings, each check's time. */
+function doctorJson(report: DoctorReport, status: ReturnType<typeof nagiosStatus>, started: number): object {
+  const summary = Object.fromEntries(
+    (['critical', 'warning', 'unknown', 'info', 'ok'] as const).map((s) => [
+      s,
+      report.findings.filter((f) => f.severity === s).length,
+    ]),
+  );
+  return {
+    schemaVersion: DOCTOR_SCHEMA_VERSION,
+    host: hostname(),
+    time: new Date(started).toISOString(),
+    status: status.label,
+    exitCode: status.code,
+    summary,
+    findings: report.findings,
+    checks: report.checks.map((c) => ({ ...c, durationMs: Math.round(c.durationMs * 10) / 10 })),
+  };
 }
 
 function selectChecks(only: string | undefined) {

@@ -75,7 +75,13 @@ Examples:
     );
 
   registerHeapSnapshot(heap, context);
+  registerSummary(heap, context);
+  registerDiff(heap, context);
+  registerLeak(heap, context);
+}
 
+/** `hog heap summary <file|pid>`: of a file, or of a snapshot hog takes of a PID. */
+function registerSummary(heap: Command, context: CliContext): void {
   const summary = heap
     .command('summary')
     .description('objects by constructor, like DevTools Summary: count, shallow and retained size')
@@ -107,7 +113,10 @@ do not retain. CUM % adds up the shallow % of the rows so far.`,
       else await summaryOfPid(parsePid(target), opts, context, rootsOf(command).procRoot);
     });
   captureOptions(summary);
+}
 
+/** `hog heap diff A B [C]`: two snapshots compared, or three clustered into leaks. */
+function registerDiff(heap: Command, context: CliContext): void {
   heap
     .command('diff')
     .description('compare snapshots: A B per constructor (new, deleted), or A B C leak clusters')
@@ -133,7 +142,10 @@ Take A after warm-up, B after the suspected leak happened, C after the same work
       }
       await runDiff(files, opts, context);
     });
+}
 
+/** `hog heap leak <pid>`: the three snapshots taken by hog, around the process's own work or --load. */
+function registerLeak(heap: Command, context: CliContext): void {
   const leak = heap
     .command('leak')
     .description("what leaks in a running Node.js process: three snapshots, memlab's leak clusters")

@@ -51,6 +51,8 @@ async function between(flags: LeakFlags, wait: number, signal: AbortSignal): Pro
   if (wait > 0) await sleep(wait * 1000, undefined, { signal });
 }
 
+const SNAPSHOT_NAMES = ['A', 'B', 'C'];
+
 export async function runLeak(
   pid: number,
   flags: LeakFlags,
@@ -60,22 +62,15 @@ export async function runLeak(
   const stop = stopOnSignals();
   const dir = new SnapshotDir();
   const say = (line: string) => context.output.error(`hog heap leak: ${line}`);
-  const names = ['A', 'B', 'C'];
-  const line = flags.progress && process.stderr.isTTY ? openProgressLine(process.stderr) : undefined;
-  let current = 0;
-  let drawn = 0;
+  const progress = snapshotProgress(flags.progress, say);
   try {
     const wait = flags.interval ?? (flags.load === undefined ? DEFAULT_INTERVAL_S : 0);
     const taken = await captureHeapSnapshotSeries(
       pid,
-      names.map((name) => join(dir.path, `${name}.heapsnapshot`)),
+      SNAPSHOT_NAMES.map((name) => join(dir.path, `${name}.heapsnapshot`)),
       async (index) => {
-        current = index;
-        const doing = [
-          flags.load !== undefined ? 'running the load' : '',
-          wait > 0 ? `waiting ${formatDuration(wait)}` : '',
-        ];
-        say(`${doing.filter((d) => d !== '').join(', then ')} before snapshot ${names[index]}`);
+        progress.current = index;
+        say(`${betweenText(flags, wait)} before snapshot ${SNAPSHOT_NAMES[index]}`);
         await between(flags, wait, stop.signal);
       },
       {
@@ -84,18 +79,8 @@ export async function runLeak(
         procRoot,
         watchdog: inspectorWatchdog,
         signal: stop.signal,
-        onProgress: (done, estimate) => {
-          const now = Date.now();
-          if (now - drawn < 100) return;
-          drawn = now;
-          line?.update(
-            `snapshot ${names[current]}: ${formatBytes(done)}${estimate ? ` of ~${formatBytes(estimate)}` : ''}`,
-          );
-        },
-        onSnapshot: (index, bytes) => {
-          line?.stop();
-          say(`snapshot ${names[index]}: ${formatBytes(bytes)}`);
-        },
+        onProgress: progress.onProgress,
+        onSnapshot: progress.onSnapshot,
       },
     ).catch((error: unknown) => {
       if (!stop.signal.aborted || isHogError(error)) throw error;
@@ -110,8 +95,46 @@ export async function runLeak(
       context.output.line(JSON.stringify({ pid, ...(flags.keep ? { snapshots: files } : {}), ...report }));
     else context.output.lines(renderLeaks(report, flags.top));
   } finally {
-    line?.stop();
+    progress.stop();
     stop.dispose();
     dir.close(flags.keep, say);
   }
+}
+
+/** What happens before the next snapshot: "running the load, then waiting 30s". */
+function betweenText(flags: LeakFlags, wait: number): string {
+  const doing = [
+    flags.load !== undefined ? 'running the load' : '',
+    wait > 0 ? `waiting ${formatDuration(wait)}` : '',
+  ];
+  return doing.filter((d) => d !== '').join(', then ');
+}
+
+/**
+ * The snapshot being written, as a line redrawn in place on a terminal (with progress on), and a line
+ * for each snapshot written.
+ */
+function snapshotProgress(enabled: boolean, say: (line: string) => void) {
+  const line = enabled && process.stderr.isTTY ? openProgressLine(process.stderr) : undefined;
+  let drawn = 0;
+  const progress = {
+    /** Index of the snapshot being written. */
+    current: 0,
+    onProgress(done: number, estimate?: number) {
+      const now = Date.now();
+      if (now - drawn < 100) return;
+      drawn = now;
+      line?.update(
+        `snapshot ${SNAPSHOT_NAMES[progress.current]}: ${formatBytes(done)}${estimate ? ` of ~${formatBytes(estimate)}` : ''}`,
+      );
+    },
+    onSnapshot(index: number, bytes: number) {
+      line?.stop();
+      say(`snapshot ${SNAPSHOT_NAMES[index]}: ${formatBytes(bytes)}`);
+    },
+    stop() {
+      line?.stop();
+    },
+  };
+  return progress;
 }

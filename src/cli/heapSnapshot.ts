@@ -31,7 +31,12 @@ interface SnapshotFlags {
 }
 
 export function registerHeapSnapshot(heapCommand: Command, context: CliContext): void {
-  // the watchdog's command (inspectorWatchdog.ts), not for users
+  registerCloseInspector(heapCommand);
+  registerSnapshot(heapCommand, context);
+}
+
+/** The watchdog's command (inspectorWatchdog.ts), not for users. */
+function registerCloseInspector(heapCommand: Command): void {
   heapCommand
     .command('close-inspector', { hidden: true })
     .argument('<pid>', 'the process', parsePid)
@@ -42,6 +47,9 @@ export function registerHeapSnapshot(heapCommand: Command, context: CliContext):
     .action(async (pid: number, flags: { startTicks: number; portsBefore: number[] }, cmd: Command) => {
       await closeAbandonedInspector(pid, flags.startTicks, flags.portsBefore, rootsOf(cmd).procRoot);
     });
+}
+
+function registerSnapshot(heapCommand: Command, context: CliContext): void {
   heapCommand
     .command('snapshot')
     .description('write a heap snapshot of a running Node.js process (or of a command hog starts)')
@@ -76,25 +84,29 @@ Examples:
   hog heap snapshot 1234 -o /var/tmp/app.heapsnapshot --sigusr1
   hog heap snapshot --after 30s -- node server.js  after 30 s of warm-up`,
     )
-    .action(async (args: string[], flags: SnapshotFlags, cmd: Command) => {
-      const { procRoot } = rootsOf(cmd);
-      if (args.length === 0) {
-        throw new UsageError('heap snapshot needs a PID or a command', {
-          hint: 'hog heap snapshot 1234, or hog heap snapshot -- node app.js',
-        });
-      }
-      // SIGINT, SIGTERM and SIGHUP end hog only after it closed what it opened (and stopped what it started)
-      const stop = stopOnSignals();
-      try {
-        if (args.length === 1 && /^\d+$/.test(args[0] as string)) {
-          await snapshotPid(parsePid(args[0] as string), flags, context, procRoot, stop);
-        } else {
-          await snapshotCommand(args, flags, context, procRoot, stop);
-        }
-      } finally {
-        stop.dispose();
-      }
+    .action((args: string[], flags: SnapshotFlags, cmd: Command) =>
+      snapshot(args, flags, context, rootsOf(cmd).procRoot),
+    );
+}
+
+/** A PID's snapshot, or a started command's. */
+async function snapshot(args: string[], flags: SnapshotFlags, context: CliContext, procRoot: string) {
+  if (args.length === 0) {
+    throw new UsageError('heap snapshot needs a PID or a command', {
+      hint: 'hog heap snapshot 1234, or hog heap snapshot -- node app.js',
     });
+  }
+  // SIGINT, SIGTERM and SIGHUP end hog only after it closed what it opened (and stopped what it started)
+  const stop = stopOnSignals();
+  try {
+    if (args.length === 1 && /^\d+$/.test(args[0] as string)) {
+      await snapshotPid(parsePid(args[0] as string), flags, context, procRoot, stop);
+    } else {
+      await snapshotCommand(args, flags, context, procRoot, stop);
+    }
+  } finally {
+    stop.dispose();
+  }
 }
 
 function defaultFile(pid: number): string {

@@ -4,8 +4,8 @@
  */
 import type { Command } from 'commander';
 import { quote, UsageError } from '../errors.js';
-import { serverAccess } from '../net/bench/access.js';
-import { runBenchClient } from '../net/bench/client.js';
+import { type ServerAccess, serverAccess } from '../net/bench/access.js';
+import { type BenchOutcome, runBenchClient } from '../net/bench/client.js';
 import {
   bitrate,
   DEFAULT_BENCH_PORT,
@@ -20,6 +20,7 @@ import { parseHostPort, parsePort, resolveHost } from '../net/resolve.js';
 import { BENCH_HEADER, intervalLine, summaryLines } from '../render/benchReport.js';
 import { formatRate } from '../render/units.js';
 import type { CliContext } from './context.js';
+import type { Output } from './output.js';
 
 interface BenchOptions {
   server?: boolean;
@@ -92,6 +93,17 @@ async function runServer(opts: BenchOptions, context: CliContext): Promise<void>
     },
   );
   const bound = await server.listen(port, access.host);
+  announceServer(output, access, bound);
+  const stop = () => server.close();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  await server.closed();
+  process.removeListener('SIGINT', stop);
+  process.removeListener('SIGTERM', stop);
+}
+
+/** Where the server listens, and who may connect: loopback only, or clients with the token (printed when generated). */
+function announceServer(output: Output, access: ServerAccess, bound: number): void {
   const where = access.host.includes(':') ? `[${access.host}]` : access.host;
   output.line(`hog net bench server listening on ${where} port ${bound}`);
   if (access.loopback && access.token === undefined) {
@@ -109,12 +121,6 @@ async function runServer(opts: BenchOptions, context: CliContext): Promise<void>
       `${access.loopback ? '' : 'not loopback: '}clients must give the token (--token or ${TOKEN_ENV})`,
     );
   }
-  const stop = () => server.close();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  await server.closed();
-  process.removeListener('SIGINT', stop);
-  process.removeListener('SIGTERM', stop);
 }
 
 /** What the server accepts, checked here first so the user gets the flag's name in the error. */
@@ -145,13 +151,18 @@ export async function runBench(
   _command: Command,
   context: CliContext,
 ) {
-  const { output } = context;
   if (opts.server) {
     if (target !== undefined)
       throw new UsageError('hog net bench --server takes no host', { hint: 'use --port to choose the port' });
     await runServer(opts, context);
     return;
   }
+  await runClient(target, opts, context);
+}
+
+/** One test against a server: a line per interval, then the summary (or one JSON object). */
+async function runClient(target: string | undefined, opts: BenchOptions, context: CliContext): Promise<void> {
+  const { output } = context;
   if (opts.bind !== undefined) {
     throw new UsageError('--bind is for the server', { hint: 'hog net bench --server --bind ADDR' });
   }
@@ -187,22 +198,21 @@ export async function runBench(
     },
   });
   if (opts.json) {
-    output.line(
-      JSON.stringify(
-        {
-          host,
-          address: outcome.address,
-          port,
-          streams: opts.parallel,
-          reverse: opts.reverse === true,
-          sender: { ...outcome.sender, bitsPerSecond: bitrate(outcome.sender) },
-          receiver: { ...outcome.receiver, bitsPerSecond: bitrate(outcome.receiver) },
-        },
-        null,
-        2,
-      ),
-    );
+    output.line(JSON.stringify(benchJson(host, port, opts, outcome), null, 2));
     return;
   }
   output.lines(summaryLines(outcome.sender, outcome.receiver));
+}
+
+/** --json: where the test went, and both ends' totals with their bit rates. */
+function benchJson(host: string, port: number, opts: BenchOptions, outcome: BenchOutcome): object {
+  return {
+    host,
+    address: outcome.address,
+    port,
+    streams: opts.parallel,
+    reverse: opts.reverse === true,
+    sender: { ...outcome.sender, bitsPerSecond: bitrate(outcome.sender) },
+    receiver: { ...outcome.receiver, bitsPerSecond: bitrate(outcome.receiver) },
+  };
 }

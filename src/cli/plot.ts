@@ -13,6 +13,7 @@ import {
   METRIC_LABEL,
   type Metric,
   primarySeries,
+  type RecordedSeries,
   type Recording,
   type RunState,
   seriesLabel,
@@ -65,90 +66,119 @@ Examples:
   hog plot 12 -o run12.png            a PNG chart of run 12
   hog plot mprofile_20240101.dat -o chart.html   a chart of a memory_profiler recording`,
     )
-    .action((what: string, flags: PlotFlags) => {
-      const format = flags.output === undefined ? undefined : extname(flags.output).toLowerCase();
-      if (format !== undefined && !FORMATS.includes(format)) {
-        throw new UsageError(`cannot tell the chart format of ${quote(flags.output)}`, {
-          hint: `name the output file ${FORMATS.map((f) => `*${f}`).join(', ')}`,
-        });
-      }
-      if (
-        !Number.isFinite(flags.width) ||
-        flags.width < 320 ||
-        flags.height < 200 ||
-        flags.width > 8000 ||
-        flags.height > 8000
-      ) {
-        throw new UsageError('chart size out of range', { hint: 'width 320-8000, height 200-8000 pixels' });
-      }
-      const loaded = load(what, flags.db ?? defaultDbPath());
-      const { recording } = loaded;
-      const primary = primarySeries(recording);
-      const rss = primary?.metrics.rss ?? [];
-      const stored = loaded.storedVerdict;
-      const verdict: VerdictReport | undefined = primary
-        ? verdictReport(
-            judgeMemory(rss, primary.metrics.heap_used),
-            recording.run.endedAt ?? Date.now(),
-            stored?.forecast,
-          )
-        : undefined;
-      const { output } = context;
-      for (const p of loaded.problems) output.error(`note: ${terminalText(p)}`);
+    .action((what: string, flags: PlotFlags) => plot(what, flags, context));
+}
 
-      if (flags.output !== undefined) {
-        const labels = recording.series.map(seriesLabel);
-        const spans = pairMarkers(recording.markers);
-        const chart = recordingChart(recording, verdict, { primary, labels, spans });
-        const scene = layoutChart(chart, flags.width, flags.height);
-        let data: string | Buffer;
-        if (format === '.png') {
-          const canvas = rasterize(scene);
-          data = encodePng(canvas.pixels, canvas.width, canvas.height);
-        } else if (format === '.html') data = chartPage(recording, labels, sceneToSvg(scene), verdict);
-        else data = sceneToSvg(scene);
-        writeOutput(flags.output, data);
-      }
-      if (flags.json) {
-        output.line(
-          JSON.stringify({
-            source: recording.source,
-            run: { ...recording.run, state: runStateOf(recording) },
-            series: recording.series.map((s) => ({
-              label: seriesLabel(s),
-              role: s.role,
-              pid: s.pid ?? null,
-              endReason: s.endReason ?? null,
-              metrics: Object.fromEntries(
-                Object.entries(s.metrics).map(([m, points]) => [
-                  m,
-                  {
-                    samples: points.length,
-                    firstBytes: points[0]?.bytes ?? null,
-                    lastBytes: points[points.length - 1]?.bytes ?? null,
-                    peakBytes: points.reduce((x, p) => Math.max(x, p.bytes), 0),
-                  },
-                ]),
-              ),
-            })),
-            verdict: verdict ?? null,
-            markers: recording.markers.length,
-            notes: recording.notes,
-            skippedLines: loaded.skipped,
-            problems: loaded.problems,
-            output: flags.output ?? null,
-          }),
-        );
-        return;
-      }
-      if (flags.output !== undefined) {
-        output.line(
-          `wrote ${terminalText(flags.output)}: ${verdict ? verdictSummary(verdict) : 'no samples'}`,
-        );
-        return;
-      }
-      output.lines(textSummary(recording, verdict, output.columns ?? 100));
+function plot(what: string, flags: PlotFlags, context: CliContext): void {
+  const format = chartFormat(flags);
+  const loaded = load(what, flags.db ?? defaultDbPath());
+  const { recording } = loaded;
+  const primary = primarySeries(recording);
+  const verdict = primary ? verdictOf(recording, primary, loaded.storedVerdict) : undefined;
+  const { output } = context;
+  for (const p of loaded.problems) output.error(`note: ${terminalText(p)}`);
+
+  if (flags.output !== undefined) {
+    writeOutput(flags.output, chartFile(recording, primary, verdict, format, flags));
+  }
+  if (flags.json) {
+    output.line(JSON.stringify(plotJson(loaded, verdict, flags.output)));
+    return;
+  }
+  if (flags.output !== undefined) {
+    output.line(`wrote ${terminalText(flags.output)}: ${verdict ? verdictSummary(verdict) : 'no samples'}`);
+    return;
+  }
+  output.lines(textSummary(recording, verdict, output.columns ?? 100));
+}
+
+/** The chart format from the output file's extension (undefined without -o), and the size checked. */
+function chartFormat(flags: PlotFlags): string | undefined {
+  const format = flags.output === undefined ? undefined : extname(flags.output).toLowerCase();
+  if (format !== undefined && !FORMATS.includes(format)) {
+    throw new UsageError(`cannot tell the chart format of ${quote(flags.output)}`, {
+      hint: `name the output file ${FORMATS.map((f) => `*${f}`).join(', ')}`,
     });
+  }
+  if (
+    !Number.isFinite(flags.width) ||
+    flags.width < 320 ||
+    flags.height < 200 ||
+    flags.width > 8000 ||
+    flags.height > 8000
+  ) {
+    throw new UsageError('chart size out of range', { hint: 'width 320-8000, height 200-8000 pixels' });
+  }
+  return format;
+}
+
+/** The verdict on the primary series; the forecast as the recorder stored it, if it did. */
+function verdictOf(
+  recording: Recording,
+  primary: RecordedSeries,
+  stored: VerdictReport | undefined,
+): VerdictReport {
+  return verdictReport(
+    judgeMemory(primary.metrics.rss ?? [], primary.metrics.heap_used),
+    recording.run.endedAt ?? Date.now(),
+    stored?.forecast,
+  );
+}
+
+/** The chart as the bytes of an SVG, PNG or HTML file. */
+function chartFile(
+  recording: Recording,
+  primary: RecordedSeries | undefined,
+  verdict: VerdictReport | undefined,
+  format: string | undefined,
+  flags: PlotFlags,
+): string | Buffer {
+  const labels = recording.series.map(seriesLabel);
+  const spans = pairMarkers(recording.markers);
+  const chart = recordingChart(recording, verdict, { primary, labels, spans });
+  const scene = layoutChart(chart, flags.width, flags.height);
+  if (format === '.png') {
+    const canvas = rasterize(scene);
+    return encodePng(canvas.pixels, canvas.width, canvas.height);
+  }
+  if (format === '.html') return chartPage(recording, labels, sceneToSvg(scene), verdict);
+  return sceneToSvg(scene);
+}
+
+/** --json: each series summed up per metric (samples, first, last, peak), the verdict, and what was skipped. */
+function plotJson(
+  loaded: Loaded,
+  verdict: VerdictReport | undefined,
+  outputFile: string | undefined,
+): object {
+  const { recording } = loaded;
+  return {
+    source: recording.source,
+    run: { ...recording.run, state: runStateOf(recording) },
+    series: recording.series.map((s) => ({
+      label: seriesLabel(s),
+      role: s.role,
+      pid: s.pid ?? null,
+      endReason: s.endReason ?? null,
+      metrics: Object.fromEntries(
+        Object.entries(s.metrics).map(([m, points]) => [
+          m,
+          {
+            samples: points.length,
+            firstBytes: points[0]?.bytes ?? null,
+            lastBytes: points[points.length - 1]?.bytes ?? null,
+            peakBytes: points.reduce((x, p) => Math.max(x, p.bytes), 0),
+          },
+        ]),
+      ),
+    })),
+    verdict: verdict ?? null,
+    markers: recording.markers.length,
+    notes: recording.notes,
+    skippedLines: loaded.skipped,
+    problems: loaded.problems,
+    output: outputFile ?? null,
+  };
 }
 
 interface Loaded {

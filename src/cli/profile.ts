@@ -3,19 +3,19 @@
  * memory_profiler's line-by-line tables; `--sample` for whole-program allocation sampling instead.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { constants as osConstants } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { NotFoundError, quote, UsageError } from '../errors.js';
-import { rankSites } from '../profiler/allocationSites.js';
+import { rankSites, type SiteRanking } from '../profiler/allocationSites.js';
 import { flameGraphHtml } from '../profiler/flameGraph.js';
-import { buildLineReport } from '../profiler/lineReport.js';
+import { buildLineReport, type LineProfileReport } from '../profiler/lineReport.js';
 import { renderLineReport } from '../profiler/lineTable.js';
 import { METRICS, type Metric } from '../profiler/probe.js';
 import { type ProfileRun, runProfiled } from '../profiler/profileRun.js';
 import { renderSites } from '../profiler/siteTable.js';
 import { isTypeScript } from '../profiler/sourceKinds.js';
 import type { CliContext } from './context.js';
+import { shellExitStatus } from './exitStatus.js';
 import { decimals, positiveInt, positiveSize } from './optionValues.js';
 import type { Output } from './output.js';
 
@@ -41,11 +41,22 @@ function sourceLines(file: string): string[] | undefined {
   }
 }
 
-/** The script's exit status as a shell reports it: its code, or 128 + the signal that killed it (as hog run). */
-function exitStatus(run: ProfileRun): number {
-  if (run.exitCode !== null) return run.exitCode;
-  return 128 + (run.signal ? (osConstants.signals[run.signal as NodeJS.Signals] ?? 0) : 0);
-}
+/** After the options in --help: how to mark what to profile, and examples. */
+const PROFILE_HELP = `
+Mark what to profile in the script, then run it with hog profile:
+  import { profile } from 'hog'
+  class Store { @profile load() { ... } }        a method (TC39 or legacy decorator)
+  const build = profile((rows) => { ... })       a function or arrow
+  // @profile                                    the comment above a function
+  function parse(text) { ... }
+or name it: hog profile --function parse app.ts
+
+Examples:
+  hog profile app.ts                             tables for the profiled functions
+  hog profile --function parse dist/app.js       compiled code: lines of the .ts through its source map
+  hog profile --break-above 1G server.ts         heap snapshot when a profiled function passes 1 GiB
+  hog profile --sample -o flame.html app.ts      top allocation sites and a flame graph
+  hog profile --sample --churn app.ts --port 0   churn too; arguments after the script are its own`;
 
 export function register(program: Command, context: CliContext): void {
   // options after the script belong to the script (register runs only when `hog profile` was asked for)
@@ -82,65 +93,58 @@ export function register(program: Command, context: CliContext): void {
     .option('--json', "print JSON (sizes in bytes); the script's own output goes to stderr")
     .addOption(new Option('--verbose').hideHelp())
     .passThroughOptions()
-    .addHelpText(
-      'after',
-      `
-Mark what to profile in the script, then run it with hog profile:
-  import { profile } from 'hog'
-  class Store { @profile load() { ... } }        a method (TC39 or legacy decorator)
-  const build = profile((rows) => { ... })       a function or arrow
-  // @profile                                    the comment above a function
-  function parse(text) { ... }
-or name it: hog profile --function parse app.ts
-
-Examples:
-  hog profile app.ts                             tables for the profiled functions
-  hog profile --function parse dist/app.js       compiled code: lines of the .ts through its source map
-  hog profile --break-above 1G server.ts         heap snapshot when a profiled function passes 1 GiB
-  hog profile --sample -o flame.html app.ts      top allocation sites and a flame graph
-  hog profile --sample --churn app.ts --port 0   churn too; arguments after the script are its own`,
-    )
-    .action(async (script: string, args: string[], options: ProfileOptions) => {
-      const opts = { ...options, function: options.function ?? [] };
-      const output = checkOptions(script, opts);
-      const sample = Boolean(opts.sample);
-      const run = await runProfiled({
-        script,
-        args: args.length > 0 && args[0] === '--' ? args.slice(1) : args,
-        mode: sample ? 'sample' : 'line',
-        metric: opts.metric as Metric,
-        functionNames: opts.function,
-        breakAbove: opts.breakAbove,
-        sample: sample ? { interval: opts.sampleInterval, churn: Boolean(opts.churn) } : undefined,
-        scriptStdout: opts.json ? 'stderr' : 'inherit',
-        warn: (message) => context.output.error(message),
-      });
-      if (opts.verbose) context.output.error(compileSummary(run));
-      const first = run.errors[0];
-      if (first) {
-        throw new UsageError(`${first.file}:${first.line}:${first.column}: ${first.message}`, {
-          hint: isTypeScript(first.file)
-            ? 'fix the file; hog profile strips TypeScript types without type checking, so this is a syntax error'
-            : 'fix the file: Node.js cannot parse it, so nothing of the program ran',
-        });
-      }
-      context.exitCode = exitStatus(run);
-      if (run.threads.length === 0) {
-        // killed outright (SIGKILL: kill -9, the OOM killer): the exit status says so, nothing to show
-        context.output.error(
-          `hog: ${script} ended by ${run.signal ?? `exit code ${run.exitCode}`} before hog could read what it measured`,
-        );
-        context.output.error(
-          'hint: with a growing program, --break-above SIZE writes a heap snapshot before the end',
-        );
-        return;
-      }
-      if (sample) reportSample(run, script, opts, output, context.output);
-      else reportLines(run, script, opts, context.output);
-    });
+    .addHelpText('after', PROFILE_HELP)
+    .action((script: string, args: string[], options: ProfileOptions) =>
+      profile(script, args, { ...options, function: options.function ?? [] }, context),
+    );
 }
 
 type Options = ProfileOptions & { function: string[] };
+
+/** Run the script profiled, then report its tables (or allocation sites); hog's exit status is the script's. */
+async function profile(script: string, args: string[], opts: Options, context: CliContext): Promise<void> {
+  const output = checkOptions(script, opts);
+  const sample = Boolean(opts.sample);
+  const run = await runProfiled({
+    script,
+    args: args.length > 0 && args[0] === '--' ? args.slice(1) : args,
+    mode: sample ? 'sample' : 'line',
+    metric: opts.metric as Metric,
+    functionNames: opts.function,
+    breakAbove: opts.breakAbove,
+    sample: sample ? { interval: opts.sampleInterval, churn: Boolean(opts.churn) } : undefined,
+    scriptStdout: opts.json ? 'stderr' : 'inherit',
+    warn: (message) => context.output.error(message),
+  });
+  if (opts.verbose) context.output.error(compileSummary(run));
+  refuseParseErrors(run);
+  context.exitCode = shellExitStatus(run.exitCode, run.signal);
+  if (run.threads.length === 0) {
+    reportNothingMeasured(run, script, context.output);
+    return;
+  }
+  if (sample) reportSample(run, script, opts, output, context.output);
+  else reportLines(run, script, opts, context.output);
+}
+
+/** A script Node.js could not parse: nothing of it ran, so there is nothing to report but where. */
+function refuseParseErrors(run: ProfileRun): void {
+  const first = run.errors[0];
+  if (!first) return;
+  throw new UsageError(`${first.file}:${first.line}:${first.column}: ${first.message}`, {
+    hint: isTypeScript(first.file)
+      ? 'fix the file; hog profile strips TypeScript types without type checking, so this is a syntax error'
+      : 'fix the file: Node.js cannot parse it, so nothing of the program ran',
+  });
+}
+
+/** Killed outright (SIGKILL: kill -9, the OOM killer): the exit status says so, nothing to show. */
+function reportNothingMeasured(run: ProfileRun, script: string, out: Output): void {
+  out.error(
+    `hog: ${script} ended by ${run.signal ?? `exit code ${run.exitCode}`} before hog could read what it measured`,
+  );
+  out.error('hint: with a growing program, --break-above SIZE writes a heap snapshot before the end');
+}
 
 /** The flags that do not go together, and the flame graph's path (resolved; its directory exists). */
 function checkOptions(script: string, opts: Options): string | undefined {
@@ -202,18 +206,7 @@ function reportSample(
     );
   }
   if (opts.json) {
-    out.line(
-      JSON.stringify({
-        script: run.script,
-        mode: 'sample',
-        exitCode: run.exitCode,
-        signal: run.signal,
-        intervalBytes: opts.sampleInterval,
-        churn: Boolean(opts.churn),
-        ...ranking,
-        flameGraph: output ?? null,
-      }),
-    );
+    out.line(JSON.stringify(sampleJson(run, opts, ranking, output)));
     return;
   }
   out.lines(
@@ -247,16 +240,7 @@ function reportLines(run: ProfileRun, script: string, opts: Options, out: Output
     }
   }
   if (opts.json) {
-    out.line(
-      JSON.stringify({
-        script: run.script,
-        mode: 'line',
-        exitCode: run.exitCode,
-        signal: run.signal,
-        ...report,
-        compileCache: run.compiles,
-      }),
-    );
+    out.line(JSON.stringify(lineJson(run, report)));
     return;
   }
   out.line('');
@@ -272,4 +256,35 @@ function reportLines(run: ProfileRun, script: string, opts: Options, out: Output
   } else if (run.signal) {
     out.error(`hog: ${script} was ended by ${run.signal}`);
   }
+}
+
+/** --sample --json: the run, the sampling settings, the ranked sites and the flame graph's path. */
+function sampleJson(
+  run: ProfileRun,
+  opts: Options,
+  ranking: SiteRanking,
+  flameGraph: string | undefined,
+): object {
+  return {
+    script: run.script,
+    mode: 'sample',
+    exitCode: run.exitCode,
+    signal: run.signal,
+    intervalBytes: opts.sampleInterval,
+    churn: Boolean(opts.churn),
+    ...ranking,
+    flameGraph: flameGraph ?? null,
+  };
+}
+
+/** Line mode --json: the run, the line report, and how its modules were compiled. */
+function lineJson(run: ProfileRun, report: LineProfileReport): object {
+  return {
+    script: run.script,
+    mode: 'line',
+    exitCode: run.exitCode,
+    signal: run.signal,
+    ...report,
+    compileCache: run.compiles,
+  };
 }

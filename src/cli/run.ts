@@ -5,16 +5,16 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
-import { constants as osConstants } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { Command } from 'commander';
 import { NotFoundError, UsageError } from '../errors.js';
 import type { RecordingSession } from '../memory/recordingSession.js';
-import { recordLoop, type StopReason } from '../memory/recordLoop.js';
+import { type LoopResult, recordLoop, type StopReason } from '../memory/recordLoop.js';
 import { readStat } from '../proc/stat.js';
 import { terminalText } from '../render/terminalText.js';
 import type { Store } from '../store/store.js';
 import { type CliContext, rootsOf } from './context.js';
+import { shellExitStatus } from './exitStatus.js';
 import type { Output } from './output.js';
 import {
   addRecordOptions,
@@ -80,10 +80,10 @@ async function runCommand(
   store: Store,
   procRoot: string,
 ): Promise<void> {
-  const { output, clock } = context;
+  const { output } = context;
   const env = session.commandEnvironment(process.env, flags.heap);
   const child = spawn(executable, argv.slice(1), { stdio: 'inherit', env, argv0: argv[0] });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+  const exited = new Promise<Exit>((resolve) => {
     child.once('exit', (code, signal) => resolve({ code, signal }));
   });
   const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
@@ -91,7 +91,41 @@ async function runCommand(
   if (pid === undefined) throw await spawnError;
 
   const releaseSignals = leaveSignalsTo(child);
+  const name = addTarget(session, pid, argv, procRoot);
+  if (!flags.quiet && !flags.json) {
+    output.error(
+      `hog: recording PID ${pid} (${terminalText(name)}) every ${flags.interval}s as ${runName(session)} in ${store.path}`,
+    );
+  }
+  const loop = await recordUntilExit(session, exited, flags, context.clock);
+  if (loop.reason === 'disk-full' || loop.reason === 'store-failed') {
+    // the store failed, not the command: it runs on, and its exit code is still hog's
+    const what = loop.reason === 'disk-full' ? 'disk full while recording' : 'cannot write the store';
+    output.error(
+      `hog: ${what} (${loop.error?.message}); recording stopped, what was written is kept in run ${session.runId ?? '(none)'}; the command keeps running`,
+    );
+  }
+  const exit = await exited;
+  releaseSignals();
 
+  context.exitCode = shellExitStatus(exit.code, exit.signal);
+  if (loop.reason === 'targets-gone' || loop.reason === 'stopped') session.ingest(true);
+  const result = session.finish({
+    exitCode: exit.code ?? undefined,
+    exitSignal: exit.signal ?? undefined,
+    reason: 'exited',
+  });
+  if (result.unstored) output.error(`hog: ${result.unstored}`);
+  reportRun({ session, store, argv, flags, exit, stoppedBy: loop.reason, result }, output);
+}
+
+interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** The started command as the recorder's target; returns the name it is shown by. */
+function addTarget(session: RecordingSession, pid: number, argv: string[], procRoot: string): string {
   let startTicks = 0;
   try {
     startTicks = readStat(pid, procRoot).startTimeTicks;
@@ -100,19 +134,20 @@ async function runCommand(
   }
   const name = argv[0]?.split('/').pop() ?? '';
   session.recorder.add({ pid, startTicks, name, command: argv.join(' ') });
-  if (!flags.quiet && !flags.json) {
-    output.error(
-      `hog: recording PID ${pid} (${terminalText(name)}) every ${flags.interval}s as ${runName(session)} in ${store.path}`,
-    );
-  }
+  return name;
+}
+
+/** Record until the command exits (or the store fails), judging the recording now and then as it goes. */
+async function recordUntilExit(
+  session: RecordingSession,
+  exited: Promise<Exit>,
+  flags: RunFlags,
+  clock: CliContext['clock'],
+): Promise<LoopResult> {
   const controller = new AbortController();
-  let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
-  exited.then((e) => {
-    exit = e;
-    controller.abort();
-  });
+  exited.then(() => controller.abort());
   let lastJudged = Number.NEGATIVE_INFINITY;
-  const loop = await recordLoop(session.recorder, {
+  return recordLoop(session.recorder, {
     clock,
     intervalMs: flags.interval * 1000,
     signal: controller.signal,
@@ -127,26 +162,6 @@ async function runCommand(
       }
     },
   });
-  if (loop.reason === 'disk-full' || loop.reason === 'store-failed') {
-    // the store failed, not the command: it runs on, and its exit code is still hog's
-    const what = loop.reason === 'disk-full' ? 'disk full while recording' : 'cannot write the store';
-    output.error(
-      `hog: ${what} (${loop.error?.message}); recording stopped, what was written is kept in run ${session.runId ?? '(none)'}; the command keeps running`,
-    );
-  }
-  exit = exit ?? (await exited);
-  releaseSignals();
-
-  const exitCode = exit.code ?? 128 + (exit.signal ? (osConstants.signals[exit.signal] ?? 0) : 0);
-  context.exitCode = exitCode;
-  if (loop.reason === 'targets-gone' || loop.reason === 'stopped') session.ingest(true);
-  const result = session.finish({
-    exitCode: exit.code ?? undefined,
-    exitSignal: exit.signal ?? undefined,
-    reason: 'exited',
-  });
-  if (result.unstored) output.error(`hog: ${result.unstored}`);
-  reportRun({ session, store, argv, flags, exit, stoppedBy: loop.reason, result }, output);
 }
 
 /**
@@ -174,7 +189,7 @@ interface FinishedRun {
   store: Store;
   argv: string[];
   flags: RunFlags;
-  exit: { code: number | null; signal: NodeJS.Signals | null };
+  exit: Exit;
   /** Why the recording loop ended. */
   stoppedBy: StopReason;
   result: ReturnType<RecordingSession['finish']>;

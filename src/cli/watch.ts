@@ -4,9 +4,7 @@
  * once every PID has had the same conclusive verdict for UNTIL_STEADY flushes in a row.
  */
 import type { Command } from 'commander';
-import { errnoCode, isHogError, NotFoundError, PermissionError, UsageError } from '../errors.js';
-import { type HeapReading, readNodeHeap } from '../inspector/heapReading.js';
-import { parseHeapReport } from '../memory/nodeHeap.js';
+import { NotFoundError, PermissionError, UsageError } from '../errors.js';
 import { readProcess } from '../memory/processTable.js';
 import { commandOf } from '../memory/processView.js';
 import type { TargetState } from '../memory/recorder.js';
@@ -23,7 +21,6 @@ import { verdictSummary } from '../render/verdictText.js';
 import type { Store } from '../store/store.js';
 import { type CliContext, rootsOf } from './context.js';
 import { INSPECTOR_EXPOSURE_HELP } from './inspectorHelp.js';
-import { inspectorWatchdog } from './inspectorWatchdog.js';
 import { parsePid, seconds } from './optionValues.js';
 import {
   addRecordOptions,
@@ -35,6 +32,7 @@ import {
   withSession,
 } from './recordOptions.js';
 import { stopOnSignals } from './stopSignals.js';
+import { HEAP_READING_MIN_S, recordNodeHeaps } from './watchHeap.js';
 
 interface WatchFlags extends RecordFlags {
   duration?: number;
@@ -45,8 +43,6 @@ interface WatchFlags extends RecordFlags {
 
 /** Flushes (about a second each) a conclusive verdict must hold before --until-verdict stops. */
 export const UNTIL_STEADY = 10;
-/** Seconds between heap readings at least, when each opens the inspector with SIGUSR1. */
-export const HEAP_READING_MIN_S = 2;
 /** Seconds between progress lines when stdout is not a terminal. */
 const PROGRESS_EVERY_S = 10;
 
@@ -83,52 +79,55 @@ Examples:
   hog watch $(pgrep -n node) --until-verdict --json
   hog watch $(pgrep -n node) --heap --force   RSS and the V8 heap side by side`,
     )
-    .action(async (pidTexts: string[], flags: WatchFlags, cmd: Command) => {
-      const { procRoot } = rootsOf(cmd);
-      const pids = [...new Set(pidTexts.map(parsePid))];
-      const targets = pids.map((pid) => {
-        const sample = readProcess(pid, procRoot, false);
-        if (!sample || sample.state === 'Z') {
-          throw new NotFoundError(`no process with PID ${pid}`, {
-            hint: 'the process may have exited; find PIDs with `hog ps` or pgrep',
-          });
-        }
-        // PF_KTHREAD (or status Kthread: 1): a kernel thread has no user memory; its statm reads all
-        // zeros, which the recorder would otherwise take for a process that exited
-        if (sample.kernelThread) {
-          throw new UsageError(
-            `PID ${pid} (${sample.comm}) is a kernel thread: it has no user memory to watch`,
-            { hint: 'watch a user-space process; find PIDs with `hog ps` or pgrep' },
-          );
-        }
-        if (flags.pss || flags.uss) {
-          try {
-            readSmapsRollup(pid, procRoot);
-          } catch (error) {
-            if (!isDenied(error)) throw error;
-            throw new PermissionError(
-              `PSS/USS of PID ${pid} (${sample.comm}) are not readable by this user`,
-              {
-                hint: 'run hog as root (or with CAP_SYS_PTRACE), or watch RSS only (drop --pss/--uss)',
-                cause: error,
-              },
-            );
-          }
-        }
-        return { pid, startTicks: sample.startTimeTicks, name: sample.comm, command: commandOf(sample) };
-      });
-      const command = targets.map((t) => `${t.pid} ${t.command}`).join('; ');
-      await withSession(
-        flags,
-        context,
-        procRoot,
-        { kind: 'watch', command, options: { pids } },
-        (session, store) => {
-          for (const t of targets) session.recorder.add(t);
-          return watch(session, flags, context, store, procRoot);
-        },
-      );
+    .action((pidTexts: string[], flags: WatchFlags, cmd: Command) =>
+      watchPids(pidTexts, flags, context, rootsOf(cmd).procRoot),
+    );
+}
+
+/** Check each PID, then record them all in one run. */
+async function watchPids(pidTexts: string[], flags: WatchFlags, context: CliContext, procRoot: string) {
+  const pids = [...new Set(pidTexts.map(parsePid))];
+  const targets = pids.map((pid) => watchTarget(pid, flags, procRoot));
+  const command = targets.map((t) => `${t.pid} ${t.command}`).join('; ');
+  await withSession(
+    flags,
+    context,
+    procRoot,
+    { kind: 'watch', command, options: { pids } },
+    (session, store) => {
+      for (const t of targets) session.recorder.add(t);
+      return watch(session, flags, context, store, procRoot);
+    },
+  );
+}
+
+/** A PID hog can watch: alive, not a kernel thread, its smaps_rollup readable when --pss/--uss ask for it. */
+function watchTarget(pid: number, flags: WatchFlags, procRoot: string) {
+  const sample = readProcess(pid, procRoot, false);
+  if (!sample || sample.state === 'Z') {
+    throw new NotFoundError(`no process with PID ${pid}`, {
+      hint: 'the process may have exited; find PIDs with `hog ps` or pgrep',
     });
+  }
+  // PF_KTHREAD (or status Kthread: 1): a kernel thread has no user memory; its statm reads all
+  // zeros, which the recorder would otherwise take for a process that exited
+  if (sample.kernelThread) {
+    throw new UsageError(`PID ${pid} (${sample.comm}) is a kernel thread: it has no user memory to watch`, {
+      hint: 'watch a user-space process; find PIDs with `hog ps` or pgrep',
+    });
+  }
+  if (flags.pss || flags.uss) {
+    try {
+      readSmapsRollup(pid, procRoot);
+    } catch (error) {
+      if (!isDenied(error)) throw error;
+      throw new PermissionError(`PSS/USS of PID ${pid} (${sample.comm}) are not readable by this user`, {
+        hint: 'run hog as root (or with CAP_SYS_PTRACE), or watch RSS only (drop --pss/--uss)',
+        cause: error,
+      });
+    }
+  }
+  return { pid, startTicks: sample.startTimeTicks, name: sample.comm, command: commandOf(sample) };
 }
 
 async function watch(
@@ -291,84 +290,4 @@ function statusLine(state: TargetState, report: VerdictReport, width: number): s
     ? `${head}: ${state.endReason ?? 'gone'}; last RSS ${formatBytes(last?.bytes ?? 0)}`
     : `${head} ${formatDuration(report.spanSeconds)} RSS ${formatBytes(last?.bytes ?? 0)} ${spark} ${verdictSummary(report)}`;
   return truncate(body, width);
-}
-
-/**
- * --heap: read each Node.js target's heap at the sampling interval until `signal` aborts, each reading
- * one round trip through an inspector opened and closed for it (src/inspector/heapReading.ts). Targets
- * are read one after the other, never at once: their inspectors would all open on port 9229. A target
- * whose first reading fails (not Node.js, a SIGUSR1 handler hog cannot rule out, a port taken...) is
- * recorded without its heap, with a note saying why; its heap series ends when it exits.
- */
-async function recordNodeHeaps(
-  session: RecordingSession,
-  procRoot: string,
-  flags: WatchFlags,
-  context: CliContext,
-  signal: AbortSignal,
-): Promise<{ done: Promise<void> }> {
-  const { output, clock } = context;
-  const store = (reading: HeapReading) => {
-    const report = reading.usage && parseHeapReport({ ...reading.usage });
-    if (report && !signal.aborted) session.recorder.heap([report]);
-  };
-  const readable: TargetState[] = [];
-  let signalled = false;
-  for (const state of session.recorder.targets) {
-    const { pid, name } = state.target;
-    let first: HeapReading;
-    try {
-      first = await readNodeHeap(pid, procRoot, { force: flags.force, watchdog: inspectorWatchdog });
-    } catch (error) {
-      const hint = isHogError(error) && error.hint ? ` (${error.hint})` : '';
-      const text = `no V8 heap for PID ${pid} (${name}): ${(error as Error).message}${hint}`;
-      session.recorder.note({ t: clock.now(), kind: 'heap', text, seriesId: state.main.id });
-      if (!flags.json) output.error(`hog watch: ${terminalText(text)}`);
-      continue;
-    }
-    store(first);
-    readable.push(state);
-    signalled ||= first.openedByHog;
-    const how = first.openedByHog ? 'opened with SIGUSR1 for each reading' : 'already open';
-    session.recorder.note({
-      t: clock.now(),
-      kind: 'heap',
-      text: `V8 heap of PID ${pid} (${name}) read through its inspector on 127.0.0.1:${first.port} (${how})`,
-      seriesId: state.main.id,
-    });
-    if (!flags.json)
-      output.line(
-        `hog watch: PID ${pid} (${terminalText(name)}): V8 heap through the inspector on 127.0.0.1:${first.port} (${how})`,
-      );
-  }
-  const everyMs = 1000 * (signalled ? Math.max(HEAP_READING_MIN_S, flags.interval) : flags.interval);
-  const poll = async () => {
-    while (!signal.aborted && readable.length > 0) {
-      await clock.sleep(everyMs, signal); // an abort ends the wait
-      for (const state of [...readable]) {
-        if (signal.aborted) return;
-        try {
-          store(
-            await readNodeHeap(state.target.pid, procRoot, {
-              force: flags.force,
-              watchdog: inspectorWatchdog,
-            }),
-          );
-        } catch {
-          // gone: its heap series ends with the RSS one; otherwise only this reading is missing
-          if (state.gone || !processExists(state.target.pid)) readable.splice(readable.indexOf(state), 1);
-        }
-      }
-    }
-  };
-  return { done: poll() };
-}
-
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return errnoCode(error) === 'EPERM';
-  }
 }

@@ -13,9 +13,10 @@ import { closeSync, constants, fstatSync, ftruncateSync, openSync, readlinkSync,
 import { errnoCode, NotFoundError, PermissionError, quote, UsageError } from '../errors.js';
 import { type FdInfo, readFdInfo } from '../proc/fdinfo.js';
 import { readMapsFiles, splitDev } from '../proc/maps.js';
+import type { Mount } from '../proc/mountinfo.js';
 import { listPids } from '../proc/pids.js';
 import { isDenied, readProcText } from '../proc/procFile.js';
-import { isDeletedFile } from './deleted.js';
+import { findDeletedOpenFiles, type Holder, isDeletedFile } from './deleted.js';
 
 export interface ReclaimTarget {
   pid: number;
@@ -186,10 +187,39 @@ export function offsetWriters(holders: { pid: number; fd: number; fdinfo: FdInfo
   return holders.filter((h) => h.fdinfo?.writable === true && !h.fdinfo.append);
 }
 
-/** What the user should know before saying yes. */
+/** The other descriptors, of this process or others, that hold the same deleted file. */
+export function otherHolders(target: ReclaimTarget, procRoot: string, mounts: readonly Mount[]): Holder[] {
+  return (
+    findDeletedOpenFiles(procRoot, mounts)
+      .files.find((f) => f.dev === target.dev && f.ino === target.ino)
+      ?.holders.filter((h) => h.pid !== target.pid || h.fd !== target.fd) ?? []
+  );
+}
+
+/**
+ * A holder writing at an offset (without O_APPEND) would leave a sparse file of its old size after the
+ * truncation: the error to refuse with, which --force overrides; undefined when every writer appends.
+ */
+export function offsetWriterRefusal(
+  target: ReclaimTarget,
+  otherHolders: { pid: number; fd: number; fdinfo: FdInfo | undefined }[],
+): UsageError | undefined {
+  const w = offsetWriters([{ pid: target.pid, fd: target.fd, fdinfo: target.fdinfo }, ...otherHolders])[0];
+  if (w === undefined) return undefined;
+  return new UsageError(
+    `PID ${w.pid} fd ${w.fd} writes to ${target.path} without O_APPEND (at offset ${w.fdinfo?.pos}): after the truncation its next write leaves a file of that size with a hole (sparse: little space, but it reads as zeros); nothing done`,
+    { hint: 'add --force to truncate anyway, or restart the process to free the space' },
+  );
+}
+
+/**
+ * What the user should know before saying yes: how each holder uses the file, and the processes whose
+ * memory maps could not be checked (harmOfTruncating's `unchecked`).
+ */
 export function reclaimWarnings(
   target: ReclaimTarget,
   otherHolders: { pid: number; fd: number; fdinfo: FdInfo | undefined }[],
+  unchecked: readonly Mapper[] = [],
 ): string[] {
   const warnings: string[] = [];
   const holders = [{ pid: target.pid, fd: target.fd, fdinfo: target.fdinfo }, ...otherHolders];
@@ -204,6 +234,10 @@ export function reclaimWarnings(
       warnings.push(`PID ${h.pid} fd ${h.fd} reads the file: after the truncation it finds it empty`);
     }
   }
+  for (const u of unchecked.slice(0, 5))
+    warnings.push(
+      `the memory maps of PID ${u.pid} (${u.command}) cannot be read even as root: if it maps this file, truncating it kills it (SIGBUS)`,
+    );
   return warnings;
 }
 

@@ -1,10 +1,13 @@
 /**
  * The paths a disk command was given, checked before any work: each must exist, and a directory must be
- * readable by the user running hog. Errors say which path and how to fix it.
+ * readable by the user running hog. Errors say which path and how to fix it. Also the devices a scan of
+ * them leaves out.
  */
 import { accessSync, constants, type Stats, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { errnoCode, NotFoundError, PermissionError, quote, UsageError } from '../errors.js';
+import { readMountinfo } from '../proc/mountinfo.js';
+import { pseudoDevices } from './filesystems.js';
 
 export interface Root {
   /** Absolute path, as given (not resolved through symlinks). */
@@ -52,4 +55,18 @@ export function checkRoot(given: string, cwd = process.cwd()): Root {
     }
   }
   return { path, stats };
+}
+
+/**
+ * The devices a scan of these roots does not enter: the pseudo filesystems (proc, sysfs...) mounted
+ * below them, unless one is a root itself.
+ */
+export function devicesToSkip(rootPaths: readonly string[], procRoot: string): number[] {
+  try {
+    const rootDevs = new Set(rootPaths.map((r) => statSync(r).dev));
+    return pseudoDevices(readMountinfo('self', procRoot)).filter((d) => !rootDevs.has(d));
+  } catch {
+    // no mount table (a chroot without /proc): nothing known to skip
+    return [];
+  }
 }
