@@ -243,7 +243,7 @@ async function runNet(opts: NetOptions, command: Command, context: CliContext): 
   const filter = await buildFilter(opts);
   const { procRoot, sysRoot } = rootsOf(command);
   const interactive = !opts.text && !opts.json;
-  if (interactive && (!process.stdout.isTTY || !process.stdin.isTTY)) {
+  if (interactive && (!context.terminal.outputIsTTY || !context.terminal.inputIsTTY)) {
     throw new UsageError('the live hog net view needs a terminal', {
       hint: 'use hog net -t for a text report, or hog net --json for a stream',
     });
@@ -282,7 +282,7 @@ async function runNet(opts: NetOptions, command: Command, context: CliContext): 
       peaks,
       stop,
     };
-    if (interactive) await runLive(run);
+    if (interactive) await runLive(run, context);
     else await runStream(run, context);
   } finally {
     stop.dispose();
