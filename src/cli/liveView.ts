@@ -108,15 +108,18 @@ class LiveLoop<K> implements LiveControl {
     else this.refreshIn(refresh.everyMs);
   }
 
+  /** A refresh that samples synchronously (hog top) draws before the timer's callback returns. */
   private startRefresh(): void {
     this.guard(() => {
-      this.refreshing = this.refresh().catch((error: unknown) => this.finish(error));
+      const redraw = this.view.refresh?.run();
+      if (!(redraw instanceof Promise)) return this.refreshed(redraw);
+      this.refreshing = redraw
+        .then((r) => this.guard(() => this.refreshed(r)))
+        .catch((error: unknown) => this.finish(error));
     });
   }
 
-  private async refresh(): Promise<void> {
-    const redraw = await this.view.refresh?.run();
-    if (this.ended) return;
+  private refreshed(redraw: boolean | undefined): void {
     if (redraw) this.draw();
     this.schedule();
   }
