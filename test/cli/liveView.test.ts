@@ -5,8 +5,8 @@
  * and every end puts the terminal back as it was.
  */
 import { describe, expect, it } from 'vitest';
-import { manualClock } from '../../src/clock.js';
 import { type LiveView, runLiveView } from '../../src/cli/liveView.js';
+import { manualClock } from '../../src/clock.js';
 import { LEAVE_SCREEN } from '../../src/render/terminal.js';
 import { FakeTerminal } from '../helpers/fakeTerminal.js';
 
