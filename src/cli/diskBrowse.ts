@@ -10,7 +10,6 @@ import { FLAG_LINK_DUP, FLAG_OTHER_FS, FLAG_UNREADABLE } from '../disk/scanTypes
 import type { Basis, DiskTree } from '../disk/tree.js';
 import { UsageError } from '../errors.js';
 import {
-  type BrowserEffect,
   type BrowserState,
   type BrowserView,
   clampView,
@@ -20,8 +19,9 @@ import {
 } from '../render/browserModel.js';
 import { type BrowserFrameData, browserPageRows, renderBrowserFrame } from '../render/diskScreen.js';
 import { decodeBrowserKeys } from '../render/keys.js';
-import { openScreen } from '../render/terminal.js';
 import { formatBytes } from '../render/units.js';
+import type { CliContext } from './context.js';
+import { runLiveView } from './liveView.js';
 
 function note(tree: DiskTree, i: number): string {
   const f = tree.flags(i);
@@ -63,72 +63,46 @@ class Listings {
 export async function browse(
   tree: DiskTree,
   options: { basis: Basis; readOnly: boolean; now: number },
+  context: Pick<CliContext, 'terminal' | 'clock'>,
 ): Promise<void> {
-  const stdout = process.stdout;
-  const stdin = process.stdin;
-  if (!stdout.isTTY || !stdin.isTTY) {
+  const { terminal } = context;
+  if (!terminal.outputIsTTY || !terminal.inputIsTTY) {
     throw new UsageError('hog disk -i needs a terminal', {
       hint: 'without -i, hog disk prints the report as text or --json',
     });
   }
-  const roots = tree.roots();
-  const top = roots[0];
+  const top = tree.roots()[0];
   if (top === undefined || !tree.isDir(top))
     throw new UsageError('hog disk -i browses a directory; this scan has none');
   const rules = classifyTree(tree);
   const listings = new Listings(tree);
-  const size = () => ({ width: stdout.columns || 80, height: stdout.rows || 24 });
   let state: BrowserState = initialBrowserState(top, options.basis);
-
-  const view = (): BrowserView => ({
+  const view = (height: number): BrowserView => ({
     listing: (dir, s) => listings.get(dir, s),
     parentOf: (e) => tree.parentOf(e),
     isDir: (e) => tree.isDir(e),
     enterable: (e) =>
       (tree.flags(e) & (FLAG_OTHER_FS | FLAG_UNREADABLE)) === 0 || tree.children(e).length > 0,
-    pageRows: browserPageRows(size().height, state.info),
+    pageRows: browserPageRows(height, state.info),
     readOnly: options.readOnly,
   });
-
-  const frameData = () => browserFrameData(tree, rules, listings, state, size().height, options);
-
   // d: the entry is looked up by descriptor when the question opens, and removed by descriptor on y
   const deleter = new EntryDeleter(tree, top);
-  const remove = (entry: number) => removeEntry(tree, deleter, listings, entry);
-
-  const screen = openScreen(stdout, stdin);
-  const draw = () => {
-    const { width, height } = size();
-    state = clampView(state, listings.get(state.dir, state).length, browserPageRows(height, state.info));
-    screen.draw(renderBrowserFrame(state, frameData(), width, height));
-  };
-  await new Promise<void>((resolve) => {
-    const finish = () => {
-      stdin.removeListener('data', onData);
-      stdout.removeListener('resize', draw);
-      stdin.pause();
-      deleter.close();
-      screen.close();
-      resolve();
-    };
-    const perform = (effect: BrowserEffect | undefined) => {
-      if (!effect) return;
-      if (effect.kind === 'quit') return finish();
-      if (effect.kind === 'delete') state = { ...state, message: remove(effect.entry) };
-      draw();
-    };
-    const onData = (chunk: Buffer) => {
-      for (const key of decodeBrowserKeys(chunk.toString('utf8'))) {
-        const result = handleKeyWithDeleter(state, key, view(), deleter, (e) => tree.path(e));
-        state = result.state;
-        perform(result.effect);
-        if (result.effect?.kind === 'quit') return;
-      }
-    };
-    stdin.on('data', onData);
-    stdin.resume();
-    stdout.on('resize', draw);
-    draw();
+  await runLiveView(terminal, context.clock, {
+    decode: decodeBrowserKeys,
+    render: ({ width, height }) => {
+      state = clampView(state, listings.get(state.dir, state).length, browserPageRows(height, state.info));
+      const data = browserFrameData(tree, rules, listings, state, height, options);
+      return renderBrowserFrame(state, data, width, height);
+    },
+    key: (key, live) => {
+      const result = handleKeyWithDeleter(state, key, view(live.size().height), deleter, (e) => tree.path(e));
+      state = result.state;
+      if (result.effect?.kind === 'delete')
+        state = { ...state, message: removeEntry(tree, deleter, listings, result.effect.entry) };
+      return result.effect?.kind === 'quit' ? 'quit' : result.effect && 'draw';
+    },
+    close: () => deleter.close(),
   });
 }
 

@@ -28,7 +28,6 @@ import { terminalText } from '../render/terminalText.js';
 import { formatBytes, formatCount } from '../render/units.js';
 import { confirm } from './confirm.js';
 import { type CliContext, rootsOf } from './context.js';
-import type { Output } from './output.js';
 
 interface CleanCliOptions {
   apply?: boolean;
@@ -139,7 +138,7 @@ export async function runClean(
     return;
   }
   if (!opts.json) await renderPlan(plan, output.columns, emit, opts.all, drained);
-  await applyAndReport(plan, opts, output, drained, notes, rootIds);
+  await applyAndReport(plan, opts, context, drained, notes, rootIds);
 }
 
 /**
@@ -227,7 +226,7 @@ async function showPlan(
 async function applyAndReport(
   plan: CleanPlan,
   opts: CleanCliOptions,
-  output: Output,
+  { output, terminal }: Pick<CliContext, 'output' | 'terminal'>,
   drained: () => Promise<void>,
   notes: string[],
   rootIds: Map<string, { dev: number; ino: number }>,
@@ -240,7 +239,7 @@ async function applyAndReport(
     compresses > 0 ? `compress ${formatCount(compresses)} logs` : '',
   ].filter((s) => s !== '');
   const question = `${steps.join(', ').replace(/^./, (c) => c.toUpperCase())}, freeing about ${formatBytes(plan.freesBytes)}?`;
-  if (!opts.yes && !(await confirm(question, 'hog disk clean --apply'))) {
+  if (!opts.yes && !(await confirm(terminal, question, 'hog disk clean --apply'))) {
     output.error('nothing done');
     return;
   }

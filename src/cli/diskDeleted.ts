@@ -110,7 +110,7 @@ async function reclaim(opts: DeletedOptions, procRoot: string, context: CliConte
     `Truncate ${terminalText(target.path)} (deleted), ${formatBytes(target.allocatedBytes)} on disk, held by PID ${pid} (${terminalText(target.command)}) fd ${fd}, to 0 bytes?`,
   );
   for (const w of warnings) output.error(`warning: ${terminalText(w)}`);
-  if (!opts.yes && !(await confirm('Go ahead?', '--reclaim'))) {
+  if (!opts.yes && !(await confirm(context.terminal, 'Go ahead?', '--reclaim'))) {
     output.error('nothing done');
     return;
   }

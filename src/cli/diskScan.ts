@@ -57,7 +57,7 @@ export async function runScan(
   }
   if (opts.interactive) {
     const { browse } = await import('./diskBrowse.js');
-    await browse(tree, { basis, readOnly: walker.kind === 'import', now });
+    await browse(tree, { basis, readOnly: walker.kind === 'import', now }, context);
     return;
   }
   const scanned: Scanned = { tree, basis, now, walker, durationSeconds };

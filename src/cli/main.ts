@@ -11,6 +11,7 @@ import { VERSION } from '../version.js';
 import type { CliContext, CommandModule } from './context.js';
 import { type Output, processOutput } from './output.js';
 import { assertLinux } from './platform.js';
+import { processTerminal } from './processTerminal.js';
 
 interface CommandEntry {
   name: string;
@@ -107,11 +108,24 @@ function restoreEnvironment(env: NodeJS.ProcessEnv = process.env): void {
   }
 }
 
-export async function main(args: readonly string[], output: Output = processOutput()): Promise<number> {
+/**
+ * Run hog with these arguments. The terminal and the clock are the process's own unless given: tests
+ * drive the live views in-process through a fake terminal and a manual clock.
+ */
+export async function main(
+  args: readonly string[],
+  output: Output = processOutput(),
+  io: Partial<Pick<CliContext, 'terminal' | 'clock'>> = {},
+): Promise<number> {
   restoreEnvironment();
   // ps, top and hog itself then show "hog ps ..." rather than the path of the bundle
   process.title = ['hog', ...args].join(' ');
-  const context: CliContext = { output, clock: realClock, exitCode: 0 };
+  const context: CliContext = {
+    output,
+    terminal: io.terminal ?? processTerminal(),
+    clock: io.clock ?? realClock,
+    exitCode: 0,
+  };
   const program = new Command('hog')
     .description('Find what is hogging a Linux machine or a Node.js program: memory, disk, network.')
     .version(VERSION, '-V, --version')

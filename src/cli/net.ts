@@ -12,6 +12,7 @@ import { NetMonitor } from '../net/monitor.js';
 import {
   buildRows,
   GROUPS,
+  type GroupBy,
   GroupPeaks,
   type NetFilter,
   parseGroupBy,
@@ -47,6 +48,25 @@ interface NetOptions {
 }
 
 const PROTOS = ['tcp', 'udp', 'icmp', 'other'];
+
+const NET_HELP = `
+What is counted: by default the kernel's own per-socket TCP counters (tcp_info bytes_sent and
+bytes_received, read through sock_diag as ss reads them): TCP payload, no headers, no root needed;
+UDP shows in interface totals only. --capture IF counts whole IP packets (headers included) of every
+protocol, UDP too.
+Interface lines are /proc/net/dev (link-layer frames as the driver counts them).
+
+Keys: c p r i group by connection/process/remote/interface, 1 2 3 sort by 2s/10s/40s, t total,
+      n name, / filter, b bits/bytes, a idle connections, space pause, arrows scroll, q quit.
+
+Examples:
+  hog net                              live, one row per connection
+  hog net --by process                 like nethogs
+  hog net -t -s 5 --by remote          one 5-second report per remote host
+  hog net --json --port 443 | jq .rows one object per second
+  sudo hog net --capture eth0          every protocol, from packets
+  hog net probe example.com:443        TCP connect latency
+  hog net bench --server / hog net bench HOST   throughput test`;
 
 export function register(program: Command, context: CliContext): void {
   const net = program
@@ -87,27 +107,7 @@ export function register(program: Command, context: CliContext): void {
     .option('--bytes', 'rates in bytes/s instead of bits/s')
     .option('--top <N>', 'with -t or --json: only the first N rows', positiveInt('--top'))
     .option('--explain', 'print what each column means and where its number comes from, then exit')
-    .addHelpText(
-      'after',
-      `
-What is counted: by default the kernel's own per-socket TCP counters (tcp_info bytes_sent and
-bytes_received, read through sock_diag as ss reads them): TCP payload, no headers, no root needed;
-UDP shows in interface totals only. --capture IF counts whole IP packets (headers included) of every
-protocol, UDP too.
-Interface lines are /proc/net/dev (link-layer frames as the driver counts them).
-
-Keys: c p r i group by connection/process/remote/interface, 1 2 3 sort by 2s/10s/40s, t total,
-      n name, / filter, b bits/bytes, a idle connections, space pause, arrows scroll, q quit.
-
-Examples:
-  hog net                              live, one row per connection
-  hog net --by process                 like nethogs
-  hog net -t -s 5 --by remote          one 5-second report per remote host
-  hog net --json --port 443 | jq .rows one object per second
-  sudo hog net --capture eth0          every protocol, from packets
-  hog net probe example.com:443        TCP connect latency
-  hog net bench --server / hog net bench HOST   throughput test`,
-    )
+    .addHelpText('after', NET_HELP)
     .action(async (opts: NetOptions, command: Command) => {
       await runNet(opts, command, context);
     });
@@ -117,6 +117,12 @@ Examples:
   net.enablePositionalOptions();
   acceptGlobalOptions(net);
 
+  registerProbe(net, context);
+  registerBench(net, context);
+}
+
+/** `hog net probe`: its code loads only when used. */
+function registerProbe(net: Command, context: CliContext): void {
   const probe = net
     .command('probe')
     .description(
@@ -145,7 +151,11 @@ Examples:
       const { runProbe } = await import('./netProbe.js');
       await runProbe(target, opts, command, context);
     });
+  acceptGlobalOptions(probe);
+}
 
+/** `hog net bench`: its code loads only when used. */
+function registerBench(net: Command, context: CliContext): void {
   const bench = net
     .command('bench')
     .description('throughput test like iperf3: hog net bench --server, then hog net bench HOST[:PORT]')
@@ -175,7 +185,6 @@ Examples:
       const { runBench } = await import('./netBench.js');
       await runBench(target, opts, command, context);
     });
-  acceptGlobalOptions(probe);
   acceptGlobalOptions(bench);
 }
 
@@ -229,21 +238,23 @@ function openCapture(iface: string, procRoot: string): CaptureSource {
   return new CaptureSource(loadPcapAddon(), iface);
 }
 
+/** --explain: what each column of this grouping means (of every grouping, for the default). */
+function explain(by: GroupBy, context: CliContext): void {
+  const width = context.output.columns ?? 100;
+  for (const g of by === 'connection' ? GROUPS : [by]) {
+    context.output.line(`--by ${g}:`);
+    context.output.lines(explainLines(netColumns(g), width).map((l) => `  ${l}`));
+  }
+}
+
 async function runNet(opts: NetOptions, command: Command, context: CliContext): Promise<void> {
   const by = parseGroupBy(opts.by);
   const sort = parseNetSort(opts.sort);
-  if (opts.explain) {
-    const width = context.output.columns ?? 100;
-    for (const g of by === 'connection' ? GROUPS : [by]) {
-      context.output.line(`--by ${g}:`);
-      context.output.lines(explainLines(netColumns(g), width).map((l) => `  ${l}`));
-    }
-    return;
-  }
+  if (opts.explain) return explain(by, context);
   const filter = await buildFilter(opts);
   const { procRoot, sysRoot } = rootsOf(command);
   const interactive = !opts.text && !opts.json;
-  if (interactive && (!process.stdout.isTTY || !process.stdin.isTTY)) {
+  if (interactive && (!context.terminal.outputIsTTY || !context.terminal.inputIsTTY)) {
     throw new UsageError('the live hog net view needs a terminal', {
       hint: 'use hog net -t for a text report, or hog net --json for a stream',
     });
@@ -282,7 +293,7 @@ async function runNet(opts: NetOptions, command: Command, context: CliContext): 
       peaks,
       stop,
     };
-    if (interactive) await runLive(run);
+    if (interactive) await runLive(run, context);
     else await runStream(run, context);
   } finally {
     stop.dispose();

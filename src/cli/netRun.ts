@@ -11,8 +11,8 @@ import { buildRows, type GroupPeaks, type NetFilter } from '../net/netView.js';
 import { decodeKeys } from '../render/keys.js';
 import { handleNetKey, initialNetState, type NetState } from '../render/netModel.js';
 import { NET_HEADER_LINES, renderNetFrame, renderNetReport } from '../render/netScreen.js';
-import { openScreen } from '../render/terminal.js';
 import type { CliContext } from './context.js';
+import { runLiveView } from './liveView.js';
 
 /**
  * SIGINT/SIGTERM (or q) end the run cleanly: children stopped, the last report printed. Its sleep is
@@ -27,6 +27,8 @@ export function stopSignal(clock: Clock) {
     get stopped() {
       return stopping.signal.aborted;
     },
+    /** Aborts when stopped. */
+    signal: stopping.signal,
     stop: onSignal,
     /** Sleep, or less when stopped. */
     sleep(ms: number): Promise<void> {
@@ -108,67 +110,37 @@ export async function runStream(run: Run, context: CliContext): Promise<void> {
   );
 }
 
-export async function runLive(run: Run): Promise<void> {
+/** The live view: net's keys on the model (render/netModel.ts), a new tick every interval. */
+export async function runLive(run: Run, context: Pick<CliContext, 'terminal' | 'clock'>): Promise<void> {
   const { by, sort, filter, tick, peaks, stop } = run;
-  const stdout = process.stdout;
-  const stdin = process.stdin;
   let state = initialNetState({ by, sort, bytes: run.bytes, all: run.all });
   let snapshot = await tick();
-  const screen = openScreen(stdout, stdin);
-  const size = () => ({ width: stdout.columns || 80, height: stdout.rows || 24 });
-  const draw = () => {
-    const { width, height } = size();
-    const rows = buildRows(
-      snapshot,
-      state.by,
-      { ...filter, all: state.all, text: state.filter },
-      state.sort,
-      peaks,
-    );
-    screen.draw(
-      renderNetFrame(state, snapshot, rows, width, height, {
+  await runLiveView(context.terminal, context.clock, {
+    decode: decodeKeys,
+    render: ({ width, height }) => {
+      const narrowedBy = { ...filter, all: state.all, text: state.filter };
+      const rows = buildRows(snapshot, state.by, narrowedBy, state.sort, peaks);
+      return renderNetFrame(state, snapshot, rows, width, height, {
         intervalSeconds: run.interval,
         narrowed: run.narrowed,
-      }),
-    );
-  };
-  let resolveDone: () => void = () => {};
-  const done = new Promise<void>((resolve) => {
-    resolveDone = resolve;
-  });
-  const finish = () => {
-    stop.stop();
-    resolveDone();
-  };
-  const onData = (chunk: Buffer) => {
-    for (const key of decodeKeys(chunk.toString('utf8'))) {
-      const result = handleNetKey(state, key, Math.max(1, size().height - NET_HEADER_LINES - 1));
+      });
+    },
+    key: (key, live) => {
+      const result = handleNetKey(state, key, Math.max(1, live.size().height - NET_HEADER_LINES - 1));
       state = result.state;
-      if (result.effect?.kind === 'quit') return finish();
-      if (result.effect) draw();
-    }
-  };
-  stdin.on('data', onData);
-  stdin.resume();
-  stdout.on('resize', draw);
-  try {
-    draw();
-    const loop = async () => {
-      while (!stop.stopped) {
-        await stop.sleep(run.interval * 1000);
-        if (stop.stopped) break;
+      return result.effect?.kind === 'quit' ? 'quit' : result.effect && 'draw';
+    },
+    refresh: {
+      everyMs: run.interval * 1000,
+      run: async () => {
         snapshot = await tick();
-        if (!state.paused) draw();
-      }
-      finish();
-    };
-    void loop();
-    await done;
-  } finally {
-    stop.dispose();
-    stdin.removeListener('data', onData);
-    stdout.removeListener('resize', draw);
-    stdin.pause();
-    screen.close();
-  }
+        return !state.paused;
+      },
+    },
+    signal: stop.signal,
+    close: () => {
+      stop.stop();
+      stop.dispose();
+    },
+  });
 }

@@ -8,10 +8,10 @@ import { parseSortKey, SORT_KEYS, type SortKey, selectRows } from '../memory/pro
 import { type ProcessIdentity, signalProcess } from '../memory/signalProcess.js';
 import { readUserNames } from '../proc/passwd.js';
 import { decodeKeys } from '../render/keys.js';
-import { openScreen } from '../render/terminal.js';
-import { type Effect, handleKey, initialTopState, type TopState } from '../render/topModel.js';
+import { handleKey, initialTopState, type TopState } from '../render/topModel.js';
 import { HEADER_LINES, renderTopFrame, type TopFrameData } from '../render/topScreen.js';
 import { type CliContext, rootsOf } from './context.js';
+import { runLiveView } from './liveView.js';
 import { parsePidList, positiveInt, seconds } from './optionValues.js';
 import { type TopSample, TopSampler } from './topSampler.js';
 
@@ -61,17 +61,17 @@ Examples:
     .action(async (opts: TopOptions, command: Command) => {
       const sort = parseSortKey(opts.sort);
       const { procRoot, etcRoot } = rootsOf(command);
-      const batch = opts.batch === true || !process.stdout.isTTY;
+      const batch = opts.batch === true || !context.terminal.outputIsTTY;
       // on a terminal only the rows on screen need status (statusFill.ts); batch prints them all
       const sampler = new TopSampler(procRoot, readUserNames(etcRoot), context.clock, opts.pid, !batch);
-      if (!batch && !process.stdin.isTTY) {
+      if (!batch && !context.terminal.inputIsTTY) {
         throw new UsageError('hog top needs a terminal for keys', {
           hint: 'use hog top -b for text snapshots',
         });
       }
       await sampler.prime();
       if (batch) await runBatch(sampler, opts, sort, context);
-      else await runInteractive(sampler, opts, sort, procRoot);
+      else await runInteractive(sampler, opts, sort, procRoot, context);
     });
 }
 
@@ -128,88 +128,57 @@ async function runBatch(
   }
 }
 
-async function runInteractive(
+/** The live view: top's keys on the model (render/topModel.ts), a new sample every --delay. */
+function runInteractive(
   sampler: TopSampler,
   opts: TopOptions,
   sort: SortKey,
   procRoot: string,
+  context: CliContext,
 ): Promise<void> {
-  const stdout = process.stdout;
-  const stdin = process.stdin;
-  const screen = openScreen(stdout, stdin);
   let state: TopState = {
     ...initialTopState(sort),
     tree: opts.tree === true,
     fullCommand: opts.fullCommand === true,
   };
   let data = sampler.sample(opts.delay);
-  const size = () => ({ width: stdout.columns || 80, height: stdout.rows || 24 });
-  let frame = view(sampler, data, state, opts.user, size().height);
+  let frame = view(sampler, data, state, opts.user, context.terminal.size().height);
   let refreshes = 1;
-  let timer: NodeJS.Timeout | undefined;
-
-  const draw = () => {
-    const { width, height } = size();
-    frame = view(sampler, data, state, opts.user, height);
-    screen.draw(renderTopFrame(state, frame, width, height));
-  };
-
-  await new Promise<void>((resolve) => {
-    const finish = () => {
-      if (timer) clearTimeout(timer);
-      stdin.removeListener('data', onData);
-      stdout.removeListener('resize', draw);
-      stdin.pause();
-      screen.close();
-      resolve();
-    };
-    const refresh = () => {
-      data = sampler.sample(opts.delay);
-      refreshes++;
-      draw();
-      schedule();
-    };
-    const schedule = () => {
-      if (timer) clearTimeout(timer);
-      if (opts.iterations !== undefined && refreshes >= opts.iterations) {
-        timer = setTimeout(finish, opts.delay * 1000);
-        return;
-      }
-      timer = setTimeout(refresh, opts.delay * 1000);
-    };
-    const perform = (effect: Effect | undefined) => {
-      if (!effect) return;
-      if (effect.kind === 'quit') return finish();
-      if (effect.kind === 'kill') {
+  const keyContext = (height: number) => ({
+    firstPid: frame.rows[Math.min(state.scroll, Math.max(0, frame.rows.length - 1))]?.pid,
+    pageRows: Math.max(1, height - HEADER_LINES - 1),
+    rowCount: frame.rows.length,
+    // the row as the user saw it: its start time was read from /proc/PID/stat at that refresh
+    lookup: (pid: number) => {
+      const row = data.all.find((r) => r.pid === pid);
+      return row && { pid, startTimeTicks: row.startTimeTicks, name: row.comm };
+    },
+  });
+  return runLiveView(context.terminal, context.clock, {
+    decode: decodeKeys,
+    render: ({ width, height }) => {
+      frame = view(sampler, data, state, opts.user, height);
+      return renderTopFrame(state, frame, width, height);
+    },
+    key: (key, live) => {
+      const { state: next, effect } = handleKey(state, key, keyContext(live.size().height));
+      state = next;
+      if (effect?.kind === 'kill') {
         state = { ...state, message: sendSignal(effect.target, effect.signal, procRoot) };
         // look again shortly, so the killed process disappears without waiting a whole delay
-        if (timer) clearTimeout(timer);
-        timer = setTimeout(refresh, 300);
+        live.refreshIn(300);
       }
-      draw();
-    };
-    const onData = (chunk: Buffer) => {
-      for (const key of decodeKeys(chunk.toString('utf8'))) {
-        const { height } = size();
-        const result = handleKey(state, key, {
-          firstPid: frame.rows[Math.min(state.scroll, Math.max(0, frame.rows.length - 1))]?.pid,
-          pageRows: Math.max(1, height - HEADER_LINES - 1),
-          rowCount: frame.rows.length,
-          // the row as the user saw it: its start time was read from /proc/PID/stat at that refresh
-          lookup: (pid) => {
-            const row = data.all.find((r) => r.pid === pid);
-            return row && { pid, startTimeTicks: row.startTimeTicks, name: row.comm };
-          },
-        });
-        state = result.state;
-        perform(result.effect);
-      }
-    };
-    stdin.on('data', onData);
-    stdin.resume();
-    stdout.on('resize', draw);
-    draw();
-    schedule();
+      return effect?.kind === 'quit' ? 'quit' : effect && 'draw';
+    },
+    refresh: {
+      everyMs: opts.delay * 1000,
+      run: () => {
+        data = sampler.sample(opts.delay);
+        refreshes++;
+        return true;
+      },
+      done: () => opts.iterations !== undefined && refreshes >= opts.iterations,
+    },
   });
 }
 

@@ -5,20 +5,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { openScreen } from '../../src/render/terminal.js';
+import { FakeTerminal } from '../helpers/fakeTerminal.js';
 
 function fakeTerminal() {
-  const written: string[] = [];
-  const stdout = {
-    columns: 80,
-    rows: 24,
-    write(text: string) {
-      written.push(text);
-      return true;
-    },
-  };
-  const stdin = { isTTY: false };
-  const screen = openScreen(stdout as unknown as NodeJS.WriteStream, stdin as unknown as NodeJS.ReadStream);
-  return { screen, stdout, written, last: () => written.at(-1) };
+  const terminal = new FakeTerminal(80, 24);
+  terminal.inputIsTTY = false;
+  const screen = openScreen(terminal);
+  const written = terminal.written;
+  return { screen, terminal, written, last: () => written.at(-1) };
 }
 
 const E = '\x1b[';
@@ -39,7 +33,7 @@ describe('openScreen draw', () => {
   it('writes the whole screen after a resize or when the number of lines changes', () => {
     const t = fakeTerminal();
     t.screen.draw(['x', 'y']);
-    t.stdout.columns = 100;
+    t.terminal.width = 100;
     t.screen.draw(['x', 'y']);
     expect(t.last()).toBe(`${E}Hx${E}K\r\ny${E}K${E}J`);
     t.screen.draw(['x', 'y', 'z']);

@@ -1,0 +1,76 @@
+/**
+ * hog run in-process on a fake terminal and a manual clock (test/helpers/fakeTerminal.ts): keys in,
+ * frames out, time moved by the test, no tmux and no sleeping. main() is the CLI's own entry point, so
+ * the command line, the TTY checks and the exit code are the real ones.
+ */
+
+import { main } from '../../src/cli/main.js';
+import type { Output } from '../../src/cli/output.js';
+import { manualClock } from '../../src/clock.js';
+import { FakeTerminal } from './fakeTerminal.js';
+import { waitFor } from './processes.js';
+
+/** A wall-clock start that reads the same in every run. */
+export const START_MS = Date.UTC(2026, 0, 5, 9, 30, 0);
+
+export function textOutput(): Output & { out: string; err: string } {
+  const o = {
+    out: '',
+    err: '',
+    isTTY: false,
+    columns: undefined,
+    rows: undefined,
+    write(text: string) {
+      o.out += text;
+    },
+    line(text = '') {
+      o.out += `${text}\n`;
+    },
+    lines(lines: readonly string[]) {
+      for (const l of lines) o.out += `${l}\n`;
+    },
+    error(text: string) {
+      o.err += `${text}\n`;
+    },
+  };
+  return o;
+}
+
+export function startLiveHog(
+  args: string[],
+  { width = 80, height = 24, inputIsTTY = true, outputIsTTY = true } = {},
+) {
+  const terminal = new FakeTerminal(width, height);
+  terminal.inputIsTTY = inputIsTTY;
+  terminal.outputIsTTY = outputIsTTY;
+  const clock = manualClock(START_MS);
+  const output = textOutput();
+  let code: number | undefined;
+  const exit = main(args, output, { terminal, clock }).then((c) => {
+    code = c;
+    return c;
+  });
+  return {
+    terminal,
+    clock,
+    output,
+    exit,
+    /** The exit code once hog has returned, else undefined. */
+    get code() {
+      return code;
+    },
+    /** The screen once `check` holds for it (a refresh that reads sockets settles on its own time). */
+    screenWhen(check: (lines: string[]) => boolean, what: string): Promise<string[]> {
+      return waitFor(
+        () => {
+          if (code !== undefined) throw new Error(`hog exited (${code}) before ${what}: ${output.err}`);
+          const lines = terminal.screen();
+          return check(lines) && lines;
+        },
+        what,
+        10_000,
+        10,
+      );
+    },
+  };
+}
