@@ -4,7 +4,9 @@
  * smaps_rollup only when PSS/USS are asked for (it costs ~10x more). With `deferStatus` (hog top) it
  * reads statm instead of status, and status later for the rows that need its uid and VmSwap
  * (statusFill.ts): the kernel formats statm's 7 numbers in about half the time of status's 57 lines
- * (0.60 against 1.32 ms of CPU for 105 processes, measured 2026-12-06).
+ * (0.60 against 1.32 ms of CPU for 105 processes, measured 2026-12-06). Not stat's own rss field:
+ * on this kernel (6.18) it is the unsummed per-CPU counter, 397 pages where statm and status said 441
+ * for a sleeping `sleep` (tried 2026-12-06: test/memory/statusFill.test.ts caught it).
  * A process that exits while being read is skipped; one whose smaps_rollup is denied keeps its
  * other columns and is counted in `smapsDenied`.
  */
@@ -15,7 +17,7 @@ import { listPids } from '../proc/pids.js';
 import { isDenied, isVanished } from '../proc/procFile.js';
 import { type KeptProcFiles, type ProcFileSet, readProcFiles } from '../proc/procFiles.js';
 import { readSmapsRollup } from '../proc/smapsRollup.js';
-import { PF_KTHREAD, parseStat } from '../proc/stat.js';
+import { PF_KTHREAD, parseStatBytes } from '../proc/stat.js';
 import { statmSizes } from '../proc/statm.js';
 import { parseStatus } from '../proc/status.js';
 import { readUptime } from '../proc/uptime.js';
@@ -119,7 +121,7 @@ function sampleOf(
   if (typeof memoryBytes === 'string') return vanishedOrThrow(memoryBytes, pid, memoryFile, procRoot);
   const cmdlineBytes = cmdlines ? undefined : files.get(index, 'cmdline');
   if (typeof cmdlineBytes === 'string') return vanishedOrThrow(cmdlineBytes, pid, 'cmdline', procRoot);
-  const stat = parseStat(statBytes.toString('utf8'), `${procRoot}/${pid}/stat`);
+  const stat = parseStatBytes(statBytes, () => `${procRoot}/${pid}/stat`);
   const status = deferStatus ? undefined : parseStatus(memoryBytes, `${procRoot}/${pid}/status`);
   const memory = status ?? statmMemory(memoryBytes, `${procRoot}/${pid}/statm`, procRoot);
   const kernelThread = status?.kthread ?? (stat.flags & PF_KTHREAD) !== 0;
@@ -248,7 +250,7 @@ export function collectCpuTicks(options: CollectOptions = {}): Map<number, numbe
       vanishedOrThrow(bytes, pid, 'stat', procRoot);
       continue;
     }
-    const stat = parseStat(bytes.toString('utf8'), `${procRoot}/${pid}/stat`);
+    const stat = parseStatBytes(bytes, () => `${procRoot}/${pid}/stat`);
     ticks.set(pid, stat.utimeTicks + stat.stimeTicks);
   }
   return ticks;

@@ -71,6 +71,26 @@ export function shortCommandOf(sample: ProcessSample): string {
   return [name, ...rest.map(short)].join(' ');
 }
 
+/**
+ * The two COMMAND texts of an argument list, made once per list: hog top keeps each process's list
+ * between refreshes (perProcessCache.ts), so a refresh finds the texts here instead of joining and
+ * cutting 440 command lines again. Keyed by the list itself, so a list read again is a new key.
+ */
+const COMMAND_TEXTS = new WeakMap<readonly string[], { command: string; short: string }>();
+
+function commandTexts(sample: ProcessSample): { command: string; short: string } {
+  if (sample.args.length === 0) {
+    const command = commandOf(sample);
+    return { command, short: command };
+  }
+  let texts = COMMAND_TEXTS.get(sample.args);
+  if (texts === undefined) {
+    texts = { command: commandOf(sample), short: shortCommandOf(sample) };
+    COMMAND_TEXTS.set(sample.args, texts);
+  }
+  return texts;
+}
+
 export interface RowOptions {
   memTotalBytes: number;
   userNames: ReadonlyMap<number, string>;
@@ -87,6 +107,7 @@ export function toRows(snapshot: ProcessSnapshot, options: RowOptions): ProcessR
         : prevTicks === undefined
           ? 0 // started after the first sample: no interval to measure yet
           : cpuPercentBetween(prevTicks, p.cpuTicks, options.previous.elapsedSeconds);
+    const texts = commandTexts(p);
     const row: ProcessRow = {
       pid: p.pid,
       ppid: p.ppid,
@@ -105,8 +126,8 @@ export function toRows(snapshot: ProcessSnapshot, options: RowOptions): ProcessR
       user: options.userNames.get(p.uid) ?? String(p.uid),
       memPercent: options.memTotalBytes > 0 ? (p.resBytes / options.memTotalBytes) * 100 : 0,
       cpuPercent,
-      command: commandOf(p),
-      shortCommand: shortCommandOf(p),
+      command: texts.command,
+      shortCommand: texts.short,
     };
     copyOptional(p, row);
     return row;
