@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { descendantsOf, ProcessTable } from '../../src/memory/processTree.js';
 import { compactHistory } from '../../src/memory/recorder.js';
-import { statmPages } from '../../src/proc/statm.js';
 import { FIXTURES } from '../helpers/hog.js';
 
 describe('recorder parts', () => {
-  it('reads size and resident pages from statm without splitting the line, and rejects junk', () => {
-    expect(statmPages('9573 2157 1432 5 0 420 0\n')).toEqual({ size: 9573, resident: 2157 });
-    expect(statmPages('0 0 0 0 0 0 0\n')).toEqual({ size: 0, resident: 0 });
-    expect(() => statmPages('garbage')).toThrow(/malformed statm/);
-  });
-
   it('walks the descendants of a process, not its siblings, and not through a dead parent', () => {
     const p = (pid: number, ppid: number) => [pid, { pid, ppid, startTicks: pid, comm: `p${pid}` }] as const;
     const table = new Map([p(1, 0), p(10, 1), p(11, 10), p(12, 11), p(13, 10), p(20, 1), p(30, 99)]);
