@@ -30,6 +30,14 @@ Examples:
   hog disk clean /var/log          what can safely go, with the bytes it frees (--apply to do it)`,
     );
 
+  registerScan(disk, context);
+  registerDeleted(disk, context);
+  registerDf(disk, context);
+  registerClean(disk, context);
+}
+
+/** `hog disk scan [PATH...]`, the default subcommand: usage like du, largest entries, categories. */
+function registerScan(disk: Command, context: CliContext): void {
   disk
     .command('scan [paths...]', { isDefault: true })
     .description('disk usage of PATHs (default .): totals like du, largest entries, files and directories')
@@ -72,7 +80,10 @@ entered below a PATH. Totals equal du -sB1 (and du -sb with --apparent).`,
     .action(async (paths: string[], opts, command: Command) => {
       await runScan(paths, opts, command, context);
     });
+}
 
+/** `hog disk deleted`: files deleted but still open, and --reclaim of one of them. */
+function registerDeleted(disk: Command, context: CliContext): void {
   disk
     .command('deleted')
     .description('files deleted but still open: the space df counts and du cannot see')
@@ -95,7 +106,10 @@ process maps into memory (truncating it would kill that process with SIGBUS) and
     .action(async (opts, command: Command) => {
       await runDeleted(opts, command, context);
     });
+}
 
+/** `hog disk df [PATH...]`: why df and du disagree, per filesystem. */
+function registerDf(disk: Command, context: CliContext): void {
   disk
     .command('df [paths...]')
     .description('per filesystem: used = visible files + deleted-but-open + unexplained; reserved; inodes')
@@ -105,7 +119,10 @@ process maps into memory (truncating it would kill that process with SIGBUS) and
     .action(async (paths: string[], opts, command: Command) => {
       await runDf(paths, opts, command, context);
     });
+}
 
+/** `hog disk clean [PATH...]`: a plan of what can safely go, carried out with --apply. */
+function registerClean(disk: Command, context: CliContext): void {
   disk
     .command('clean [paths...]')
     .description('plan a safe cleanup (old rotated logs, big logs to compress, caches, temp, core dumps)')

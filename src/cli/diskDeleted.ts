@@ -9,7 +9,6 @@ import {
   type FilesystemDeleted,
   findDeletedOpenFiles,
   totalsByFilesystem,
-  writeMode,
 } from '../disk/deleted.js';
 import { mountOf } from '../disk/filesystems.js';
 import {
@@ -75,7 +74,7 @@ function deletedJson(
       apparentBytes: f.apparentBytes,
       mountPoint: f.mountPoint ?? null,
       fsType: f.fsType ?? null,
-      writes: writeMode(f),
+      writes: f.writes,
       holders: f.holders.map((h) => ({
         pid: h.pid,
         fd: h.fd,

@@ -6,8 +6,8 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { basename } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
+import type { Clock } from '../clock.js';
 import { HogError, isHogError, UsageError } from '../errors.js';
 import { closeAbandonedInspector } from '../inspector/attach.js';
 import { isNodeExecutable } from '../inspector/discovery.js';
@@ -109,8 +109,8 @@ async function snapshot(args: string[], flags: SnapshotFlags, context: CliContex
   }
 }
 
-function defaultFile(pid: number): string {
-  const time = new Date().toISOString().replace(/[:.]/g, '-');
+function defaultFile(pid: number, clock: Clock): string {
+  const time = new Date(clock.now()).toISOString().replace(/[:.]/g, '-');
   return `PID-${pid}-${time}.heapsnapshot`;
 }
 
@@ -121,8 +121,8 @@ async function snapshotPid(
   procRoot: string,
   stop: ReturnType<typeof stopOnSignals>,
 ): Promise<void> {
-  const file = flags.output ?? defaultFile(pid);
-  const progress = progressReporter();
+  const file = flags.output ?? defaultFile(pid, context.clock);
+  const progress = progressReporter(context.clock);
   try {
     const result = await captureHeapSnapshot(pid, file, {
       force: flags.force,
@@ -152,16 +152,16 @@ async function snapshotPid(
 }
 
 /** On a terminal a bar on stderr, redrawn in place; otherwise a line every 10% (or 64 MiB). */
-function progressReporter(stream: NodeJS.WriteStream = process.stderr) {
+function progressReporter(clock: Clock, stream: NodeJS.WriteStream = process.stderr) {
   const line = stream.isTTY ? openProgressLine(stream) : undefined;
   let lastStep = 0;
-  let lastDrawMs = 0;
+  let lastDrawMs = Number.NEGATIVE_INFINITY; // the first update draws
   return {
     update(done: number, estimate?: number) {
       const fraction = estimate ? Math.min(1, done / estimate) : undefined;
       if (line) {
         // a chunk is ~100 KiB: redraw ten times a second, not for each of them
-        const now = Date.now();
+        const now = clock.monotonic();
         if (now - lastDrawMs < 100) return;
         lastDrawMs = now;
         const width = 30;
@@ -208,18 +208,22 @@ async function snapshotCommand(
       reject(new UsageError(`cannot start ${JSON.stringify(program)}: ${error.message}`, { cause: error })),
     ),
   );
+  const stoppedBeforeSnapshot = () =>
+    new HogError(`${(stop.signal.reason as Error).message} before the snapshot; the command is stopped`);
   try {
-    const stopped = await Promise.race([
-      sleep(flags.after * 1000, false, { signal: stop.signal }),
-      exited.then(() => true),
+    // the clock's sleep ends early (without rejecting) when a signal stops hog: that is told apart here
+    const first = await Promise.race([
+      context.clock
+        .sleep(flags.after * 1000, stop.signal)
+        .then(() => (stop.signal.aborted ? ('signal' as const) : ('waited' as const))),
+      exited.then(() => 'exited' as const),
       failed,
     ]).catch((error: unknown) => {
       if (!stop.signal.aborted) throw error;
-      throw new HogError(
-        `${(stop.signal.reason as Error).message} before the snapshot; the command is stopped`,
-      );
+      throw stoppedBeforeSnapshot();
     });
-    if (stopped) {
+    if (first === 'signal') throw stoppedBeforeSnapshot();
+    if (first === 'exited') {
       throw new UsageError(`${JSON.stringify(program)} exited before the snapshot (after ${flags.after} s)`, {
         hint: 'a shorter --after, or a program that keeps running',
       });
@@ -227,7 +231,7 @@ async function snapshotCommand(
     // started with --inspect: no signal is sent
     await snapshotPid(child.pid as number, flags, context, procRoot, stop);
   } finally {
-    await stopChild(child, exited);
+    await stopChild(child, exited, context.clock);
     watchdog?.disarm();
   }
 }
@@ -240,10 +244,10 @@ function watchStartedCommand(pid: number, procRoot: string): { disarm(): void } 
   }
 }
 
-async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<void> {
+async function stopChild(child: ChildProcess, exited: Promise<void>, clock: Clock): Promise<void> {
   if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
   child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  const cancelKill = clock.after(5000, () => child.kill('SIGKILL'));
   await exited;
-  clearTimeout(timer);
+  cancelKill();
 }

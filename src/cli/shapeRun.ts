@@ -1,5 +1,4 @@
 /** The actions of `hog shape`: flags -> a change (shape/changes.ts) in a transaction -> what it did. */
-import { constants } from 'node:os';
 import { describeMatch, describeTreatment, shapeListLines } from '../render/shapeList.js';
 import { formatRate } from '../render/units.js';
 import { addChange, clearChange, linkChange, removeChange } from '../shape/changes.js';
@@ -12,6 +11,7 @@ import { readShapeState, stateDevices } from '../shape/state.js';
 import { realSystem, type ShapeSystem } from '../shape/system.js';
 import { type Change, type TransactionResult, transact } from '../shape/transaction.js';
 import type { CliContext } from './context.js';
+import { shellExitStatus } from './exitStatus.js';
 import { cancelRemovedReverts, pidPortsNow, transactTimed } from './shapeTimed.js';
 
 /** The flags of hog shape's subcommands (parsed by shape.ts). */
@@ -224,7 +224,7 @@ export async function runChange(
       context.output.error(
         `hog: ${result.interruptedBy} came while ${dev} changed: finished that, stopped there`,
       );
-      context.exitCode = 128 + (constants.signals[result.interruptedBy] ?? 0);
+      context.exitCode = shellExitStatus(null, result.interruptedBy);
       return;
     }
   }

@@ -127,7 +127,7 @@ export function totalsByFilesystem(files: readonly DeletedFile[]): FilesystemDel
 export type WriteMode = 'append' | 'offset' | 'read-only' | 'unknown';
 
 /** How the writers write: all append (safe to truncate), some write at an offset (the file turns sparse), or none write. */
-export function writeMode(file: Pick<DeletedFile, 'holders'>): WriteMode {
+function writeMode(file: Pick<DeletedFile, 'holders'>): WriteMode {
   const infos = file.holders.map((h) => h.fdinfo);
   if (infos.some((i) => i === undefined)) return 'unknown';
   const writers = infos.filter((i) => i?.writable);

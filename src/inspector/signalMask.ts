@@ -10,14 +10,9 @@
  * --disable-sigusr1, or a listener added then removed: libuv restores SIG_DFL).
  */
 import { readFileSync } from 'node:fs';
+import { parseStatusMask } from '../proc/status.js';
 
 export const SIGUSR1 = 10;
-
-/** The SigCgt mask of a status text, or undefined when the line is missing. */
-export function parseCaughtSignals(statusText: string): bigint | undefined {
-  const match = /^SigCgt:\s*([0-9a-fA-F]+)\s*$/m.exec(statusText);
-  return match ? BigInt(`0x${match[1]}`) : undefined;
-}
 
 export function catchesSignal(mask: bigint, signal: number): boolean {
   return (mask & (1n << BigInt(signal - 1))) !== 0n;
@@ -25,6 +20,6 @@ export function catchesSignal(mask: bigint, signal: number): boolean {
 
 /** Whether PID catches SIGUSR1 now; throws when its status cannot be read (gone). */
 export function catchesSigusr1(pid: number, procRoot: string): boolean {
-  const mask = parseCaughtSignals(readFileSync(`${procRoot}/${pid}/status`, 'latin1'));
+  const mask = parseStatusMask(readFileSync(`${procRoot}/${pid}/status`, 'latin1'), 'SigCgt');
   return mask !== undefined && catchesSignal(mask, SIGUSR1);
 }

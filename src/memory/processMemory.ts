@@ -7,9 +7,9 @@
  */
 import type { KeptFiles } from '../proc/keptFiles.js';
 import { pageSize } from '../proc/pageSize.js';
-import { isVanished, readProcText } from '../proc/procFile.js';
+import { isVanished, readProcText, readProcView } from '../proc/procFile.js';
 import { parseSmapsRollup } from '../proc/smapsRollup.js';
-import { statmPages } from '../proc/statm.js';
+import { type StatmSizes, statmSizesInto } from '../proc/statm.js';
 import { parseStatus } from '../proc/status.js';
 
 export interface MemoryWanted {
@@ -24,6 +24,9 @@ export interface MemoryReading {
   pss?: number;
   uss?: number;
 }
+
+/** Kept between readings: the recorder reads statm of every target at every tick. */
+const statm: StatmSizes = { size: 0, resident: 0, shared: 0 };
 
 /**
  * `files`, when given, keeps the files open between calls (keptFiles.ts); the caller drops a process's
@@ -44,7 +47,10 @@ export function readProcessMemory(
       if (status.vmRssBytes === undefined) return undefined;
       reading = { rss: status.vmRssBytes, swap: status.vmSwapBytes ?? 0 };
     } else {
-      const statm = statmPages(read('statm'), `${procRoot}/${pid}/statm`);
+      const file = `${procRoot}/${pid}/statm`;
+      // statm's numbers straight from the bytes of the kept buffer, into the kept object: no string
+      const bytes = files ? files.readView(file) : readProcView(file);
+      statmSizesInto(statm, bytes, bytes.length, file);
       if (statm.resident === 0 && statm.size === 0) return undefined;
       reading = { rss: statm.resident * pageSize(procRoot) };
     }

@@ -13,6 +13,7 @@ import { KeptFiles } from '../proc/keptFiles.js';
 import { isVanished, readProcText } from '../proc/procFile.js';
 import { readStat } from '../proc/stat.js';
 import type { Sample } from './envelope.js';
+import { appendToHistory } from './historyCompaction.js';
 import type { MemoryReading, MemoryWanted } from './processMemory.js';
 import { readProcessMemory } from './processMemory.js';
 import { descendantsOf, type ProcessIdentity, ProcessTable } from './processTree.js';
@@ -43,24 +44,6 @@ export interface RecorderSink {
   markers(markers: readonly Marker[]): void;
   note(note: Note): void;
   flush(): void;
-}
-
-/** Live verdicts need no more points than this: beyond it, the history is halved (see compactHistory). */
-export const MAX_HISTORY = 4096;
-
-/**
- * Halve a history by keeping the lower sample of each pair: the lower envelope, which is what the
- * verdict fits, survives; memory and the cost of judging stay bounded however long the recording.
- * The store keeps every sample.
- */
-export function compactHistory(history: readonly Sample[]): Sample[] {
-  const out: Sample[] = [];
-  for (let i = 0; i < history.length; i += 2) {
-    const a = history[i] as Sample;
-    const b = history[i + 1];
-    out.push(b !== undefined && b.bytes < a.bytes ? b : a);
-  }
-  return out;
 }
 
 export interface RecorderTarget {
@@ -302,8 +285,7 @@ export class Recorder {
     if (this.options.includeChildren || this.options.multiprocess)
       this.sampleMembers(state, t, scanned, total, rows);
     pushRows(rows, state.main.id, t, total);
-    state.history.push({ t, bytes: total.rss });
-    if (state.history.length > MAX_HISTORY) state.history = compactHistory(state.history);
+    state.history = appendToHistory(state.history, { t, bytes: total.rss });
   }
 
   /**
@@ -377,8 +359,7 @@ export class Recorder {
       const used = report.values.heap_used;
       const target = used === undefined ? undefined : this.targets.find((t) => t.main === tracked);
       if (target && used !== undefined) {
-        target.heapHistory.push({ t: report.t, bytes: used });
-        if (target.heapHistory.length > MAX_HISTORY) target.heapHistory = compactHistory(target.heapHistory);
+        target.heapHistory = appendToHistory(target.heapHistory, { t: report.t, bytes: used });
       }
     }
     if (rows.length > 0) for (const sink of this.sinks) sink.samples(rows);

@@ -12,6 +12,21 @@ export class KeptFiles {
 
   /** The whole text of the file; errors (ENOENT, ESRCH, EACCES) propagate, and the fd is dropped. */
   read(path: string): string {
+    const length = this.readWhole(path);
+    return this.buffer.toString('utf8', 0, length);
+  }
+
+  /**
+   * The bytes of the file as a view of the kept buffer, valid only until the next read: for parsers
+   * that take numbers straight from the bytes (statm at every recorder tick) without making a string.
+   */
+  readView(path: string): Buffer {
+    const length = this.readWhole(path);
+    return this.buffer.subarray(0, length);
+  }
+
+  /** Read the whole file into the kept buffer (growing it if needed); returns the length. */
+  private readWhole(path: string): number {
     let fd = this.fds.get(path);
     try {
       if (fd === undefined) {
@@ -30,7 +45,7 @@ export class KeptFiles {
         if (n === 0) break;
         length += n;
       }
-      return this.buffer.toString('utf8', 0, length);
+      return length;
     } catch (error) {
       this.drop(path);
       throw error;

@@ -130,3 +130,14 @@ export function readStatus(pid: number, procRoot = '/proc'): ProcStatus {
   const file = `${procRoot}/${pid}/status`;
   return parseStatus(readProcView(file), file);
 }
+
+/**
+ * A mask line of status, in hexadecimal: CapEff (the effective capabilities, bit N for capability N of
+ * include/uapi/linux/capability.h) or SigCgt (the signals with a handler, bit N-1 for signal N).
+ * Undefined when the line is missing. Apart from parseStatus, which hog ps runs on every process: only
+ * hog shape (its own CapEff) and the inspector's SIGUSR1 check (one process's SigCgt) read them.
+ */
+export function parseStatusMask(text: string, key: 'CapEff' | 'SigCgt'): bigint | undefined {
+  const match = new RegExp(`^${key}:\\s*([0-9a-fA-F]+)\\s*$`, 'm').exec(text);
+  return match ? BigInt(`0x${match[1]}`) : undefined;
+}

@@ -42,142 +42,150 @@ function rateColumn(
   };
 }
 
-function columns(by: GroupBy, o: NetColumnOptions): NetColumn[] {
-  const list: NetColumn[] = [];
-  if (by === 'connection' || by === 'process') {
-    list.push(
-      {
-        id: 'pid',
-        header: 'PID',
-        align: 'right',
-        priority: 2,
-        text: (r) => (r.pid === undefined ? '-' : String(r.pid)),
-        meaning: 'process holding the socket (the lowest PID when several share it)',
-        source: "the socket's inode in /proc/PID/fd, as ss -p finds it (root for other users' processes)",
-      },
-      {
-        id: 'command',
-        header: 'PROCESS',
-        align: 'left',
-        priority: 1,
-        minWidth: 7,
-        text: (r) => r.command ?? (by === 'process' ? r.label : '-'),
-        meaning: 'name of that process',
-        source: '/proc/PID/comm',
-      },
-    );
-  }
-  if (by === 'connection') {
-    list.push(
-      {
-        id: 'proto',
-        header: 'PROTO',
-        align: 'left',
-        priority: 9,
-        text: (r) => r.proto ?? '',
-        meaning: 'transport protocol',
-        source: 'socket table or packet header',
-      },
-      {
-        id: 'local',
+/** Who holds the socket: PID and PROCESS (with --by process, the row's own name when comm is gone). */
+function ownerColumns(by: GroupBy): NetColumn[] {
+  return [
+    {
+      id: 'pid',
+      header: 'PID',
+      align: 'right',
+      priority: 2,
+      text: (r) => (r.pid === undefined ? '-' : String(r.pid)),
+      meaning: 'process holding the socket (the lowest PID when several share it)',
+      source: "the socket's inode in /proc/PID/fd, as ss -p finds it (root for other users' processes)",
+    },
+    {
+      id: 'command',
+      header: 'PROCESS',
+      align: 'left',
+      priority: 1,
+      minWidth: 7,
+      text: (r) => r.command ?? (by === 'process' ? r.label : '-'),
+      meaning: 'name of that process',
+      source: '/proc/PID/comm',
+    },
+  ];
+}
+
+/** What a connection is: protocol, both ends, TCP state. */
+function endpointColumns(): NetColumn[] {
+  return [
+    {
+      id: 'proto',
+      header: 'PROTO',
+      align: 'left',
+      priority: 9,
+      text: (r) => r.proto ?? '',
+      meaning: 'transport protocol',
+      source: 'socket table or packet header',
+    },
+    {
+      id: 'local',
+      header: 'LOCAL',
+      align: 'left',
+      priority: 6,
+      text: (r) => r.local ?? '',
+      meaning: 'local address and port (only ":port" on a narrow terminal)',
+      source: 'socket table or packet header',
+      // two connections of one process to one remote differ only there: keep it at 80 columns
+      narrow: {
+        id: 'localPort',
         header: 'LOCAL',
         align: 'left',
-        priority: 6,
-        text: (r) => r.local ?? '',
-        meaning: 'local address and port (only ":port" on a narrow terminal)',
-        source: 'socket table or packet header',
-        // two connections of one process to one remote differ only there: keep it at 80 columns
-        narrow: {
-          id: 'localPort',
-          header: 'LOCAL',
-          align: 'left',
-          priority: 2,
-          text: (r) => (r.local ? r.local.slice(r.local.lastIndexOf(':')) : ''),
-          meaning: 'local port',
-          source: 'socket table or packet header',
-        },
-      },
-      {
-        id: 'remote',
-        header: 'REMOTE',
-        align: 'left',
-        priority: 1,
-        text: (r) => r.remote ?? '',
-        meaning: 'remote address and port',
+        priority: 2,
+        text: (r) => (r.local ? r.local.slice(r.local.lastIndexOf(':')) : ''),
+        meaning: 'local port',
         source: 'socket table or packet header',
       },
-      {
-        id: 'state',
-        header: 'STATE',
-        align: 'left',
-        priority: 8,
-        text: (r) => r.state || '-',
-        meaning: 'TCP state as ss names it; CLOSED once the socket is gone (kept 40 s, as iftop does)',
-        source: 'ss',
-      },
-    );
-  }
-  if (by === 'remote') {
-    list.push({
+    },
+    {
       id: 'remote',
-      header: 'REMOTE HOST',
+      header: 'REMOTE',
+      align: 'left',
+      priority: 1,
+      text: (r) => r.remote ?? '',
+      meaning: 'remote address and port',
+      source: 'socket table or packet header',
+    },
+    {
+      id: 'state',
+      header: 'STATE',
+      align: 'left',
+      priority: 8,
+      text: (r) => r.state || '-',
+      meaning: 'TCP state as ss names it; CLOSED once the socket is gone (kept 40 s, as iftop does)',
+      source: 'ss',
+    },
+  ];
+}
+
+function remoteHostColumn(): NetColumn {
+  return {
+    id: 'remote',
+    header: 'REMOTE HOST',
+    align: 'left',
+    priority: 1,
+    text: (r) => r.label,
+    meaning: 'remote address (no name lookup: hog sends no DNS queries)',
+    source: 'socket table or packet header',
+  };
+}
+
+/** An interface and its link: name, speed, how busy it is against that speed. */
+function interfaceColumns(): NetColumn[] {
+  return [
+    {
+      id: 'iface',
+      header: 'IFACE',
       align: 'left',
       priority: 1,
       text: (r) => r.label,
-      meaning: 'remote address (no name lookup: hog sends no DNS queries)',
-      source: 'socket table or packet header',
-    });
-  }
-  if (by === 'interface') {
-    list.push(
-      {
-        id: 'iface',
-        header: 'IFACE',
-        align: 'left',
-        priority: 1,
-        text: (r) => r.label,
-        meaning: 'network interface',
-        source: '/proc/net/dev',
-      },
-      {
-        id: 'speed',
-        header: 'SPEED',
-        align: 'right',
-        priority: 3,
-        text: (r) =>
-          r.speedBitsPerSecond === undefined
-            ? r.virtual
-              ? 'virtual'
-              : '?'
-            : formatRate(r.speedBitsPerSecond / 8),
-        meaning:
-          'link speed where it is a limit (a NIC, a bond); virtual for software devices (veth and tun/tap report a nominal 10 Gb/s), ? when unknown',
-        source: '/sys/class/net/IF/speed',
-      },
-      {
-        id: 'util',
-        header: 'UTIL',
-        align: 'right',
-        priority: 2,
-        text: (r) => (r.utilisationPercent === undefined ? '-' : formatPercent(r.utilisationPercent)),
-        meaning:
-          'busiest direction over 10 s against the link speed (each direction of a full-duplex link has the whole speed)',
-        source: '/proc/net/dev and /sys/class/net/IF/speed',
-      },
-    );
-  }
-  if (by !== 'connection') {
-    list.push({
-      id: 'conns',
-      header: 'CONNS',
+      meaning: 'network interface',
+      source: '/proc/net/dev',
+    },
+    {
+      id: 'speed',
+      header: 'SPEED',
       align: 'right',
       priority: 3,
-      text: (r) => String(r.connections),
-      meaning: 'connections counted in the row (with traffic in the last 40 s, or open with -a)',
-      source: 'socket table or capture',
-    });
-  }
-  list.push(
+      text: (r) =>
+        r.speedBitsPerSecond === undefined
+          ? r.virtual
+            ? 'virtual'
+            : '?'
+          : formatRate(r.speedBitsPerSecond / 8),
+      meaning:
+        'link speed where it is a limit (a NIC, a bond); virtual for software devices (veth and tun/tap report a nominal 10 Gb/s), ? when unknown',
+      source: '/sys/class/net/IF/speed',
+    },
+    {
+      id: 'util',
+      header: 'UTIL',
+      align: 'right',
+      priority: 2,
+      text: (r) => (r.utilisationPercent === undefined ? '-' : formatPercent(r.utilisationPercent)),
+      meaning:
+        'busiest direction over 10 s against the link speed (each direction of a full-duplex link has the whole speed)',
+      source: '/proc/net/dev and /sys/class/net/IF/speed',
+    },
+  ];
+}
+
+function connectionCountColumn(): NetColumn {
+  return {
+    id: 'conns',
+    header: 'CONNS',
+    align: 'right',
+    priority: 3,
+    text: (r) => String(r.connections),
+    meaning: 'connections counted in the row (with traffic in the last 40 s, or open with -a)',
+    source: 'socket table or capture',
+  };
+}
+
+/** How much moves: the three rate windows (IN and OUT of a window share a priority), total, peak. */
+function trafficColumns(o: NetColumnOptions): NetColumn[] {
+  return [
     rateColumn('in', 2, 1, o),
     rateColumn('out', 2, 1, o),
     rateColumn('in', 10, 4, o),
@@ -203,68 +211,84 @@ function columns(by: GroupBy, o: NetColumnOptions): NetColumn[] {
       meaning: 'highest 2 s average (in + out) since hog started',
       source: 'byte counters',
     },
-  );
-  if (by !== 'interface') {
-    list.push({
-      id: 'rtt',
-      header: 'RTT',
+  ];
+}
+
+function rttColumn(by: GroupBy): NetColumn {
+  return {
+    id: 'rtt',
+    header: 'RTT',
+    align: 'right',
+    priority: 5,
+    text: (r) =>
+      r.rttMs === undefined ? '-' : `${r.rttMs < 10 ? r.rttMs.toFixed(2) : r.rttMs.toFixed(0)}ms`,
+    meaning:
+      by === 'connection'
+        ? 'smoothed round-trip time'
+        : 'the largest smoothed round-trip time among its connections',
+    source: 'tcp_info tcpi_rtt (ss -i rtt:)',
+  };
+}
+
+/** How a connection's sending goes: retransmissions, what holds it back, its shape class, its queue. */
+function sendingColumns(): NetColumn[] {
+  return [
+    {
+      id: 'retrans',
+      header: 'RETR%',
       align: 'right',
+      priority: 6,
+      text: (r) => (r.health?.retransPercent === undefined ? '-' : formatPercent(r.health.retransPercent)),
+      meaning: 'segments retransmitted over the last 10 s, percent of data segments sent',
+      source: 'tcp_info tcpi_total_retrans / tcpi_data_segs_out',
+    },
+    {
+      id: 'limit',
+      header: 'LIMIT',
+      align: 'left',
       priority: 5,
-      text: (r) =>
-        r.rttMs === undefined ? '-' : `${r.rttMs < 10 ? r.rttMs.toFixed(2) : r.rttMs.toFixed(0)}ms`,
+      text: (r) => (r.health === undefined || r.health.limit === 'idle' ? '-' : r.health.limit),
+      meaning: `what held the sender back over the last 10 s: ${Object.entries(LIMIT_MEANING)
+        .filter(([k]) => k !== 'idle')
+        .map(([k, v]) => `${k} = ${v}`)
+        .join('; ')}`,
+      source: 'tcp_info busy_time, rwnd_limited, sndbuf_limited (Linux 4.10+)',
+    },
+    {
+      id: 'class',
+      header: 'CLASS',
+      align: 'left',
+      priority: 7,
+      text: (r) => shapingLabel(r.shaping),
       meaning:
-        by === 'connection'
-          ? 'smoothed round-trip time'
-          : 'the largest smoothed round-trip time among its connections',
-      source: 'tcp_info tcpi_rtt (ss -i rtt:)',
-    });
-  }
-  if (by === 'connection') {
-    list.push(
-      {
-        id: 'retrans',
-        header: 'RETR%',
-        align: 'right',
-        priority: 6,
-        text: (r) => (r.health?.retransPercent === undefined ? '-' : formatPercent(r.health.retransPercent)),
-        meaning: 'segments retransmitted over the last 10 s, percent of data segments sent',
-        source: 'tcp_info tcpi_total_retrans / tcpi_data_segs_out',
-      },
-      {
-        id: 'limit',
-        header: 'LIMIT',
-        align: 'left',
-        priority: 5,
-        text: (r) => (r.health === undefined || r.health.limit === 'idle' ? '-' : r.health.limit),
-        meaning: `what held the sender back over the last 10 s: ${Object.entries(LIMIT_MEANING)
-          .filter(([k]) => k !== 'idle')
-          .map(([k, v]) => `${k} = ${v}`)
-          .join('; ')}`,
-        source: 'tcp_info busy_time, rwnd_limited, sndbuf_limited (Linux 4.10+)',
-      },
-      {
-        id: 'class',
-        header: 'CLASS',
-        align: 'left',
-        priority: 7,
-        text: (r) => shapingLabel(r.shaping),
-        meaning:
-          'the hog shape class its packets go to: the priority or cap of the rule that takes them, default for the unclassified, "out ..., in ..." when both directions are shaped, - where hog shapes nothing it uses (shown once hog shape has rules)',
-        source:
-          "hog shape's recorded rules matched against the connection's ports and remote address, as its tc filters match them",
-      },
-      {
-        id: 'sendq',
-        header: 'SEND-Q',
-        align: 'right',
-        priority: 8,
-        text: (r) => formatBytesShort(r.sendQ ?? 0),
-        meaning: 'bytes written but not yet acknowledged by the peer',
-        source: 'ss Send-Q',
-      },
-    );
-  }
-  return list;
+        'the hog shape class its packets go to: the priority or cap of the rule that takes them, default for the unclassified, "out ..., in ..." when both directions are shaped, - where hog shapes nothing it uses (shown once hog shape has rules)',
+      source:
+        "hog shape's recorded rules matched against the connection's ports and remote address, as its tc filters match them",
+    },
+    {
+      id: 'sendq',
+      header: 'SEND-Q',
+      align: 'right',
+      priority: 8,
+      text: (r) => formatBytesShort(r.sendQ ?? 0),
+      meaning: 'bytes written but not yet acknowledged by the peer',
+      source: 'ss Send-Q',
+    },
+  ];
+}
+
+/** The groups a grouping shows, in their order on screen. */
+function columns(by: GroupBy, o: NetColumnOptions): NetColumn[] {
+  return [
+    ...(by === 'connection' || by === 'process' ? ownerColumns(by) : []),
+    ...(by === 'connection' ? endpointColumns() : []),
+    ...(by === 'remote' ? [remoteHostColumn()] : []),
+    ...(by === 'interface' ? interfaceColumns() : []),
+    ...(by !== 'connection' ? [connectionCountColumn()] : []),
+    ...trafficColumns(o),
+    ...(by !== 'interface' ? [rttColumn(by)] : []),
+    ...(by === 'connection' ? sendingColumns() : []),
+  ];
 }
 
 /** "low", "cap 10.0 Mb/s", "default"; "out low, in default" when both directions are shaped. */

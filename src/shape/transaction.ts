@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
  * is written only after the kernel took the change. With dryRun, only the plan comes back.
  */
 import { HogError, PermissionError, UsageError } from '../errors.js';
+import { parseStatusMask } from '../proc/status.js';
 import { type DeviceFacts, readDevice } from './device.js';
 import {
   type DevicePlan,
@@ -100,9 +101,8 @@ async function runPlan(system: ShapeSystem, plan: DevicePlan): Promise<string> {
 export function hasNetAdmin(): boolean {
   // CapEff bit 12 (include/uapi/linux/capability.h): reading needs nothing, changing needs this
   try {
-    const status = readFileSync('/proc/self/status', 'utf8');
-    const hex = /^CapEff:\s*([0-9a-f]+)/m.exec(status)?.[1];
-    return hex === undefined || (BigInt(`0x${hex}`) & (1n << 12n)) !== 0n;
+    const capabilities = parseStatusMask(readFileSync('/proc/self/status', 'utf8'), 'CapEff');
+    return capabilities === undefined || (capabilities & (1n << 12n)) !== 0n;
   } catch {
     return true;
   }

@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { statfsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findDeletedOpenFiles, writeMode } from '../../src/disk/deleted.js';
+import { findDeletedOpenFiles } from '../../src/disk/deleted.js';
 import { readMountinfo } from '../../src/proc/mountinfo.js';
 import { canMount, skipWithout } from '../helpers/capabilities.js';
 import { type Mounted, mountTmpfs } from '../helpers/disk.js';
@@ -98,7 +98,7 @@ describe.skipIf(cannotMount)('a deleted 50 MiB file held open', () => {
     // the same from the library, de-duplicated by device and inode
     const scan = findDeletedOpenFiles('/proc', readMountinfo());
     const mine = scan.files.filter((f) => f.mountPoint === fs.path);
-    expect(mine.map((f) => writeMode(f)).sort()).toEqual(['append', 'offset']);
+    expect(mine.map((f) => f.writes).sort()).toEqual(['append', 'offset']);
   });
 
   it('the table names it and the total per filesystem', async () => {

@@ -1,11 +1,7 @@
-/** SigCgt parsing, and what the mask shows for real processes: Node.js catches SIGUSR1, sleep does not. */
+/** The SigCgt mask, and what the mask shows for real processes: Node.js catches SIGUSR1, sleep does not. */
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  catchesSignal,
-  catchesSigusr1,
-  parseCaughtSignals,
-  SIGUSR1,
-} from '../../src/inspector/signalMask.js';
+import { catchesSignal, catchesSigusr1, SIGUSR1 } from '../../src/inspector/signalMask.js';
+import { parseStatusMask } from '../../src/proc/status.js';
 import { startNodeTarget, stopNodeTargets } from '../helpers/nodeTargets.js';
 import { spawnCommand } from '../helpers/processes.js';
 import { tempDir } from '../helpers/store.js';
@@ -16,14 +12,14 @@ afterAll(() => {
   tmp.remove();
 });
 
-describe('parseCaughtSignals', () => {
+describe("status's SigCgt mask (proc/status.ts parseStatusMask)", () => {
   // the mask of a Node.js 20 script, with or without process.on('SIGUSR1'): SIGINT(2), SIGUSR1(10),
   // SIGSEGV(11), SIGTERM(15) and real-time signal 33
   const status =
     'Name:\tnode\nSigBlk:\t0000000000000000\nSigIgn:\t0000000001001000\nSigCgt:\t0000000100004602\n';
 
   it('reads the SigCgt line, bit N-1 for signal N', () => {
-    const mask = parseCaughtSignals(status) as bigint;
+    const mask = parseStatusMask(status, 'SigCgt') as bigint;
     expect(mask).toBe(0x100004602n);
     expect([2, 10, 11, 15, 33].every((s) => catchesSignal(mask, s))).toBe(true);
     expect([1, 9, 12, 13, 14, 17].some((s) => catchesSignal(mask, s))).toBe(false);
@@ -31,7 +27,7 @@ describe('parseCaughtSignals', () => {
   });
 
   it('is undefined without a SigCgt line', () => {
-    expect(parseCaughtSignals('Name:\tx\nSigBlk:\t0\n')).toBeUndefined();
+    expect(parseStatusMask('Name:\tx\nSigBlk:\t0\n', 'SigCgt')).toBeUndefined();
   });
 });
 

@@ -63,6 +63,26 @@ describe('reading a seq_file of many records', () => {
       kept.drop('/proc/self/net/tcp');
     }
   });
+
+  it('KeptFiles.readView gives the bytes in its kept buffer, grown for a bigger file', () => {
+    const kept = new KeptFiles();
+    const dir = mkdtempSync(join(tmpdir(), 'hog-keptfiles-'));
+    try {
+      expect(ourListeners(kept.readView('/proc/self/net/tcp').toString())).toBe(64);
+      const small = join(dir, 'small');
+      const big = join(dir, 'big');
+      writeFileSync(small, '1206 514 380 5 0 134 0\n');
+      // 200 KiB: past the 16 KiB the kept buffer starts with
+      writeFileSync(big, Array.from({ length: 20_000 }, (_, i) => `line ${i}\n`.padStart(10, ' ')).join(''));
+      expect(kept.readView(small).toString()).toBe('1206 514 380 5 0 134 0\n');
+      expect(kept.readView(big)).toEqual(readFileSync(big));
+      expect(kept.readView(small).toString()).toBe('1206 514 380 5 0 134 0\n');
+      expect(kept.read(big)).toBe(readFileSync(big, 'utf8'));
+    } finally {
+      kept.closeAll();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('the shared buffer', () => {

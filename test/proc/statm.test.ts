@@ -1,51 +1,48 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseStatm, type StatmSizes, statmSizes, statmSizesInto } from '../../src/proc/statm.js';
+import { type StatmSizes, statmSizes, statmSizesInto } from '../../src/proc/statm.js';
 import { parseStatus } from '../../src/proc/status.js';
 import { FIXTURES } from '../helpers/hog.js';
 
-describe('parseStatm', () => {
+describe('statmSizes: pages', () => {
   it('reads pages; resident and shared match status VmRSS and RssFile+RssShmem', () => {
     const dir = `${FIXTURES}machine/proc/8980`;
-    const statm = parseStatm(readFileSync(`${dir}/statm`, 'utf8'));
+    const statm = statmSizes(readFileSync(`${dir}/statm`));
     const status = parseStatus(readFileSync(`${dir}/status`, 'utf8'));
     // captured a moment apart from a live process: equal within a few pages
-    expect(Math.abs(statm.residentPages * 4096 - (status.vmRssBytes ?? 0))).toBeLessThan(64 * 4096);
-    expect(statm.sizePages * 4096).toBe(status.vmSizeBytes);
+    expect(Math.abs(statm.resident * 4096 - (status.vmRssBytes ?? 0))).toBeLessThan(64 * 4096);
+    expect(statm.size * 4096).toBe(status.vmSizeBytes);
   });
 
   it('reads a kernel thread as zeros, whether printed as zeros or empty', () => {
-    expect(parseStatm(readFileSync(`${FIXTURES}machine/proc/2/statm`, 'utf8')).residentPages).toBe(0);
-    expect(parseStatm('')).toEqual({
-      sizePages: 0,
-      residentPages: 0,
-      sharedPages: 0,
-      textPages: 0,
-      dataPages: 0,
-    });
+    expect(statmSizes(readFileSync(`${FIXTURES}machine/proc/2/statm`)).resident).toBe(0);
+    expect(statmSizes(Buffer.from(''))).toEqual({ size: 0, resident: 0, shared: 0 });
+    expect(statmSizes(Buffer.from('0 0 0 0 0 0 0\n'))).toEqual({ size: 0, resident: 0, shared: 0 });
   });
 
   it('rejects garbage', () => {
-    expect(() => parseStatm('12 x 3')).toThrow(/malformed statm/);
-    expect(() => parseStatm('1 2 3')).toThrow(/malformed statm/);
+    expect(() => statmSizes(Buffer.from('12 x 3'))).toThrow(/malformed statm/);
+    expect(() => statmSizes(Buffer.from('1 2 3'))).toThrow(/malformed statm/);
+    expect(() => statmSizes(Buffer.from('garbage'))).toThrow(/malformed statm/);
   });
 });
 
 describe('statmSizes (from the bytes, for hog top)', () => {
-  it('reads size, resident and shared as parseStatm does, on the captured files and a live one', () => {
+  it('reads size, resident and shared as the split text says, on the captured files and a live one', () => {
     for (const file of [
       `${FIXTURES}machine/proc/8980/statm`,
       `${FIXTURES}machine/proc/2/statm`,
       '/proc/self/statm',
     ]) {
       const bytes = readFileSync(file);
-      const statm = parseStatm(bytes.toString('latin1'));
-      expect(statmSizes(bytes), file).toEqual({
-        size: statm.sizePages,
-        resident: statm.residentPages,
-        shared: statm.sharedPages,
-      });
+      const [size, resident, shared] = bytes.toString('latin1').trim().split(' ').map(Number);
+      expect(statmSizes(bytes), file).toEqual({ size, resident, shared });
     }
+    expect(statmSizes(Buffer.from('9573 2157 1432 5 0 420 0\n'))).toEqual({
+      size: 9573,
+      resident: 2157,
+      shared: 1432,
+    });
     expect(statmSizes(Buffer.from('182059 10066 8485 6802 0 12184 0\n'))).toEqual({
       size: 182059,
       resident: 10066,

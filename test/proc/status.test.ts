@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseStatus, readStatus } from '../../src/proc/status.js';
+import { parseStatus, parseStatusMask, readStatus } from '../../src/proc/status.js';
+import { canSwitchUser, skipWithout } from '../helpers/capabilities.js';
 import { FIXTURES } from '../helpers/hog.js';
 
 const fixture = (pid: number) => readFileSync(`${FIXTURES}machine/proc/${pid}/status`, 'utf8');
@@ -50,4 +52,25 @@ describe('parseStatus', () => {
     expect(s.tgid).toBe(process.pid);
     expect(s.vmRssBytes).toBeGreaterThan(1024 * 1024);
   });
+});
+
+describe('parseStatusMask', () => {
+  it('reads the CapEff and SigCgt lines of a captured status as numbers', () => {
+    const text = fixture(8969);
+    expect(parseStatusMask(text, 'CapEff')).toBe(0x1fffeffffffn);
+    expect(parseStatusMask(text, 'SigCgt')).toBe(0n);
+    expect(parseStatusMask('Name:\tx\nTgid:\t5\n', 'CapEff')).toBeUndefined();
+  });
+
+  it.skipIf(skipWithout("a process of nobody's CapEff", canSwitchUser))(
+    "a process of nobody's has no capability, CAP_NET_ADMIN included",
+    () => {
+      const status = spawnSync(
+        'setpriv',
+        ['--reuid=65534', '--regid=65534', '--clear-groups', 'cat', '/proc/self/status'],
+        { encoding: 'utf8', timeout: 10_000 },
+      ).stdout;
+      expect(parseStatusMask(status, 'CapEff')).toBe(0n);
+    },
+  );
 });
