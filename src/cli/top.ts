@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { parseSortKey, SORT_KEYS, type SortKey, selectRows } from '../memory/processView.js';
+import { type ProcessRow, parseSortKey, SORT_KEYS, type SortKey, selectRows } from '../memory/processView.js';
 import { type ProcessIdentity, signalProcess } from '../memory/signalProcess.js';
 import { readUserNames } from '../proc/passwd.js';
 import { decodeKeys } from '../render/keys.js';
@@ -51,7 +51,9 @@ Keys: M sort by memory, P by CPU, N by PID, T tree, c program name or full comma
       k kill (asks PID, signal, confirmation), arrows/PgUp/PgDn scroll, Home/End first/last row,
       q quit. In a prompt: Backspace, Ctrl-U clear, Ctrl-W delete a word, Enter apply, Esc cancel.
 COMMAND shows the program name and its arguments with paths cut to their last part (python3
-worker.py); -c or the key c shows the full command line.
+worker.py); -c or the key c shows the full command line. A command line is read when its process
+starts or execs, then again every 5 refreshes while its row is on screen (every 30 off screen), so a
+process that retitles itself shows its new title within 5 refreshes.
 GROWTH is the change of RES per minute since hog top started watching each process.
 
 Examples:
@@ -93,9 +95,9 @@ function view(
   if (gone.size > 0) data.all = data.all.filter((r) => !gone.has(r.pid));
   let rows = select();
   for (let attempt = 0; attempt < 3; attempt++) {
-    const page = Math.max(0, height - HEADER_LINES - 1);
-    const start = Math.min(state.scroll, Math.max(0, rows.length - page));
-    const shown = new Set(rows.slice(start, start + page).map((r) => r.pid));
+    const shown = shownPids(rows, state.scroll, height);
+    // the next refresh reads these rows' command lines more often than the others' (processTable.ts)
+    sampler.onScreen = shown;
     const pending = data.all.filter((r) => r.statusPending && shown.has(r.pid));
     if (pending.length === 0) break;
     gone = sampler.fillStatus(pending);
@@ -104,6 +106,16 @@ function view(
     rows = select();
   }
   return { ...data, rows };
+}
+
+/** The PIDs of the rows renderTopFrame draws on a screen `height` lines high, scrolled to `scroll`. */
+function shownPids(rows: readonly ProcessRow[], scroll: number, height: number): Set<number> {
+  const page = Math.max(0, height - HEADER_LINES - 1);
+  const start = Math.min(scroll, Math.max(0, rows.length - page));
+  const shown = new Set<number>();
+  const end = Math.min(rows.length, start + page);
+  for (let i = start; i < end; i++) shown.add((rows[i] as ProcessRow).pid);
+  return shown;
 }
 
 async function runBatch(

@@ -27,6 +27,8 @@ export class TopSampler {
   private readonly cmdlines = new PerProcessCache<string[]>();
   /** Effective uids, read from status when due (statusFill.ts). */
   private readonly owners = new PerProcessCache<number>();
+  /** The PIDs on screen at the last draw (hog top on a terminal), set by the view. */
+  onScreen: ReadonlySet<number> | undefined;
   /** Swap in use on the machine at the last refresh: then every row on screen reads its VmSwap. */
   private swapInUse = true;
   /** stat and statm of every process, status of the rows on screen: read again each refresh. */
@@ -65,6 +67,7 @@ export class TopSampler {
       procRoot: this.procRoot,
       pids: this.pids,
       cmdlines: this.cmdlines,
+      onScreen: this.onScreen,
       deferStatus: this.deferStatus,
     });
     const now = this.clock.monotonic();

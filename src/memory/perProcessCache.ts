@@ -11,8 +11,15 @@
  * Pure bookkeeping: processTable.ts and statusFill.ts do the reading.
  */
 
-/** A kept line is read again at least once in this many refreshes. */
+/** A kept value is read again at least once in this many refreshes. */
 export const REREAD_EVERY = 5;
+/**
+ * The same for a process hog top does not show (the caller says which it shows): its command line
+ * matters only to the / filter until it comes on screen. 30 refreshes is a minute at the default
+ * 2 s; with 680 processes, a fifth of all command lines read again at every refresh was, after the
+ * stat reads, the largest cost of a refresh (open, read, close, parse, and the COMMAND texts again).
+ */
+export const REREAD_OFF_SCREEN_EVERY = 30;
 
 interface Kept<T> {
   startTimeTicks: number;
@@ -29,11 +36,20 @@ export class PerProcessCache<T> {
     this.refresh++;
   }
 
-  /** The kept value of this process, or undefined when it must be read (new, exec'd, or its turn). */
-  get(pid: number, startTimeTicks: number, comm: string): T | undefined {
+  /**
+   * The kept value of this process, or undefined when it must be read (new, exec'd, or its turn: once
+   * in `every` refreshes, each process in its own, by PID).
+   */
+  get(pid: number, startTimeTicks: number, comm: string, every = REREAD_EVERY): T | undefined {
+    const value = this.peek(pid, startTimeTicks, comm);
+    if (value === undefined || (pid + this.refresh) % every === 0) return undefined;
+    return value;
+  }
+
+  /** The kept value of this same process, due or not (to compare with what was read again). */
+  peek(pid: number, startTimeTicks: number, comm: string): T | undefined {
     const kept = this.kept.get(pid);
     if (kept === undefined || kept.startTimeTicks !== startTimeTicks || kept.comm !== comm) return undefined;
-    if ((pid + this.refresh) % REREAD_EVERY === 0) return undefined;
     return kept.value;
   }
 

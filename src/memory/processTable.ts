@@ -21,7 +21,7 @@ import { PF_KTHREAD, parseStatBytes } from '../proc/stat.js';
 import { statmSizes } from '../proc/statm.js';
 import { parseStatus } from '../proc/status.js';
 import { readUptime } from '../proc/uptime.js';
-import type { PerProcessCache } from './perProcessCache.js';
+import { type PerProcessCache, REREAD_EVERY, REREAD_OFF_SCREEN_EVERY } from './perProcessCache.js';
 
 export interface ProcessSample {
   pid: number;
@@ -71,6 +71,12 @@ export interface CollectOptions {
   smaps?: boolean;
   /** Command lines kept from earlier refreshes (hog top): only the new and the due ones are read. */
   cmdlines?: PerProcessCache<string[]>;
+  /**
+   * The PIDs on screen at the last draw (hog top on a terminal): their kept command lines are due
+   * every REREAD_EVERY refreshes, the others' every REREAD_OFF_SCREEN_EVERY. Without it, all every
+   * REREAD_EVERY.
+   */
+  onScreen?: ReadonlySet<number> | undefined;
   /** Read statm instead of status; uid and VmSwap are left to statusFill.ts (see ProcessSample). */
   deferStatus?: boolean;
   /** Files kept open between refreshes (hog top): read with pread instead of open, read, close. */
@@ -79,7 +85,7 @@ export interface CollectOptions {
 
 /** Read one process; undefined if it vanished. Other errors propagate. */
 export function readProcess(pid: number, procRoot: string, smaps: boolean): ProcessSample | undefined {
-  return sampleOf(readProcFiles(procRoot, [pid], FILES), 0, pid, procRoot, smaps);
+  return sampleOf(readProcFiles(procRoot, [pid], FILES), 0, pid, procRoot, { smaps });
 }
 
 const FILES = ['stat', 'status', 'cmdline'];
@@ -105,15 +111,22 @@ export function vanishedOrThrow(code: string, pid: number, name: string, procRoo
   throw Object.assign(error, { code });
 }
 
+/** How a collection reads each process (CollectOptions, resolved). */
+interface ReadMode {
+  smaps: boolean;
+  cmdlines?: PerProcessCache<string[]> | undefined;
+  onScreen?: ReadonlySet<number> | undefined;
+  deferStatus?: boolean;
+}
+
 function sampleOf(
   files: ProcFileSet,
   index: number,
   pid: number,
   procRoot: string,
-  smaps: boolean,
-  cmdlines?: PerProcessCache<string[]>,
-  deferStatus = false,
+  mode: ReadMode,
 ): ProcessSample | undefined {
+  const { smaps, cmdlines, onScreen, deferStatus = false } = mode;
   const statBytes = files.get(index, 'stat');
   if (typeof statBytes === 'string') return vanishedOrThrow(statBytes, pid, 'stat', procRoot);
   const memoryFile = deferStatus ? 'statm' : 'status';
@@ -128,7 +141,10 @@ function sampleOf(
   // kernel threads have no command line; with a cache, the line is the kept one or read afterwards
   let args: string[] = [];
   if (!kernelThread && cmdlineBytes) args = parseCmdline(cmdlineBytes.toString('utf8'));
-  else if (!kernelThread && cmdlines) args = cmdlines.get(pid, stat.startTimeTicks, stat.comm) ?? UNREAD;
+  else if (!kernelThread && cmdlines) {
+    const every = onScreen === undefined || onScreen.has(pid) ? REREAD_EVERY : REREAD_OFF_SCREEN_EVERY;
+    args = cmdlines.get(pid, stat.startTimeTicks, stat.comm, every) ?? UNREAD;
+  }
   const sample: ProcessSample = {
     pid,
     ppid: stat.ppid,
@@ -178,8 +194,9 @@ export function collectProcesses(options: CollectOptions = {}): ProcessSnapshot 
   const files = options.kept ? options.kept.read(pids, names) : readProcFiles(procRoot, pids, names);
   let processes: ProcessSample[] = [];
   let smapsDenied = 0;
+  const mode: ReadMode = { smaps, cmdlines, onScreen: options.onScreen, deferStatus };
   for (const [index, pid] of pids.entries()) {
-    const sample = sampleOf(files, index, pid, procRoot, smaps, cmdlines, deferStatus);
+    const sample = sampleOf(files, index, pid, procRoot, mode);
     if (!sample) continue;
     if (sample.smapsDenied) smapsDenied++;
     processes.push(sample);
@@ -228,12 +245,21 @@ function readUnreadCmdlines(
       gone.add(sample);
       continue;
     }
-    sample.args = parseCmdline(bytes.toString('utf8'));
+    const args = parseCmdline(bytes.toString('utf8'));
+    // a line read again and found unchanged stays the same array: its COMMAND texts stay made
+    const kept = cache.peek(sample.pid, sample.startTimeTicks, sample.comm);
+    sample.args = kept !== undefined && sameArgs(kept, args) ? kept : args;
     cache.set(sample.pid, sample.startTimeTicks, sample.comm, sample.args);
   }
   const kept = gone.size === 0 ? processes : processes.filter((p) => !gone.has(p));
   cache.keepOnly(new Set(kept.map((p) => p.pid)));
   return kept;
+}
+
+function sameArgs(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**

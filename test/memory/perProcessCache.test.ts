@@ -8,7 +8,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PerProcessCache, REREAD_EVERY } from '../../src/memory/perProcessCache.js';
+import { PerProcessCache, REREAD_EVERY, REREAD_OFF_SCREEN_EVERY } from '../../src/memory/perProcessCache.js';
 import { collectProcesses } from '../../src/memory/processTable.js';
 import { FIXTURES } from '../helpers/hog.js';
 
@@ -89,5 +89,38 @@ describe('collectProcesses with kept command lines', () => {
     const pids = collectProcesses({ procRoot: proc, cmdlines: cache }).processes.map((p) => p.pid);
     expect(pids).not.toContain(pid);
     expect(pids).toContain(8972);
+  });
+
+  it('reads the line of a process off screen again once in REREAD_OFF_SCREEN_EVERY refreshes, on screen once in REREAD_EVERY', () => {
+    const cache = new PerProcessCache<string[]>();
+    const collect = (onScreen: Set<number>) =>
+      collectProcesses({ procRoot: proc, cmdlines: cache, onScreen }).processes.find((p) => p.pid === pid)
+        ?.args;
+    collect(new Set());
+    // a new title before every refresh: a refresh shows its own title only when it read the file
+    const reads = (refreshes: number, onScreen: Set<number>) => {
+      let read = 0;
+      for (let k = 0; k < refreshes; k++) {
+        const title = `a) b: title ${onScreen.size}-${k}`;
+        writeFileSync(cmdline(), `${title}\x00`);
+        if (collect(onScreen)?.[0] === title) read++;
+      }
+      return read;
+    };
+    expect(reads(REREAD_OFF_SCREEN_EVERY, new Set([1]))).toBe(1);
+    expect(reads(2 * REREAD_OFF_SCREEN_EVERY, new Set([1]))).toBe(2);
+    expect(reads(REREAD_OFF_SCREEN_EVERY, new Set([1, pid]))).toBe(REREAD_OFF_SCREEN_EVERY / REREAD_EVERY);
+  });
+
+  it('keeps the same array for a line read again unchanged, and a new one for a changed line', () => {
+    const cache = new PerProcessCache<string[]>();
+    const first = argsOf(cache);
+    const later = Array.from({ length: REREAD_EVERY }, () => argsOf(cache));
+    // the due refresh read the file again; the line was the same, so the array is the kept one
+    for (const args of later) expect(args).toBe(first);
+    writeFileSync(cmdline(), '/tmp/a) b\x00301\x00');
+    const changed = Array.from({ length: REREAD_EVERY }, () => argsOf(cache)).at(-1);
+    expect(changed).toEqual(['/tmp/a) b', '301']);
+    expect(changed).not.toBe(first);
   });
 });
