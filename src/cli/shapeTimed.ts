@@ -4,7 +4,7 @@
  * reverts of the rules a change removed cancelled (remove, clear).
  */
 import { readlinkSync } from 'node:fs';
-import { HogError } from '../errors.js';
+import { HogError, isHogError } from '../errors.js';
 import { formatDuration } from '../render/units.js';
 import { readPidPorts } from '../shape/pidPorts.js';
 import { cancelRevert, type ScheduledRevert, scheduleRevert } from '../shape/revert.js';
@@ -80,10 +80,17 @@ export async function transactTimed(
   try {
     if (planned) extra = scheduleFor(plan, options.forSeconds, system.stateDir, false);
   } catch (error) {
-    throw new HogError(`could not schedule the revert of ${planned?.id}: nothing was changed`, {
-      hint: 'without --for the rule stays until hog shape remove',
-      cause: error,
-    });
+    // the reason is the user's to fix (start atd...): said here, not only under --verbose
+    throw new HogError(
+      `could not schedule the revert of ${planned?.id}, so nothing was changed: ${(error as Error).message}`,
+      {
+        hint:
+          isHogError(error) && error.hint !== undefined
+            ? error.hint
+            : 'without --for the rule stays until hog shape remove',
+        cause: error,
+      },
+    );
   }
   let result: TransactionResult;
   try {

@@ -7,6 +7,7 @@
  * cancelRevert is what `hog shape remove` and `clear` call, so no revert outlives its rule.
  */
 import { realpathSync } from 'node:fs';
+import { UnsupportedError } from '../errors.js';
 import { cancelAt, scheduleWithAt } from './revertAt.js';
 import { cancelDetached, scheduleDetached } from './revertDetached.js';
 import { guardedCommand, type RevertHandle, type RevertJob } from './revertJob.js';
@@ -56,7 +57,9 @@ export interface ScheduledRevert {
 /** node and the hog script running now, resolved, so the revert runs the same hog. */
 export function thisHog(): string[] {
   const script = process.argv[1];
-  if (script === undefined) throw new Error('cannot tell which hog script runs');
+  // only a hog loaded without a script (node -e, a REPL) has none: the CLI always runs from one
+  if (script === undefined)
+    throw new Error('thisHog(): process.argv[1] is empty, so the revert cannot run this hog again');
   return [process.execPath, realpathSync(script)];
 }
 
@@ -128,7 +131,9 @@ export function scheduleRevert(rule: RevertTarget, forMs: number, options: Rever
     return { mechanism: choice.mechanism, dueAt: job.dueAt, passedOver, record };
   }
   const why = passedOver.map((p) => `${p.mechanism}: ${p.why}`).join('; ');
-  throw new Error(`no way to schedule the revert here (${why})`);
+  throw new UnsupportedError(`no way to schedule the revert here (${why})`, {
+    hint: 'start atd (or run hog where systemd is PID 1), and check that /bin/sh runs; without --for the rule stays until hog shape remove',
+  });
 }
 
 /** Cancel through the mechanism; the record goes in any case (that alone disarms the guard). */

@@ -4,6 +4,7 @@
  * revert is on time to the second, not up to a minute late. -M: no mail (the output goes to the log).
  * The job carries a marker line, checked before atrm so a reused job number is never cancelled.
  */
+import { UnsupportedError } from '../errors.js';
 import { type RevertHandle, type RevertJob, runTool, shellQuote } from './revertJob.js';
 
 export function atMarker(job: Pick<RevertJob, 'key' | 'createdAt'>): string {
@@ -31,7 +32,7 @@ export function scheduleWithAt(job: RevertJob): RevertHandle {
   const minutes = Math.floor(job.delayMs / 60_000);
   const r = runTool('at', ['-M', minutes === 0 ? 'now' : `now + ${minutes} minutes`], atScript(job));
   const atJob = parseAtJob(r.said);
-  if (!r.ok || atJob === undefined) throw new Error(`at failed: ${r.said}`);
+  if (!r.ok || atJob === undefined) throw new UnsupportedError(`at failed: ${r.said}`);
   return { atJob };
 }
 

@@ -9,6 +9,7 @@
  */
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
+import { UnsupportedError } from '../errors.js';
 import { readStat } from '../proc/stat.js';
 import type { RevertHandle, RevertJob } from './revertJob.js';
 
@@ -23,7 +24,12 @@ export function scheduleDetached(job: RevertJob, procRoot = '/proc'): RevertHand
       ['-c', WAIT_THEN_RUN, 'hog-shape-revert', (Math.max(0, job.delayMs) / 1000).toFixed(3), ...job.command],
       { detached: true, stdio: ['ignore', log, log], cwd: '/', env: { ...process.env, ...job.env } },
     );
-    if (child.pid === undefined) throw new Error('could not start /bin/sh for the detached reverter');
+    if (child.pid === undefined) {
+      // spawn failed (/bin/sh missing or not executable, no process left): Node.js says why in an
+      // 'error' event on the next tick, which would end hog as uncaught without this listener
+      child.on('error', () => undefined);
+      throw new UnsupportedError('could not start /bin/sh for the detached reverter');
+    }
     child.unref();
     // the child exists once spawn returned a PID: its start time is fixed from fork on
     return { pid: child.pid, startTimeTicks: readStat(child.pid, procRoot).startTimeTicks };

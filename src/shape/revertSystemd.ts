@@ -5,6 +5,7 @@
  * The unit name carries the rule's creation time, so a rule removed and added again never collides
  * with a leftover of its predecessor.
  */
+import { UnsupportedError } from '../errors.js';
 import { type RevertHandle, type RevertJob, runTool } from './revertJob.js';
 
 export function systemdUnitName(job: Pick<RevertJob, 'key' | 'createdAt'>): string {
@@ -25,7 +26,7 @@ export function scheduleWithSystemd(job: RevertJob): RevertHandle {
     ...job.command,
   ];
   const r = runTool('systemd-run', args);
-  if (!r.ok) throw new Error(`systemd-run failed: ${r.said}`);
+  if (!r.ok) throw new UnsupportedError(`systemd-run failed: ${r.said}`);
   return { unit };
 }
 
