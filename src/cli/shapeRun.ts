@@ -39,6 +39,7 @@ function changeFor(
   verb: 'link' | 'add' | 'remove' | 'clear',
   opts: ShapeFlags,
   id: string | undefined,
+  now: number,
 ): Change {
   if (verb === 'link') {
     return linkChange({
@@ -56,7 +57,7 @@ function changeFor(
         ...(opts.host !== undefined ? { host: opts.host } : {}),
         ...(opts.pid !== undefined ? { pid: opts.pid, ports: opts.pidPorts ?? [] } : {}),
       },
-      ...(opts.for !== undefined ? { expiresAt: Date.now() + opts.for * 1000 } : {}),
+      ...(opts.for !== undefined ? { expiresAt: now + opts.for * 1000 } : {}),
       ...(opts.prio !== undefined ? { prio: opts.prio } : {}),
       ...(opts.rate !== undefined ? { rateBitsPerSecond: opts.rate } : {}),
       ...(opts.ceil !== undefined ? { ceilBitsPerSecond: opts.ceil } : {}),
@@ -179,14 +180,14 @@ export async function runChange(
   id: string | undefined,
   context: CliContext,
 ): Promise<void> {
-  const system = realSystem();
+  const system = realSystem(context.clock);
   let pidNote: string | undefined;
   if (verb === 'add' && opts.pid !== undefined) {
-    const now = pidPortsNow(opts.pid);
+    const now = pidPortsNow(opts.pid, '/proc', context.clock);
     opts.pidPorts = now.ports;
     pidNote = now.note;
   }
-  const change = changeFor(verb, opts, id);
+  const change = changeFor(verb, opts, id, context.clock.now());
   const devs = opts.dev !== undefined ? [opts.dev] : await hogDevices(system);
   if (devs.length === 0 && verb === 'clear') {
     context.output.line(opts.json ? '[]' : 'nothing to clear: hog has no shaping installed here');
@@ -215,7 +216,7 @@ export async function runChange(
       );
       continue;
     }
-    if (!opts.dryRun) cancelRemovedReverts(result, system.stateDir);
+    if (!opts.dryRun) cancelRemovedReverts(result, system);
     const extra = timed?.extra ?? { lines: [], json: {} };
     if (pidNote !== undefined) extra.lines.unshift(pidNote);
     report(dev, result, opts, context, extra);
@@ -231,7 +232,7 @@ export async function runChange(
 }
 
 export async function runList(opts: ShapeFlags, context: CliContext): Promise<void> {
-  const system = realSystem();
+  const system = realSystem(context.clock);
   const devs = opts.dev !== undefined ? [opts.dev] : await hogDevices(system);
   if (opts.dev !== undefined) readDevice(system, opts.dev);
   const listings = [];

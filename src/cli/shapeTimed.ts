@@ -4,6 +4,7 @@
  * reverts of the rules a change removed cancelled (remove, clear).
  */
 import { readlinkSync } from 'node:fs';
+import type { Clock } from '../clock.js';
 import { HogError, isHogError } from '../errors.js';
 import { formatDuration } from '../render/units.js';
 import { readPidPorts } from '../shape/pidPorts.js';
@@ -24,8 +25,8 @@ function sameNetns(pid: number, procRoot: string): boolean {
 }
 
 /** The ports of PID now, and the line that says they are a snapshot. */
-export function pidPortsNow(pid: number, procRoot = '/proc'): { ports: number[]; note: string } {
-  const p = readPidPorts(pid, procRoot);
+export function pidPortsNow(pid: number, procRoot: string, clock: Clock): { ports: number[]; note: string } {
+  const p = readPidPorts(pid, procRoot, clock);
   const elsewhere = sameNetns(pid, procRoot)
     ? ''
     : " (its ports are those of its own network namespace, not hog's: they match only what crosses this device with them)";
@@ -42,12 +43,15 @@ export function addedRule(result: TransactionResult): ShapeRule | undefined {
 }
 
 /** Cancel the pending reverts of every rule the change took out (or replaced). */
-export function cancelRemovedReverts(result: TransactionResult, stateDir: string): void {
+export function cancelRemovedReverts(
+  result: TransactionResult,
+  system: Pick<ShapeSystem, 'stateDir' | 'clock'>,
+): void {
   if (!result.applied) return;
   const after = result.after?.rules ?? [];
   for (const rule of result.before?.rules ?? []) {
     if (!after.some((r) => r.id === rule.id && r.createdAt === rule.createdAt))
-      cancelRevert(rule, { stateDir });
+      cancelRevert(rule, { stateDir: system.stateDir, clock: system.clock });
   }
 }
 
@@ -73,12 +77,11 @@ export async function transactTimed(
   const createdAt = system.now();
   const fixed: ShapeSystem = { ...system, now: () => createdAt };
   const plan = await transact(fixed, dev, change, { dryRun: true, force: options.force });
-  if (options.dryRun)
-    return { result: plan, extra: scheduleFor(plan, options.forSeconds, system.stateDir, true) };
+  if (options.dryRun) return { result: plan, extra: scheduleFor(plan, options.forSeconds, system, true) };
   const planned = addedRule(plan);
   let extra: { lines: string[]; json: Record<string, unknown> } = { lines: [], json: {} };
   try {
-    if (planned) extra = scheduleFor(plan, options.forSeconds, system.stateDir, false);
+    if (planned) extra = scheduleFor(plan, options.forSeconds, system, false);
   } catch (error) {
     // the reason is the user's to fix (start atd...): said here, not only under --verbose
     throw new HogError(
@@ -96,18 +99,16 @@ export async function transactTimed(
   try {
     result = await transact(fixed, dev, change, { force: options.force });
   } catch (error) {
-    if (planned) cancelRevert(planned, { stateDir: system.stateDir });
+    if (planned) cancelRevert(planned, { stateDir: system.stateDir, clock: system.clock });
     throw error;
   }
   const added = addedRule(result);
   // another hog shape changed the device between the two looks: the revert follows what went in
   if (planned && (added?.id !== planned.id || added.createdAt !== planned.createdAt)) {
-    cancelRevert(planned, { stateDir: system.stateDir });
+    cancelRevert(planned, { stateDir: system.stateDir, clock: system.clock });
     return {
       result,
-      extra: added
-        ? scheduleFor(result, options.forSeconds, system.stateDir, false)
-        : { lines: [], json: {} },
+      extra: added ? scheduleFor(result, options.forSeconds, system, false) : { lines: [], json: {} },
     };
   }
   return { result, extra };
@@ -117,7 +118,7 @@ export async function transactTimed(
 export function scheduleFor(
   result: TransactionResult,
   forSeconds: number,
-  stateDir: string,
+  system: Pick<ShapeSystem, 'stateDir' | 'clock'>,
   dryRun: boolean,
 ): { lines: string[]; json: Record<string, unknown> } {
   if (dryRun) {
@@ -129,7 +130,10 @@ export function scheduleFor(
   }
   const rule = addedRule(result);
   if (rule === undefined || rule.expiresAt === undefined) return { lines: [], json: {} };
-  const s = scheduleRevert(rule, rule.expiresAt - Date.now(), { stateDir });
+  const s = scheduleRevert(rule, rule.expiresAt - system.clock.now(), {
+    stateDir: system.stateDir,
+    clock: system.clock,
+  });
   const lines = [
     `reverts by itself at ${new Date(s.dueAt).toISOString()} (in ${formatDuration(forSeconds)}) through ${mechanismWords(s)}`,
     ...s.passedOver.map((p) => `  not through ${p.mechanism}: ${p.why}`),

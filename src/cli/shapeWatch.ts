@@ -5,7 +5,6 @@
  * A rule's timed revert (--for) follows it: an update renews the rule's creation time, so the revert
  * is moved to the new rule, due at the same moment.
  */
-import { realClock } from '../clock.js';
 import { isHogError, NotFoundError, PermissionError } from '../errors.js';
 import { addChange, removeChange } from '../shape/changes.js';
 import { readPidPorts } from '../shape/pidPorts.js';
@@ -41,21 +40,22 @@ function pidRulesOf(system: ShapeSystem, devs: () => string[]): ShapeRule[] {
  * revert cancelled after it: killed at any moment, watch leaves a revert that matches the rule there.
  */
 async function replaceKeepingRevert(system: ShapeSystem, rule: ShapeRule, change: Change): Promise<void> {
-  const stateDir = system.stateDir;
+  const { stateDir, clock } = system;
   const createdAt = system.now();
   const next = { ...rule, createdAt };
   const pending = pendingRevert(rule, stateDir);
-  if (pending) scheduleRevert(next, Math.max(MIN_REVERT_MS, pending.dueAt - Date.now()), { stateDir });
+  if (pending)
+    scheduleRevert(next, Math.max(MIN_REVERT_MS, pending.dueAt - clock.now()), { stateDir, clock });
   let result: Awaited<ReturnType<typeof transact>>;
   try {
     result = await transact({ ...system, now: () => createdAt }, rule.dev, change, {});
   } catch (error) {
-    if (pending) cancelRevert(next, { stateDir });
+    if (pending) cancelRevert(next, { stateDir, clock });
     throw error;
   }
   if (!pending) return;
   const now = result.after?.rules.find((r) => r.id === rule.id);
-  cancelRevert(now?.createdAt === createdAt ? rule : next, { stateDir });
+  cancelRevert(now?.createdAt === createdAt ? rule : next, { stateDir, clock });
 }
 
 function watchIO(system: ShapeSystem, devs: () => string[], procRoot: string, context: CliContext): WatchIO {
@@ -63,7 +63,7 @@ function watchIO(system: ShapeSystem, devs: () => string[], procRoot: string, co
     pidRules: () => pidRulesOf(system, devs),
     read: (pid) => {
       try {
-        const p = readPidPorts(pid, procRoot);
+        const p = readPidPorts(pid, procRoot, system.clock);
         return { comm: p.comm, startedAtMs: p.startedAtMs, ports: p.ports };
       } catch (error) {
         if (error instanceof NotFoundError || (isHogError(error) && error.exitCode === 2)) return undefined;
@@ -83,10 +83,11 @@ function watchIO(system: ShapeSystem, devs: () => string[], procRoot: string, co
     },
     async remove(rule) {
       await transact(system, rule.dev, removeChange({ id: rule.id, ifCreatedAt: rule.createdAt }), {});
-      cancelRevert(rule, { stateDir: system.stateDir });
+      cancelRevert(rule, { stateDir: system.stateDir, clock: system.clock });
     },
-    say: (line) => context.output.line(`${new Date().toISOString().slice(11, 19)} ${line}`),
-    sleep: (ms, signal) => realClock.sleep(ms, signal),
+    say: (line) =>
+      context.output.line(`${new Date(context.clock.now()).toISOString().slice(11, 19)} ${line}`),
+    sleep: (ms, signal) => context.clock.sleep(ms, signal),
   };
 }
 
@@ -98,7 +99,7 @@ export async function runShapeWatch(
   // every update changes tc: say so now, not at the first port the process opens
   if (!hasNetAdmin())
     throw new PermissionError('hog shape watch changes traffic control rules', { hint: NET_ADMIN_HINT });
-  const system = realSystem('/sys', procRoot);
+  const system = realSystem(context.clock, '/sys', procRoot);
   const devs = () => (flags.dev !== undefined ? [flags.dev] : stateDevices(system.stateDir));
   const rules = pidRulesOf(system, devs);
   if (rules.length === 0) {

@@ -5,6 +5,7 @@
  * is no stale lock file to judge. A second hog waits for it, up to a bound.
  */
 import { createServer, type Server } from 'node:net';
+import type { Clock } from '../clock.js';
 import { HogError } from '../errors.js';
 
 export interface DeviceLock {
@@ -28,17 +29,18 @@ function tryBind(name: string): Promise<Server | undefined> {
 export async function lockDevice(
   netns: string,
   dev: string,
+  clock: Clock,
   waitMs = 15_000,
   everyMs = 50,
 ): Promise<DeviceLock> {
   const name = `hog-shape/${netns}/${dev}`;
-  const deadline = Date.now() + waitMs;
+  const deadline = clock.monotonic() + waitMs;
   for (;;) {
     const server = await tryBind(name);
     if (server !== undefined) {
       return { release: () => new Promise((resolve) => server.close(() => resolve())) };
     }
-    if (Date.now() > deadline) {
+    if (clock.monotonic() > deadline) {
       throw new HogError(
         `another hog shape is changing ${dev} and did not finish within ${waitMs / 1000} s`,
         {
@@ -46,6 +48,6 @@ export async function lockDevice(
         },
       );
     }
-    await new Promise((r) => setTimeout(r, everyMs));
+    await clock.sleep(everyMs);
   }
 }

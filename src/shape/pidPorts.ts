@@ -8,6 +8,7 @@
  * refreshes the rule. The sockets are read from the process's own network namespace
  * (/proc/PID/net/...), and the socket inodes from its descriptors (/proc/PID/fd), as ss -p does.
  */
+import { type Clock, realClock } from '../clock.js';
 import { NotFoundError, PermissionError, quote } from '../errors.js';
 import { type ProcSocket, type Protocol, readProcNetSockets } from '../proc/netSockets.js';
 import { readProcText } from '../proc/procFile.js';
@@ -51,7 +52,7 @@ function errno(error: unknown): string | undefined {
 }
 
 /** The ports PID uses now. NotFoundError when there is no such process, PermissionError without root. */
-export function readPidPorts(pid: number, procRoot = '/proc'): PidPorts {
+export function readPidPorts(pid: number, procRoot = '/proc', clock: Clock = realClock): PidPorts {
   let startTimeTicks: number;
   let comm: string;
   let inodes: Set<number>;
@@ -77,7 +78,7 @@ export function readPidPorts(pid: number, procRoot = '/proc'): PidPorts {
   ];
   const { tcp, udp } = localPortsOf(inodes, sockets);
   const ports = [...new Set([...tcp, ...udp])].sort((a, b) => a - b);
-  const startedAtMs = startedAt(startTimeTicks, readUptime(procRoot).uptimeSeconds, Date.now());
+  const startedAtMs = startedAt(startTimeTicks, readUptime(procRoot).uptimeSeconds, clock.now());
   return { pid, startTimeTicks, startedAtMs, comm, ports, tcp, udp };
 }
 

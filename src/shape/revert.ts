@@ -7,6 +7,7 @@
  * cancelRevert is what `hog shape remove` and `clear` call, so no revert outlives its rule.
  */
 import { realpathSync } from 'node:fs';
+import { type Clock, realClock } from '../clock.js';
 import { UnsupportedError } from '../errors.js';
 import { cancelAt, scheduleWithAt } from './revertAt.js';
 import { cancelDetached, scheduleDetached } from './revertDetached.js';
@@ -42,7 +43,8 @@ export interface RevertOptions {
   facts?: RevertFacts;
   /** Use only this mechanism (tests, and a user who wants one). */
   only?: RevertMechanism;
-  now?: number;
+  /** The CLI's clock (the real one when not given): the revert is due `forMs` from its now(). */
+  clock?: Clock;
   procRoot?: string;
 }
 
@@ -84,7 +86,7 @@ function schedule(mechanism: RevertMechanism, job: RevertJob, procRoot: string):
 
 export function scheduleRevert(rule: RevertTarget, forMs: number, options: RevertOptions): ScheduledRevert {
   if (!(forMs >= MIN_REVERT_MS)) throw new RangeError(`a revert needs at least ${MIN_REVERT_MS} ms`);
-  const now = options.now ?? Date.now();
+  const now = (options.clock ?? realClock).now();
   const procRoot = options.procRoot ?? '/proc';
   // a pending revert of this very rule goes first; one of an earlier rule with its id stays until
   // that rule is taken out (cancelRevert): the change that replaces it may still fail
@@ -167,12 +169,12 @@ export interface CancelledRevert {
  */
 export function cancelRevert(
   rule: RevertTarget,
-  options: { stateDir?: string; now?: number; procRoot?: string } = {},
+  options: { stateDir?: string; clock?: Clock; procRoot?: string } = {},
 ): CancelledRevert | undefined {
   const dir = options.stateDir ?? shapeStateDir();
   const record = readRevertRecord(dir, rule);
   if (!record) return undefined;
-  const problem = cancelRecord(record, dir, options.now ?? Date.now(), options.procRoot ?? '/proc');
+  const problem = cancelRecord(record, dir, (options.clock ?? realClock).now(), options.procRoot ?? '/proc');
   return { record, problem };
 }
 

@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Clock } from '../clock.js';
 import { UnsupportedError } from '../errors.js';
 import { netnsId, STATE_ROOT, stateDir } from './state.js';
 
@@ -24,7 +25,10 @@ export interface ShapeSystem {
   netnsId(): string;
   /** The state directory of that namespace (state.ts). */
   stateDir: string;
+  /** The time a change stamps its rules with (transactTimed fixes it for one change). */
   now(): number;
+  /** The CLI's clock: the device lock's wait, the timed reverts' due times. */
+  clock: Clock;
 }
 
 /** tc and ip answer in milliseconds; a hung one must not hold hog (and the device lock) forever. */
@@ -60,7 +64,7 @@ export function runCommand(command: string, args: string[], input?: string): Pro
   });
 }
 
-export function realSystem(sysRoot = '/sys', procRoot = '/proc'): ShapeSystem {
+export function realSystem(clock: Clock, sysRoot = '/sys', procRoot = '/proc'): ShapeSystem {
   return {
     run: (command, args, input) => runCommand(command, args, input),
     readNetSys: (dev, file) => {
@@ -72,6 +76,7 @@ export function realSystem(sysRoot = '/sys', procRoot = '/proc'): ShapeSystem {
     },
     netnsId: () => netnsId(procRoot),
     stateDir: stateDir(STATE_ROOT, netnsId(procRoot)),
-    now: () => Date.now(),
+    now: () => clock.now(),
+    clock,
   };
 }

@@ -157,7 +157,7 @@ export async function transact(
     });
   }
   const netns = system.netnsId();
-  const lock = options.dryRun ? undefined : await lockDevice(netns, devName);
+  const lock = options.dryRun ? undefined : await lockDevice(netns, devName, system.clock);
   try {
     const dev = await readSnapshot(system, devName);
     const recorded = readShapeState(devName, system.stateDir);

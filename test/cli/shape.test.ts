@@ -9,6 +9,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { realClock } from '../../src/clock.js';
 import { isHogError } from '../../src/errors.js';
 import { addChange } from '../../src/shape/changes.js';
 import { readShapeState, STATE_ROOT, stateDir } from '../../src/shape/state.js';
@@ -64,6 +65,7 @@ function systemIn(ns: string, wrapBatch?: (input: string) => string): ShapeSyste
     netnsId: () => netns,
     stateDir: stateDir(STATE_ROOT, netns),
     now: () => Date.now(),
+    clock: realClock,
   };
 }
 

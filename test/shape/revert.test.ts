@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { manualClock } from '../../src/clock.js';
 import { readStat } from '../../src/proc/stat.js';
 import { cancelRevert, pendingRevert, scheduleRevert } from '../../src/shape/revert.js';
 import { atScript, parseAtJob } from '../../src/shape/revertAt.js';
@@ -216,6 +217,24 @@ describe('the detached reverter', () => {
     );
     expect(ran).toBe('shape remove --dev veth0 port-80 --if-created-at 1700000000123\n');
     await until('its end', () => gone(other.record.pid as number));
+  });
+
+  it('takes its due time from the clock it is given, and leaves alone a revert due by that clock', async () => {
+    const stateDir = join(dir, 'clock');
+    const hog = recorder('clock');
+    const clock = manualClock(1_800_000_000_000);
+    const s = scheduleRevert(rule, 60_000, { stateDir, hogCommand: hog.command, only: 'detached', clock });
+    expect(s.dueAt).toBe(1_800_000_060_000);
+    expect(pendingRevert(rule, stateDir)?.dueAt).toBe(1_800_000_060_000);
+    const pid = s.record.pid as number;
+    // due by the clock: it is the revert itself asking (hog shape remove), so it is not killed
+    clock.advance(60_000);
+    expect(cancelRevert(rule, { stateDir, clock })?.problem).toBeUndefined();
+    expect(pendingRevert(rule, stateDir)).toBeUndefined();
+    expect(readStat(pid).startTimeTicks).toBe(s.record.startTimeTicks);
+    process.kill(-pid, 'SIGTERM');
+    await until('the reverter to end', () => gone(pid));
+    expect(existsSync(hog.out)).toBe(false);
   });
 
   it('leaves the revert of an earlier rule with the same id until that rule is taken out', async () => {
