@@ -4,6 +4,7 @@
  * nodes, plus the category split (the rows of `hog disk --by category`). `hog serve --scan` stores one
  * of these per scan; the dashboard draws the tree as a treemap.
  */
+import { NotFoundError } from '../errors.js';
 import { buildCategoryReport } from './categoryReport.js';
 import type { Basis, DiskTree } from './tree.js';
 
@@ -61,7 +62,11 @@ function summarize(tree: DiskTree, i: number, level: number, budget: { left: num
 
 export function summarizeScan(tree: DiskTree, options: SummaryOptions): ScanSummary {
   const [root] = tree.roots();
-  if (root === undefined) throw new Error('the scan has no root');
+  // the walker records an unreadable or missing root as an error and leaves the tree empty
+  if (root === undefined)
+    throw new NotFoundError('nothing could be read at the scanned path', {
+      hint: 'check that it exists and that hog may read it',
+    });
   const summary = summarize(tree, root, 0, { left: options.maxNodes - 1 }, options);
   const report = buildCategoryReport(tree, {
     basis: options.basis,

@@ -11,7 +11,7 @@
  */
 import { readlinkSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { errnoCode, HogError, NotFoundError, PermissionError, UsageError } from '../errors.js';
+import { errnoCode, HogError, NotFoundError, PermissionError, quote, UsageError } from '../errors.js';
 import { readStat } from '../proc/stat.js';
 import { ARM_EXPRESSION, CLOSE_EXPRESSION, GUARD_PRESENT_EXPRESSION } from './closeGuard.js';
 import {
@@ -219,7 +219,11 @@ async function connect(
   }
   const renew = async () => {
     const armed = await session.evaluate(ARM_EXPRESSION, CALL_TIMEOUT_MS, true);
-    if (armed !== 'armed') throw new Error(`cannot arm the inspector's close guard (${String(armed)})`);
+    // the target's answer (no node:inspector, timers replaced...): reachable, not a bug of hog's
+    if (armed !== 'armed')
+      throw new HogError(`cannot arm the inspector's close guard in PID ${pid} (it said ${quote(armed)})`, {
+        hint: 'hog closes the inspector itself when it ends; if hog is killed it stays open on loopback until the process ends',
+      });
   };
   if (!signalled) {
     // open before this hog came, but by another hog (its guard is there: it was SIGKILLed, or

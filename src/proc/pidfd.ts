@@ -37,7 +37,8 @@ export function openPidfd(pid: number): number | 'gone' | 'unsupported' {
 /** Send `signal` through a pidfd; undefined when sent, else the errno code (ESRCH: it has exited). */
 export function pidfdSignal(fd: number, signal: NodeJS.Signals): string | undefined {
   const native = addon();
-  if (!native) throw new Error('pidfdSignal without the hog_procread addon');
+  // a pidfd exists only where openPidfd had the addon: without it the caller got 'unsupported'
+  if (!native) throw new Error('pidfdSignal() on a pidfd while the hog_procread addon is not loaded');
   const result = native.pidfdSendSignal(fd, constants.signals[signal]);
   return result === 0 ? undefined : (ERRNO_NAMES.get(-result) ?? `errno ${-result}`);
 }

@@ -76,7 +76,11 @@ function decodeVlq(text: string): number[] {
   let shift = 0;
   for (const char of text) {
     const digit = DIGIT.get(char);
-    if (digit === undefined) throw new Error(`invalid base64 VLQ character ${JSON.stringify(char)}`);
+    // decodeMappings reads only TypeScript's map of hog's own output (a user's map is trace-mapping's)
+    if (digit === undefined)
+      throw new Error(
+        `decodeVlq: invalid base64 VLQ character ${JSON.stringify(char)} in hog's own mappings`,
+      );
     value += (digit & 31) * 2 ** shift;
     if (digit & 32) shift += 5;
     else {

@@ -288,7 +288,8 @@ export class Store {
 
   private metricId(metric: Metric): number {
     const id = this.metricIds.get(metric);
-    if (id === undefined) throw new Error(`unknown metric ${metric}`);
+    // the schema's migrations insert a row for every Metric: a missing one is a bug of hog's
+    if (id === undefined) throw new Error(`metric ${metric} has no row in the store's metrics table`);
     return id;
   }
 

@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { type SummaryNode, summarizeScan } from '../../src/disk/scanSummary.js';
 import { DiskTree } from '../../src/disk/tree.js';
 import { walk } from '../../src/disk/walk.js';
+import { isHogError } from '../../src/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), `hog-scan-summary-${process.pid}-`));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -103,5 +104,21 @@ describe('summarizeScan', () => {
         'apparent',
       ),
     );
+  });
+
+  it('says a path it could not read is not there (hog serve logs it), not an internal error', async () => {
+    const tree = await walked(join(dir, 'removed-since'));
+    let error: unknown;
+    try {
+      summarizeScan(tree, { basis: 'allocated', depth: 3, maxNodes: 200, now: 0 });
+    } catch (e) {
+      error = e;
+    }
+    expect(isHogError(error)).toBe(true);
+    expect(isHogError(error) && [error.message, error.hint, error.exitCode]).toEqual([
+      'nothing could be read at the scanned path',
+      'check that it exists and that hog may read it',
+      2,
+    ]);
   });
 });

@@ -205,7 +205,7 @@ async function openControl(
       if (i === addresses.length - 1) throw error;
     }
   }
-  throw new Error('unreachable: at least one address');
+  throw new Error('openControl: the address list was empty, though it always holds options.address');
 }
 
 /** The hello for these options, with a fresh cookie that ties the data streams to it. */
