@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
-import { NotFoundError, quote, UsageError } from '../errors.js';
+import { HogError, NotFoundError, quote, UsageError } from '../errors.js';
 import { rankSites, type SiteRanking } from '../profiler/allocationSites.js';
 import { flameGraphHtml } from '../profiler/flameGraph.js';
 import { buildLineReport, type LineProfileReport } from '../profiler/lineReport.js';
@@ -131,6 +131,10 @@ async function profile(script: string, args: string[], opts: Options, context: C
 function refuseParseErrors(run: ProfileRun): void {
   const first = run.errors[0];
   if (!first) return;
+  if (first.byHog)
+    throw new HogError(`${first.file}: ${first.message}`, {
+      hint: 'hog failed here, not the file: the program stopped before it ran. Rerun; if it happens again, report it (with --verbose)',
+    });
   throw new UsageError(`${first.file}:${first.line}:${first.column}: ${first.message}`, {
     hint: isTypeScript(first.file)
       ? 'fix the file; hog profile strips TypeScript types without type checking, so this is a syntax error'

@@ -40,6 +40,8 @@ export interface CompileErrorInfo {
   line: number;
   column: number;
   message: string;
+  /** hog's compile worker failed or stalled on the file: hog's failure, not the file's. */
+  byHog?: boolean;
 }
 
 export const declaredFile = (dir: string): string => join(dir, 'declared.jsonl');
