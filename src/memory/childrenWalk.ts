@@ -1,0 +1,143 @@
+/**
+ * The descendants of the recorded processes, found at every tick from /proc/PID/task/TID/children.
+ *
+ * A child that lives a few sampling intervals must be sampled, as mprof does (psutil re-reads the whole
+ * process table at every sample). Listing /proc and reading every new PID's stat, as ProcessTable
+ * does, costs with the size of the machine; walking the children files costs with the size of the
+ * recorded tree only: per process one task-directory listing and one read per thread (the files are
+ * kept open). And when /proc/loadavg's last PID has not moved, no process was created anywhere, so
+ * the tree cannot have grown: the walk is skipped and the tick costs one read.
+ *
+ * A process is identified by PID and start time (its stat is read once, when the walk first meets it);
+ * a PID whose process vanished (a failed read, told by the recorder) is read again if it is met again.
+ */
+import { readdirSync } from 'node:fs';
+import { parseChildren } from '../proc/children.js';
+import { KeptFiles } from '../proc/keptFiles.js';
+import { parseLoadAvg } from '../proc/loadavg.js';
+import { isVanished, readProcText } from '../proc/procFile.js';
+import { readStat } from '../proc/stat.js';
+import type { ProcessIdentity } from './processTree.js';
+
+export class ChildrenWalk {
+  private readonly files = new KeptFiles();
+  private readonly identities = new Map<number, ProcessIdentity>();
+  private lastPid = -1;
+  /** Children files read so far: what the cost is made of (for tests and the cost measurement). */
+  childrenReads = 0;
+
+  constructor(private readonly procRoot: string) {}
+
+  /**
+   * Whether this kernel writes children files, tried on a live process's main thread; undefined when
+   * the process is gone and the question stays open.
+   */
+  static supported(procRoot: string, pid: number): boolean | undefined {
+    try {
+      readProcText(`${procRoot}/${pid}/task/${pid}/children`);
+      return true;
+    } catch {
+      try {
+        readdirSync(`${procRoot}/${pid}/task/${pid}`);
+        return false; // the thread is there, its children file is not
+      } catch {
+        return undefined;
+      }
+    }
+  }
+
+  /** False when no process was created since the last call: the trees walked then cannot have grown. */
+  created(): boolean {
+    const file = `${this.procRoot}/loadavg`;
+    let lastPid: number;
+    try {
+      lastPid = parseLoadAvg(this.files.read(file), file).lastPid;
+    } catch {
+      return true; // no loadavg (a captured tree): walk every time
+    }
+    const moved = lastPid !== this.lastPid;
+    this.lastPid = lastPid;
+    return moved;
+  }
+
+  /** These PIDs' processes are gone (their reads failed): a process met on one of them is read afresh. */
+  forget(pids: Iterable<number>): void {
+    for (const pid of pids) this.identities.delete(pid);
+  }
+
+  /** The descendants of each root (children, grandchildren..., in the order found, root excluded). */
+  walk(roots: readonly number[]): Map<number, ProcessIdentity[]> {
+    const visited = new Set<number>();
+    const trees = new Map<number, ProcessIdentity[]>();
+    for (const root of roots) trees.set(root, this.descendantsOf(root, visited));
+    // a process that left the trees (exited, or re-parented away from a dead parent) is not kept
+    for (const pid of this.identities.keys()) {
+      if (!visited.has(pid)) {
+        this.identities.delete(pid);
+        this.files.dropPrefix(`${this.procRoot}/${pid}/`);
+      }
+    }
+    return trees;
+  }
+
+  close(): void {
+    this.files.closeAll();
+  }
+
+  private descendantsOf(root: number, visited: Set<number>): ProcessIdentity[] {
+    const found: ProcessIdentity[] = [];
+    const queue = [root];
+    visited.add(root);
+    for (let next = 0; next < queue.length; next++) {
+      for (const pid of this.childrenOf(queue[next] as number)) {
+        if (visited.has(pid)) continue;
+        visited.add(pid);
+        const identity = this.identify(pid);
+        if (!identity) continue; // it exited between its parent's list and its stat
+        found.push(identity);
+        queue.push(pid);
+      }
+    }
+    return found;
+  }
+
+  /** The children of every thread of a process; none when it is gone. */
+  private childrenOf(pid: number): number[] {
+    let tids: string[];
+    try {
+      tids = readdirSync(`${this.procRoot}/${pid}/task`);
+    } catch (error) {
+      if (!isVanished(error)) throw error;
+      this.files.dropPrefix(`${this.procRoot}/${pid}/`);
+      return [];
+    }
+    const children: number[] = [];
+    for (const tid of tids) {
+      const file = `${this.procRoot}/${pid}/task/${tid}/children`;
+      let text: string;
+      try {
+        text = this.files.read(file);
+      } catch (error) {
+        if (isVanished(error)) continue; // the thread exited: its children went to another thread
+        throw error;
+      }
+      this.childrenReads++;
+      for (const child of parseChildren(text, file)) children.push(child);
+    }
+    return children;
+  }
+
+  private identify(pid: number): ProcessIdentity | undefined {
+    const known = this.identities.get(pid);
+    if (known) return known;
+    try {
+      const stat = readStat(pid, this.procRoot);
+      const identity = { pid, ppid: stat.ppid, startTicks: stat.startTimeTicks, comm: stat.comm };
+      this.identities.set(pid, identity);
+      return identity;
+    } catch (error) {
+      if (isVanished(error)) return undefined;
+      throw error;
+    }
+  }
+}
