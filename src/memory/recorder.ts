@@ -137,7 +137,7 @@ export class Recorder {
     private readonly sinks: RecorderSink[],
   ) {
     this.table = new ProcessTable(options.procRoot);
-    this.walk = new ChildrenWalk(options.procRoot);
+    this.walk = new ChildrenWalk(options.procRoot, () => options.clock.monotonic());
   }
 
   add(target: RecorderTarget): TargetState {
