@@ -75,11 +75,15 @@ export class ChildrenWalk {
     for (const pid of pids) this.identities.delete(pid);
   }
 
-  /** The descendants of each root (children, grandchildren..., in the order found, root excluded). */
+  /**
+   * The descendants of each root (children, grandchildren..., in the order found, root excluded). A
+   * process met in several trees is read once (its threads' children files may be read once per tree).
+   */
   walk(roots: readonly number[]): Map<number, ProcessIdentity[]> {
     const visited = new Set<number>();
     const trees = new Map<number, ProcessIdentity[]>();
     const now = this.monotonic();
+    // each root has its whole tree, even when it is itself in another root's (hog watch of a parent and its child)
     for (const root of roots) trees.set(root, this.descendantsOf(root, visited, now));
     // a process that left the trees (exited, or re-parented away from a dead parent) is not kept
     for (const pid of this.threads.keys()) {
@@ -99,10 +103,12 @@ export class ChildrenWalk {
   private descendantsOf(root: number, visited: Set<number>, now: number): ProcessIdentity[] {
     const found: ProcessIdentity[] = [];
     const queue = [root];
+    const seen = new Set(queue);
     visited.add(root);
     for (let next = 0; next < queue.length; next++) {
       for (const pid of this.childrenOf(queue[next] as number, now)) {
-        if (visited.has(pid)) continue;
+        if (seen.has(pid)) continue;
+        seen.add(pid);
         visited.add(pid);
         const identity = this.identify(pid);
         if (!identity) continue; // it exited between its parent's list and its stat
