@@ -86,9 +86,9 @@ export class ChildrenWalk {
     // each root has its whole tree, even when it is itself in another root's (hog watch of a parent and its child)
     for (const root of roots) trees.set(root, this.descendantsOf(root, visited, now));
     // a process that left the trees (exited, or re-parented away from a dead parent) is not kept
+    for (const pid of this.identities.keys()) if (!visited.has(pid)) this.identities.delete(pid);
     for (const pid of this.threads.keys()) {
       if (!visited.has(pid)) {
-        this.identities.delete(pid);
         this.threads.delete(pid);
         this.files.dropPrefix(`${this.procRoot}/${pid}/`);
       }
