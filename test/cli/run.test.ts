@@ -243,19 +243,24 @@ describe('mprof interop', () => {
   });
 
   it('samples every child that lives a few intervals, as mprof does, whenever it starts', async () => {
-    // the second child starts when the first has exited and lives 150 ms, three 50 ms intervals: mprof
-    // samples it; hog, looking for children every 500 ms, never saw it
+    // three children one after another, each living 150 ms (three 50 ms intervals), started once hog
+    // records: mprof samples each; hog, looking for children every 500 ms, saw one of them at most
     const dat = join(tmp.dir, 'mprofile_short.dat');
     const pids = join(tmp.dir, 'short-children');
-    const script = `sleep 0.1 & echo $! > ${pids}; wait; sleep 0.15 & echo $! >> ${pids}; wait`;
-    const result = await runHog(['run', '-q', '-M', '-i', '0.05', '-o', dat, '--', 'sh', '-c', script], {
-      env,
-    });
-    expect(result.code, result.stderr).toBe(0);
+    const go = join(tmp.dir, 'short-go');
+    expect(spawnSync('mkfifo', [go]).status).toBe(0);
+    const child = `sleep 0.15 & echo $! >> ${pids}; wait`;
+    const script = `read go < ${go}; ${child}; ${child}; ${child}`;
+    const hog = startHog(['run', '-q', '-M', '-i', '0.05', '-o', dat, '--', 'sh', '-c', script], env);
+    // how soon hog's first tick comes depends on the machine's load: the children wait for it
+    await waitFor(() => existsSync(dat) && /^MEM /m.test(readFileSync(dat, 'utf8')), 'a MEM line');
+    writeFileSync(go, 'go\n');
+    expect(await hog.done, hog.stderr()).toBe(0);
     const children = readFileSync(pids, 'utf8').trim().split('\n').map(Number);
     const sampled = new Set(
       [...readFileSync(dat, 'utf8').matchAll(/^CHLD (\d+) /gm)].map((m) => Number(m[1])),
     );
+    expect(children).toHaveLength(3);
     expect([...sampled].sort()).toEqual(children.sort());
   });
 });
