@@ -1,7 +1,7 @@
 /**
- * Finding a process's descendants. This kernel has no /proc/PID/task/TID/children (CONFIG_PROC_CHILDREN
- * is optional), so, as psutil and mprof do, /proc/PID/stat gives each process's parent; the walk from
- * the root down is pure. A process is identified by PID and start time, so a reused PID is never taken
+ * Finding a process's descendants on a kernel without /proc/PID/task/TID/children (CONFIG_PROC_CHILDREN
+ * is optional; with it, childrenWalk.ts walks the tree for less): as psutil and mprof do,
+ * /proc/PID/stat gives each process's parent; the walk from the root down is pure. A process is identified by PID and start time, so a reused PID is never taken
  * for the process that had it before.
  *
  * mprof reads every /proc/PID/stat at every sample. ProcessTable does less: a process's parent only

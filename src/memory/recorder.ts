@@ -4,14 +4,17 @@
  * store, an mprof file). A target that exits ends its series with a note; a child that exits ends its
  * own series. Series ids are the recorder's own (1, 2, ...); each sink maps them as it needs.
  *
- * Children are found from /proc/PID/stat (processTree.ts), at most every DISCOVERY_MS, so a 100 Hz
- * recording does not rescan /proc 100 times a second; known processes are read every tick.
+ * Children are found at every tick a process was created, from the children files (childrenWalk.ts),
+ * so a child that lives a few intervals is sampled, as mprof samples it; on a kernel without them, from
+ * /proc/PID/stat (processTree.ts) at most every DISCOVERY_MS, so a 100 Hz recording does not rescan
+ * /proc 100 times a second. Known processes are read every tick.
  */
 import type { Clock } from '../clock.js';
 import { parseCmdline } from '../proc/cmdline.js';
 import { KeptFiles } from '../proc/keptFiles.js';
 import { isVanished, readProcText } from '../proc/procFile.js';
 import { readStat } from '../proc/stat.js';
+import { ChildrenWalk } from './childrenWalk.js';
 import type { Sample } from './envelope.js';
 import { appendToHistory } from './historyCompaction.js';
 import type { MemoryReading, MemoryWanted } from './processMemory.js';
@@ -20,8 +23,8 @@ import { descendantsOf, type ProcessIdentity, ProcessTable } from './processTree
 import type { Marker, Metric, NameChange, Note, SeriesInfo, SeriesRole } from './recording.js';
 
 /**
- * New descendants are looked for at most this often: a child living less than this may be missed (mprof
- * at 10 Hz misses those under 100 ms). Known processes are read at every tick.
+ * Without children files, new descendants are looked for at most this often: a child living less than
+ * this may be missed. Known processes are read at every tick; the target's PID is checked for reuse.
  */
 export const DISCOVERY_MS = 500;
 /** comm holds at most TASK_COMM_LEN - 1 = 15 bytes of a program's name. */
@@ -93,6 +96,12 @@ export class Recorder {
   private lastScan = Number.NEGATIVE_INFINITY;
   private readonly table: ProcessTable;
   private processes: ReadonlyMap<number, ProcessIdentity> = new Map();
+  /** The descendants of each live target walked this tick; undefined: the members stay as they were. */
+  private trees: ReadonlyMap<number, ProcessIdentity[]> | undefined;
+  private readonly walk: ChildrenWalk;
+  /** Whether the kernel has children files: tried on the first target (undefined until known). */
+  private walkable: boolean | undefined;
+  private walkedTargets = 0;
   /** PIDs whose reads failed since the last scan: the table drops them. */
   private readonly vanished: number[] = [];
   /** statm (and status, smaps_rollup) of every process sampled, kept open between ticks. */
@@ -111,6 +120,7 @@ export class Recorder {
     private readonly sinks: RecorderSink[],
   ) {
     this.table = new ProcessTable(options.procRoot);
+    this.walk = new ChildrenWalk(options.procRoot, () => options.clock.monotonic());
   }
 
   add(target: RecorderTarget): TargetState {
@@ -256,6 +266,7 @@ export class Recorder {
       this.processes = this.table.refresh(this.vanished.splice(0));
       this.lastScan = now;
     }
+    this.trees = this.options.includeChildren || this.options.multiprocess ? this.walkTrees() : undefined;
     const t = clock.now();
     if (now - this.lastNameCheck >= DISCOVERY_MS) {
       this.lastNameCheck = now;
@@ -264,6 +275,19 @@ export class Recorder {
     const rows: SampleRow[] = [];
     for (const state of this.targets) if (!state.gone) this.sampleTarget(state, t, scanned, rows);
     if (rows.length > 0) for (const sink of this.sinks) sink.samples(rows);
+  }
+
+  /** The live targets' descendants from the children files, when the kernel has them and a process was created. */
+  private walkTrees(): ReadonlyMap<number, ProcessIdentity[]> | undefined {
+    const live = this.targets.filter((state) => !state.gone).map((state) => state.target.pid);
+    if (this.walkable === undefined && live.length > 0)
+      this.walkable = ChildrenWalk.supported(this.options.procRoot, live[0] as number);
+    if (!this.walkable) return undefined;
+    // a target added since the last walk has not been walked yet, whatever loadavg says
+    const created = this.walk.created();
+    if (!created && this.targets.length === this.walkedTargets) return undefined;
+    this.walkedTargets = this.targets.length;
+    return this.walk.walk(live);
   }
 
   /**
@@ -300,12 +324,14 @@ export class Recorder {
     rows: SampleRow[],
   ): void {
     const { procRoot, wanted } = this.options;
-    if (scanned) state.members = descendantsOf(state.target.pid, this.processes);
+    if (this.trees) state.members = this.trees.get(state.target.pid) ?? [];
+    else if (scanned && !this.walkable) state.members = descendantsOf(state.target.pid, this.processes);
     const seen = new Set<number>();
     for (const member of state.members) {
       const reading = readProcessMemory(member.pid, procRoot, wanted, this.files);
       if (!reading) {
         this.vanished.push(member.pid);
+        this.walk.forget([member.pid]);
         this.files.dropPrefix(`${procRoot}/${member.pid}/`);
         continue;
       }
@@ -313,6 +339,8 @@ export class Recorder {
       if (this.options.includeChildren) addInto(total, reading);
       if (this.options.multiprocess) pushRows(rows, this.childSeries(state, member, t).id, t, reading);
     }
+    // a member gone is not read again until the next discovery, which may be many ticks away
+    if (seen.size < state.members.length) state.members = state.members.filter((m) => seen.has(m.pid));
     for (const [pid, child] of state.children) {
       if (!seen.has(pid) && !child.ended) {
         this.end(child, t, 'exited');
@@ -382,6 +410,7 @@ export class Recorder {
   close(): void {
     this.files.closeAll();
     this.table.close();
+    this.walk.close();
   }
 }
 
