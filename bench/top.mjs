@@ -2,7 +2,8 @@
 // Benchmark for issue 16: the steady cost of a live process view at the default 2 s refresh. `hog top`
 // and `top -d 2` run side by side, each interactive in its own tmux pane (120x40, as a user watches
 // them), in the same rounds. After WARMUP_S (Node.js settles: its start-up garbage is collected and the
-// refresh code compiled, see bench/recorder-overhead.mjs) the CPU time of each process, all threads, is
+// refresh code compiled; at a 2 s refresh TurboFan is still optimising hog top's functions for one to
+// two minutes, `--trace-opt`: 128 by 60 s, 146 by 120 s, 150 by 160 s, so 120 s by default) the CPU time of each process, all threads, is
 // taken from /proc/PID/task/*/schedstat (nanoseconds, where /proc/PID/stat counts 10 ms ticks) over
 // MEASURE_S, and its RSS at the end (VmRSS, and VmHWM: the peak).
 //   node bench/top.mjs [--rounds N] [--processes N] [--baseline DIR] [--variant 'NAME=node flags'] ...
@@ -15,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { ensureDebianPackages, formatResults, machineLine, sleep, writeSection } from './lib.mjs';
 
 const HOG = fileURLToPath(new URL('../bin/hog', import.meta.url));
-const WARMUP_S = Number(process.env.WARMUP_S ?? 45);
+const WARMUP_S = Number(process.env.WARMUP_S ?? 120);
 const MEASURE_S = Number(process.env.MEASURE_S ?? 60);
 const argValues = (name) => process.argv.flatMap((a, i) => (process.argv[i - 1] === name ? [a] : []));
 const rounds = Number(argValues('--rounds')[0] ?? 3);
