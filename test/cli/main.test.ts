@@ -4,31 +4,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import type { Output } from '../../src/cli/output.js';
 import { assertLinux } from '../../src/cli/platform.js';
-
-function capture(): Output & { out: string; err: string } {
-  const o = {
-    out: '',
-    err: '',
-    isTTY: false,
-    columns: undefined,
-    rows: undefined,
-    write(text: string) {
-      o.out += text;
-    },
-    line(text = '') {
-      o.out += `${text}\n`;
-    },
-    lines(lines: readonly string[]) {
-      for (const l of lines) o.out += `${l}\n`;
-    },
-    error(text: string) {
-      o.err += `${text}\n`;
-    },
-  };
-  return o;
-}
+import { textOutput } from '../helpers/textOutput.js';
 
 const realPlatform = process.platform;
 afterEach(() => {
@@ -39,32 +16,32 @@ describe('hog main', () => {
   it('on another OS says hog needs Linux (exit 4; doctor: UNKNOWN 3)', async () => {
     expect(() => assertLinux('darwin')).toThrow(/hog works on Linux only; this is darwin/);
     Object.defineProperty(process, 'platform', { value: 'darwin' });
-    const o = capture();
+    const o = textOutput();
     expect(await main(['ps'], o)).toBe(4);
     expect(o.err).toBe(
       'hog: hog works on Linux only; this is darwin\nhint: run hog on the Linux machine itself (over ssh), or inside a Linux container or VM\n',
     );
-    expect(await main(['doctor'], capture())).toBe(3);
+    expect(await main(['doctor'], textOutput())).toBe(3);
   });
 
   it('prints no stack trace without --verbose, and one with it', async () => {
-    const quiet = capture();
+    const quiet = textOutput();
     expect(await main(['--proc-root', '/nonexistent', 'ps', '-i', '0'], quiet)).toBe(4);
     expect(quiet.err).toMatch(
       /^hog: internal error: ENOENT: no such file or directory, open '\/nonexistent\/uptime'\nhint: rerun with --verbose/,
     );
     expect(quiet.err).not.toMatch(/\n\s+at /);
-    const verbose = capture();
+    const verbose = textOutput();
     await main(['--verbose', '--proc-root', '/nonexistent', 'ps', '-i', '0'], verbose);
     expect(verbose.err).toMatch(/\n\s+at /);
   });
 
   it('lists the commands in --help and exits 0; an unknown command is exit 2', async () => {
-    const help = capture();
+    const help = textOutput();
     expect(await main(['--help'], help)).toBe(0);
     expect(help.out).toMatch(/doctor\s+check memory, disk and network/);
     expect(help.out).toMatch(/ps\s+process table sorted by memory/);
-    const unknown = capture();
+    const unknown = textOutput();
     expect(await main(['frobnicate'], unknown)).toBe(2);
     expect(unknown.err).toBe(
       "hog: unknown command 'frobnicate'\nhint: run `hog --help` for the list of commands\n",
@@ -101,12 +78,12 @@ describe('hog main', () => {
       ],
     ];
     for (const [args, code, err] of cases) {
-      const o = capture();
+      const o = textOutput();
       expect(await main(args, o), args.join(' ')).toBe(code);
       expect(o.err, args.join(' ')).toBe(err);
       expect(o.out, args.join(' ')).toBe('');
     }
-    const only = capture();
+    const only = textOutput();
     expect(await main(['doctor', '--only', 'bogus'], only)).toBe(3);
     expect(only.err).toMatch(/^hog: no check or resource named "bogus"\nhint: valid: memory, disk, network/);
   });
@@ -114,7 +91,7 @@ describe('hog main', () => {
   it('puts NODE_EXTRA_CA_CERTS back for the commands hog starts', async () => {
     process.env.HOG_SAVED_NODE_EXTRA_CA_CERTS = '/some/certs.pem';
     delete process.env.NODE_EXTRA_CA_CERTS;
-    await main(['--version'], capture());
+    await main(['--version'], textOutput());
     expect(process.env.NODE_EXTRA_CA_CERTS).toBe('/some/certs.pem');
     expect(process.env.HOG_SAVED_NODE_EXTRA_CA_CERTS).toBeUndefined();
   });

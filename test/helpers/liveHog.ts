@@ -5,36 +5,13 @@
  */
 
 import { main } from '../../src/cli/main.js';
-import type { Output } from '../../src/cli/output.js';
 import { manualClock } from '../../src/clock.js';
 import { FakeTerminal } from './fakeTerminal.js';
 import { waitFor } from './processes.js';
+import { textOutput } from './textOutput.js';
 
 /** A wall-clock start that reads the same in every run. */
 export const START_MS = Date.UTC(2026, 0, 5, 9, 30, 0);
-
-export function textOutput(): Output & { out: string; err: string } {
-  const o = {
-    out: '',
-    err: '',
-    isTTY: false,
-    columns: undefined,
-    rows: undefined,
-    write(text: string) {
-      o.out += text;
-    },
-    line(text = '') {
-      o.out += `${text}\n`;
-    },
-    lines(lines: readonly string[]) {
-      for (const l of lines) o.out += `${l}\n`;
-    },
-    error(text: string) {
-      o.err += `${text}\n`;
-    },
-  };
-  return o;
-}
 
 export function startLiveHog(
   args: string[],
