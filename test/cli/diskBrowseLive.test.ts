@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LEAVE_SCREEN } from '../../src/render/terminal.js';
 import { removeTree, tempDir } from '../helpers/disk.js';
-import { startLiveHog } from '../helpers/liveHog.js';
+import { expectSilentAfterExit, startLiveHog } from '../helpers/liveHog.js';
 
 let dir: string;
 let hog: ReturnType<typeof startLiveHog> | undefined;
@@ -85,10 +85,7 @@ describe('hog disk -i on a fake terminal', () => {
     expect(small[9]).toMatch(/^Total disk usage: 6\.0 MiB/);
     hog.terminal.type(`q${UP}\r`);
     await expect(hog.exit).resolves.toBe(0);
-    const writes = hog.terminal.written.length;
-    hog.terminal.type('\r');
-    hog.terminal.resize(100, 24);
-    expect(hog.terminal.written).toHaveLength(writes);
+    expectSilentAfterExit(hog, '\r');
   });
 
   it('without a terminal it says how to print the report instead (exit 2)', async () => {

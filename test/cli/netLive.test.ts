@@ -8,7 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LEAVE_SCREEN } from '../../src/render/terminal.js';
-import { startLiveHog } from '../helpers/liveHog.js';
+import { expectSilentAfterExit, startLiveHog } from '../helpers/liveHog.js';
 import { waitFor } from '../helpers/processes.js';
 import { startTraffic } from '../helpers/traffic.js';
 
@@ -77,13 +77,7 @@ describe('hog net live on a fake terminal', () => {
 
     hog.terminal.type('qc');
     await expect(hog.exit).resolves.toBe(0);
-    const writes = hog.terminal.written.length;
-    hog.terminal.type('p');
-    hog.clock.advance(10_000);
-    hog.terminal.resize(80, 24);
-    expect(hog.terminal.written).toHaveLength(writes);
-    expect(hog.terminal.reading).toBe(false);
-    expect(hog.terminal.resizeListenerCount).toBe(0);
+    expectSilentAfterExit(hog, 'p');
   });
 
   it('without a terminal it points to -t and --json (exit 2)', async () => {

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { LEAVE_SCREEN } from '../../src/render/terminal.js';
-import { startLiveHog } from '../helpers/liveHog.js';
+import { expectSilentAfterExit, startLiveHog } from '../helpers/liveHog.js';
 
 type LiveHog = ReturnType<typeof startLiveHog>;
 let hog: LiveHog | undefined;
@@ -63,13 +63,7 @@ describe('hog top on a fake terminal', () => {
     await firstFrame(hog);
     hog.terminal.type('qP');
     await hog.exit;
-    const writes = hog.terminal.written.length;
-    hog.terminal.type('M');
-    hog.clock.advance(10_000);
-    hog.terminal.resize(100, 30);
-    expect(hog.terminal.written).toHaveLength(writes);
-    expect(hog.terminal.reading).toBe(false);
-    expect(hog.terminal.resizeListenerCount).toBe(0);
+    expectSilentAfterExit(hog, 'M');
   });
 
   it('a resize redraws at the new size without waiting for the delay', async () => {

@@ -4,6 +4,7 @@
  * the command line, the TTY checks and the exit code are the real ones.
  */
 
+import { expect } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { manualClock } from '../../src/clock.js';
 import { FakeTerminal } from './fakeTerminal.js';
@@ -50,4 +51,18 @@ export function startLiveHog(
       );
     },
   };
+}
+
+/**
+ * After hog has exited: a key, ten seconds of clock and a resize write nothing, and hog no longer
+ * reads the keyboard or listens for resizes (the screen is the shell's again).
+ */
+export function expectSilentAfterExit(hog: ReturnType<typeof startLiveHog>, key: string): void {
+  const writes = hog.terminal.written.length;
+  hog.terminal.type(key);
+  hog.clock.advance(10_000);
+  hog.terminal.resize(100, 30);
+  expect(hog.terminal.written).toHaveLength(writes);
+  expect(hog.terminal.reading).toBe(false);
+  expect(hog.terminal.resizeListenerCount).toBe(0);
 }
