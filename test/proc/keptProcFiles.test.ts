@@ -169,92 +169,81 @@ function canReusePids(): Missing {
   return undefined;
 }
 
+/**
+ * In a PID namespace of its own (with its own /proc): A (sleep) runs until the test writes "read-a";
+ * then A exits and, with `pauseWhenGone`, the shell writes "a-gone" and waits for "read-gone"; then B
+ * (tail) is started on A's PID (ns_last_pid), and runs until "done".
+ */
+async function pidReuse(label: string, pauseWhenGone: boolean) {
+  const dir = tempDir(label);
+  const step = (name: string) => `while [ ! -e ${dir}/${name} ]; do sleep 0.02; done`;
+  const script = [
+    `sleep 1000 & a=$!; echo $a > ${dir}/a.tmp; mv ${dir}/a.tmp ${dir}/a`,
+    step('read-a'),
+    'kill $a; wait $a 2>/dev/null',
+    ...(pauseWhenGone ? [`echo > ${dir}/a-gone`, step('read-gone')] : []),
+    `echo $((a - 1)) > /proc/sys/kernel/ns_last_pid`,
+    `tail -f /dev/null & b=$!; echo $b > ${dir}/b.tmp; mv ${dir}/b.tmp ${dir}/b`,
+    step('done'),
+    'kill $b',
+  ].join('\n');
+  const unshare = start('unshare', ['--pid', '--fork', '--mount-proc', 'sh', '-c', script]);
+  const init = await waitFor(() => {
+    const text = readFileSync(`/proc/${unshare.pid}/task/${unshare.pid}/children`, 'utf8').trim();
+    return text === '' ? undefined : Number(text.split(' ')[0]);
+  }, 'the namespace to start');
+  const pidIn = (name: string) =>
+    waitFor(() => existsSync(join(dir, name)) && Number(readFileSync(join(dir, name), 'utf8')), name);
+  return {
+    procRoot: `/proc/${init}/root/proc`,
+    a: await pidIn('a'),
+    /** B's PID, once started. */
+    b: () => pidIn('b'),
+    tell: (name: string) => writeFileSync(join(dir, name), ''),
+    awaitGone: () => waitFor(() => existsSync(join(dir, 'a-gone')), 'A to exit'),
+  };
+}
+
 describe.runIf(nativeBuilt)('KeptProcFiles when a PID is given to another process', () => {
   const skip = skipWithout('PID reuse in a PID namespace', canReusePids);
 
   it.skipIf(skip)('reads the old process gone, then the new one by path, never mixing the two', async () => {
-    const dir = tempDir('kept-reuse');
-    const step = (name: string) => `while [ ! -e ${dir}/${name} ]; do sleep 0.02; done`;
-    // inside the namespace: A = sleep; the test reads it; A exits; the test reads it gone; B = tail
-    // gets A's PID (ns_last_pid); the test reads B through the same reader
-    const script = [
-      `sleep 1000 & a=$!; echo $a > ${dir}/a.tmp; mv ${dir}/a.tmp ${dir}/a`,
-      step('read-a'),
-      `kill $a; wait $a 2>/dev/null; echo > ${dir}/a-gone`,
-      step('read-gone'),
-      `echo $((a - 1)) > /proc/sys/kernel/ns_last_pid`,
-      `tail -f /dev/null & b=$!; echo $b > ${dir}/b.tmp; mv ${dir}/b.tmp ${dir}/b`,
-      step('done'),
-      'kill $b',
-    ].join('\n');
-    const unshare = start('unshare', ['--pid', '--fork', '--mount-proc', 'sh', '-c', script]);
-    const init = await waitFor(() => {
-      const text = readFileSync(`/proc/${unshare.pid}/task/${unshare.pid}/children`, 'utf8').trim();
-      return text === '' ? undefined : Number(text.split(' ')[0]);
-    }, 'the namespace to start');
-    const procRoot = `/proc/${init}/root/proc`;
-    const a = await waitFor(
-      () => existsSync(join(dir, 'a')) && Number(readFileSync(join(dir, 'a'), 'utf8')),
-      'A',
-    );
+    // A is read; A exits; the test reads it gone; B gets A's PID; the test reads B through the same reader
+    const ns = await pidReuse('kept-reuse', true);
+    const { procRoot, a } = ns;
     const kept = reader(procRoot);
     expect(statOf(kept.read([a], NAMES), 0)).toMatchObject({ pid: a, comm: 'sleep' });
     expect(kept.openDescriptors).toBe(2);
 
-    writeFileSync(join(dir, 'read-a'), '');
-    await waitFor(() => existsSync(join(dir, 'a-gone')), 'A to exit');
+    ns.tell('read-a');
+    await ns.awaitGone();
     const gone = kept.read([a], NAMES);
     expect([gone.get(0, 'stat'), gone.get(0, 'statm')]).toEqual(['ENOENT', 'ENOENT']);
     expect(kept.openDescriptors).toBe(0);
 
-    writeFileSync(join(dir, 'read-gone'), '');
-    const b = await waitFor(
-      () => existsSync(join(dir, 'b')) && Number(readFileSync(join(dir, 'b'), 'utf8')),
-      'B',
-    );
+    ns.tell('read-gone');
+    const b = await ns.b();
     expect(b).toBe(a);
     const now = kept.read([b], NAMES);
     expect(statOf(now, 0)).toMatchObject({ pid: a, comm: 'tail' });
     expect(now.get(0, 'statm')).toEqual(readFileSync(`${procRoot}/${a}/statm`));
-    writeFileSync(join(dir, 'done'), '');
+    ns.tell('done');
   });
 
   it.skipIf(skip)(
     'a descriptor kept from the old process reads it gone, and the new process is read afresh',
     async () => {
-      const dir = tempDir('kept-reuse-held');
-      const step = (name: string) => `while [ ! -e ${dir}/${name} ]; do sleep 0.02; done`;
       // here the reader still holds A's descriptors when B takes the PID: nothing reads between
-      const script = [
-        `sleep 1000 & a=$!; echo $a > ${dir}/a.tmp; mv ${dir}/a.tmp ${dir}/a`,
-        step('read-a'),
-        `kill $a; wait $a 2>/dev/null`,
-        `echo $((a - 1)) > /proc/sys/kernel/ns_last_pid`,
-        `tail -f /dev/null & b=$!; echo $b > ${dir}/b.tmp; mv ${dir}/b.tmp ${dir}/b`,
-        step('done'),
-        'kill $b',
-      ].join('\n');
-      const unshare = start('unshare', ['--pid', '--fork', '--mount-proc', 'sh', '-c', script]);
-      const init = await waitFor(() => {
-        const text = readFileSync(`/proc/${unshare.pid}/task/${unshare.pid}/children`, 'utf8').trim();
-        return text === '' ? undefined : Number(text.split(' ')[0]);
-      }, 'the namespace to start');
-      const procRoot = `/proc/${init}/root/proc`;
-      const a = await waitFor(
-        () => existsSync(join(dir, 'a')) && Number(readFileSync(join(dir, 'a'), 'utf8')),
-        'A',
-      );
+      const ns = await pidReuse('kept-reuse-held', false);
+      const { procRoot, a } = ns;
       const kept = reader(procRoot);
       const before = kept.read([a], NAMES);
       expect(statOf(before, 0)).toMatchObject({ pid: a, comm: 'sleep' });
       const sleepStatm = before.get(0, 'statm');
       expect(kept.openDescriptors).toBe(2);
 
-      writeFileSync(join(dir, 'read-a'), '');
-      const b = await waitFor(
-        () => existsSync(join(dir, 'b')) && Number(readFileSync(join(dir, 'b'), 'utf8')),
-        'B',
-      );
+      ns.tell('read-a');
+      const b = await ns.b();
       expect(b).toBe(a);
       await waitFor(() => readFileSync(`${procRoot}/${b}/comm`, 'utf8') === 'tail\n', 'B to exec tail');
       // the kept descriptors are A's: they must not read B's files under A's name, nor A's stale bytes
@@ -263,7 +252,7 @@ describe.runIf(nativeBuilt)('KeptProcFiles when a PID is given to another proces
       expect(after.get(0, 'statm')).toEqual(readFileSync(`${procRoot}/${a}/statm`));
       expect(after.get(0, 'statm')).not.toEqual(sleepStatm);
       expect(kept.openDescriptors).toBe(2);
-      writeFileSync(join(dir, 'done'), '');
+      ns.tell('done');
     },
   );
 });
