@@ -30,7 +30,7 @@ const ADDONS = [
   {
     name: 'hog_procread',
     sources: ['native/procread/hog_procread.c', 'native/procread/kept.c'],
-    headers: ['native/procread/kept.h'],
+    headers: ['native/procread/kept.h', 'native/procread/procread.h'],
     libraries: [],
     needs: [],
     without: "hog ps and hog top read /proc from JavaScript (slower); top's k uses kill(2) after its check",

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "kept.h"
+#include "procread.h"
 
 /* The same numbers on every architecture since Linux 5.1's syscall table unification. */
 #ifndef SYS_pidfd_open
@@ -39,55 +40,13 @@
 #define SYS_pidfd_send_signal 424
 #endif
 
-#define CHECK(call)                                                            \
-  do {                                                                         \
-    if ((call) != napi_ok) {                                                   \
-      napi_throw_error(env, NULL, "hog_procread: " #call " failed");          \
-      goto fail;                                                               \
-    }                                                                          \
-  } while (0)
-
-typedef struct {
-  char *bytes;
-  size_t length;
-  size_t capacity;
-} growable;
-
-static int reserve(growable *g, size_t more) {
-  if (g->length + more <= g->capacity) return 0;
-  size_t capacity = g->capacity ? g->capacity : 1 << 20;
-  while (capacity < g->length + more) capacity *= 2;
-  char *bigger = realloc(g->bytes, capacity);
-  if (!bigger) return -1;
-  g->bytes = bigger;
-  g->capacity = capacity;
-  return 0;
-}
-
 /* Appends the whole file; returns its length, or -errno. */
 static long append_file(growable *g, const char *path) {
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return -errno;
-  size_t start = g->length;
-  for (;;) {
-    if (reserve(g, 16384) != 0) {
-      close(fd);
-      g->length = start;
-      return -ENOMEM;
-    }
-    ssize_t n = read(fd, g->bytes + g->length, g->capacity - g->length);
-    if (n < 0) {
-      int error = errno;
-      if (error == EINTR) continue;
-      close(fd);
-      g->length = start;
-      return -error;
-    }
-    if (n == 0) break;
-    g->length += (size_t)n;
-  }
+  long length = growable_append_fd(g, fd);
   close(fd);
-  return (long)(g->length - start);
+  return length;
 }
 
 static void free_bytes(napi_env env, void *data, void *hint) {
@@ -99,7 +58,7 @@ static void free_bytes(napi_env env, void *data, void *hint) {
 static napi_value read_files(napi_env env, napi_callback_info info) {
   size_t argc = 3;
   napi_value argv[3];
-  growable g = {0};
+  growable g = {.first = 1 << 20};
   int32_t *spans = NULL;
   char **names = NULL;
   uint32_t pid_count = 0, name_count = 0;

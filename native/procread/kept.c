@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "kept.h"
+#include "procread.h"
 
 #define MAX_NAMES 8
 
@@ -52,18 +53,9 @@ typedef struct {
   uint32_t generation;
   long open_fds;
   long budget;
-  char *bytes; /* reused between reads: only ever grows */
-  size_t length, size;
+  growable buffer; /* reused between reads: only ever grows */
   int closed;
 } kept_reader;
-
-#define CHECK(call)                                                            \
-  do {                                                                         \
-    if ((call) != napi_ok) {                                                   \
-      napi_throw_error(env, NULL, "hog_procread: " #call " failed");          \
-      goto fail;                                                               \
-    }                                                                          \
-  } while (0)
 
 static uint32_t slot_of(const kept_reader *r, int32_t pid) {
   uint32_t h = (uint32_t)pid * 2654435761u;
@@ -119,44 +111,13 @@ static kept_entry *entry_for(kept_reader *r, int32_t pid) {
   return e;
 }
 
-static int reserve(kept_reader *r, size_t more) {
-  if (r->length + more <= r->size) return 0;
-  size_t size = r->size ? r->size : 1 << 18;
-  while (size < r->length + more) size *= 2;
-  char *bigger = realloc(r->bytes, size);
-  if (!bigger) return -1;
-  r->bytes = bigger;
-  r->size = size;
-  return 0;
-}
-
-/* The whole file from offset 0 appended to the buffer: its length, or -errno (nothing appended). */
-static long pread_whole(kept_reader *r, int fd) {
-  size_t start = r->length;
-  for (;;) {
-    if (reserve(r, 16384) != 0) {
-      r->length = start;
-      return -ENOMEM;
-    }
-    ssize_t n = pread(fd, r->bytes + r->length, r->size - r->length, (off_t)(r->length - start));
-    if (n < 0) {
-      int error = errno;
-      if (error == EINTR) continue;
-      r->length = start;
-      return -error;
-    }
-    if (n == 0) return (long)(r->length - start);
-    r->length += (size_t)n;
-  }
-}
-
 /* Open the file by path and read it; keep the descriptor while the budget allows. */
 static long open_and_read(kept_reader *r, kept_entry *e, uint32_t n) {
   char path[4096 + 64];
   snprintf(path, sizeof path, "%s/%d/%s", r->dir, e->pid, r->names[n]);
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return -errno;
-  long length = pread_whole(r, fd);
+  long length = growable_append_fd(&r->buffer, fd);
   if (length < 0 || r->open_fds >= r->budget) {
     close(fd);
   } else {
@@ -167,20 +128,20 @@ static long open_and_read(kept_reader *r, kept_entry *e, uint32_t n) {
 }
 
 static void read_process(kept_reader *r, kept_entry *e, int32_t *spans) {
-  size_t begin = r->length;
+  size_t begin = r->buffer.length;
   int from_kept = 0; /* an earlier file of this process came from a kept descriptor */
   for (uint32_t n = 0; n < r->name_count; n++) {
-    long start = (long)r->length;
+    long start = (long)r->buffer.length;
     long length;
     if (e->fds[n] >= 0) {
-      length = pread_whole(r, e->fds[n]);
+      length = growable_append_fd(&r->buffer, e->fds[n]);
       if (length >= 0) {
         from_kept = 1;
       } else {
         /* the process is gone (ESRCH), or the descriptor failed otherwise: none of it is kept */
         close_entry(r, e);
         if (from_kept) {
-          r->length = begin; /* drop what this process's earlier files appended */
+          r->buffer.length = begin; /* drop what this process's earlier files appended */
           for (uint32_t k = 0; k < r->name_count; k++) {
             spans[2 * k] = -ESRCH;
             spans[2 * k + 1] = -1;
@@ -202,17 +163,19 @@ static void read_process(kept_reader *r, kept_entry *e, int32_t *spans) {
   }
 }
 
+static void close_all(kept_reader *r) {
+  for (uint32_t i = 0; i < r->capacity; i++)
+    if (r->slots[i].pid != 0) close_entry(r, &r->slots[i]);
+}
+
 static void finalize_reader(napi_env env, void *data, void *hint) {
   (void)env;
   (void)hint;
   kept_reader *r = data;
-  if (!r->closed) {
-    for (uint32_t i = 0; i < r->capacity; i++)
-      if (r->slots[i].pid != 0) close_entry(r, &r->slots[i]);
-  }
+  if (!r->closed) close_all(r);
   for (uint32_t n = 0; n < r->name_count; n++) free(r->names[n]);
   free(r->slots);
-  free(r->bytes);
+  free(r->buffer.bytes);
   free(r);
 }
 
@@ -228,6 +191,17 @@ static kept_reader *reader_of(napi_env env, napi_value value) {
     return NULL;
   }
   return r;
+}
+
+/* The reader of a call whose one argument is a reader (keptSweep, keptClose, keptOpenCount). */
+static kept_reader *reader_arg(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1) {
+    napi_throw_type_error(env, NULL, "hog_procread: a kept reader is needed");
+    return NULL;
+  }
+  return reader_of(env, argv[0]);
 }
 
 napi_value kept_open(napi_env env, napi_callback_info info) {
@@ -263,6 +237,7 @@ napi_value kept_open(napi_env env, napi_callback_info info) {
     CHECK(napi_get_value_string_utf8(env, item, r->names[i], length + 1, &length));
   }
   r->capacity = 1024;
+  r->buffer.first = 1 << 18;
   r->slots = calloc(r->capacity, sizeof(kept_entry));
   if (!r->slots) goto fail;
   struct rlimit limit;
@@ -297,7 +272,7 @@ napi_value kept_read(napi_env env, napi_callback_info info) {
   void *spans_data;
   CHECK(napi_create_arraybuffer(env, file_count * 2 * sizeof(int32_t) + 1, &spans_data, &spans_buffer));
   int32_t *spans = spans_data;
-  r->length = 0;
+  r->buffer.length = 0;
   for (uint32_t p = 0; p < pid_count; p++) {
     napi_value item;
     int32_t pid;
@@ -316,7 +291,7 @@ napi_value kept_read(napi_env env, napi_callback_info info) {
   }
   napi_value data, spans_array;
   void *copy;
-  CHECK(napi_create_buffer_copy(env, r->length, r->length ? r->bytes : "", &copy, &data));
+  CHECK(napi_create_buffer_copy(env, r->buffer.length, r->buffer.length ? r->buffer.bytes : "", &copy, &data));
   CHECK(napi_create_typedarray(env, napi_int32_array, file_count * 2, spans_buffer, 0, &spans_array));
   CHECK(napi_create_object(env, &result));
   CHECK(napi_set_named_property(env, result, "data", data));
@@ -327,11 +302,8 @@ fail:
 }
 
 napi_value kept_sweep(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
   napi_value result = NULL;
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  kept_reader *r = argc >= 1 ? reader_of(env, argv[0]) : NULL;
+  kept_reader *r = reader_arg(env, info);
   if (!r) return NULL;
   long dropped = 0;
   uint32_t capacity = r->capacity;
@@ -348,25 +320,16 @@ fail:
 }
 
 napi_value kept_close(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  kept_reader *r = argc >= 1 ? reader_of(env, argv[0]) : NULL;
+  kept_reader *r = reader_arg(env, info);
   if (!r) return NULL;
-  for (uint32_t i = 0; i < r->capacity; i++)
-    if (r->slots[i].pid != 0) close_entry(r, &r->slots[i]);
+  close_all(r);
   r->closed = 1;
-  return NULL;
-fail:
   return NULL;
 }
 
 napi_value kept_open_count(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
   napi_value result = NULL;
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  kept_reader *r = argc >= 1 ? reader_of(env, argv[0]) : NULL;
+  kept_reader *r = reader_arg(env, info);
   if (!r) return NULL;
   CHECK(napi_create_int32(env, (int32_t)r->open_fds, &result));
   return result;
