@@ -10,6 +10,7 @@ import { shapingLabel } from '../../src/render/netColumns.js';
 import { HOG_BIN } from '../helpers/hog.js';
 import { createNetnsPair, type NetnsPair, netnsAvailable } from '../helpers/netns.js';
 import { waitFor } from '../helpers/processes.js';
+import { shapeStateDir } from '../helpers/shapedPair.js';
 
 describe('shapingLabel', () => {
   const c = { dev: 'eth0', direction: 'egress' as const, classId: '686f:30' };
@@ -52,8 +53,7 @@ describe.skipIf(why !== undefined)('hog net with hog shape rules installed', () 
 
   beforeAll(async () => {
     pair = createNetnsPair('c');
-    const inode = pair.execIn(pair.a, 'readlink', ['/proc/self/ns/net']).replace(/\D/g, '');
-    stateDir = `/run/hog/shape/net-${inode}`;
+    stateDir = shapeStateDir(pair);
     for (const port of ['5297', '5296']) {
       children.push(pair.spawnIn(pair.b, 'iperf3', ['-s', '-p', port], { stdout: 'ignore' }));
       await waitFor(

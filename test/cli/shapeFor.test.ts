@@ -4,13 +4,14 @@
  * scheduling, and a rule removed and added again meanwhile is left alone. Real tc rules on a veth in
  * a network namespace the test makes and removes (with hog's state directory of that namespace).
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chooseRevertMechanisms, readRevertFacts } from '../../src/shape/revertMechanism.js';
 import { HOG_BIN } from '../helpers/hog.js';
-import { createNetnsPair, type NetnsPair, netnsAvailable } from '../helpers/netns.js';
+import { type NetnsPair, netnsAvailable } from '../helpers/netns.js';
 import { waitFor } from '../helpers/processes.js';
+import { createShapedPair, type ShapedPair } from '../helpers/shapedPair.js';
 
 const why = netnsAvailable() ? undefined : 'cannot make network namespaces here (needs root and ip netns)';
 if (why) console.log(`skipping the hog shape --for tests: ${why}`);
@@ -24,28 +25,18 @@ interface Rule {
 describe.skipIf(why !== undefined)('hog shape add --for', () => {
   let pair: NetnsPair;
   let stateDir: string;
-  const hog = (...args: string[]) =>
-    spawnSync('ip', ['netns', 'exec', pair.a, HOG_BIN, ...args], { encoding: 'utf8', timeout: 20_000 });
-  const rules = (): Rule[] => {
-    const file = `${stateDir}/${pair.vethA}.json`;
-    return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { rules: Rule[] }).rules : [];
-  };
+  let shaped: ShapedPair;
+  const hog = (...args: string[]) => shaped.hog(...args);
+  const rules = (): Rule[] => shaped.rules<Rule>();
   const ids = () => rules().map((r) => r.id);
   const reverters = () => (existsSync(`${stateDir}/reverts`) ? readdirSync(`${stateDir}/reverts`) : []);
 
   beforeAll(() => {
-    pair = createNetnsPair('f');
-    const inode = pair.execIn(pair.a, 'readlink', ['/proc/self/ns/net']).replace(/\D/g, '');
-    stateDir = `/run/hog/shape/net-${inode}`;
-    const link = hog('shape', 'link', '--dev', pair.vethA, '--rate', '20mbit');
-    expect(link.status, link.stderr).toBe(0);
+    shaped = createShapedPair('f');
+    ({ pair, stateDir } = shaped);
   });
   afterAll(() => {
-    if (pair) {
-      hog('shape', 'clear', '--dev', pair.vethA);
-      pair.remove();
-      rmSync(stateDir, { recursive: true, force: true });
-    }
+    shaped?.remove();
   });
 
   it('says which mechanism it used, and the rule is gone soon after the duration', async () => {

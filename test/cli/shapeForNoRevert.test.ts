@@ -6,12 +6,13 @@
  * an uncaught exception (exit 1, a stack trace), and the reasons were shown only with --verbose.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chooseRevertMechanisms, readRevertFacts } from '../../src/shape/revertMechanism.js';
 import { canMountInNamespace, skipWithout } from '../helpers/capabilities.js';
 import { HOG_BIN } from '../helpers/hog.js';
-import { createNetnsPair, type NetnsPair, netnsAvailable } from '../helpers/netns.js';
+import { type NetnsPair, netnsAvailable } from '../helpers/netns.js';
+import { createShapedPair, type ShapedPair } from '../helpers/shapedPair.js';
 
 /** systemd or atd would take the revert here, so the failure cannot be arranged by breaking sh. */
 function revertWorksWithoutSh(): string | undefined {
@@ -28,22 +29,14 @@ const skip =
 describe.skipIf(skip)('hog shape add --for with no way to schedule the revert', () => {
   let pair: NetnsPair;
   let stateDir: string;
-  const hog = (...args: string[]) =>
-    spawnSync('ip', ['netns', 'exec', pair.a, HOG_BIN, ...args], { encoding: 'utf8', timeout: 20_000 });
+  let shaped: ShapedPair;
 
   beforeAll(() => {
-    pair = createNetnsPair('r');
-    const inode = pair.execIn(pair.a, 'readlink', ['/proc/self/ns/net']).replace(/\D/g, '');
-    stateDir = `/run/hog/shape/net-${inode}`;
-    const link = hog('shape', 'link', '--dev', pair.vethA, '--rate', '20mbit');
-    expect(link.status, link.stderr).toBe(0);
+    shaped = createShapedPair('r');
+    ({ pair, stateDir } = shaped);
   });
   afterAll(() => {
-    if (pair) {
-      hog('shape', 'clear', '--dev', pair.vethA);
-      pair.remove();
-      rmSync(stateDir, { recursive: true, force: true });
-    }
+    shaped?.remove();
   });
 
   it('says why and what to do, exits 4, and adds no rule', () => {

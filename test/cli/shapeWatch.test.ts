@@ -4,15 +4,15 @@
  * process opens afterwards, and when the process exits, says so, removes its rule and ends. The
  * pure step (keep, ports, gone, PID reused) is checked on values.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ShapeRule } from '../../src/shape/rules.js';
 import { describeStep, planPidRule } from '../../src/shape/watchPlan.js';
 import { canSwitchUser, skipWithout } from '../helpers/capabilities.js';
 import { HOG_BIN, runHog } from '../helpers/hog.js';
-import { createNetnsPair, type NetnsPair, netnsAvailable } from '../helpers/netns.js';
+import { type NetnsPair, netnsAvailable } from '../helpers/netns.js';
 import { waitFor } from '../helpers/processes.js';
+import { createShapedPair, type ShapedPair } from '../helpers/shapedPair.js';
 
 const rule = (ports: number[], createdAt = 10_000): ShapeRule => ({
   id: 'pid-42',
@@ -64,15 +64,11 @@ const SERVER = `
 
 describe.skipIf(why !== undefined)('hog shape watch with a real process', () => {
   let pair: NetnsPair;
-  let stateDir: string;
   let server: ChildProcess;
   const servers: ChildProcess[] = [];
-  const hog = (...args: string[]) =>
-    spawnSync('ip', ['netns', 'exec', pair.a, HOG_BIN, ...args], { encoding: 'utf8', timeout: 20_000 });
-  const rulesNow = (): ShapeRule[] => {
-    const file = `${stateDir}/${pair.vethA}.json`;
-    return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { rules: ShapeRule[] }).rules : [];
-  };
+  let shaped: ShapedPair;
+  const hog = (...args: string[]) => shaped.hog(...args);
+  const rulesNow = (): ShapeRule[] => shaped.rules<ShapeRule>();
   let said = '';
   const tell = async (line: string, answer: string) => {
     server.stdin?.write(`${line}\n`);
@@ -91,18 +87,12 @@ describe.skipIf(why !== undefined)('hog shape watch with a real process', () => 
   };
 
   beforeAll(() => {
-    pair = createNetnsPair('w');
-    const inode = pair.execIn(pair.a, 'readlink', ['/proc/self/ns/net']).replace(/\D/g, '');
-    stateDir = `/run/hog/shape/net-${inode}`;
-    expect(hog('shape', 'link', '--dev', pair.vethA, '--rate', '20mbit').status).toBe(0);
+    shaped = createShapedPair('w');
+    ({ pair } = shaped);
   });
   afterAll(() => {
     for (const c of servers) c.kill('SIGKILL');
-    if (pair) {
-      hog('shape', 'clear', '--dev', pair.vethA);
-      pair.remove();
-      rmSync(stateDir, { recursive: true, force: true });
-    }
+    shaped?.remove();
   });
 
   it('follows a port opened after the rule, then removes the rule when the process exits', async () => {
