@@ -86,22 +86,11 @@ describe.skipIf(noChildrenFiles)('ChildrenWalk', () => {
     const { sh, grandchild } = await tree.said<{ sh: number; grandchild: number }>('sh');
     let now = 0;
     const walk = new ChildrenWalk('/proc', () => now);
-    expect(
-      walk
-        .walk([tree.pid])
-        .get(tree.pid)
-        ?.map((p) => p.pid),
-    ).toEqual([sh, grandchild]);
+    expect(pidsUnder(walk, tree.pid)).toEqual([sh, grandchild]);
     tree.node.stdin?.write('\n');
     const { threadChild } = await tree.said<{ threadChild: number }>('threadChild');
     now += THREADS_MS;
-    expect(
-      walk
-        .walk([tree.pid])
-        .get(tree.pid)
-        ?.map((p) => p.pid)
-        .sort(),
-    ).toEqual([sh, grandchild, threadChild].sort());
+    expect(pidsUnder(walk, tree.pid)?.sort()).toEqual([sh, grandchild, threadChild].sort());
     walk.close();
   });
 
@@ -109,12 +98,7 @@ describe.skipIf(noChildrenFiles)('ChildrenWalk', () => {
     const tree = startTree();
     const { sh, grandchild } = await tree.said<{ sh: number; grandchild: number }>('sh');
     const walk = new ChildrenWalk('/proc', () => 0);
-    expect(
-      walk
-        .walk([tree.pid])
-        .get(tree.pid)
-        ?.map((p) => p.pid),
-    ).toEqual([sh, grandchild]);
+    expect(pidsUnder(walk, tree.pid)).toEqual([sh, grandchild]);
     process.kill(sh, 'SIGKILL');
     await tree.said('shExited'); // reaped by its parent
     expect(existsSync(`/proc/${grandchild}`)).toBe(true);
@@ -130,6 +114,13 @@ describe.skipIf(noChildrenFiles)('ChildrenWalk', () => {
     walk.close();
   });
 });
+
+/** The PIDs the walk finds under `root`, in its order. */
+const pidsUnder = (walk: ChildrenWalk, root: number) =>
+  walk
+    .walk([root])
+    .get(root)
+    ?.map((p) => p.pid);
 
 describe('children files', () => {
   it('parses the PIDs of a children file, and names the file of a malformed one', () => {
