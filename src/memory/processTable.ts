@@ -12,6 +12,7 @@
  */
 import { HogError, PermissionError } from '../errors.js';
 import { parseCmdline } from '../proc/cmdline.js';
+import type { FileName } from '../proc/malformed.js';
 import { pageSize } from '../proc/pageSize.js';
 import { listPids } from '../proc/pids.js';
 import { isDenied, isVanished } from '../proc/procFile.js';
@@ -136,7 +137,7 @@ function sampleOf(
   if (typeof cmdlineBytes === 'string') return vanishedOrThrow(cmdlineBytes, pid, 'cmdline', procRoot);
   const stat = parseStatBytes(statBytes, () => `${procRoot}/${pid}/stat`);
   const status = deferStatus ? undefined : parseStatus(memoryBytes, `${procRoot}/${pid}/status`);
-  const memory = status ?? statmMemory(memoryBytes, `${procRoot}/${pid}/statm`, procRoot);
+  const memory = status ?? statmMemory(memoryBytes, () => `${procRoot}/${pid}/statm`, procRoot);
   const kernelThread = status?.kthread ?? (stat.flags & PF_KTHREAD) !== 0;
   // kernel threads have no command line; with a cache, the line is the kept one or read afterwards
   let args: string[] = [];
@@ -212,7 +213,7 @@ export function collectProcesses(options: CollectOptions = {}): ProcessSnapshot 
  */
 function statmMemory(
   bytes: Buffer,
-  file: string,
+  file: FileName,
   procRoot: string,
 ): { vmRssBytes: number; vmSizeBytes: number; rssFileBytes: number; rssShmemBytes: number } {
   const statm = statmSizes(bytes, file);

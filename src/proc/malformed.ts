@@ -9,9 +9,15 @@ import { ParseError } from '../errors.js';
 const HINT =
   "hog reads this file in the format proc(5) documents; if it comes from a tree given with --proc-root, capture the file again from a live /proc (cp it whole, don't edit it)";
 
+/**
+ * A file's name, or a function that makes it: a parser on a hot path (hog top parses stat and statm of
+ * every process at every refresh) then builds the path only for an error.
+ */
+export type FileName = string | (() => string);
+
 /** A ParseError for `file`, at `line` (1-based; for a missing line: the last line read). */
-export function malformed(file: string, reason: string, line = 1): ParseError {
-  return new ParseError(file, line, reason, { hint: HINT });
+export function malformed(file: FileName, reason: string, line = 1): ParseError {
+  return new ParseError(typeof file === 'string' ? file : file(), line, reason, { hint: HINT });
 }
 
 /** The first 80 characters of a text, quoted: enough to recognise a file without flooding the terminal. */

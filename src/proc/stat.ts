@@ -4,7 +4,7 @@
  * ("a) b"), so it runs from the first "(" to the LAST ")".
  */
 
-import { excerpt, malformed } from './malformed.js';
+import { excerpt, type FileName, malformed } from './malformed.js';
 import { readProcText } from './procFile.js';
 
 export interface ProcStat {
@@ -43,9 +43,9 @@ export interface ProcStat {
  * short-lived `hog ps` it ran in V8's interpreter at ~30 us a line against ~6 us here (hog ps 5-7 ms
  * slower for 70 processes; perf stat and --cpu-prof, 2026-12-06).
  */
-export function parseStat(text: string, file: string | (() => string) = '/proc/[pid]/stat'): ProcStat {
+export function parseStat(text: string, file: FileName = '/proc/[pid]/stat'): ProcStat {
   const fail = (): never => {
-    throw malformed(typeof file === 'string' ? file : file(), `malformed stat line: ${excerpt(text)}`);
+    throw malformed(file, `malformed stat line: ${excerpt(text)}`);
   };
   const open = text.indexOf('(');
   const close = text.lastIndexOf(')');
@@ -89,7 +89,7 @@ export function parseStat(text: string, file: string | (() => string) = '/proc/[
 }
 
 /** The stat line as read: parseStat on its text. */
-export function parseStatBytes(bytes: Buffer, file: string | (() => string) = '/proc/[pid]/stat'): ProcStat {
+export function parseStatBytes(bytes: Buffer, file: FileName = '/proc/[pid]/stat'): ProcStat {
   return parseStat(bytes.toString('utf8'), file);
 }
 

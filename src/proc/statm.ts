@@ -5,7 +5,7 @@
  * parser for hog top, the recorder, hog serve and the profiler's probe, each with its own buffer).
  */
 
-import { excerpt, malformed } from './malformed.js';
+import { excerpt, type FileName, malformed } from './malformed.js';
 
 export interface StatmSizes {
   size: number;
@@ -18,7 +18,7 @@ export interface StatmSizes {
  * hog top reads statm of every process at every refresh (measured: a third of the time of
  * a parser that split the text).
  */
-export function statmSizes(bytes: Buffer, file = '/proc/[pid]/statm'): StatmSizes {
+export function statmSizes(bytes: Buffer, file: FileName = '/proc/[pid]/statm'): StatmSizes {
   return statmSizesInto({ size: 0, resident: 0, shared: 0 }, bytes, bytes.length, file);
 }
 
@@ -32,7 +32,7 @@ export function statmSizesInto(
   into: StatmSizes,
   bytes: Buffer,
   length: number,
-  file = '/proc/[pid]/statm',
+  file: FileName = '/proc/[pid]/statm',
 ): StatmSizes {
   let size = 0;
   let resident = 0;
