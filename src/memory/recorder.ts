@@ -10,12 +10,10 @@
  * /proc 100 times a second. Known processes are read every tick.
  */
 import type { Clock } from '../clock.js';
-import { parseCmdline } from '../proc/cmdline.js';
 import { KeptFiles } from '../proc/keptFiles.js';
-import { isVanished, readProcText } from '../proc/procFile.js';
-import { readStat } from '../proc/stat.js';
 import { ChildrenWalk } from './childrenWalk.js';
 import type { Sample } from './envelope.js';
+import { execRename, readCommandLine } from './execRename.js';
 import { appendToHistory } from './historyCompaction.js';
 import type { MemoryReading, MemoryWanted } from './processMemory.js';
 import { readProcessMemory } from './processMemory.js';
@@ -179,27 +177,20 @@ export class Recorder {
   }
 
   /**
-   * Re-read the name of every live series' process: one that exec'd another program (`bash` ->
-   * `exec python3`) keeps its PID and start time but gets a new comm. Its series takes the new name
-   * (and command line), the old one stays in its history and a note. comm, not cmdline, is compared:
-   * programs that rewrite their title (setproctitle: nginx, postgres) change cmdline without an exec.
+   * Re-read the name of every live series' process (execRename.ts): one that exec'd another program
+   * takes the new name (and command line) for its series; the old one stays in its history and a note.
    */
   private checkNames(t: number): void {
     for (const state of this.targets) {
       if (state.gone) continue;
       for (const tracked of [state.main, ...state.children.values()]) {
         if (tracked.ended) continue;
-        let comm: string;
-        try {
-          comm = this.files.read(`${this.options.procRoot}/${tracked.pid}/comm`).replace(/\n$/, '');
-        } catch (error) {
-          if (isVanished(error)) continue; // it exited: the next tick ends its series
-          throw error;
-        }
-        if (comm === tracked.comm || comm === '' || !this.sameProcess(tracked)) continue;
+        const renamed = execRename(tracked, this.options.procRoot, this.files);
+        if (renamed === undefined) continue;
         const previous = tracked.names[tracked.names.length - 1] as NameChange;
+        const { comm } = renamed;
+        const command = renamed.command ?? previous.command;
         tracked.comm = comm;
-        const command = this.commandOf(tracked.pid) ?? previous.command;
         tracked.names.push({ t, name: comm, command });
         if (tracked === state.main) state.target = { ...state.target, name: comm, command };
         for (const sink of this.sinks) {
@@ -212,29 +203,6 @@ export class Recorder {
           });
         }
       }
-    }
-  }
-
-  /**
-   * Still the process the series began with (its start time unchanged), so a new name is an exec, not
-   * another process that got the PID (the scan ends that series). Read only when comm changed.
-   */
-  private sameProcess(tracked: Tracked): boolean {
-    try {
-      const stat = readStat(tracked.pid, this.options.procRoot);
-      return tracked.startTicks === 0 || stat.startTimeTicks === tracked.startTicks;
-    } catch (error) {
-      if (isVanished(error)) return false;
-      throw error;
-    }
-  }
-
-  private commandOf(pid: number): string | undefined {
-    try {
-      return parseCmdline(readProcText(`${this.options.procRoot}/${pid}/cmdline`)).join(' ');
-    } catch (error) {
-      if (isVanished(error)) return undefined;
-      throw error;
     }
   }
 
@@ -363,7 +331,7 @@ export class Recorder {
         startTicks: member.startTicks,
         name: member.comm,
         // once per new child: its first command line, for the names history of an exec
-        command: this.commandOf(member.pid) ?? '',
+        command: readCommandLine(member.pid, this.options.procRoot) ?? '',
         startedAt: t,
       });
       state.children.set(member.pid, child);
