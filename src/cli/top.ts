@@ -9,7 +9,7 @@ import { type ProcessIdentity, signalProcess } from '../memory/signalProcess.js'
 import { readUserNames } from '../proc/passwd.js';
 import { decodeKeys } from '../render/keys.js';
 import { handleKey, initialTopState, type TopState } from '../render/topModel.js';
-import { HEADER_LINES, renderTopFrame, type TopFrameData } from '../render/topScreen.js';
+import { HEADER_LINES, renderTopFrame, type TopFrameData, visibleRows } from '../render/topScreen.js';
 import { type CliContext, rootsOf } from './context.js';
 import { runLiveView } from './liveView.js';
 import { parsePidList, positiveInt, seconds } from './optionValues.js';
@@ -110,10 +110,8 @@ function view(
 
 /** The PIDs of the rows renderTopFrame draws on a screen `height` lines high, scrolled to `scroll`. */
 function shownPids(rows: readonly ProcessRow[], scroll: number, height: number): Set<number> {
-  const page = Math.max(0, height - HEADER_LINES - 1);
-  const start = Math.min(scroll, Math.max(0, rows.length - page));
+  const { start, end } = visibleRows(rows.length, scroll, height);
   const shown = new Set<number>();
-  const end = Math.min(rows.length, start + page);
   for (let i = start; i < end; i++) shown.add((rows[i] as ProcessRow).pid);
   return shown;
 }

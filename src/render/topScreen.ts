@@ -43,6 +43,20 @@ export function formatGrowth(bytesPerMinute: number | undefined): string {
   return `${bytesPerMinute > 0 ? '+' : ''}${formatBytesShort(bytesPerMinute)}/m`;
 }
 
+/**
+ * The rows [start, end) a screen `height` lines high shows, scrolled to `scroll`: the last page stays
+ * full when the list got shorter. hog top reads status for these rows only (cli/top.ts).
+ */
+export function visibleRows(
+  rowCount: number,
+  scroll: number,
+  height: number,
+): { start: number; end: number } {
+  const pageRows = Math.max(0, height - HEADER_LINES - 1);
+  const start = Math.min(scroll, Math.max(0, rowCount - pageRows));
+  return { start, end: Math.min(rowCount, start + pageRows) };
+}
+
 /** Lines above the table: how many, so the loop knows the page size. */
 export const HEADER_LINES = 5;
 
@@ -87,9 +101,8 @@ export function renderTopFrame(state: TopState, data: TopFrameData, width: numbe
   const status = state.prompt ? promptText(state.prompt) : (state.message ?? '');
   header.push(terminalText(status));
 
-  const pageRows = Math.max(0, height - HEADER_LINES - 1);
-  const scroll = Math.min(state.scroll, Math.max(0, data.rows.length - pageRows));
-  const visible = data.rows.slice(scroll, scroll + pageRows);
+  const { start, end } = visibleRows(data.rows.length, state.scroll, height);
+  const visible = data.rows.slice(start, end);
   const table = renderTable(topColumns(width, data.growthPerMinute, state.fullCommand), visible, { width });
   return [...header.map((line) => truncate(line, width)), ...table].slice(0, height);
 }
