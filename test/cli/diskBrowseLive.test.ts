@@ -6,9 +6,8 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LEAVE_SCREEN } from '../../src/render/terminal.js';
 import { removeTree, tempDir } from '../helpers/disk.js';
-import { expectSilentAfterExit, startLiveHog } from '../helpers/liveHog.js';
+import { expectScreenRestored, expectSilentAfterExit, startLiveHog } from '../helpers/liveHog.js';
 
 let dir: string;
 let hog: ReturnType<typeof startLiveHog> | undefined;
@@ -53,9 +52,7 @@ describe('hog disk -i on a fake terminal', () => {
 
     hog.terminal.type('q');
     await expect(hog.exit).resolves.toBe(0);
-    expect(hog.terminal.written.at(-1)).toBe(LEAVE_SCREEN);
-    expect(hog.terminal.alternateScreen).toBe(false);
-    expect(hog.terminal.raw).toBe(false);
+    expectScreenRestored(hog);
     expect(hog.output.err).toBe('');
   });
 

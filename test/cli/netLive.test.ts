@@ -7,8 +7,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { LEAVE_SCREEN } from '../../src/render/terminal.js';
-import { expectSilentAfterExit, startLiveHog } from '../helpers/liveHog.js';
+import { expectScreenRestored, expectSilentAfterExit, startLiveHog } from '../helpers/liveHog.js';
 import { waitFor } from '../helpers/processes.js';
 import { startTraffic } from '../helpers/traffic.js';
 
@@ -58,10 +57,7 @@ describe('hog net live on a fake terminal', () => {
 
     hog.terminal.type('q');
     await expect(hog.exit).resolves.toBe(0);
-    expect(hog.terminal.written.at(-1)).toBe(LEAVE_SCREEN);
-    expect(hog.terminal.alternateScreen).toBe(false);
-    expect(hog.terminal.cursorShown).toBe(true);
-    expect(hog.terminal.raw).toBe(false);
+    expectScreenRestored(hog);
     expect(hog.output.err).toBe('');
   });
 

@@ -4,8 +4,7 @@
  * terminal. No tmux and no sleeping: the frames are read as the keys and the time go in.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { LEAVE_SCREEN } from '../../src/render/terminal.js';
-import { expectSilentAfterExit, startLiveHog } from '../helpers/liveHog.js';
+import { expectScreenRestored, expectSilentAfterExit, startLiveHog } from '../helpers/liveHog.js';
 
 type LiveHog = ReturnType<typeof startLiveHog>;
 let hog: LiveHog | undefined;
@@ -50,10 +49,7 @@ describe('hog top on a fake terminal', () => {
 
     hog.terminal.type('q');
     await expect(hog.exit).resolves.toBe(0);
-    expect(hog.terminal.written.at(-1)).toBe(LEAVE_SCREEN);
-    expect(hog.terminal.alternateScreen).toBe(false);
-    expect(hog.terminal.cursorShown).toBe(true);
-    expect(hog.terminal.raw).toBe(false);
+    expectScreenRestored(hog);
     expect(hog.output.out).toBe('');
     expect(hog.output.err).toBe('');
   });

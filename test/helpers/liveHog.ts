@@ -7,6 +7,7 @@
 import { expect } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { manualClock } from '../../src/clock.js';
+import { LEAVE_SCREEN } from '../../src/render/terminal.js';
 import { FakeTerminal } from './fakeTerminal.js';
 import { waitFor } from './processes.js';
 import { textOutput } from './textOutput.js';
@@ -65,4 +66,12 @@ export function expectSilentAfterExit(hog: ReturnType<typeof startLiveHog>, key:
   expect(hog.terminal.written).toHaveLength(writes);
   expect(hog.terminal.reading).toBe(false);
   expect(hog.terminal.resizeListenerCount).toBe(0);
+}
+
+/** The terminal as hog found it: the alternate screen left last, the cursor shown, raw mode off. */
+export function expectScreenRestored(hog: ReturnType<typeof startLiveHog>): void {
+  expect(hog.terminal.written.at(-1)).toBe(LEAVE_SCREEN);
+  expect(hog.terminal.alternateScreen).toBe(false);
+  expect(hog.terminal.cursorShown).toBe(true);
+  expect(hog.terminal.raw).toBe(false);
 }
